@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The `gpuhal` command. The TypeScript sources are compiled to dist/ on `npm install` (prepare script).
+import('../dist/src/cli/main.js').then((cli) => cli.main(process.argv.slice(2))).then(
+  (code) => { process.exitCode = code; },
+  (error) => { console.error(error instanceof Error ? error.stack ?? error.message : error); process.exitCode = 1; },
+);

@@ -1,0 +1,268 @@
+/**
+ * The GPU driver interface: the one seam between gpuhal's core and its backends.
+ *
+ * It is deliberately shaped like the HIP / CUDA driver API (streams, events, graphs, modules) and kept minimal,
+ * so that the whole scheduling stack above it runs unchanged on a real GPU (src/backends/hip) and on the
+ * simulated one (src/backends/sim). A backend is a driver, not a second HAL: it validates nothing the core
+ * already validated, keeps no semaphores, and never calls back into the core.
+ *
+ * Conventions every implementation keeps:
+ * - Handles are opaque values owned by the driver. Passing a destroyed handle, or one from another driver
+ *   instance, throws HalError INVALID_ARGUMENT (never undefined behaviour).
+ * - Every failure is a thrown HalError; driver statuses keep their own name, number and text in `error.driver`.
+ * - Nothing blocks the JS thread. Completion is learned by `eventQuery` between `nextProgress()` ticks; host
+ *   functions, where a driver has them, are never used for completion (see DESIGN.md, hard-won lessons).
+ * - Device addresses are plain numbers: every supported platform uses at most 48-bit virtual addresses, well
+ *   inside Number.MAX_SAFE_INTEGER, and numbers keep the hot paths free of BigInt allocation.
+ */
+
+import type { HalError } from './errors.js';
+
+declare const handleBrand: unique symbol;
+/** An opaque driver-owned handle; `Kind` keeps the handle kinds from being mixed up at compile time. */
+export type Handle<Kind extends string> = { readonly [handleBrand]: Kind };
+
+export type DriverStream = Handle<'stream'>;
+export type DriverEvent = Handle<'event'>;
+export type DriverGraph = Handle<'graph'>;
+export type DriverGraphNode = Handle<'graphNode'>;
+export type DriverGraphExec = Handle<'graphExec'>;
+export type DriverModule = Handle<'module'>;
+export type DriverFunction = Handle<'function'>;
+export type DriverTimer = Handle<'timer'>;
+
+/** A device address. 0 is never a valid allocation. */
+export type DevicePtr = number;
+
+export type Platform = 'sim' | 'amd' | 'nvidia';
+
+/** Executable payload formats; a driver lists the ones it can load in `info.formats`. */
+export type ModuleFormat =
+  /** A WebAssembly kernel module for the simulator (see asm/kernels/abi.ts for its ABI). */
+  | 'sim-wasm'
+  /** HIP-C source compiled at load time with hiprtc (amd) or nvrtc (nvidia). */
+  | 'hip-source'
+  /** A prebuilt AMD GPU code object (ELF) for one gfx target. */
+  | 'amdgcn'
+  /** NVIDIA PTX text, JIT-compiled by the CUDA driver. */
+  | 'ptx';
+
+export interface DriverLimits {
+  /** Largest workgroup (block) size in invocations. */
+  readonly maxWorkgroupInvocations: number;
+  /** Largest workgroup size per dimension. */
+  readonly maxWorkgroupSize: readonly [number, number, number];
+  /** Largest number of workgroups per dimension. */
+  readonly maxWorkgroupCount: readonly [number, number, number];
+  /** Shared (LDS) memory per workgroup in bytes. */
+  readonly maxSharedMemoryBytes: number;
+  /** Required alignment of allocations in bytes. */
+  readonly minAllocationAlignment: number;
+}
+
+export interface DriverDeviceInfo {
+  /** Human-readable device name, e.g. 'gpuhal simulated GPU' or 'NVIDIA H200'. */
+  readonly name: string;
+  readonly platform: Platform;
+  /** Which device of the platform this driver drives. */
+  readonly ordinal: number;
+  /** Device memory in bytes. */
+  readonly totalMemoryBytes: number;
+  readonly computeUnits: number;
+  readonly warpSize: number;
+  readonly limits: DriverLimits;
+  /** Executable payload formats `moduleLoad` accepts, in order of preference. */
+  readonly formats: readonly ModuleFormat[];
+  /** True when memAllocAsync/memFreeAsync are truly stream-ordered (else they fall back to ordered sync calls). */
+  readonly streamOrderedAllocation: boolean;
+  /** True when launchHostFunc exists. */
+  readonly hostFunctions: boolean;
+  /** Free-form facts worth showing a user (driver version, library path, seed, ...). */
+  readonly details: Readonly<Record<string, string>>;
+}
+
+/** Live driver objects, for leak checks: every count returns to 0 after the core destroys a device. */
+export interface DriverObjectCounts {
+  streams: number;
+  events: number;
+  graphs: number;
+  graphExecs: number;
+  modules: number;
+  allocations: number;
+  timers: number;
+}
+
+export interface ModuleImage {
+  readonly format: ModuleFormat;
+  /** Binary payloads (sim-wasm, amdgcn). */
+  readonly bytes?: Uint8Array;
+  /** Text payloads (hip-source, ptx). */
+  readonly source?: string;
+  /** Extra compiler options for source payloads. */
+  readonly compileOptions?: readonly string[];
+  /** Used in error messages and caches. */
+  readonly label?: string;
+}
+
+/** One bound buffer range: kernels get `ptr`; the simulator also enforces `byteLength` (kernel faults). */
+export interface KernelBinding {
+  readonly ptr: DevicePtr;
+  readonly byteLength: number;
+}
+
+/**
+ * A kernel launch. Kernel arguments follow DESIGN.md: every binding's device address in set-major order, then
+ * the push constants as 32-bit values. The core flattens them; the driver packs them in its own ABI.
+ */
+export interface KernelLaunch {
+  readonly fn: DriverFunction;
+  /** Number of workgroups (grid) per dimension. Any dimension 0 makes the launch a no-op that still orders. */
+  readonly workgroupCount: readonly [number, number, number];
+  /** Invocations per workgroup (block) per dimension. */
+  readonly workgroupSize: readonly [number, number, number];
+  readonly sharedMemoryBytes: number;
+  readonly bindings: readonly KernelBinding[];
+  readonly constants: Uint32Array;
+}
+
+export interface MemsetParams {
+  readonly dst: DevicePtr;
+  /** The pattern, as an unsigned integer of `elementSize` bytes. */
+  readonly value: number;
+  readonly elementSize: 1 | 2 | 4;
+  /** Number of elements (not bytes). */
+  readonly count: number;
+}
+
+export interface MemcpyParams {
+  readonly dst: DevicePtr;
+  readonly src: DevicePtr;
+  readonly byteLength: number;
+}
+
+/**
+ * A device→host copy whose bytes can be taken once the stream work it was enqueued with has completed
+ * (i.e. an event recorded after it reports complete). Backends stage through memory they own (pinned host
+ * memory on hip), so a JS buffer is never the target of asynchronous DMA.
+ */
+export interface DriverReadback {
+  readonly byteLength: number;
+  /** Copies the staged bytes into `into` (or a new array). Throws FAILED_PRECONDITION if not yet complete. */
+  take(into?: Uint8Array): Uint8Array;
+  /** Returns the staging memory; idempotent. */
+  release(): void;
+}
+
+export interface GpuDriver {
+  readonly info: DriverDeviceInfo;
+
+  /** Current device time in nanoseconds: real on hip, virtual on sim. Monotonic. */
+  now(): bigint;
+
+  // --- memory -------------------------------------------------------------------------------------------------
+  /** Allocates device memory; RESOURCE_EXHAUSTED when it cannot. The contents are unspecified. */
+  memAlloc(byteLength: number): DevicePtr;
+  memFree(ptr: DevicePtr): void;
+  /** Stream-ordered allocation: the address is returned now and usable by work ordered after this call. */
+  memAllocAsync(byteLength: number, stream: DriverStream): DevicePtr;
+  /** Stream-ordered free: the memory returns to the pool once prior work on `stream` is done. */
+  memFreeAsync(ptr: DevicePtr, stream: DriverStream): void;
+  /** Host→device copy. `src` is captured at call time: the caller may reuse it as soon as this returns. */
+  memcpyHtoDAsync(dst: DevicePtr, src: Uint8Array, stream: DriverStream): void;
+  /** Device→host copy into driver-owned staging, taken with `take()` after completion. */
+  memcpyDtoHAsync(src: DevicePtr, byteLength: number, stream: DriverStream): DriverReadback;
+  memcpyDtoDAsync(params: MemcpyParams, stream: DriverStream): void;
+  memsetAsync(params: MemsetParams, stream: DriverStream): void;
+
+  // --- streams ------------------------------------------------------------------------------------------------
+  streamCreate(): DriverStream;
+  streamDestroy(stream: DriverStream): void;
+  /** True when all work enqueued on the stream so far has completed. */
+  streamQuery(stream: DriverStream): boolean;
+  /** Resolves when all work enqueued so far has completed; never blocks the JS thread. */
+  streamSynchronize(stream: DriverStream): Promise<void>;
+
+  // --- events -------------------------------------------------------------------------------------------------
+  eventCreate(): DriverEvent;
+  eventDestroy(event: DriverEvent): void;
+  /** Captures the work enqueued on `stream` so far; re-recording overwrites the previous capture. */
+  eventRecord(event: DriverEvent, stream: DriverStream): void;
+  /**
+   * True once the captured work has completed. As in HIP and CUDA, an event that was never recorded counts
+   * as complete. Throws the HalError of a fault in the captured work (kernel fault, device lost).
+   */
+  eventQuery(event: DriverEvent): boolean;
+  /**
+   * Makes future work on `stream` wait for the work `event` captured at the time of this call.
+   * The core only ever calls this with recorded events: an unrecorded event would make the wait a no-op.
+   */
+  streamWaitEvent(stream: DriverStream, event: DriverEvent): void;
+
+  // --- graphs -------------------------------------------------------------------------------------------------
+  graphCreate(): DriverGraph;
+  graphDestroy(graph: DriverGraph): void;
+  /** A node that does nothing; used as a join (barrier). */
+  graphAddEmptyNode(graph: DriverGraph, dependencies: readonly DriverGraphNode[]): DriverGraphNode;
+  graphAddKernelNode(graph: DriverGraph, dependencies: readonly DriverGraphNode[], launch: KernelLaunch): DriverGraphNode;
+  graphAddMemsetNode(graph: DriverGraph, dependencies: readonly DriverGraphNode[], params: MemsetParams): DriverGraphNode;
+  /** Device→device copy node. */
+  graphAddMemcpyNode(graph: DriverGraph, dependencies: readonly DriverGraphNode[], params: MemcpyParams): DriverGraphNode;
+  /** Freezes the graph into a launchable executable graph; errors surface here (e.g. INVALID_ARGUMENT). */
+  graphInstantiate(graph: DriverGraph): DriverGraphExec;
+  graphExecDestroy(exec: DriverGraphExec): void;
+  graphLaunch(exec: DriverGraphExec, stream: DriverStream): void;
+
+  // --- modules and kernels ------------------------------------------------------------------------------------
+  moduleLoad(image: ModuleImage): DriverModule;
+  moduleUnload(module: DriverModule): void;
+  /** NOT_FOUND when the module has no such entry point. */
+  moduleGetFunction(module: DriverModule, name: string): DriverFunction;
+  launchKernel(launch: KernelLaunch, stream: DriverStream): void;
+
+  // --- host functions (optional; never the completion mechanism) ----------------------------------------------
+  launchHostFunc?(stream: DriverStream, fn: () => void): void;
+
+  // --- progress and time --------------------------------------------------------------------------------------
+  /**
+   * Resolves when device work may have completed since the call: on sim, after the simulator processed its next
+   * completion (virtual time advances); on hip, at the next poll tick (setImmediate, backing off to timers).
+   * The core's completion poller awaits this between eventQuery rounds while submissions are in flight.
+   */
+  nextProgress(): Promise<void>;
+  /** Calls `callback` once driver time reaches `deadline` (virtual on sim). */
+  setTimer(deadline: bigint, callback: () => void): DriverTimer;
+  /** Cancels a timer; idempotent, and harmless after it fired. */
+  clearTimer(timer: DriverTimer): void;
+
+  // --- lifetime -----------------------------------------------------------------------------------------------
+  /** Live driver objects (for leak checks). */
+  outstanding(): DriverObjectCounts;
+  /** Releases the device. Every object must have been destroyed first, or it is reported as leaked. */
+  destroy(): void;
+}
+
+/** The status a driver reports for a fault found in completed work (see eventQuery). */
+export type DriverFault = HalError;
+
+/** Opens drivers of one backend. Registered by name in the core's backend registry. */
+export interface DriverProvider {
+  readonly name: 'sim' | 'hip';
+  /**
+   * Says whether this backend can be used here and, when not, why (library missing, no device, ...).
+   * Must not throw and must be cheap enough to call for `listBackends()`.
+   */
+  probe(options?: Readonly<Record<string, unknown>>): Promise<BackendAvailability>;
+  /** Opens device `ordinal`; UNAVAILABLE naming the library and driver error when it cannot. */
+  open(options?: Readonly<Record<string, unknown>>): Promise<GpuDriver>;
+}
+
+export type BackendAvailability =
+  | { readonly available: true; readonly devices: readonly DriverDeviceSummary[] }
+  | { readonly available: false; readonly reason: string; readonly error?: HalError };
+
+export interface DriverDeviceSummary {
+  readonly ordinal: number;
+  readonly name: string;
+  readonly platform: Platform;
+  readonly totalMemoryBytes: number;
+}
