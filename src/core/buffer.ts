@@ -1,0 +1,81 @@
+/**
+ * Buffers: a range of device memory with a size, usage and memory type.
+ *
+ * A buffer owns one driver allocation. `destroy()` drops the user's reference; submissions that use the buffer
+ * retain it (rule 6), so the memory is freed only after the last of them completes.
+ */
+import type { DeviceContext } from './device_context.js';
+import type { DevicePtr } from './driver.js';
+import { invalidArgument, outOfRange } from './errors.js';
+import { HalObject } from './lifetime.js';
+
+/** Bit flags, WebGPU style. */
+export const BufferUsage = {
+  TRANSFER_SOURCE: 1 << 0,
+  TRANSFER_TARGET: 1 << 1,
+  DISPATCH_STORAGE: 1 << 2,
+  /** Every usage; the default. */
+  ALL: 0b111,
+} as const;
+
+export type MemoryType = 'device-local' | 'host-visible';
+
+export interface BufferDescriptor {
+  readonly byteLength: number;
+  readonly usage?: number;
+  readonly memoryType?: MemoryType;
+  readonly label?: string;
+}
+
+export class Buffer extends HalObject {
+  readonly byteLength: number;
+  readonly usage: number;
+  readonly memoryType: MemoryType;
+  /** The device that owns the memory; buffers of another device are rejected with INVALID_ARGUMENT. */
+  readonly context: DeviceContext;
+  private ptr: DevicePtr;
+  private readonly freeMemory: (ptr: DevicePtr) => void;
+
+  /**
+   * Internal: devices create buffers (device.createBuffer, queue.alloca). `ptr` is already allocated;
+   * `freeMemory` returns it (synchronously, or stream-ordered for alloca'd buffers).
+   */
+  constructor(context: DeviceContext, descriptor: BufferDescriptor, ptr: DevicePtr, freeMemory: (ptr: DevicePtr) => void) {
+    super('buffer', descriptor.label);
+    this.context = context;
+    this.byteLength = descriptor.byteLength;
+    this.usage = descriptor.usage ?? BufferUsage.ALL;
+    this.memoryType = descriptor.memoryType ?? 'device-local';
+    this.ptr = ptr;
+    this.freeMemory = freeMemory;
+  }
+
+  /** The device address of byte 0. Internal to the core and drivers. */
+  get devicePtr(): DevicePtr {
+    return this.ptr;
+  }
+
+  /**
+   * Validates that [offset, offset + length) lies inside this buffer; `what` names the field in the message.
+   * Uses `offset + length > byteLength` (an exact fit is legal; see reference defect 4's cousin in DESIGN.md).
+   */
+  checkRange(what: string, offset: number, length: number): void {
+    if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument(`${what} offset must be a non-negative integer (got ${offset})`);
+    if (!Number.isSafeInteger(length) || length < 0) throw invalidArgument(`${what} length must be a non-negative integer (got ${length})`);
+    if (offset + length > this.byteLength) {
+      throw outOfRange(`${what} range [${offset}, ${offset + length}) exceeds ${this.label} of ${this.byteLength} bytes`);
+    }
+  }
+
+  /** Throws INVALID_ARGUMENT unless this buffer belongs to `context`, and FAILED_PRECONDITION if destroyed. */
+  assertUsableOn(context: DeviceContext, what: string): void {
+    if (this.context !== context) throw invalidArgument(`${what} ${this.label} belongs to another device (${this.context.label})`);
+    this.assertAlive(`use ${what}`);
+  }
+
+  protected freeResources(): void {
+    const ptr = this.ptr;
+    this.ptr = 0;
+    if (ptr !== 0) this.freeMemory(ptr);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Lifetimes of HAL objects (DESIGN.md rules 6 and 9).
+ *
+ * Every object has an idempotent `destroy()` and `Symbol.dispose`. Destroying only drops the *user's*
+ * reference: work that captured the object (a submission using a buffer, a command buffer holding an
+ * executable) holds its own reference through `retain()`/`release()`, and the driver resources are returned
+ * when the last reference goes. Using an object after the user destroyed it throws FAILED_PRECONDITION.
+ */
+import { failedPrecondition } from './errors.js';
+
+export abstract class HalObject implements Disposable {
+  /** Shown in error messages and traces. */
+  readonly label: string;
+  private userDestroyed = false;
+  /** The user's reference plus one per capture. */
+  private references = 1;
+
+  protected constructor(kind: string, label: string | undefined) {
+    this.label = label ?? `${kind}#${nextId(kind)}`;
+  }
+
+  /** True once the user destroyed the object (it may still be alive for in-flight work). */
+  get destroyed(): boolean {
+    return this.userDestroyed;
+  }
+
+  /** Throws FAILED_PRECONDITION if the user destroyed this object; `use` says what was attempted. */
+  assertAlive(use = 'use'): void {
+    if (this.userDestroyed) throw failedPrecondition(`cannot ${use} ${this.label}: it was destroyed`);
+  }
+
+  /** Drops the user's reference; idempotent. Driver resources go once no submission holds the object. */
+  destroy(): void {
+    if (this.userDestroyed) return;
+    this.userDestroyed = true;
+    this.release();
+  }
+
+  [Symbol.dispose](): void {
+    this.destroy();
+  }
+
+  /** Keeps the object's resources alive for in-flight work; pair with `release()`. */
+  retain(): void {
+    this.references++;
+  }
+
+  release(): void {
+    if (this.references <= 0) return;
+    if (--this.references === 0) this.freeResources();
+  }
+
+  /** Returns driver resources; called exactly once, when the last reference is released. */
+  protected abstract freeResources(): void;
+}
+
+const counters = new Map<string, number>();
+function nextId(kind: string): number {
+  const id = (counters.get(kind) ?? 0) + 1;
+  counters.set(kind, id);
+  return id;
+}
