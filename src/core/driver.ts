@@ -77,6 +77,8 @@ export interface DriverDeviceInfo {
   readonly streamOrderedAllocation: boolean;
   /** True when launchHostFunc exists. */
   readonly hostFunctions: boolean;
+  /** True when KernelLaunch.indirectWorkgroupCount is supported (stream launches and graph kernel nodes). */
+  readonly indirectDispatch: boolean;
   /** Free-form facts worth showing a user (driver version, library path, seed, ...). */
   readonly details: Readonly<Record<string, string>>;
 }
@@ -123,6 +125,11 @@ export interface KernelLaunch {
   readonly sharedMemoryBytes: number;
   readonly bindings: readonly KernelBinding[];
   readonly constants: Uint32Array;
+  /**
+   * Indirect dispatch: when set, the workgroup counts are three u32 read from this device address when the launch
+   * executes (`workgroupCount` is ignored). Only for drivers whose `info.indirectDispatch` is true.
+   */
+  readonly indirectWorkgroupCount?: DevicePtr;
 }
 
 export interface MemsetParams {
