@@ -26,6 +26,10 @@
 //   56      bindings: bindingCount × { u32 ptr, u32 byteLength }
 //   ...     constants: constantCount × u32 (the push constants, in order)
 //
+// Fault kinds: FAULT_OUT_OF_BOUNDS (faultBinding = the binding, or 0xffffffff for the shared scratch; offset and
+// length saturate at 0xffffffff), FAULT_BAD_BINDING (faultBinding = the missing index), FAULT_BAD_CONSTANT
+// (faultBinding = the missing push-constant index).
+//
 // Bounds are checked per access range, not per element: a kernel calls `reserve()` (or `loadChecked` /
 // `storeChecked`) once for the span it is about to touch, so the hot loops stay plain loads and stores.
 
@@ -88,30 +92,86 @@ export function constant(args: usize, index: u32): u32 {
   return load<u32>(args + ARG_BINDINGS + (bindingCount << 3) + (<usize>index << 2));
 }
 
+/** A fault offset or length that does not fit the u32 report field is reported as this (saturated). */
+export const FAULT_VALUE_SATURATED: u32 = 0xffffffff;
+/** The `faultBinding` reported for an access outside the workgroup's shared scratch. */
+export const FAULT_BINDING_SHARED: u32 = 0xffffffff;
+
+@inline function saturateU32(value: u64): u32 {
+  return value > <u64>FAULT_VALUE_SATURATED ? FAULT_VALUE_SATURATED : <u32>value;
+}
+
 /**
  * Checks that bytes [byteOffset, byteOffset + byteLength) lie inside binding `index` and returns their address,
  * or returns 0 and raises a fault. Call it once per span before touching memory.
+ *
+ * Offsets and lengths are 64-bit so that index arithmetic in kernels (`element * 4` for an element near 2^32)
+ * cannot wrap around and land back inside the binding; a binding is at most 4 GiB, so anything larger is out of
+ * bounds by construction (and is reported saturated to 0xffffffff).
  */
-export function reserve(args: usize, index: u32, byteOffset: u32, byteLength: u32): usize {
+export function reserve(args: usize, index: u32, byteOffset: u64, byteLength: u64): usize {
   const base = binding(args, index);
   if (base == 0) return 0;
-  const length = bindingLength(args, index);
-  // 64-bit sum so offset + length cannot wrap around and sneak past the check.
-  if (<u64>byteOffset + <u64>byteLength > <u64>length) {
-    raiseFault(args, FAULT_OUT_OF_BOUNDS, index, byteOffset, byteLength);
+  const length = <u64>bindingLength(args, index);
+  // Both terms are below 2^64 / 2 in practice, but compare without adding so no sum can wrap.
+  if (byteOffset > length || byteLength > length - byteOffset) {
+    raiseFault(args, FAULT_OUT_OF_BOUNDS, index, saturateU32(byteOffset), saturateU32(byteLength));
     return 0;
   }
   return base + <usize>byteOffset;
 }
 
+/**
+ * Checks that the first `byteLength` bytes of the workgroup's shared scratch exist and returns their address, or
+ * returns 0 and raises FAULT_OUT_OF_BOUNDS with binding FAULT_BINDING_SHARED (the executable declared less shared
+ * memory than the kernel needs).
+ */
+export function reserveShared(args: usize, byteLength: u32): usize {
+  if (byteLength > sharedBytes(args) || sharedPtr(args) == 0) {
+    raiseFault(args, FAULT_OUT_OF_BOUNDS, FAULT_BINDING_SHARED, 0, byteLength);
+    return 0;
+  }
+  return sharedPtr(args);
+}
+
 /** One checked element load: element `element` of type T in binding `index` (0 on fault). */
-@inline export function loadChecked<T>(args: usize, index: u32, element: u32): T {
-  const p = reserve(args, index, element * sizeof<T>(), sizeof<T>());
+@inline export function loadChecked<T>(args: usize, index: u32, element: u64): T {
+  const p = reserve(args, index, element * <u64>sizeof<T>(), <u64>sizeof<T>());
   return p == 0 ? <T>0 : load<T>(p);
 }
 
 /** One checked element store; does nothing (after raising a fault) when out of bounds. */
-@inline export function storeChecked<T>(args: usize, index: u32, element: u32, value: T): void {
-  const p = reserve(args, index, element * sizeof<T>(), sizeof<T>());
+@inline export function storeChecked<T>(args: usize, index: u32, element: u64, value: T): void {
+  const p = reserve(args, index, element * <u64>sizeof<T>(), <u64>sizeof<T>());
   if (p != 0) store<T>(p, value);
+}
+
+// --- Invocation ids ------------------------------------------------------------------------------------------
+//
+// Every sample kernel is one-dimensional over its elements, whatever the dispatch shape: workgroups are numbered
+// x-fastest (wg = wgX + countX * (wgY + countY * wgZ)), invocations inside a workgroup likewise, and
+//     invocation id = wg * (sizeX * sizeY * sizeZ) + local id.
+// Invocations whose id is >= the kernel's element count do nothing. The HIP-C kernels (src/kernels/hip_source.ts)
+// compute the same ids from blockIdx / threadIdx, which is what makes the two backends agree element for element.
+
+/** Invocations per workgroup (sizeX * sizeY * sizeZ), 64-bit so a hostile size cannot wrap. */
+@inline export function workgroupInvocations(args: usize): u64 {
+  return <u64>workgroupSizeX(args) * <u64>workgroupSizeY(args) * <u64>workgroupSizeZ(args);
+}
+
+/** Id of the first invocation of workgroup (wgX, wgY, wgZ); 64-bit (a large grid exceeds 2^32 invocations). */
+export function firstInvocation(args: usize, wgX: u32, wgY: u32, wgZ: u32): u64 {
+  const linear = <u64>wgX + <u64>workgroupCountX(args) * (<u64>wgY + <u64>workgroupCountY(args) * <u64>wgZ);
+  return linear * workgroupInvocations(args);
+}
+
+/**
+ * How many of this workgroup's invocations, starting at `first`, fall below `count` (0 when none). At most the
+ * workgroup's invocation count, so it fits in u32 whenever the workgroup does.
+ */
+export function invocationsBelow(args: usize, first: u64, count: u64): u32 {
+  if (first >= count) return 0;
+  const remaining = count - first;
+  const size = workgroupInvocations(args);
+  return <u32>(remaining < size ? remaining : size);
 }
