@@ -112,3 +112,22 @@ export function referenceOutputs(
   runReference(name, copies, Uint32Array.from(constants, (c) => c >>> 0), invocations);
   return copies;
 }
+
+/** Index of the first byte where `a` and `b` differ, -1 when equal (fast; vitest's deep equality is slow on MBs). */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  if (a.byteLength !== b.byteLength) return Math.min(a.byteLength, b.byteLength);
+  if (Buffer.compare(a, b) === 0) return -1;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+/** Asserts that every binding's bytes equal the expected ones, naming the binding and first differing byte. */
+export function expectSameOutputs(
+  expect: (value: unknown, message?: string) => { toBe(v: unknown): void },
+  actual: readonly Uint8Array[],
+  expected: readonly Uint8Array[],
+  label: string,
+): void {
+  expect(actual.length, `${label}: binding count`).toBe(expected.length);
+  actual.forEach((a, i) => expect(firstDifference(a, expected[i]!), `${label}: binding ${i} first differing byte`).toBe(-1));
+}
