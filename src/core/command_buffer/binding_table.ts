@@ -1,0 +1,94 @@
+/**
+ * Binding tables: the buffers an indirect command buffer's slots stand for, supplied per execute.
+ *
+ * A command recorded against `{ slot: n }` names "whatever buffer range entry n of the execute's binding table is";
+ * its offset and length are relative to that range. The table is checked against the command buffer's capacity at
+ * submit time and resolved to device addresses when the work is lowered.
+ */
+import { Buffer } from '../buffer.js';
+import type { DeviceContext } from '../device_context.js';
+import type { DevicePtr } from '../driver.js';
+import { invalidArgument } from '../errors.js';
+import { describe } from '../layouts.js';
+
+export interface BindingTableEntry {
+  readonly buffer: Buffer;
+  /** Start of the range within the buffer (0 when omitted). */
+  readonly offset?: number;
+  /** Length of the range (the rest of the buffer when omitted). */
+  readonly length?: number;
+}
+
+export type BindingTable = readonly BindingTableEntry[];
+
+/** A reference to binding-table entry `slot`, used where a command would take a buffer. */
+export interface BindingSlot {
+  readonly slot: number;
+}
+
+export type BufferOrSlot = Buffer | BindingSlot;
+
+/** One table entry after validation: the buffer range as absolute device addresses. */
+export interface ResolvedEntry {
+  readonly buffer: Buffer;
+  /** Offset of the range within `buffer`. */
+  readonly offset: number;
+  readonly length: number;
+  readonly ptr: DevicePtr;
+}
+
+/**
+ * Validates `table` for a command buffer of `capacity` slots and resolves every entry. The table must have exactly
+ * `capacity` entries (a command buffer without slots takes no table, or an empty one).
+ */
+export function resolveBindingTable(
+  context: DeviceContext,
+  table: BindingTable | undefined,
+  capacity: number,
+  owner: string,
+): readonly ResolvedEntry[] {
+  if (table === undefined) {
+    if (capacity > 0) throw invalidArgument(`bindingTable is missing; ${owner} has ${capacity} binding slots to fill`);
+    return [];
+  }
+  if (!Array.isArray(table)) throw invalidArgument(`bindingTable must be an array (got ${describe(table)})`);
+  if (table.length !== capacity) {
+    throw invalidArgument(`bindingTable has ${table.length} entries; ${owner} has ${capacity} binding slots`);
+  }
+  return table.map((entry: unknown, i): ResolvedEntry => {
+    if (entry === null || typeof entry !== 'object' || !((entry as BindingTableEntry).buffer instanceof Buffer)) {
+      throw invalidArgument(`bindingTable[${i}].buffer must be a Buffer (got ${describe((entry as BindingTableEntry | null)?.buffer)})`);
+    }
+    const { buffer } = entry as BindingTableEntry;
+    buffer.assertUsableOn(context, `bindingTable[${i}].buffer`);
+    const offset = (entry as BindingTableEntry).offset ?? 0;
+    const length = (entry as BindingTableEntry).length ?? buffer.byteLength - offset;
+    buffer.checkRange(`bindingTable[${i}]`, offset, length);
+    return { buffer, offset, length, ptr: buffer.devicePtr + offset };
+  });
+}
+
+/**
+ * Resolves a table that `resolveBindingTable` already accepted, without the liveness checks: a submission retains
+ * its table's buffers, so they stay valid after the user destroys them (rule 6).
+ */
+export function resolveCapturedTable(table: BindingTable | undefined): readonly ResolvedEntry[] {
+  if (table === undefined) return [];
+  return table.map(({ buffer, offset = 0, length }) => ({
+    buffer,
+    offset,
+    length: length ?? buffer.byteLength - offset,
+    ptr: buffer.devicePtr + offset,
+  }));
+}
+
+/** A cache key for a resolved table: the lowered work depends only on these addresses and lengths. */
+export function bindingTableKey(entries: readonly ResolvedEntry[]): string {
+  let key = '';
+  for (const e of entries) key += `${e.ptr}+${e.length};`;
+  return key;
+}
+
+export function isBindingSlot(value: unknown): value is BindingSlot {
+  return value !== null && typeof value === 'object' && !(value instanceof Buffer) && 'slot' in value;
+}

@@ -1,0 +1,589 @@
+/**
+ * Command buffers (DESIGN.md rule 7): recorded once between begin() and end(), executed by Queue.execute.
+ *
+ * Recording validates each command completely before it touches any state, so a rejected command leaves the
+ * recording exactly as it was. The result is a command list (commands.ts) that is lowered to the driver according
+ * to the device's command-buffer mode:
+ * - graph (default): one driver graph, built and instantiated in end() so its errors are end()'s errors. Command
+ *   buffers with binding slots are lowered once per distinct binding table (by resolved address) at submit time.
+ * - stream: the list is replayed onto the submission's stream at encode time.
+ *
+ * Lifetimes (rules 6 and 9): the command buffer retains every buffer, executable and layout it references until
+ * it is destroyed and no submission holds it; `capture()` holds it for one submission.
+ */
+import { BufferUsage } from '../buffer.js';
+import type { DeviceContext } from '../device_context.js';
+import type { DevicePtr, DriverGraphExec, DriverStream } from '../driver.js';
+import { failedPrecondition, invalidArgument, outOfRange, unimplemented } from '../errors.js';
+import { Executable } from '../executable.js';
+import { PipelineLayout, describe } from '../layouts.js';
+import { HalObject } from '../lifetime.js';
+import {
+  type BindingTable,
+  type BufferOrSlot,
+  type ResolvedEntry,
+  bindingTableKey,
+  resolveBindingTable,
+  resolveCapturedTable,
+} from './binding_table.js';
+import type { Command, RangeRef } from './commands.js';
+import { DispatchState } from './dispatch_state.js';
+import { lowerToGraph } from './graph_lowering.js';
+import { replayOnStream } from './stream_lowering.js';
+import {
+  type SlotUse,
+  captureBytes,
+  checkNoOverlap,
+  checkOperand,
+  constantWords,
+  nonNegativeInteger,
+  rangesOverlap,
+} from './validation.js';
+
+export type CommandBufferUsageMode = 'one-shot' | 'reusable';
+
+export interface CommandBufferDescriptor {
+  /** 'one-shot' command buffers may be executed once; 'reusable' ones any number of times (the default). */
+  readonly mode?: CommandBufferUsageMode;
+  /** Binding-table slots each execute must supply (0: the commands name buffers directly). */
+  readonly bindingCapacity?: number;
+  readonly label?: string;
+}
+
+export interface FillCommandOptions {
+  readonly buffer: BufferOrSlot;
+  readonly offset: number;
+  readonly length: number;
+  /** The pattern as an unsigned integer of `patternLength` bytes. */
+  readonly pattern: number;
+  /** 1, 2 or 4 bytes (4 when omitted). */
+  readonly patternLength?: number;
+}
+
+export interface UpdateCommandOptions {
+  /** Copied when the command is recorded; the caller may reuse it at once. */
+  readonly data: ArrayBuffer | ArrayBufferView;
+  readonly buffer: BufferOrSlot;
+  readonly offset?: number;
+}
+
+export interface CopyCommandOptions {
+  readonly source: BufferOrSlot;
+  readonly sourceOffset?: number;
+  readonly target: BufferOrSlot;
+  readonly targetOffset?: number;
+  readonly length: number;
+}
+
+export interface PushConstantsOptions {
+  readonly layout: PipelineLayout;
+  /** Index of the first constant written (in 32-bit constants). */
+  readonly offset?: number;
+  readonly values: Uint32Array | Int32Array | Float32Array | readonly number[];
+}
+
+export interface DescriptorSetBinding {
+  /** Binding index within the set. */
+  readonly binding: number;
+  readonly buffer: BufferOrSlot;
+  readonly offset?: number;
+  /** To the end of the buffer (or table entry) when omitted. */
+  readonly length?: number;
+}
+
+export interface PushDescriptorSetOptions {
+  readonly layout: PipelineLayout;
+  readonly set: number;
+  readonly bindings: readonly DescriptorSetBinding[];
+}
+
+export interface DispatchOptions {
+  readonly executable: Executable;
+  readonly entryPoint: string | number;
+  readonly workgroupCount: readonly [number, number, number];
+}
+
+export interface DispatchIndirectOptions {
+  readonly executable: Executable;
+  readonly entryPoint: string | number;
+  /** Holds three u32 workgroup counts (x, y, z), read on the device when the dispatch runs. */
+  readonly buffer: BufferOrSlot;
+  readonly offset?: number;
+}
+
+type RecordingState = 'initial' | 'recording' | 'executable' | 'failed';
+
+/** Lowered graphs of a command buffer with binding slots, one per distinct binding table. */
+interface LoweredTable {
+  readonly exec: DriverGraphExec | undefined;
+  /** Submissions holding this graph; it is only evicted at zero. */
+  pins: number;
+  lastUse: number;
+}
+
+/** Per-table graphs kept for reuse; older unpinned ones are destroyed beyond this. */
+const MAX_LOWERED_TABLES = 16;
+
+export class CommandBuffer extends HalObject {
+  readonly context: DeviceContext;
+  readonly mode: CommandBufferUsageMode;
+  readonly bindingCapacity: number;
+
+  private state: RecordingState = 'initial';
+  private endError: unknown;
+  private executed = false;
+  private readonly commands: Command[] = [];
+  private readonly slotUses: SlotUse[] = [];
+  /** Copies with at least one slot operand: their overlap can only be checked against a table. */
+  private readonly slotCopies: { source: RangeRef; target: RangeRef; length: number; what: string }[] = [];
+  private readonly held = new Set<HalObject>();
+  private dispatchState: DispatchState;
+  private debugGroups: string[] = [];
+  private stagingBytes = 0;
+
+  // Lowered (graph mode) state, created by end() or per binding table.
+  private graphExec: DriverGraphExec | undefined;
+  private stagingPtr: DevicePtr = 0;
+  private stagingHost: Uint8Array | undefined;
+  private readonly loweredTables = new Map<string, LoweredTable>();
+  private useClock = 0;
+
+  constructor(context: DeviceContext, descriptor: CommandBufferDescriptor = {}) {
+    context.assertUsable('create a command buffer');
+    if (descriptor === null || typeof descriptor !== 'object') {
+      throw invalidArgument(`commandBuffer descriptor must be an object (got ${describe(descriptor)})`);
+    }
+    const mode = descriptor.mode ?? 'reusable';
+    if (mode !== 'one-shot' && mode !== 'reusable') {
+      throw invalidArgument(`commandBuffer.mode must be 'one-shot' or 'reusable' (got ${describe(mode)})`);
+    }
+    const bindingCapacity = nonNegativeInteger('commandBuffer.bindingCapacity', descriptor.bindingCapacity ?? 0);
+    super('commandBuffer', descriptor.label);
+    this.context = context;
+    this.mode = mode;
+    this.bindingCapacity = bindingCapacity;
+    this.dispatchState = new DispatchState(context.limits.maxPushConstants);
+  }
+
+  /** Number of recorded commands, barriers included (for tests and traces). */
+  get commandCount(): number {
+    return this.commands.length;
+  }
+
+  /** 'initial', 'recording', 'executable' (ended) or 'failed' (end() threw). */
+  get recordingState(): RecordingState {
+    return this.state;
+  }
+
+  // --- recording ----------------------------------------------------------------------------------------------
+
+  begin(): void {
+    this.assertAlive('begin');
+    if (this.state !== 'initial') {
+      throw failedPrecondition(`${this.label} cannot be re-recorded: begin() was already called (state ${this.state})`);
+    }
+    this.state = 'recording';
+  }
+
+  /**
+   * Finishes recording. In graph mode this builds and instantiates the driver graph and allocates the update
+   * staging; any driver error (a node or graph the driver rejects, out of memory) is thrown from here and leaves
+   * the command buffer in the 'failed' state, in which it cannot be executed.
+   */
+  end(): void {
+    this.assertRecording('end');
+    if (this.debugGroups.length > 0) {
+      throw failedPrecondition(
+        `${this.label}.end(): ${this.debugGroups.length} debug group(s) still open (${this.debugGroups.map((g) => JSON.stringify(g)).join(', ')})`,
+      );
+    }
+    if (this.context.commandBufferMode === 'graph') {
+      const driver = this.context.driver;
+      try {
+        if (this.stagingBytes > 0) {
+          this.stagingPtr = driver.memAlloc(this.stagingBytes);
+          this.stagingHost = this.buildStagingImage();
+        }
+        if (this.bindingCapacity === 0) this.graphExec = lowerToGraph(driver, this.commands, [], this.stagingPtr);
+      } catch (error) {
+        this.freeStaging();
+        this.state = 'failed';
+        this.endError = error;
+        throw error;
+      }
+    }
+    this.state = 'executable';
+  }
+
+  fill(options: FillCommandOptions): void {
+    this.assertRecording('fill');
+    const what = `fill (command ${this.commands.length})`;
+    const o = requireObject(options, 'fill options');
+    const patternLength = o.patternLength ?? 4;
+    if (patternLength !== 1 && patternLength !== 2 && patternLength !== 4) {
+      throw invalidArgument(`${what} patternLength must be 1, 2 or 4 (got ${describe(patternLength)})`);
+    }
+    const pattern = o.pattern;
+    const patternLimit = 2 ** (8 * patternLength);
+    if (typeof pattern !== 'number' || !Number.isInteger(pattern) || pattern < 0 || pattern >= patternLimit) {
+      throw invalidArgument(`${what} pattern must be an integer in [0, ${patternLimit}) for patternLength ${patternLength} (got ${describe(pattern)})`);
+    }
+    const offset = nonNegativeInteger(`${what} offset`, o.offset);
+    const length = nonNegativeInteger(`${what} length`, o.length);
+    if (offset % patternLength !== 0) throw invalidArgument(`${what} offset ${offset} is not a multiple of patternLength ${patternLength}`);
+    if (length % patternLength !== 0) throw invalidArgument(`${what} length ${length} is not a multiple of patternLength ${patternLength}`);
+    const target = checkOperand(this.context, this.bindingCapacity, o.buffer, offset, length, BufferUsage.TRANSFER_TARGET, patternLength, `${what} buffer`);
+
+    this.commit({ op: 'fill', target: target.range, pattern, patternLength }, [target]);
+  }
+
+  update(options: UpdateCommandOptions): void {
+    this.assertRecording('update');
+    const what = `update (command ${this.commands.length})`;
+    const o = requireObject(options, 'update options');
+    const data = captureBytes(o.data, `${what} data`);
+    const offset = nonNegativeInteger(`${what} offset`, o.offset ?? 0);
+    const target = checkOperand(this.context, this.bindingCapacity, o.buffer, offset, data.byteLength, BufferUsage.TRANSFER_TARGET, 1, `${what} buffer`);
+
+    const stagingOffset = this.stagingBytes;
+    this.commit({ op: 'update', target: target.range, data, stagingOffset }, [target]);
+    // Staging chunks stay 16-byte aligned so each memcpy node reads from an aligned source.
+    this.stagingBytes += Math.ceil(data.byteLength / 16) * 16;
+  }
+
+  copy(options: CopyCommandOptions): void {
+    this.assertRecording('copy');
+    const what = `copy (command ${this.commands.length})`;
+    const o = requireObject(options, 'copy options');
+    const length = nonNegativeInteger(`${what} length`, o.length);
+    const sourceOffset = nonNegativeInteger(`${what} sourceOffset`, o.sourceOffset ?? 0);
+    const targetOffset = nonNegativeInteger(`${what} targetOffset`, o.targetOffset ?? 0);
+    const source = checkOperand(this.context, this.bindingCapacity, o.source, sourceOffset, length, BufferUsage.TRANSFER_SOURCE, 1, `${what} source`);
+    const target = checkOperand(this.context, this.bindingCapacity, o.target, targetOffset, length, BufferUsage.TRANSFER_TARGET, 1, `${what} target`);
+    checkNoOverlap(source.range, target.range, length, what);
+
+    this.commit({ op: 'copy', source: source.range, target: target.range }, [source, target]);
+    if (source.slotUse !== undefined || target.slotUse !== undefined) {
+      this.slotCopies.push({ source: source.range, target: target.range, length, what });
+    }
+  }
+
+  pushConstants(options: PushConstantsOptions): void {
+    this.assertRecording('pushConstants');
+    const o = requireObject(options, 'pushConstants options');
+    const layout = this.checkLayout(o.layout, 'pushConstants layout');
+    const offset = nonNegativeInteger('pushConstants offset', o.offset ?? 0);
+    const words = constantWords(o.values, 'pushConstants values');
+    // An exact fit of all the layout's constants is legal (reference defect 4 used >=).
+    if (offset + words.length > layout.pushConstants) {
+      throw outOfRange(
+        `pushConstants range [${offset}, ${offset + words.length}) exceeds the ${layout.pushConstants} push constants of ${layout.label}`,
+      );
+    }
+    this.dispatchState.writeConstants(offset, words);
+    this.hold(layout);
+  }
+
+  pushDescriptorSet(options: PushDescriptorSetOptions): void {
+    this.assertRecording('pushDescriptorSet');
+    const o = requireObject(options, 'pushDescriptorSet options');
+    const layout = this.checkLayout(o.layout, 'pushDescriptorSet layout');
+    const set = nonNegativeInteger('pushDescriptorSet set', o.set);
+    const maxSets = this.context.limits.maxDescriptorSets;
+    // The device limit is checked on its own (reference defect 4 never checked the set index).
+    if (set >= maxSets) throw outOfRange(`pushDescriptorSet set ${set} is past this device's limit of ${maxSets} descriptor sets`);
+    const setLayout = layout.setLayouts[set];
+    if (setLayout === undefined) {
+      throw outOfRange(`pushDescriptorSet set ${set} is not in ${layout.label} (it has ${layout.setLayouts.length} sets)`);
+    }
+    if (!Array.isArray(o.bindings)) throw invalidArgument(`pushDescriptorSet bindings must be an array (got ${describe(o.bindings)})`);
+    if (o.bindings.length > setLayout.bindingCount) {
+      throw outOfRange(
+        `pushDescriptorSet bindings has ${o.bindings.length} entries; set ${set} of ${layout.label} has ${setLayout.bindingCount} bindings`,
+      );
+    }
+    const ranges = new Map<number, RangeRef>();
+    const operands: { range: RangeRef; slotUse: SlotUse | undefined }[] = [];
+    o.bindings.forEach((b: DescriptorSetBinding, i) => {
+      const what = `pushDescriptorSet bindings[${i}]`;
+      requireObject(b, what);
+      const binding = nonNegativeInteger(`${what}.binding`, b.binding);
+      if (binding >= setLayout.bindingCount) {
+        throw outOfRange(`${what}.binding ${binding} is not in set ${set} of ${layout.label} (it has ${setLayout.bindingCount} bindings)`);
+      }
+      if (ranges.has(binding)) throw invalidArgument(`${what}.binding ${binding} appears twice`);
+      const offset = nonNegativeInteger(`${what}.offset`, b.offset ?? 0);
+      const length = b.length === undefined ? undefined : nonNegativeInteger(`${what}.length`, b.length);
+      const operand = checkOperand(this.context, this.bindingCapacity, b.buffer, offset, length, BufferUsage.DISPATCH_STORAGE, 1, `${what}.buffer`);
+      ranges.set(binding, operand.range);
+      operands.push(operand);
+    });
+
+    this.dispatchState.pushSet(set, setLayout, ranges);
+    this.hold(layout);
+    this.holdOperands(operands);
+  }
+
+  dispatch(options: DispatchOptions): void {
+    this.assertRecording('dispatch');
+    const o = requireObject(options, 'dispatch options');
+    const { executable, entry, fn } = this.checkEntryPoint(o.executable, o.entryPoint, 'dispatch');
+    const what = `dispatch of ${entry.name} (command ${this.commands.length})`;
+    const workgroupCount = this.checkWorkgroupCount(o.workgroupCount, what);
+    const args = this.dispatchState.argumentsFor(entry.layout, what);
+
+    this.commit({ op: 'dispatch', executable, entry, fn, workgroupCount, ...args, indirect: undefined }, []);
+    this.hold(executable);
+  }
+
+  dispatchIndirect(options: DispatchIndirectOptions): void {
+    this.assertRecording('dispatchIndirect');
+    const info = this.context.driver.info;
+    if (!info.indirectDispatch) {
+      throw unimplemented(`dispatchIndirect is not supported by the ${info.platform} backend (${info.name})`);
+    }
+    const o = requireObject(options, 'dispatchIndirect options');
+    const { executable, entry, fn } = this.checkEntryPoint(o.executable, o.entryPoint, 'dispatchIndirect');
+    const what = `dispatchIndirect of ${entry.name} (command ${this.commands.length})`;
+    const offset = nonNegativeInteger(`${what} offset`, o.offset ?? 0);
+    if (offset % 4 !== 0) throw invalidArgument(`${what} offset ${offset} is not a multiple of 4`);
+    const params = checkOperand(this.context, this.bindingCapacity, o.buffer, offset, 12, 0, 4, `${what} buffer`);
+    const args = this.dispatchState.argumentsFor(entry.layout, what);
+
+    this.commit({ op: 'dispatch', executable, entry, fn, workgroupCount: [0, 0, 0], ...args, indirect: params.range }, [params]);
+    this.hold(executable);
+  }
+
+  /** Everything recorded before the barrier happens before everything recorded after it. */
+  executionBarrier(): void {
+    this.assertRecording('executionBarrier');
+    // Consecutive barriers order nothing more than one does.
+    if (this.commands.at(-1)?.op === 'barrier') return;
+    this.commands.push({ op: 'barrier' });
+  }
+
+  beginDebugGroup(label: string): void {
+    this.assertRecording('beginDebugGroup');
+    if (typeof label !== 'string') throw invalidArgument(`beginDebugGroup label must be a string (got ${describe(label)})`);
+    this.debugGroups.push(label);
+  }
+
+  endDebugGroup(): void {
+    this.assertRecording('endDebugGroup');
+    if (this.debugGroups.length === 0) throw failedPrecondition(`endDebugGroup() without an open debug group in ${this.label}`);
+    this.debugGroups.pop();
+  }
+
+  // --- execution (internal; called by Queue.execute) ------------------------------------------------------------
+
+  /**
+   * Throws (INVALID_ARGUMENT / OUT_OF_RANGE / FAILED_PRECONDITION) if this command buffer cannot be executed with
+   * `table`: not ended, end() failed, a one-shot already executed, or a table that does not fit its slots. For a
+   * graph-mode command buffer with slots, it also lowers the graph for this table (cached), so driver errors for
+   * the table surface here rather than at issue time.
+   */
+  validateSubmit(table: BindingTable | undefined): void {
+    this.assertAlive('execute');
+    this.context.assertUsable(`execute ${this.label}`);
+    if (this.state === 'failed') {
+      throw failedPrecondition(`${this.label} cannot be executed: its end() failed (${errorText(this.endError)})`);
+    }
+    if (this.state !== 'executable') throw failedPrecondition(`${this.label} cannot be executed before end() (state ${this.state})`);
+    if (this.mode === 'one-shot' && this.executed) {
+      throw failedPrecondition(`${this.label} is one-shot and was already executed`);
+    }
+    const entries = resolveBindingTable(this.context, table, this.bindingCapacity, this.label);
+    this.checkSlotUses(entries);
+    if (this.context.commandBufferMode === 'graph' && this.bindingCapacity > 0) this.loweredFor(entries);
+  }
+
+  /** Marks a one-shot buffer used and holds this command buffer and the table's buffers for one submission. */
+  capture(table: BindingTable | undefined): () => void {
+    const entries = resolveCapturedTable(table);
+    if (this.mode === 'one-shot') this.executed = true;
+    this.retain();
+    const buffers = [...new Set(entries.map((e) => e.buffer))];
+    for (const b of buffers) b.retain();
+    let pinned: LoweredTable | undefined;
+    if (this.context.commandBufferMode === 'graph' && this.bindingCapacity > 0) {
+      pinned = this.loweredTables.get(bindingTableKey(entries));
+      if (pinned !== undefined) pinned.pins++;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (pinned !== undefined) pinned.pins--;
+      for (const b of buffers) b.release();
+      this.release();
+    };
+  }
+
+  /** Enqueues the recorded work on `stream` (at issue time, after validateSubmit and capture). */
+  encode(stream: DriverStream, table: BindingTable | undefined): void {
+    const driver = this.context.driver;
+    const entries = resolveCapturedTable(table);
+    if (this.context.commandBufferMode === 'stream') {
+      replayOnStream(driver, this.commands, entries, stream);
+      return;
+    }
+    const exec = this.bindingCapacity === 0 ? this.graphExec : this.loweredFor(entries).exec;
+    if (exec === undefined) return;
+    // The staging bytes never change, so re-uploading them before every launch is idempotent; doing it on the
+    // launch's stream orders it before the graph's memcpy nodes without any other synchronization.
+    if (this.stagingHost !== undefined) driver.memcpyHtoDAsync(this.stagingPtr, this.stagingHost, stream);
+    driver.graphLaunch(exec, stream);
+  }
+
+  // --- internals ----------------------------------------------------------------------------------------------
+
+  protected freeResources(): void {
+    const driver = this.context.driver;
+    if (this.graphExec !== undefined) driver.graphExecDestroy(this.graphExec);
+    this.graphExec = undefined;
+    for (const lowered of this.loweredTables.values()) if (lowered.exec !== undefined) driver.graphExecDestroy(lowered.exec);
+    this.loweredTables.clear();
+    this.freeStaging();
+    for (const object of this.held) object.release();
+    this.held.clear();
+    this.commands.length = 0;
+  }
+
+  private assertRecording(use: string): void {
+    this.assertAlive(use);
+    if (this.state !== 'recording') {
+      throw failedPrecondition(
+        this.state === 'initial'
+          ? `${this.label}.${use}() outside recording: call begin() first`
+          : `${this.label}.${use}() outside recording: end() was already called (state ${this.state})`,
+      );
+    }
+  }
+
+  /** Appends a validated command and holds its buffers; the only place recording state grows. */
+  private commit(command: Command, operands: readonly { range: RangeRef; slotUse: SlotUse | undefined }[]): void {
+    this.commands.push(command);
+    this.holdOperands(operands);
+  }
+
+  private holdOperands(operands: readonly { range: RangeRef; slotUse: SlotUse | undefined }[]): void {
+    for (const { range, slotUse } of operands) {
+      if (range.ref.kind === 'buffer') this.hold(range.ref.buffer);
+      if (slotUse !== undefined) this.slotUses.push(slotUse);
+    }
+  }
+
+  private hold(object: HalObject): void {
+    if (this.held.has(object)) return;
+    object.retain();
+    this.held.add(object);
+  }
+
+  private checkLayout(layout: unknown, what: string): PipelineLayout {
+    if (!(layout instanceof PipelineLayout)) throw invalidArgument(`${what} must be a PipelineLayout (got ${describe(layout)})`);
+    if (layout.context !== this.context) throw invalidArgument(`${what} ${layout.label} belongs to another device (${layout.context.label})`);
+    layout.assertAlive(`use ${what}`);
+    return layout;
+  }
+
+  private checkEntryPoint(executable: unknown, entryPoint: string | number, what: string) {
+    if (!(executable instanceof Executable)) throw invalidArgument(`${what} executable must be an Executable (got ${describe(executable)})`);
+    executable.assertUsableOn(this.context, `${what} executable`);
+    const entry = executable.entryPoint(entryPoint);
+    return { executable, entry, fn: executable.driverFunction(entry) };
+  }
+
+  private checkWorkgroupCount(count: unknown, what: string): [number, number, number] {
+    if (!Array.isArray(count) || count.length !== 3) {
+      throw invalidArgument(`${what} workgroupCount must be [x, y, z] (got ${describe(count)})`);
+    }
+    const max = this.context.limits.maxWorkgroupCount;
+    return count.map((n: unknown, d) => {
+      const value = nonNegativeInteger(`${what} workgroupCount[${d}]`, n);
+      if (value > max[d]!) throw outOfRange(`${what} workgroupCount[${d}] is ${value}; this device allows at most ${max[d]}`);
+      return value;
+    }) as [number, number, number];
+  }
+
+  /** Checks every slot use against this execute's table (ranges, usage, alignment, copy overlap). */
+  private checkSlotUses(entries: readonly ResolvedEntry[]): void {
+    for (const use of this.slotUses) {
+      const entry = entries[use.slot]!;
+      const end = use.offset + (use.length ?? 0);
+      if (end > entry.length) {
+        throw outOfRange(
+          `${use.what}: range [${use.offset}, ${end}) of slot ${use.slot} exceeds bindingTable[${use.slot}] of ${entry.length} bytes`,
+        );
+      }
+      if ((entry.buffer.usage & use.usage) !== use.usage) {
+        throw invalidArgument(`${use.what}: bindingTable[${use.slot}].buffer ${entry.buffer.label} lacks the usage this command needs (${use.usage})`);
+      }
+      if ((entry.offset + use.offset) % use.alignment !== 0) {
+        throw invalidArgument(
+          `${use.what}: bindingTable[${use.slot}] offset ${entry.offset} + ${use.offset} is not a multiple of ${use.alignment}`,
+        );
+      }
+    }
+    for (const copy of this.slotCopies) {
+      const source = absolute(copy.source, entries);
+      const target = absolute(copy.target, entries);
+      if (source.buffer === target.buffer && rangesOverlap(source.offset, target.offset, copy.length)) {
+        throw invalidArgument(
+          `${copy.what}: with this bindingTable the source [${source.offset}, ${source.offset + copy.length}) and target ` +
+            `[${target.offset}, ${target.offset + copy.length}) overlap in ${source.buffer.label}`,
+        );
+      }
+    }
+  }
+
+  /** The graph for this table, lowered on first use and kept (up to MAX_LOWERED_TABLES unpinned ones). */
+  private loweredFor(entries: readonly ResolvedEntry[]): LoweredTable {
+    const key = bindingTableKey(entries);
+    let lowered = this.loweredTables.get(key);
+    if (lowered === undefined) {
+      const exec = lowerToGraph(this.context.driver, this.commands, entries, this.stagingPtr);
+      lowered = { exec, pins: 0, lastUse: 0 };
+      this.loweredTables.set(key, lowered);
+      this.evictLoweredTables();
+    }
+    lowered.lastUse = ++this.useClock;
+    return lowered;
+  }
+
+  private evictLoweredTables(): void {
+    if (this.loweredTables.size <= MAX_LOWERED_TABLES) return;
+    const idle = [...this.loweredTables.entries()].filter(([, l]) => l.pins === 0).sort((a, b) => a[1].lastUse - b[1].lastUse);
+    for (const [key, lowered] of idle) {
+      if (this.loweredTables.size <= MAX_LOWERED_TABLES) break;
+      if (lowered.exec !== undefined) this.context.driver.graphExecDestroy(lowered.exec);
+      this.loweredTables.delete(key);
+    }
+  }
+
+  private buildStagingImage(): Uint8Array {
+    const image = new Uint8Array(this.stagingBytes);
+    for (const c of this.commands) if (c.op === 'update') image.set(c.data, c.stagingOffset);
+    return image;
+  }
+
+  private freeStaging(): void {
+    if (this.stagingPtr !== 0) this.context.driver.memFree(this.stagingPtr);
+    this.stagingPtr = 0;
+    this.stagingHost = undefined;
+  }
+}
+
+function requireObject<T>(value: T, what: string): T {
+  if (value === null || typeof value !== 'object') throw invalidArgument(`${what} must be an object (got ${describe(value)})`);
+  return value;
+}
+
+function absolute(range: RangeRef, entries: readonly ResolvedEntry[]): { buffer: HalObject; offset: number } {
+  if (range.ref.kind === 'buffer') return { buffer: range.ref.buffer, offset: range.offset };
+  const entry = entries[range.ref.slot]!;
+  return { buffer: entry.buffer, offset: entry.offset + range.offset };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,190 @@
+/**
+ * Executables: a loaded driver module and its entry points (DESIGN.md, "Kernels and executables").
+ *
+ * An executable is created from a manifest that carries one payload per backend format; the payload the driver
+ * prefers is loaded once, every entry point's function is looked up up front (so a missing kernel fails creation,
+ * not the first dispatch), and each entry point gets the pipeline layout the manifest states. Command buffers that
+ * dispatch an entry point retain the executable, so the module is unloaded only when the user destroyed it and no
+ * command buffer still holds it.
+ */
+import type { DeviceContext } from './device_context.js';
+import type { DriverFunction, DriverModule } from './driver.js';
+import { HalError, StatusCode, invalidArgument, outOfRange } from './errors.js';
+import { parseExecutableManifest, selectPayload } from './executable_manifest.js';
+import type { ExecutableManifest } from './executable_manifest.js';
+import { DescriptorSetLayout, PipelineLayout, describe } from './layouts.js';
+import { HalObject } from './lifetime.js';
+
+export interface ExecutableOptions {
+  readonly label?: string;
+}
+
+export interface EntryPoint {
+  readonly name: string;
+  /** Position in `executable.entryPoints`; dispatches may name an entry point by it. */
+  readonly ordinal: number;
+  readonly workgroupSize: readonly [number, number, number];
+  readonly sharedMemoryBytes: number;
+  readonly layout: PipelineLayout;
+}
+
+export class Executable extends HalObject {
+  readonly context: DeviceContext;
+  readonly entryPoints: readonly EntryPoint[];
+  /** The payload format that was loaded, e.g. 'sim-wasm' or 'ptx'. */
+  readonly format: string;
+  private module: DriverModule | undefined;
+  private readonly functions: readonly DriverFunction[];
+  private readonly ownedLayouts: readonly (PipelineLayout | DescriptorSetLayout)[];
+
+  private constructor(
+    context: DeviceContext,
+    label: string | undefined,
+    format: string,
+    module: DriverModule,
+    entryPoints: readonly EntryPoint[],
+    functions: readonly DriverFunction[],
+    ownedLayouts: readonly (PipelineLayout | DescriptorSetLayout)[],
+  ) {
+    super('executable', label);
+    this.context = context;
+    this.format = format;
+    this.module = module;
+    this.entryPoints = entryPoints;
+    this.functions = functions;
+    this.ownedLayouts = ownedLayouts;
+  }
+
+  /**
+   * Parses and validates `manifest`, loads the payload for this device's driver and resolves every entry point.
+   * Bad manifests are INVALID_ARGUMENT naming the field; a workgroup size or shared memory size beyond the device's
+   * limits is OUT_OF_RANGE; driver load failures keep the driver's error. Nothing is left loaded on failure.
+   */
+  static async create(context: DeviceContext, manifest: unknown, options: ExecutableOptions = {}): Promise<Executable> {
+    context.assertUsable('create an executable');
+    const parsed = parseExecutableManifest(manifest);
+    const label = options.label ?? parsed.label;
+    validateEntryLimits(context, parsed);
+    // HIP drivers on AMD name their gfx target in details; it picks the amdgcn code object.
+    const gfxTarget = context.driver.info.details['gfxTarget'];
+    const image = selectPayload(parsed, context.driver.info.formats, gfxTarget === undefined ? {} : { gfxTarget });
+
+    const owned: (PipelineLayout | DescriptorSetLayout)[] = [];
+    const driver = context.driver;
+    let module: DriverModule | undefined;
+    try {
+      const entryPoints = parsed.entryPoints.map((entry, ordinal): EntryPoint => {
+        const layout = withPath(`entryPoints[${ordinal}].layout`, () => {
+          const setLayouts = entry.layout.sets.map((set, s) => {
+            const setLayout = new DescriptorSetLayout(context, {
+              bindings: set.bindings.map((b) => ({ readOnly: b.readOnly })),
+              label: `${entry.name}.set${s}`,
+            });
+            owned.push(setLayout);
+            return setLayout;
+          });
+          const pipelineLayout = new PipelineLayout(context, {
+            setLayouts,
+            pushConstants: entry.layout.pushConstants,
+            label: `${entry.name}.layout`,
+          });
+          owned.push(pipelineLayout);
+          return pipelineLayout;
+        });
+        return Object.freeze({
+          name: entry.name,
+          ordinal,
+          workgroupSize: [...entry.workgroupSize] as [number, number, number],
+          sharedMemoryBytes: entry.sharedMemoryBytes,
+          layout,
+        });
+      });
+      module = driver.moduleLoad(image);
+      const loaded = module;
+      const functions = entryPoints.map((entry) => driver.moduleGetFunction(loaded, entry.name));
+      return new Executable(context, label, image.format, module, Object.freeze(entryPoints), functions, owned);
+    } catch (error) {
+      if (module !== undefined) driver.moduleUnload(module);
+      for (const layout of owned) layout.destroy();
+      throw error;
+    }
+  }
+
+  /** The entry point with this name or ordinal; NOT_FOUND (name) or OUT_OF_RANGE (ordinal) when there is none. */
+  entryPoint(nameOrOrdinal: string | number): EntryPoint {
+    if (typeof nameOrOrdinal === 'number') {
+      const entry = Number.isInteger(nameOrOrdinal) ? this.entryPoints[nameOrOrdinal] : undefined;
+      if (entry === undefined) {
+        throw outOfRange(`entryPoint ordinal ${nameOrOrdinal} is not in ${this.label} (it has ${this.entryPoints.length} entry points)`);
+      }
+      return entry;
+    }
+    if (typeof nameOrOrdinal !== 'string') {
+      throw invalidArgument(`entryPoint must be a name or an ordinal (got ${describe(nameOrOrdinal)})`);
+    }
+    const entry = this.entryPoints.find((e) => e.name === nameOrOrdinal);
+    if (entry === undefined) {
+      const names = this.entryPoints.map((e) => e.name).join(', ');
+      throw new HalError(StatusCode.NOT_FOUND, `entryPoint ${JSON.stringify(nameOrOrdinal)} is not in ${this.label} (it has ${names})`);
+    }
+    return entry;
+  }
+
+  /** Internal (command buffers): the driver function of an entry point of this executable. */
+  driverFunction(entry: EntryPoint): DriverFunction {
+    const fn = this.functions[entry.ordinal];
+    if (fn === undefined || this.entryPoints[entry.ordinal] !== entry) {
+      throw invalidArgument(`entry point ${entry.name} does not belong to ${this.label}`);
+    }
+    return fn;
+  }
+
+  /** Throws INVALID_ARGUMENT unless this executable belongs to `context`, and FAILED_PRECONDITION if destroyed. */
+  assertUsableOn(context: DeviceContext, what: string): void {
+    if (this.context !== context) throw invalidArgument(`${what} ${this.label} belongs to another device (${this.context.label})`);
+    this.assertAlive(`use ${what}`);
+  }
+
+  protected freeResources(): void {
+    const module = this.module;
+    this.module = undefined;
+    if (module !== undefined) this.context.driver.moduleUnload(module);
+    for (const layout of this.ownedLayouts) layout.destroy();
+  }
+}
+
+/** Re-throws a layout limit error with the manifest path it came from, keeping its code. */
+function withPath<T>(path: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof HalError) throw new HalError(error.code, `executable manifest ${path}: ${error.detail}`, { cause: error });
+    throw error;
+  }
+}
+
+function validateEntryLimits(context: DeviceContext, manifest: ExecutableManifest): void {
+  const limits = context.limits;
+  manifest.entryPoints.forEach((entry, i) => {
+    const where = `entryPoints[${i}] (${entry.name})`;
+    const size = entry.workgroupSize;
+    let invocations = 1;
+    for (let d = 0; d < 3; d++) {
+      const n = size[d]!;
+      if (n > limits.maxWorkgroupSize[d]!) {
+        throw outOfRange(`${where}.workgroupSize[${d}] is ${n}; this device allows at most ${limits.maxWorkgroupSize[d]}`);
+      }
+      invocations *= n;
+    }
+    if (invocations > limits.maxWorkgroupInvocations) {
+      throw outOfRange(
+        `${where}.workgroupSize [${size.join(', ')}] has ${invocations} invocations; this device allows at most ${limits.maxWorkgroupInvocations}`,
+      );
+    }
+    if (entry.sharedMemoryBytes > limits.maxSharedMemoryBytes) {
+      throw outOfRange(
+        `${where}.sharedMemoryBytes is ${entry.sharedMemoryBytes}; this device allows at most ${limits.maxSharedMemoryBytes}`,
+      );
+    }
+  });
+}
