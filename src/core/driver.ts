@@ -242,6 +242,12 @@ export interface GpuDriver {
   clearTimer(timer: DriverTimer): void;
 
   // --- lifetime -----------------------------------------------------------------------------------------------
+  /**
+   * Optional: the sticky failure that made the device unusable (CUDA/HIP sticky errors such as an illegal
+   * address), or undefined while the device is healthy. The core checks it after any driver call throws and then
+   * fails every later call fast with this error (device lost). Drivers without sticky failures omit it.
+   */
+  lostError?(): HalError | undefined;
   /** Live driver objects (for leak checks). */
   outstanding(): DriverObjectCounts;
   /** Releases the device. Every object must have been destroyed first, or it is reported as leaked. */
