@@ -14,6 +14,8 @@ export abstract class HalObject implements Disposable {
   private userDestroyed = false;
   /** The user's reference plus one per capture. */
   private references = 1;
+  /** Called once after `freeResources` (devices use it to stop tracking the object). */
+  private onFreed: (() => void) | undefined;
 
   protected constructor(kind: string, label: string | undefined) {
     this.label = label ?? `${kind}#${nextId(kind)}`;
@@ -47,7 +49,33 @@ export abstract class HalObject implements Disposable {
 
   release(): void {
     if (this.references <= 0) return;
-    if (--this.references === 0) this.freeResources();
+    if (--this.references === 0) this.free();
+  }
+
+  /**
+   * Internal, device teardown: frees the resources now, whatever still references the object. Later
+   * `release()` calls are no-ops and later uses throw FAILED_PRECONDITION.
+   */
+  forceFree(): void {
+    this.userDestroyed = true;
+    if (this.references <= 0) return;
+    this.references = 0;
+    this.free();
+  }
+
+  /** Internal: registers the single callback run after the resources were freed (replaces any earlier one). */
+  setFreedCallback(callback: (() => void) | undefined): void {
+    this.onFreed = callback;
+  }
+
+  private free(): void {
+    try {
+      this.freeResources();
+    } finally {
+      const callback = this.onFreed;
+      this.onFreed = undefined;
+      callback?.();
+    }
   }
 
   /** Returns driver resources; called exactly once, when the last reference is released. */

@@ -1,0 +1,521 @@
+/**
+ * Devices: the entry point of the public API (`createDevice`) and the owner of everything a device creates.
+ *
+ * `Device` is the user-facing facade. `DeviceCore` is what objects see of their device (the DeviceContext seam,
+ * the scheduler, object tracking); keeping it separate keeps scheduler plumbing out of the public surface.
+ *
+ * Teardown (DESIGN.md rule 9): `destroy()` fails pending submissions with CANCELLED and in-flight ones with
+ * ABORTED (their signal semaphores fail likewise), fails every live semaphore so no host wait hangs, frees every
+ * object the device created, then destroys events, streams and the driver — after which `driver.outstanding()` is
+ * all zeros. `Symbol.asyncDispose` first drains in-flight work. A sticky driver failure (device lost) makes every
+ * later call fail fast with the original error.
+ */
+import { z } from 'zod';
+import { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './buffer.js';
+import { CommandBuffer, type CommandBufferDescriptor } from './command_buffer/index.js';
+import type { CommandBufferMode, DeviceContext, DeviceLimits } from './device_context.js';
+import type { DevicePtr, DriverStream, GpuDriver, ModuleFormat, Platform } from './driver.js';
+import { HalError, StatusCode, failedPrecondition, invalidArgument, outOfRange } from './errors.js';
+import { Executable, type ExecutableOptions } from './executable.js';
+import {
+  DescriptorSetLayout,
+  PipelineLayout,
+  type DescriptorSetLayoutDescriptor,
+  type PipelineLayoutDescriptor,
+} from './layouts.js';
+import type { HalObject } from './lifetime.js';
+import { Queue, type QueueHost, type ReadOperation } from './queue/queue.js';
+import { checkSemaphoreList } from './queue/validation.js';
+import { loadBackend, probeBackend, registeredBackends } from './registry.js';
+import { Scheduler, type SchedulerHost } from './scheduler/scheduler.js';
+import { checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
+import { checkPayload, describe } from './semaphore/payload.js';
+import { Semaphore } from './semaphore/semaphore.js';
+
+// --- options -----------------------------------------------------------------------------------------------------
+
+const backendName = z.string({ error: 'must be a backend name' }).min(1, { error: 'must be a backend name' });
+
+const DeviceOptionsSchema = z.strictObject({
+  backend: z
+    .union([backendName, z.array(backendName).min(1)], {
+      error: 'must be "sim", "hip", "auto" or a non-empty list of backend names',
+    })
+    .optional(),
+  seed: z.number({ error: 'must be a non-negative integer' }).int({ error: 'must be a non-negative integer' }).min(0, { error: 'must be a non-negative integer' }).optional(),
+  queueCount: z
+    .number({ error: 'must be an integer from 1 to 16' })
+    .int({ error: 'must be an integer from 1 to 16' })
+    .min(1, { error: 'must be an integer from 1 to 16' })
+    .max(16, { error: 'must be an integer from 1 to 16' })
+    .optional(),
+  memoryBytes: z
+    .number({ error: 'must be a positive integer' })
+    .int({ error: 'must be a positive integer' })
+    .positive({ error: 'must be a positive integer' })
+    .optional(),
+  commandBufferMode: z.enum(['graph', 'stream'], { error: 'must be "graph" or "stream"' }).optional(),
+  label: z.string({ error: 'must be a string' }).optional(),
+  sim: z.record(z.string(), z.unknown(), { error: 'must be an object of simulator driver options' }).optional(),
+  hip: z.record(z.string(), z.unknown(), { error: 'must be an object of hip driver options' }).optional(),
+});
+
+export interface DeviceOptions {
+  /** 'auto' (the default) tries hip, then sim; a list is tried in order. */
+  readonly backend?: 'sim' | 'hip' | 'auto' | (string & {}) | readonly string[];
+  /** The simulator's scheduling seed (same seed, same results, events and timestamps). */
+  readonly seed?: number;
+  /** Number of queues (each its own driver stream); 1 by default. */
+  readonly queueCount?: number;
+  /** Simulated device memory in bytes. */
+  readonly memoryBytes?: number;
+  /** How command buffers are lowered: driver graphs (default) or replay onto a stream. */
+  readonly commandBufferMode?: CommandBufferMode;
+  readonly label?: string;
+  /** Extra simulator driver options (passed to the sim provider). */
+  readonly sim?: Readonly<Record<string, unknown>>;
+  /** Extra hip driver options, e.g. { platform, ordinal } (passed to the hip provider). */
+  readonly hip?: Readonly<Record<string, unknown>>;
+}
+
+type ParsedOptions = z.infer<typeof DeviceOptionsSchema>;
+
+function parseOptions(options: unknown): ParsedOptions {
+  const result = DeviceOptionsSchema.safeParse(options ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return `options has unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    }
+    const path = issue.path.map(String).join('.');
+    const value = issue.path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined), options);
+    return path === '' ? `options must be an object (got ${describe(options)})` : `options.${path} ${issue.message} (got ${describe(value)})`;
+  });
+  throw invalidArgument(`createDevice ${problems.join('; ')}`);
+}
+
+// --- public types ------------------------------------------------------------------------------------------------
+
+export interface DeviceInfo {
+  readonly label: string;
+  /** The registry name of the backend that opened this device, e.g. 'sim' or 'hip'. */
+  readonly backend: string;
+  readonly name: string;
+  readonly platform: Platform;
+  readonly ordinal: number;
+  readonly totalMemoryBytes: number;
+  readonly computeUnits: number;
+  readonly warpSize: number;
+  readonly formats: readonly ModuleFormat[];
+  readonly queueCount: number;
+  readonly commandBufferMode: CommandBufferMode;
+  /** Why earlier backend candidates were skipped (e.g. 'hip: libamdhip64.so not found'). */
+  readonly backendNotes: readonly string[];
+  readonly details: Readonly<Record<string, string>>;
+}
+
+export interface SemaphoreOptions {
+  readonly label?: string;
+}
+
+/** Limits every backend reports at least (DESIGN.md rule 8). */
+const CORE_LIMITS = { maxDescriptorSets: 4, maxBindingsPerSet: 16, maxPushConstants: 64 } as const;
+
+// --- the device core (what objects see) --------------------------------------------------------------------------
+
+class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
+  readonly driver: GpuDriver;
+  readonly limits: DeviceLimits;
+  readonly commandBufferMode: CommandBufferMode;
+  readonly label: string;
+  readonly scheduler: Scheduler;
+  readonly streams: readonly DriverStream[];
+  /** Objects to free at teardown; each removes itself when freed normally. */
+  readonly objects = new Set<HalObject>();
+  /** Semaphores to fail at teardown (so no wait hangs); removed when freed. */
+  readonly semaphores = new Set<Semaphore>();
+  destroyed = false;
+  tearingDown = false;
+  lost: HalError | undefined;
+
+  constructor(driver: GpuDriver, label: string, queueCount: number, mode: CommandBufferMode) {
+    this.driver = driver;
+    this.label = label;
+    this.commandBufferMode = mode;
+    const d = driver.info.limits;
+    this.limits = Object.freeze({
+      ...CORE_LIMITS,
+      maxWorkgroupInvocations: d.maxWorkgroupInvocations,
+      maxWorkgroupSize: d.maxWorkgroupSize,
+      maxWorkgroupCount: d.maxWorkgroupCount,
+      maxSharedMemoryBytes: d.maxSharedMemoryBytes,
+      maxBufferBytes: driver.info.totalMemoryBytes,
+    });
+    const streams: DriverStream[] = [];
+    try {
+      for (let i = 0; i < queueCount; i++) streams.push(driver.streamCreate());
+    } catch (error) {
+      for (const stream of streams) driver.streamDestroy(stream);
+      throw error;
+    }
+    this.streams = streams;
+    this.scheduler = new Scheduler(this, streams);
+  }
+
+  get context(): DeviceContext {
+    return this;
+  }
+
+  assertUsable(use: string): void {
+    if (this.lost) throw this.lost;
+    if (this.destroyed) throw failedPrecondition(`cannot ${use}: device ${this.label} was destroyed`);
+  }
+
+  batch(fn: () => void): void {
+    this.scheduler.batch(fn);
+  }
+
+  track(object: HalObject): void {
+    this.objects.add(object);
+    object.setFreedCallback(() => this.objects.delete(object));
+  }
+
+  trackSemaphore(semaphore: Semaphore): void {
+    this.semaphores.add(semaphore);
+    semaphore.setFreedCallback(() => this.semaphores.delete(semaphore));
+  }
+
+  freeTransient(ptr: DevicePtr, stream: DriverStream): void {
+    // During teardown the streams are about to go: free synchronously so the allocation count returns to zero.
+    if (this.tearingDown || this.lost) this.driver.memFree(ptr);
+    else this.driver.memFreeAsync(ptr, stream);
+  }
+
+  driverFailure(error: unknown, call: string): HalError {
+    const failure = HalError.is(error)
+      ? error
+      : new HalError(StatusCode.INTERNAL, `${call}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    const lost = this.driver.lostError?.();
+    if (lost && !this.lost) this.markLost(lost);
+    return failure;
+  }
+
+  progressFailed(error: unknown): void {
+    const failure = HalError.is(error)
+      ? error
+      : new HalError(StatusCode.INTERNAL, `waiting for device progress failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    this.markLost(this.driver.lostError?.() ?? failure);
+  }
+
+  /** Device lost: everything pending or in flight fails with the error, and so does every later call. */
+  markLost(error: HalError): void {
+    if (this.lost || this.destroyed) return;
+    this.lost = error;
+    this.scheduler.abortAll(error, error);
+    this.batch(() => {
+      for (const semaphore of this.semaphores) semaphore.failWith(error);
+    });
+  }
+}
+
+// --- the public device -------------------------------------------------------------------------------------------
+
+export class Device implements Disposable, AsyncDisposable {
+  readonly info: DeviceInfo;
+  readonly limits: DeviceLimits;
+  readonly queues: readonly Queue[];
+  private readonly core: DeviceCore;
+
+  /** Internal: use `createDevice`. */
+  constructor(driver: GpuDriver, backend: string, options: ParsedOptions, backendNotes: readonly string[]) {
+    const queueCount = options.queueCount ?? 1;
+    const mode = options.commandBufferMode ?? 'graph';
+    const label = options.label ?? `device-${backend}#${++deviceCount}`;
+    this.core = new DeviceCore(driver, label, queueCount, mode);
+    this.limits = this.core.limits;
+    this.queues = Object.freeze(this.core.streams.map((stream, i) => new Queue(this.core, i, stream)));
+    const d = driver.info;
+    this.info = Object.freeze({
+      label,
+      backend,
+      name: d.name,
+      platform: d.platform,
+      ordinal: d.ordinal,
+      totalMemoryBytes: d.totalMemoryBytes,
+      computeUnits: d.computeUnits,
+      warpSize: d.warpSize,
+      formats: d.formats,
+      queueCount,
+      commandBufferMode: mode,
+      backendNotes: Object.freeze([...backendNotes]),
+      details: d.details,
+    });
+  }
+
+  get label(): string {
+    return this.core.label;
+  }
+
+  /** The first queue. */
+  get queue(): Queue {
+    return this.queues[0]!;
+  }
+
+  /** The driver underneath (for diagnostics, leak checks and backend-specific tools). */
+  get driver(): GpuDriver {
+    return this.core.driver;
+  }
+
+  /** The DeviceContext objects of this device share (for code that constructs HAL objects directly). */
+  get context(): DeviceContext {
+    return this.core;
+  }
+
+  /** True after destroy(). */
+  get destroyed(): boolean {
+    return this.core.destroyed;
+  }
+
+  /** The device-lost error, once the driver reported a sticky failure. */
+  get lostError(): HalError | undefined {
+    return this.core.lost;
+  }
+
+  /** Submissions waiting for their waits, and submissions issued but not yet retired. */
+  get workCounts(): { pending: number; inFlight: number } {
+    return { pending: this.core.scheduler.pendingCount, inFlight: this.core.scheduler.inFlightCount };
+  }
+
+  // --- objects -----------------------------------------------------------------------------------------------------
+
+  createBuffer(descriptor: BufferDescriptor): Buffer {
+    this.core.assertUsable('create a buffer');
+    if (descriptor === null || typeof descriptor !== 'object') throw invalidArgument(`createBuffer descriptor must be an object (got ${describe(descriptor)})`);
+    const { byteLength, usage, memoryType, label } = descriptor;
+    if (typeof byteLength !== 'number' || !Number.isSafeInteger(byteLength) || byteLength <= 0) {
+      throw invalidArgument(`createBuffer byteLength must be a positive integer (got ${describe(byteLength)})`);
+    }
+    if (byteLength > this.limits.maxBufferBytes) {
+      throw outOfRange(`createBuffer byteLength ${byteLength} exceeds the device's maxBufferBytes ${this.limits.maxBufferBytes}`);
+    }
+    if (usage !== undefined && (typeof usage !== 'number' || !Number.isInteger(usage) || usage <= 0 || (usage & ~BufferUsage.ALL) !== 0)) {
+      throw invalidArgument(`createBuffer usage must be a non-empty combination of BufferUsage flags (got ${describe(usage)})`);
+    }
+    if (memoryType !== undefined && !MEMORY_TYPES.includes(memoryType)) {
+      throw invalidArgument(`createBuffer memoryType must be "device-local" or "host-visible" (got ${describe(memoryType)})`);
+    }
+    if (label !== undefined && typeof label !== 'string') throw invalidArgument(`createBuffer label must be a string (got ${describe(label)})`);
+    const driver = this.core.driver;
+    const ptr = this.guard('createBuffer', () => driver.memAlloc(byteLength));
+    const buffer = new Buffer(this.core, { byteLength, usage, memoryType, label }, ptr, (p) => driver.memFree(p));
+    this.core.track(buffer);
+    return buffer;
+  }
+
+  createSemaphore(initialValue: bigint = 0n, options: SemaphoreOptions = {}): Semaphore {
+    this.core.assertUsable('create a semaphore');
+    const value = checkPayload('createSemaphore initialValue', initialValue);
+    if (options === null || typeof options !== 'object') throw invalidArgument(`createSemaphore options must be an object (got ${describe(options)})`);
+    if (options.label !== undefined && typeof options.label !== 'string') {
+      throw invalidArgument(`createSemaphore options.label must be a string (got ${describe(options.label)})`);
+    }
+    const semaphore = new Semaphore(this.core, value, options.label);
+    this.core.trackSemaphore(semaphore);
+    return semaphore;
+  }
+
+  createCommandBuffer(descriptor: CommandBufferDescriptor = {}): CommandBuffer {
+    this.core.assertUsable('create a command buffer');
+    const commandBuffer = new CommandBuffer(this.core, descriptor);
+    this.core.track(commandBuffer);
+    return commandBuffer;
+  }
+
+  createDescriptorSetLayout(descriptor: DescriptorSetLayoutDescriptor): DescriptorSetLayout {
+    this.core.assertUsable('create a descriptor set layout');
+    const layout = new DescriptorSetLayout(this.core, descriptor);
+    this.core.track(layout);
+    return layout;
+  }
+
+  createPipelineLayout(descriptor: PipelineLayoutDescriptor): PipelineLayout {
+    this.core.assertUsable('create a pipeline layout');
+    const layout = new PipelineLayout(this.core, descriptor);
+    this.core.track(layout);
+    return layout;
+  }
+
+  async createExecutable(manifest: unknown, options?: ExecutableOptions): Promise<Executable> {
+    this.core.assertUsable('create an executable');
+    const executable = await Executable.create(this.core, manifest, options);
+    if (this.core.destroyed || this.core.lost) {
+      executable.forceFree();
+      this.core.assertUsable('create an executable');
+    }
+    this.core.track(executable);
+    return executable;
+  }
+
+  // --- waits and transfers -----------------------------------------------------------------------------------------
+
+  /**
+   * Waits for `all` or `any` of `list` (each `{ semaphore, value }`). An empty list resolves at once; `any`
+   * resolves when one entry is reached and leaves the others untouched; a failed entry rejects.
+   */
+  waitSemaphores(mode: WaitMode, list: readonly SemaphoreValue[], options?: WaitOptions): Promise<void> {
+    try {
+      this.core.assertUsable('wait on semaphores');
+      if (mode !== 'all' && mode !== 'any') throw invalidArgument(`waitSemaphores mode must be "all" or "any" (got ${describe(mode)})`);
+      if (!Array.isArray(list)) throw invalidArgument(`waitSemaphores list must be an array of { semaphore, value } (got ${describe(list)})`);
+      const entries = checkSemaphoreList('waitSemaphores list', list, this.core);
+      checkTimeout('waitSemaphores options', options);
+      return waitForSemaphores(this.core, mode, entries, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Writes `data` into `buffer` at `offset` on the first queue; resolves once the bytes are in device memory. */
+  upload(buffer: Buffer, data: ArrayBuffer | ArrayBufferView, offset = 0): Promise<void> {
+    return this.queue.upload({ buffer, data, offset });
+  }
+
+  /** Reads `buffer` back on the first queue (the whole buffer unless `range` says otherwise). */
+  download(buffer: Buffer, range: Pick<ReadOperation, 'offset' | 'length'> = {}): Promise<Uint8Array> {
+    return this.queue.read({ buffer, ...range });
+  }
+
+  // --- lifetime ----------------------------------------------------------------------------------------------------
+
+  /**
+   * Destroys the device now: pending work fails with CANCELLED, in-flight work with ABORTED, waits on its
+   * semaphores reject, every object is freed and every driver object released. Idempotent.
+   */
+  destroy(): void {
+    const core = this.core;
+    if (core.destroyed) return;
+    const cancelled = new HalError(StatusCode.CANCELLED, `device ${core.label} was destroyed before the submission could run`);
+    const aborted = new HalError(StatusCode.ABORTED, `device ${core.label} was destroyed while the submission was in flight`);
+    const errors: unknown[] = [];
+    const step = (fn: () => void): void => {
+      try {
+        fn();
+      } catch (error) {
+        errors.push(error);
+      }
+    };
+    core.tearingDown = true;
+    step(() => core.scheduler.abortAll(cancelled, aborted));
+    const semaphoreFailure = core.lost ?? new HalError(StatusCode.CANCELLED, `device ${core.label} was destroyed`);
+    step(() => core.batch(() => {
+      for (const semaphore of core.semaphores) semaphore.failWith(semaphoreFailure);
+    }));
+    core.destroyed = true;
+    // Command buffers and executables first: they may hold buffers and layouts.
+    const objects = [...core.objects].sort((a, b) => teardownRank(a) - teardownRank(b));
+    for (const object of objects) step(() => object.forceFree());
+    core.objects.clear();
+    for (const semaphore of core.semaphores) step(() => semaphore.forceFree());
+    core.semaphores.clear();
+    step(() => core.scheduler.destroy());
+    for (const stream of core.streams) step(() => core.driver.streamDestroy(stream));
+    step(() => core.driver.destroy());
+    if (errors.length > 0 && !core.lost) {
+      throw new HalError(StatusCode.INTERNAL, `device ${core.label} teardown: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`, {
+        cause: errors[0],
+      });
+    }
+  }
+
+  /** Waits for in-flight work to finish (pending work that waits on the host is then cancelled), then destroys. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    while (!this.core.destroyed && !this.core.lost && this.core.scheduler.inFlightCount > 0) {
+      await this.core.scheduler.whenIdle();
+    }
+    this.destroy();
+  }
+
+  [Symbol.dispose](): void {
+    this.destroy();
+  }
+
+  private guard<T>(call: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw this.core.driverFailure(error, call);
+    }
+  }
+}
+
+const MEMORY_TYPES: readonly MemoryType[] = ['device-local', 'host-visible'];
+let deviceCount = 0;
+
+function teardownRank(object: HalObject): number {
+  if (object instanceof CommandBuffer) return 0;
+  if (object instanceof Executable) return 1;
+  if (object instanceof Buffer) return 3;
+  return 2;
+}
+
+// --- createDevice ------------------------------------------------------------------------------------------------
+
+/**
+ * Opens a device. `backend: 'auto'` (the default) tries hip, then sim, and records in `info.backendNotes` why
+ * a backend was skipped; a list is tried in its order; a single name must work or the call rejects.
+ */
+export async function createDevice(options: DeviceOptions = {}): Promise<Device> {
+  const parsed = parseOptions(options);
+  const requested = parsed.backend ?? 'auto';
+  const candidates = requested === 'auto' ? ['hip', 'sim'] : typeof requested === 'string' ? [requested] : [...requested];
+  const known = registeredBackends();
+  for (const name of candidates) {
+    if (!known.includes(name)) {
+      throw invalidArgument(`createDevice options.backend ${JSON.stringify(name)} is not a registered backend (known: ${known.join(', ')})`);
+    }
+  }
+  const notes: string[] = [];
+  let lastError: unknown;
+  for (const name of candidates) {
+    const providerOptions = backendOptions(name, parsed);
+    const single = candidates.length === 1;
+    if (!single) {
+      const availability = await probeBackend(name, providerOptions);
+      if (!availability.available) {
+        notes.push(`${name}: ${availability.reason}`);
+        lastError = availability.error ?? new HalError(StatusCode.UNAVAILABLE, `backend ${name} is unavailable: ${availability.reason}`);
+        continue;
+      }
+    }
+    let driver: GpuDriver;
+    try {
+      driver = await (await loadBackend(name)).open(providerOptions);
+    } catch (error) {
+      if (single) throw error;
+      notes.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      lastError = error;
+      continue;
+    }
+    try {
+      return new Device(driver, name, parsed, notes);
+    } catch (error) {
+      driver.destroy();
+      throw error;
+    }
+  }
+  throw new HalError(StatusCode.UNAVAILABLE, `createDevice found no usable backend among ${candidates.join(', ')}: ${notes.join('; ')}`, {
+    cause: lastError,
+  });
+}
+
+function backendOptions(name: string, options: ParsedOptions): Record<string, unknown> {
+  if (name === 'sim') {
+    return {
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.memoryBytes !== undefined ? { memoryBytes: options.memoryBytes } : {}),
+      ...options.sim,
+    };
+  }
+  if (name === 'hip') return { ...options.hip };
+  return { ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options as Record<string, unknown>)[name] as object };
+}

@@ -1,0 +1,350 @@
+/**
+ * Queues and their operations (DESIGN.md rules 4–6).
+ *
+ * Every operation validates all of its arguments first (a rejected call changes nothing), then captures what it
+ * uses — update data is copied, buffers and command buffers are retained until the submission finishes — and hands
+ * a SubmissionWork to the scheduler. Nothing here blocks or waits: each call returns at once (a Promise for reads),
+ * and ordering comes only from the wait and signal lists.
+ */
+import { Buffer, BufferUsage } from '../buffer.js';
+import { CommandBuffer, type BindingTable } from '../command_buffer/index.js';
+import type { DeviceContext } from '../device_context.js';
+import type { DevicePtr, DriverReadback, DriverStream } from '../driver.js';
+import { HalError, failedPrecondition, invalidArgument, outOfRange } from '../errors.js';
+import type { HalObject } from '../lifetime.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { SubmissionWork } from '../scheduler/submission.js';
+import type { SemaphoreValue } from '../semaphore/host_wait.js';
+import { describe } from '../semaphore/payload.js';
+import type { SemaphoreOwner } from '../semaphore/semaphore.js';
+import { checkBuffer, checkInteger, checkObject, checkSemaphoreList, copyBytes } from './validation.js';
+
+/** The wait and signal lists every queue operation takes. */
+export interface QueueSync {
+  /** The operation starts only after every semaphore reaches its value. */
+  readonly waits?: readonly SemaphoreValue[];
+  /** Signaled after the operation completes (or failed with its error). */
+  readonly signals?: readonly SemaphoreValue[];
+}
+
+export interface ExecuteOperation extends QueueSync {
+  readonly commandBuffers: readonly CommandBuffer[];
+  /** One table (or undefined) per command buffer, for command buffers with binding slots. */
+  readonly bindingTables?: readonly (BindingTable | undefined)[];
+}
+
+export interface FillOperation extends QueueSync {
+  readonly buffer: Buffer;
+  readonly offset?: number;
+  /** Bytes to fill; the rest of the buffer from `offset` when omitted. */
+  readonly length?: number;
+  /** The pattern as an unsigned integer of `patternLength` bytes (little-endian in memory). */
+  readonly pattern: number;
+  readonly patternLength: 1 | 2 | 4;
+}
+
+export interface UpdateOperation extends QueueSync {
+  /** Copied at call time: the caller may reuse it as soon as the call returns. */
+  readonly data: ArrayBuffer | ArrayBufferView;
+  readonly buffer: Buffer;
+  readonly offset?: number;
+}
+
+export interface CopyOperation extends QueueSync {
+  readonly source: Buffer;
+  readonly sourceOffset?: number;
+  readonly target: Buffer;
+  readonly targetOffset?: number;
+  readonly length: number;
+}
+
+export interface ReadOperation extends QueueSync {
+  readonly buffer: Buffer;
+  readonly offset?: number;
+  /** The rest of the buffer from `offset` when omitted. */
+  readonly length?: number;
+}
+
+export interface AllocaOperation extends QueueSync {
+  readonly byteLength: number;
+  readonly label?: string;
+}
+
+export interface DeallocaOperation extends QueueSync {
+  readonly buffer: Buffer;
+}
+
+/** What a queue needs from its device. */
+export interface QueueHost extends SemaphoreOwner {
+  readonly context: DeviceContext;
+  readonly scheduler: Scheduler;
+  /** Lets the device free the object at teardown even if the user never destroys it. */
+  track(object: HalObject): void;
+  /** Frees queue-allocated memory ordered after the work already enqueued on `stream`. */
+  freeTransient(ptr: DevicePtr, stream: DriverStream): void;
+}
+
+/** Buffers made by alloca, and whether a dealloca was submitted for them. */
+const transients = new WeakMap<Buffer, { deallocaSubmitted: boolean }>();
+
+export class Queue {
+  readonly index: number;
+  readonly label: string;
+  private readonly host: QueueHost;
+  private readonly context: DeviceContext;
+
+  /** Internal: devices create their queues. */
+  constructor(host: QueueHost, index: number, stream: DriverStream) {
+    this.host = host;
+    this.context = host.context;
+    this.index = index;
+    this.stream = stream;
+    this.label = `${host.context.label}.queue${index}`;
+  }
+
+  private readonly stream: DriverStream;
+
+  /** Runs command buffers in order of the list (each with its binding table), after the waits. */
+  execute(operation: ExecuteOperation): void {
+    const op = this.begin<ExecuteOperation>('execute', operation);
+    const sync = this.sync('execute', op);
+    const list: unknown = op.commandBuffers;
+    if (!Array.isArray(list)) throw invalidArgument(`execute commandBuffers must be an array of CommandBuffer (got ${describe(list)})`);
+    const tablesIn: unknown = op.bindingTables;
+    if (tablesIn !== undefined && (!Array.isArray(tablesIn) || tablesIn.length !== list.length)) {
+      throw invalidArgument(
+        `execute bindingTables must be an array with one entry per command buffer (${list.length}) (got ${describe(tablesIn)})`,
+      );
+    }
+    const commandBuffers = list.map((cb: unknown, i): CommandBuffer => {
+      if (!(cb instanceof CommandBuffer)) throw invalidArgument(`execute commandBuffers[${i}] must be a CommandBuffer (got ${describe(cb)})`);
+      if (cb.context !== this.context) throw invalidArgument(`execute commandBuffers[${i}] ${cb.label} belongs to another device`);
+      cb.assertAlive(`execute commandBuffers[${i}]`);
+      if (cb.mode === 'one-shot' && list.indexOf(cb) !== i) {
+        throw failedPrecondition(`execute commandBuffers[${i}] ${cb.label} is one-shot and already listed at [${list.indexOf(cb)}]`);
+      }
+      return cb;
+    });
+    // A private copy of each table: edits the caller makes after this call change nothing.
+    const tables = commandBuffers.map((_, i): BindingTable | undefined => {
+      const table: unknown = (tablesIn as unknown[] | undefined)?.[i];
+      return Array.isArray(table) ? table.map((entry: unknown) => (entry && typeof entry === 'object' ? { ...entry } : entry)) as BindingTable : (table as BindingTable | undefined);
+    });
+    commandBuffers.forEach((cb, i) => cb.validateSubmit(tables[i]));
+
+    const releases = commandBuffers.map((cb, i) => {
+      cb.retain();
+      return cb.capture(tables[i]);
+    });
+    this.submit(sync, {
+      kind: 'execute',
+      encode: (stream) => commandBuffers.forEach((cb, i) => cb.encode(stream, tables[i])),
+      finish: () => {
+        for (const release of releases) release();
+        for (const cb of commandBuffers) cb.release();
+      },
+    });
+  }
+
+  /** Orders nothing but its own waits before its signals (a semaphore relay point). */
+  barrier(operation: QueueSync = {}): void {
+    const sync = this.sync('barrier', this.begin<QueueSync>('barrier', operation));
+    this.submit(sync, { kind: 'barrier', encode: () => {}, finish: () => {} });
+  }
+
+  /** Fills a range with a repeating 1-, 2- or 4-byte pattern. */
+  fill(operation: FillOperation): void {
+    const op = this.begin<FillOperation>('fill', operation);
+    const sync = this.sync('fill', op);
+    const buffer = checkBuffer('fill buffer', op.buffer, this.context, BufferUsage.TRANSFER_TARGET);
+    const patternLength = op.patternLength;
+    if (patternLength !== 1 && patternLength !== 2 && patternLength !== 4) {
+      throw invalidArgument(`fill patternLength must be 1, 2 or 4 (got ${describe(patternLength)})`);
+    }
+    const maxPattern = 2 ** (8 * patternLength) - 1;
+    if (typeof op.pattern !== 'number' || !Number.isInteger(op.pattern) || op.pattern < 0 || op.pattern > maxPattern) {
+      throw invalidArgument(`fill pattern must be an integer in [0, ${maxPattern}] for patternLength ${patternLength} (got ${describe(op.pattern)})`);
+    }
+    const offset = checkInteger('fill offset', op.offset ?? 0);
+    const length = checkInteger('fill length', op.length ?? Math.max(0, buffer.byteLength - offset));
+    if (offset % patternLength !== 0) throw invalidArgument(`fill offset ${offset} must be a multiple of patternLength ${patternLength}`);
+    if (length % patternLength !== 0) throw invalidArgument(`fill length ${length} must be a multiple of patternLength ${patternLength}`);
+    buffer.checkRange('fill', offset, length);
+
+    const pattern = op.pattern;
+    this.submitWith(sync, 'fill', [buffer], (stream) => {
+      if (length === 0) return;
+      this.context.driver.memsetAsync({ dst: buffer.devicePtr + offset, value: pattern, elementSize: patternLength, count: length / patternLength }, stream);
+    });
+  }
+
+  /** Writes host bytes into a buffer; the bytes are copied now. */
+  update(operation: UpdateOperation): void {
+    this.submitUpdate(operation, undefined);
+  }
+
+  /** Copies between buffer ranges (ranges within one buffer may not overlap). */
+  copy(operation: CopyOperation): void {
+    const op = this.begin<CopyOperation>('copy', operation);
+    const sync = this.sync('copy', op);
+    const source = checkBuffer('copy source', op.source, this.context, BufferUsage.TRANSFER_SOURCE);
+    const target = checkBuffer('copy target', op.target, this.context, BufferUsage.TRANSFER_TARGET);
+    const sourceOffset = checkInteger('copy sourceOffset', op.sourceOffset ?? 0);
+    const targetOffset = checkInteger('copy targetOffset', op.targetOffset ?? 0);
+    const length = checkInteger('copy length', op.length);
+    source.checkRange('copy source', sourceOffset, length);
+    target.checkRange('copy target', targetOffset, length);
+    if (source === target && length > 0 && sourceOffset < targetOffset + length && targetOffset < sourceOffset + length) {
+      throw invalidArgument(
+        `copy source [${sourceOffset}, ${sourceOffset + length}) and target [${targetOffset}, ${targetOffset + length}) overlap in ${source.label}`,
+      );
+    }
+    this.submitWith(sync, 'copy', [source, target], (stream) => {
+      if (length === 0) return;
+      this.context.driver.memcpyDtoDAsync({ dst: target.devicePtr + targetOffset, src: source.devicePtr + sourceOffset, byteLength: length }, stream);
+    });
+  }
+
+  /** Reads a buffer range back to the host once the read completes (after its waits). */
+  read(operation: ReadOperation): Promise<Uint8Array> {
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const op = this.begin<ReadOperation>('read', operation);
+      const sync = this.sync('read', op);
+      const buffer = checkBuffer('read buffer', op.buffer, this.context, BufferUsage.TRANSFER_SOURCE);
+      const offset = checkInteger('read offset', op.offset ?? 0);
+      const length = checkInteger('read length', op.length ?? Math.max(0, buffer.byteLength - offset));
+      buffer.checkRange('read', offset, length);
+
+      buffer.retain();
+      let readback: DriverReadback | undefined;
+      this.submit(sync, {
+        kind: 'read',
+        encode: (stream) => {
+          if (length > 0) readback = this.context.driver.memcpyDtoHAsync(buffer.devicePtr + offset, length, stream);
+        },
+        finish: (error) => {
+          buffer.release();
+          try {
+            if (error) reject(error);
+            else resolve(readback ? readback.take() : new Uint8Array(0));
+          } catch (takeError) {
+            reject(takeError);
+          } finally {
+            readback?.release();
+          }
+        },
+      });
+    });
+  }
+
+  /**
+   * Allocates a buffer whose memory is usable by work ordered after this operation's signals. Returns the buffer
+   * at once; the allocation is stream-ordered on this queue, so the call never blocks (reference defect 5).
+   */
+  alloca(operation: AllocaOperation): Buffer {
+    const op = this.begin<AllocaOperation>('alloca', operation);
+    const sync = this.sync('alloca', op);
+    const byteLength = op.byteLength;
+    if (typeof byteLength !== 'number' || !Number.isSafeInteger(byteLength) || byteLength <= 0) {
+      throw invalidArgument(`alloca byteLength must be a positive integer (got ${describe(byteLength)})`);
+    }
+    if (byteLength > this.context.limits.maxBufferBytes) {
+      throw outOfRange(`alloca byteLength ${byteLength} exceeds the device's maxBufferBytes ${this.context.limits.maxBufferBytes}`);
+    }
+    if (op.label !== undefined && typeof op.label !== 'string') throw invalidArgument(`alloca label must be a string (got ${describe(op.label)})`);
+
+    const stream = this.stream;
+    const ptr = this.context.driver.memAllocAsync(byteLength, stream);
+    const buffer = new Buffer(this.context, { byteLength, label: op.label }, ptr, (p) => this.host.freeTransient(p, stream));
+    transients.set(buffer, { deallocaSubmitted: false });
+    this.host.track(buffer);
+    this.submit(sync, { kind: 'alloca', encode: () => {}, finish: () => {} });
+    return buffer;
+  }
+
+  /**
+   * Returns an alloca'd buffer's memory once the waits are reached. Submissions that still use the buffer keep it
+   * alive until they complete; later uses throw FAILED_PRECONDITION.
+   */
+  dealloca(operation: DeallocaOperation): void {
+    const op = this.begin<DeallocaOperation>('dealloca', operation);
+    const sync = this.sync('dealloca', op);
+    const buffer = op.buffer;
+    if (!(buffer instanceof Buffer)) throw invalidArgument(`dealloca buffer must be a Buffer (got ${describe(buffer)})`);
+    buffer.assertUsableOn(this.context, 'dealloca buffer');
+    const transient = transients.get(buffer);
+    if (transient === undefined) throw invalidArgument(`dealloca buffer ${buffer.label} was not allocated by queue.alloca`);
+    if (transient.deallocaSubmitted) throw failedPrecondition(`dealloca buffer ${buffer.label} already has a dealloca submitted`);
+
+    transient.deallocaSubmitted = true;
+    buffer.retain();
+    this.submit(sync, {
+      kind: 'dealloca',
+      encode: () => {},
+      finish: (error) => {
+        // On success the queue's ownership ends: the memory goes when the last in-flight user finishes.
+        if (!error) buffer.destroy();
+        buffer.release();
+      },
+    });
+  }
+
+  // --- device-level helpers -----------------------------------------------------------------------------------------
+
+  /** `update` that also resolves once the bytes are in device memory (device.upload builds on it). */
+  upload(operation: UpdateOperation): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.submitUpdate(operation, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  // --- internals ----------------------------------------------------------------------------------------------------
+
+  private submitUpdate(operation: UpdateOperation, settle: ((error: HalError | undefined) => void) | undefined): void {
+    const op = this.begin<UpdateOperation>('update', operation);
+    const sync = this.sync('update', op);
+    const buffer = checkBuffer('update buffer', op.buffer, this.context, BufferUsage.TRANSFER_TARGET);
+    const offset = checkInteger('update offset', op.offset ?? 0);
+    const data = copyBytes('update data', op.data);
+    buffer.checkRange('update', offset, data.byteLength);
+    this.submitWith(sync, 'update', [buffer], (stream) => {
+      if (data.byteLength > 0) this.context.driver.memcpyHtoDAsync(buffer.devicePtr + offset, data, stream);
+    }, settle);
+  }
+
+  /** Common prologue: the device is usable and the operation is an object. */
+  private begin<T extends object>(kind: string, operation: unknown): T {
+    this.context.assertUsable(`${kind} on ${this.label}`);
+    return checkObject<T>(`${kind} operation`, operation);
+  }
+
+  private sync(kind: string, op: QueueSync): { waits: readonly SemaphoreValue[]; signals: readonly SemaphoreValue[] } {
+    return {
+      waits: checkSemaphoreList(`${kind} waits`, op.waits, this.host),
+      signals: checkSemaphoreList(`${kind} signals`, op.signals, this.host),
+    };
+  }
+
+  /** Retains `captured` until the submission finishes, then releases it. */
+  private submitWith(
+    sync: { waits: readonly SemaphoreValue[]; signals: readonly SemaphoreValue[] },
+    kind: string,
+    captured: readonly HalObject[],
+    encode: (stream: DriverStream) => void,
+    settle?: (error: HalError | undefined) => void,
+  ): void {
+    for (const object of captured) object.retain();
+    this.submit(sync, {
+      kind,
+      encode,
+      finish: (error) => {
+        for (const object of captured) object.release();
+        settle?.(error);
+      },
+    });
+  }
+
+  private submit(sync: { waits: readonly SemaphoreValue[]; signals: readonly SemaphoreValue[] }, work: SubmissionWork): void {
+    this.host.scheduler.submit(this.index, sync.waits, sync.signals, work);
+  }
+}

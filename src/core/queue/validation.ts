@@ -1,0 +1,66 @@
+/**
+ * Argument checks for queue operations. Each throws a HalError whose message names the operation, the field and
+ * the offending value, and none of them changes anything: an operation validates everything before it captures or
+ * submits (DESIGN.md rule 10).
+ */
+import { Buffer, BufferUsage } from '../buffer.js';
+import type { DeviceContext } from '../device_context.js';
+import { invalidArgument } from '../errors.js';
+import type { SemaphoreValue } from '../semaphore/host_wait.js';
+import { checkPayload, describe } from '../semaphore/payload.js';
+import { Semaphore, type SemaphoreOwner } from '../semaphore/semaphore.js';
+
+export function checkObject<T extends object>(what: string, value: unknown): T {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidArgument(`${what} must be an object (got ${describe(value)})`);
+  }
+  return value as T;
+}
+
+export function checkInteger(what: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw invalidArgument(`${what} must be a non-negative integer (got ${describe(value)})`);
+  }
+  return value;
+}
+
+/** Validates a wait or signal list and returns a frozen copy (later edits by the caller change nothing). */
+export function checkSemaphoreList(what: string, list: unknown, owner: SemaphoreOwner): readonly SemaphoreValue[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw invalidArgument(`${what} must be an array of { semaphore, value } (got ${describe(list)})`);
+  return list.map((entry: unknown, i): SemaphoreValue => {
+    const field = `${what}[${i}]`;
+    const { semaphore, value } = checkObject<{ semaphore?: unknown; value?: unknown }>(field, entry);
+    if (!(semaphore instanceof Semaphore)) {
+      throw invalidArgument(`${field}.semaphore must be a Semaphore (got ${describe(semaphore)})`);
+    }
+    if (semaphore.owner !== owner) {
+      throw invalidArgument(`${field}.semaphore ${semaphore.label} belongs to another device (${semaphore.owner.context.label})`);
+    }
+    semaphore.assertAlive(`use ${field}.semaphore`);
+    return Object.freeze({ semaphore, value: checkPayload(`${field}.value`, value) });
+  });
+}
+
+const usageNames: Record<number, string> = {
+  [BufferUsage.TRANSFER_SOURCE]: 'TRANSFER_SOURCE',
+  [BufferUsage.TRANSFER_TARGET]: 'TRANSFER_TARGET',
+  [BufferUsage.DISPATCH_STORAGE]: 'DISPATCH_STORAGE',
+};
+
+/** A live buffer of this device with `usage`. */
+export function checkBuffer(what: string, value: unknown, context: DeviceContext, usage: number): Buffer {
+  if (!(value instanceof Buffer)) throw invalidArgument(`${what} must be a Buffer (got ${describe(value)})`);
+  value.assertUsableOn(context, what);
+  if ((value.usage & usage) !== usage) {
+    throw invalidArgument(`${what} ${value.label} lacks usage ${usageNames[usage] ?? usage} (its usage is ${value.usage})`);
+  }
+  return value;
+}
+
+/** Bytes to upload, copied now so the caller may reuse its array at once (rule 6). */
+export function copyBytes(what: string, data: unknown): Uint8Array {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data.slice(0));
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+  throw invalidArgument(`${what} must be an ArrayBuffer or a typed array (got ${describe(data)})`);
+}

@@ -1,0 +1,88 @@
+/**
+ * The backend registry: which drivers `createDevice` can open, loaded lazily.
+ *
+ * Built-in backends are dynamic imports so that importing gpuhal loads neither koffi (hip) nor the simulator's
+ * WebAssembly until a device asks for them — the simulator must load in a browser where koffi does not exist.
+ */
+import type { BackendAvailability, DriverDeviceSummary, DriverProvider } from './driver.js';
+import { HalError, StatusCode, invalidArgument } from './errors.js';
+
+export type BackendLoader = () => Promise<DriverProvider>;
+
+const loaders = new Map<string, BackendLoader>([
+  ['hip', async () => (await import('../backends/hip/index.js')).hipProvider],
+  ['sim', async () => (await import('../backends/sim/index.js')).simProvider],
+]);
+const loaded = new Map<string, Promise<DriverProvider>>();
+
+/** Registers (or replaces) a backend by name; `provider` may be the provider itself or a loader for it. */
+export function registerBackend(name: string, provider: DriverProvider | BackendLoader): void {
+  if (typeof name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(name)) {
+    throw invalidArgument(`registerBackend name must be a lowercase identifier (got ${JSON.stringify(name)})`);
+  }
+  const loader: BackendLoader =
+    typeof provider === 'function'
+      ? provider
+      : provider !== null && typeof provider === 'object' && typeof provider.open === 'function' && typeof provider.probe === 'function'
+        ? async () => provider
+        : (() => {
+            throw invalidArgument(`registerBackend provider for "${name}" must have probe() and open(), or be a loader function`);
+          })();
+  loaders.set(name, loader);
+  loaded.delete(name);
+}
+
+export function registeredBackends(): string[] {
+  return [...loaders.keys()];
+}
+
+/** Loads a backend's provider; UNAVAILABLE (with the import error as cause) when its module cannot load. */
+export function loadBackend(name: string): Promise<DriverProvider> {
+  const loader = loaders.get(name);
+  if (loader === undefined) {
+    return Promise.reject(
+      new HalError(StatusCode.NOT_FOUND, `backend ${JSON.stringify(name)} is not registered (known: ${registeredBackends().join(', ')})`),
+    );
+  }
+  let promise = loaded.get(name);
+  if (promise === undefined) {
+    promise = loader().catch((error: unknown) => {
+      loaded.delete(name);
+      throw HalError.is(error)
+        ? error
+        : new HalError(StatusCode.UNAVAILABLE, `backend ${name} failed to load: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    });
+    loaded.set(name, promise);
+  }
+  return promise;
+}
+
+export interface BackendStatus {
+  readonly name: string;
+  readonly available: boolean;
+  /** Why it is unavailable (library missing, no device, module failed to load, ...). */
+  readonly reason?: string;
+  readonly devices: readonly DriverDeviceSummary[];
+}
+
+/** Probes a backend without throwing. */
+export async function probeBackend(name: string, options?: Readonly<Record<string, unknown>>): Promise<BackendAvailability> {
+  try {
+    const provider = await loadBackend(name);
+    return await provider.probe(options);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return HalError.is(error) ? { available: false, reason, error } : { available: false, reason };
+  }
+}
+
+/** Every registered backend, each available or not with the reason. */
+export async function listBackends(): Promise<BackendStatus[]> {
+  const names = registeredBackends();
+  const results = await Promise.all(names.map((name) => probeBackend(name)));
+  return results.map((availability, i) =>
+    availability.available
+      ? { name: names[i]!, available: true, devices: availability.devices }
+      : { name: names[i]!, available: false, reason: availability.reason, devices: [] },
+  );
+}

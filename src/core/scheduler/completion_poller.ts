@@ -1,0 +1,56 @@
+/**
+ * One completion poller per device (DESIGN.md: record an event and poll it, never host-function callbacks —
+ * reference defect 6). While submissions are in flight it runs a polling round, then awaits the driver's
+ * `nextProgress()` (the simulator's next completion, or the hip backend's next poll tick) and repeats; it stops
+ * when nothing is in flight, so an idle device keeps no timers alive.
+ */
+import type { GpuDriver } from '../driver.js';
+
+export class CompletionPoller {
+  private running = false;
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly driver: GpuDriver,
+    /** Runs one polling round; returns true while work is still in flight. */
+    private readonly pollRound: () => boolean,
+    /** Called if waiting for progress itself fails (the driver is unusable). */
+    private readonly onFatal: (error: unknown) => void,
+  ) {}
+
+  /** Starts the loop if it is not running (called after every issue). */
+  kick(): void {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    void this.loop();
+  }
+
+  /** Resolves once a polling round finds nothing in flight (or the poller is stopped). */
+  whenIdle(): Promise<void> {
+    if (!this.running || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.settleIdle();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (!this.stopped && this.pollRound()) await this.driver.nextProgress();
+    } catch (error) {
+      if (!this.stopped) this.onFatal(error);
+    } finally {
+      this.running = false;
+      this.settleIdle();
+    }
+  }
+
+  private settleIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

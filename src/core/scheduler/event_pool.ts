@@ -1,0 +1,48 @@
+/**
+ * A pool of driver events. Every issued submission records one completion event; events are recycled when the
+ * submission retires, so steady-state submission creates no driver objects, and `destroyAll()` returns the
+ * driver's event count to zero at device teardown (DESIGN.md rule 9).
+ */
+import type { DriverEvent, GpuDriver } from '../driver.js';
+
+export class EventPool {
+  private readonly free: DriverEvent[] = [];
+  private readonly live = new Set<DriverEvent>();
+
+  constructor(
+    private readonly driver: GpuDriver,
+    /** Free events kept beyond this are destroyed, so a burst does not pin driver objects forever. */
+    private readonly maxFree = 1024,
+  ) {}
+
+  acquire(): DriverEvent {
+    const event = this.free.pop();
+    if (event !== undefined) return event;
+    const created = this.driver.eventCreate();
+    this.live.add(created);
+    return created;
+  }
+
+  /** Returns an event whose captured work completed; it will be re-recorded by a later submission. */
+  recycle(event: DriverEvent): void {
+    if (!this.live.has(event)) return;
+    if (this.free.length < this.maxFree) this.free.push(event);
+    else this.discard(event);
+  }
+
+  /** Destroys an event instead of reusing it (e.g. one that captured a fault). */
+  discard(event: DriverEvent): void {
+    if (!this.live.delete(event)) return;
+    this.driver.eventDestroy(event);
+  }
+
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  destroyAll(): void {
+    for (const event of this.live) this.driver.eventDestroy(event);
+    this.live.clear();
+    this.free.length = 0;
+  }
+}

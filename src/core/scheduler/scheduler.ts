@@ -1,0 +1,289 @@
+/**
+ * The scheduling stack beneath every queue operation (DESIGN.md rules 4 and 5).
+ *
+ * - Pending queue actions: a submission is held until each wait is either reached or covered by a timepoint —
+ *   the *recorded* completion event of an issued submission that signals at least that value. Waits are indexed
+ *   per semaphore (min-heap by value), so a new value or timepoint touches only the submissions it releases, and
+ *   submitting is O(waits) regardless of how many submissions are pending. Order of submission is irrelevant:
+ *   wait-before-signal works across queues and in reverse dependency order.
+ * - Issue: on the submission's lane stream, `streamWaitEvent` on the covering timepoints' events (skipped for the
+ *   lane's own earlier work, which the stream already orders), then the work, then `eventRecord` of a pooled
+ *   completion event; the submission's signals become timepoints, which may release further submissions.
+ * - Completion: the device's single poller queries each lane's oldest in-flight event between `nextProgress()`
+ *   ticks, then advances the signal semaphores in order, releases captures and recycles the event.
+ * - Failure: a failed wait fails the submission before it runs and its signals with the same error; a fault
+ *   reported by `eventQuery` fails that submission's signals; nothing else is affected (reference defect 7).
+ *
+ * Everything runs on the JS thread: no worker threads, no host-function callbacks, and no call ever blocks.
+ */
+import type { DriverStream, GpuDriver } from '../driver.js';
+import { HalError, StatusCode } from '../errors.js';
+import type { SemaphoreValue } from '../semaphore/host_wait.js';
+import { CompletionPoller } from './completion_poller.js';
+import { EventPool } from './event_pool.js';
+import { Lane } from './lane.js';
+import { Submission, type SubmissionTimepoint, type SubmissionWork } from './submission.js';
+
+export interface SchedulerHost {
+  readonly driver: GpuDriver;
+  /**
+   * Turns something a driver call threw into the HalError to report, and lets the device notice a sticky
+   * failure (device lost). `call` names what the scheduler was doing.
+   */
+  driverFailure(error: unknown, call: string): HalError;
+  /** The progress loop itself failed: the device must be treated as lost. */
+  progressFailed(error: unknown): void;
+}
+
+interface WorkItem {
+  readonly submission: Submission;
+  /** Set when the submission must fail instead of issuing. */
+  readonly error: HalError | undefined;
+}
+
+export class Scheduler {
+  readonly lanes: readonly Lane<Submission>[];
+  private readonly driver: GpuDriver;
+  private readonly events: EventPool;
+  private readonly poller: CompletionPoller;
+  private readonly pending = new Set<Submission>();
+  private inFlight = 0;
+  private work: WorkItem[] = [];
+  private workHead = 0;
+  private draining = false;
+  private readonly submissionEvents = {
+    ready: (submission: Submission) => this.enqueue(submission, undefined),
+    failed: (submission: Submission, error: HalError) => this.enqueue(submission, error),
+  };
+
+  constructor(
+    private readonly host: SchedulerHost,
+    streams: readonly DriverStream[],
+  ) {
+    this.driver = host.driver;
+    this.lanes = streams.map((stream, index) => new Lane<Submission>(stream, index));
+    this.events = new EventPool(host.driver);
+    this.poller = new CompletionPoller(host.driver, () => this.pollRound(), (error) => host.progressFailed(error));
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight;
+  }
+
+  /**
+   * Runs `fn`, then issues or fails every submission it made ready, iteratively (a released chain of N
+   * submissions is a loop, not N nested calls). Nested batches join the outer one.
+   */
+  batch(fn: () => void): void {
+    if (this.draining) {
+      fn();
+      return;
+    }
+    this.draining = true;
+    try {
+      fn();
+      this.drain();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /**
+   * Accepts a validated, captured queue operation. Returns at once; the work is issued when its waits allow.
+   * Any failed wait fails the submission (and its signals) immediately.
+   */
+  submit(laneIndex: number, waits: readonly SemaphoreValue[], signals: readonly SemaphoreValue[], work: SubmissionWork): void {
+    const lane = this.lanes[laneIndex]!;
+    const submission = new Submission(lane, waits, signals, work, this.submissionEvents);
+    this.batch(() => {
+      for (const { semaphore, value } of waits) {
+        if (semaphore.failure) {
+          this.enqueue(submission, semaphore.failure);
+          return;
+        }
+      }
+      this.pending.add(submission);
+      for (const { semaphore, value } of waits) {
+        if (semaphore.satisfiable(value)) continue;
+        submission.unresolved++;
+        semaphore.addSubmissionWaiter(value, submission);
+      }
+      if (submission.unresolved === 0) {
+        submission.state = 'ready';
+        this.enqueue(submission, undefined);
+      }
+    });
+  }
+
+  /** Resolves when nothing is in flight (pending submissions waiting on the host are not waited for). */
+  whenIdle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : this.poller.whenIdle();
+  }
+
+  /**
+   * Device teardown or loss: in-flight submissions fail with `inFlightError`, pending ones with `pendingError`;
+   * their signal semaphores fail likewise and every capture is released.
+   */
+  abortAll(pendingError: HalError, inFlightError: HalError): void {
+    this.batch(() => {
+      for (const lane of this.lanes) {
+        for (const submission of lane.takeAll()) this.retire(submission, inFlightError, true);
+      }
+      for (const submission of [...this.pending]) this.failSubmission(submission, pendingError);
+    });
+  }
+
+  /** Stops polling and destroys every driver event (after abortAll, at device teardown). */
+  destroy(): void {
+    this.poller.stop();
+    this.events.destroyAll();
+  }
+
+  /** Live driver events owned by the scheduler (pooled or recorded), for tests. */
+  get liveEvents(): number {
+    return this.events.liveCount;
+  }
+
+  // --- issue ------------------------------------------------------------------------------------------------------
+
+  private enqueue(submission: Submission, error: HalError | undefined): void {
+    this.work.push({ submission, error });
+    if (!this.draining) this.batch(() => {});
+  }
+
+  private drain(): void {
+    while (this.workHead < this.work.length) {
+      const { submission, error } = this.work[this.workHead++]!;
+      if (submission.state === 'done' || submission.state === 'issued') continue;
+      if (error) this.failSubmission(submission, error);
+      else this.issue(submission);
+    }
+    this.work = [];
+    this.workHead = 0;
+  }
+
+  private issue(submission: Submission): void {
+    for (const { semaphore } of submission.waits) {
+      if (semaphore.failure) {
+        this.failSubmission(submission, semaphore.failure);
+        return;
+      }
+    }
+    const lane = submission.lane;
+    const stream = lane.stream;
+    let covered: { wait: SemaphoreValue; timepoint: SubmissionTimepoint }[] | undefined;
+    for (const wait of submission.waits) {
+      if (wait.semaphore.currentValue >= wait.value) continue;
+      const timepoint = wait.semaphore.findTimepoint(wait.value) as SubmissionTimepoint | undefined;
+      if (timepoint === undefined) {
+        // Unreachable by construction (a timepoint only leaves once its value is reached or failed); refusing
+        // beats waiting on an unrecorded event, which would silently not wait (reference defect 1).
+        const message = `${submission.work.kind}: no recorded signal covers ${wait.semaphore.label} ≥ ${wait.value}n`;
+        this.failSubmission(submission, new HalError(StatusCode.INTERNAL, message));
+        return;
+      }
+      (covered ??= []).push({ wait, timepoint });
+    }
+    let event;
+    try {
+      for (const { timepoint } of covered ?? []) {
+        if (timepoint.owner.lane !== lane) this.driver.streamWaitEvent(stream, timepoint.owner.event!);
+      }
+      submission.work.encode(stream);
+      event = this.events.acquire();
+      this.driver.eventRecord(event, stream);
+    } catch (error) {
+      if (event !== undefined) this.events.discard(event);
+      this.failSubmission(submission, this.host.driverFailure(error, `issue ${submission.work.kind}`));
+      return;
+    }
+    this.pending.delete(submission);
+    submission.state = 'issued';
+    submission.event = event;
+    if (covered) submission.coveredWaits = covered.map(({ wait }) => wait);
+    lane.push(submission);
+    this.inFlight++;
+    for (const { semaphore, value } of submission.signals) {
+      if (semaphore.failure) continue;
+      const timepoint: SubmissionTimepoint = { value, owner: submission, semaphore };
+      submission.timepoints.push(timepoint);
+      semaphore.addTimepoint(timepoint);
+    }
+    this.poller.kick();
+  }
+
+  /** Fails a submission that was never issued: it does not run; its signals fail with `error`. */
+  private failSubmission(submission: Submission, error: HalError): void {
+    if (submission.state === 'done') return;
+    submission.state = 'done';
+    this.pending.delete(submission);
+    for (const { semaphore } of submission.signals) semaphore.failWith(error);
+    submission.work.finish(error);
+  }
+
+  // --- completion -------------------------------------------------------------------------------------------------
+
+  /** One polling round; returns true while submissions remain in flight. */
+  private pollRound(): boolean {
+    this.batch(() => {
+      let progressed = true;
+      while (progressed) {
+        progressed = false;
+        for (const lane of this.lanes) {
+          while (this.retireHead(lane)) progressed = true;
+        }
+      }
+    });
+    return this.inFlight > 0;
+  }
+
+  /** Retires the lane's oldest submission if its event completed; false when it has not (or nothing is there). */
+  private retireHead(lane: Lane<Submission>): boolean {
+    const submission = lane.peek();
+    if (submission === undefined) return false;
+    let fault: HalError | undefined;
+    try {
+      if (!this.driver.eventQuery(submission.event!)) return false;
+    } catch (error) {
+      fault = this.host.driverFailure(error, `${submission.work.kind} on queue ${lane.index}`);
+    }
+    if (fault === undefined) {
+      // A wait covered by another submission's timepoint is only truly met once that submission retired
+      // successfully; if it failed, this one ran on a broken input and fails with the same error (rule 5).
+      for (const { semaphore, value } of submission.coveredWaits ?? []) {
+        if (semaphore.currentValue >= value) continue;
+        if (semaphore.failure) {
+          fault = semaphore.failure;
+          break;
+        }
+        return false; // its producer on another lane has not been retired yet; a later pass of this round will
+      }
+    }
+    lane.shift();
+    this.retire(submission, fault, false);
+    return true;
+  }
+
+  /** Takes an issued submission out of flight: signals (or fails) its semaphores, recycles its event, finishes. */
+  private retire(submission: Submission, error: HalError | undefined, aborted: boolean): void {
+    this.inFlight--;
+    submission.state = 'done';
+    submission.coveredWaits = undefined;
+    for (const timepoint of submission.timepoints) timepoint.semaphore.removeTimepoint(timepoint);
+    submission.timepoints.length = 0;
+    if (error) {
+      for (const { semaphore } of submission.signals) semaphore.failWith(error);
+    } else {
+      for (const { semaphore, value } of submission.signals) semaphore.advance(value);
+    }
+    const event = submission.event!;
+    submission.event = undefined;
+    if (error || aborted) this.events.discard(event);
+    else this.events.recycle(event);
+    submission.work.finish(error);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * One queue operation on its way through the scheduling stack:
+ *   pending (some wait has neither a reached value nor a recorded timepoint)
+ *   → ready (every wait satisfiable) → issued (on its lane's stream, completion event recorded)
+ *   → done (signals advanced, or failed with the cause).
+ */
+import type { DriverEvent, DriverStream } from '../driver.js';
+import type { HalError } from '../errors.js';
+import type { SemaphoreValue } from '../semaphore/host_wait.js';
+import type { Semaphore, SubmissionWaitTarget, Timepoint } from '../semaphore/semaphore.js';
+import type { Lane } from './lane.js';
+
+/** What a queue operation does once issued, and how it lets go of what it captured. */
+export interface SubmissionWork {
+  /** Names the operation in messages, e.g. "fill" or "execute". */
+  readonly kind: string;
+  /** Enqueues the operation's device work on `stream` (after the scheduler enqueued the stream waits). */
+  encode(stream: DriverStream): void;
+  /**
+   * Called exactly once: after the work completed (`error` undefined) or when the submission failed, was
+   * cancelled or aborted. Releases captured objects and settles promises (e.g. a read's bytes).
+   */
+  finish(error: HalError | undefined): void;
+}
+
+export type SubmissionState = 'pending' | 'ready' | 'issued' | 'done';
+
+export interface SubmissionEvents {
+  ready(submission: Submission): void;
+  failed(submission: Submission, error: HalError): void;
+}
+
+export class Submission implements SubmissionWaitTarget {
+  state: SubmissionState = 'pending';
+  /** Waits not yet satisfiable. */
+  unresolved = 0;
+  /** The recorded completion event, while issued. */
+  event: DriverEvent | undefined;
+  /** This submission's entries in its signal semaphores' timepoint lists, while issued. */
+  readonly timepoints: SubmissionTimepoint[] = [];
+  /** Waits that were covered by other submissions' timepoints at issue; checked again at completion. */
+  coveredWaits: readonly SemaphoreValue[] | undefined;
+
+  constructor(
+    readonly lane: Lane<Submission>,
+    readonly waits: readonly SemaphoreValue[],
+    readonly signals: readonly SemaphoreValue[],
+    readonly work: SubmissionWork,
+    private readonly events: SubmissionEvents,
+  ) {}
+
+  waitSatisfied(): void {
+    if (this.state !== 'pending') return;
+    if (--this.unresolved === 0) {
+      this.state = 'ready';
+      this.events.ready(this);
+    }
+  }
+
+  waitFailed(error: HalError): void {
+    if (this.state === 'pending' || this.state === 'ready') this.events.failed(this, error);
+  }
+}
+
+export interface SubmissionTimepoint extends Timepoint {
+  readonly owner: Submission;
+  readonly semaphore: Semaphore;
+}

@@ -1,0 +1,95 @@
+/**
+ * Host waits on semaphores (DESIGN.md rules 1 and 3): `semaphore.wait` and `device.waitSemaphores`.
+ *
+ * A wait registers one waiter per unreached entry and settles once — on the value, on a failure, or on the
+ * timeout. Timeouts use the driver's clock (`setTimer`), so they are virtual and deterministic on the simulator.
+ * Waits never change semaphore values, and settling removes every registration it made ("any" leaves the other
+ * semaphores exactly as they were).
+ */
+import type { DeviceContext } from '../device_context.js';
+import type { DriverTimer } from '../driver.js';
+import { HalError, StatusCode, invalidArgument } from '../errors.js';
+import { describe } from './payload.js';
+import type { Semaphore } from './semaphore.js';
+
+export interface WaitOptions {
+  /** Milliseconds of driver time (virtual on sim). 0 polls; omitted or Infinity waits forever. */
+  readonly timeoutMs?: number;
+}
+
+export type WaitMode = 'all' | 'any';
+
+export interface SemaphoreValue {
+  readonly semaphore: Semaphore;
+  readonly value: bigint;
+}
+
+/** Validates `options.timeoutMs`; returns it in nanoseconds, or undefined for "forever". */
+export function checkTimeout(field: string, options: WaitOptions | undefined): bigint | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) throw invalidArgument(`${field} must be an object (got ${describe(options)})`);
+  const ms = options.timeoutMs;
+  if (ms === undefined || ms === Number.POSITIVE_INFINITY) return undefined;
+  if (typeof ms !== 'number' || !(ms >= 0)) {
+    throw invalidArgument(`${field}.timeoutMs must be a non-negative number of milliseconds (got ${describe(ms)})`);
+  }
+  return BigInt(Math.round(ms * 1e6));
+}
+
+/**
+ * Waits for `all` or `any` of the (already validated) entries. Resolves at once for an empty list.
+ * A failed entry rejects with its failure in both modes.
+ */
+export function waitForSemaphores(
+  context: DeviceContext,
+  mode: WaitMode,
+  entries: readonly SemaphoreValue[],
+  options: WaitOptions | undefined,
+): Promise<void> {
+  const timeoutNs = checkTimeout('wait options', options);
+  let unreached = 0;
+  for (const { semaphore, value } of entries) {
+    if (semaphore.failure) return Promise.reject(semaphore.failure);
+    if (semaphore.currentValue < value) unreached++;
+  }
+  if (entries.length === 0 || unreached === 0 || (mode === 'any' && unreached < entries.length)) return Promise.resolve();
+  if (timeoutNs === 0n) return Promise.reject(deadlineExceeded(mode, entries, 0));
+
+  return new Promise<void>((resolve, reject) => {
+    const cancels: (() => void)[] = [];
+    let timer: DriverTimer | undefined;
+    let settled = false;
+    let remaining = mode === 'all' ? unreached : 1;
+    const settle = (error: HalError | undefined): void => {
+      if (settled) return;
+      settled = true;
+      for (const cancel of cancels) cancel();
+      if (timer !== undefined) context.driver.clearTimer(timer);
+      if (error) reject(error);
+      else resolve();
+    };
+    for (const { semaphore, value } of entries) {
+      if (semaphore.currentValue >= value) continue;
+      cancels.push(
+        semaphore.addHostWaiter(value, (error) => {
+          if (error) settle(error);
+          else if (--remaining === 0) settle(undefined);
+        }),
+      );
+    }
+    if (timeoutNs !== undefined) {
+      const ms = Number(timeoutNs) / 1e6;
+      timer = context.driver.setTimer(context.driver.now() + timeoutNs, () => {
+        timer = undefined; // fired timers are gone; clearing again is harmless but unnecessary
+        settle(deadlineExceeded(mode, entries, ms));
+      });
+    }
+  });
+}
+
+function deadlineExceeded(mode: WaitMode, entries: readonly SemaphoreValue[], ms: number): HalError {
+  const what = entries
+    .map(({ semaphore, value }) => `${semaphore.label} ≥ ${value}n (now ${semaphore.currentValue}n)`)
+    .join(mode === 'all' ? ' and ' : ' or ');
+  return new HalError(StatusCode.DEADLINE_EXCEEDED, `wait for ${what} ${ms === 0 ? 'not reached (poll)' : `timed out after ${ms} ms`}`);
+}

@@ -1,0 +1,230 @@
+/**
+ * Timeline semaphores (DESIGN.md rules 1–3).
+ *
+ * A semaphore is pure host state: a u64 value that only moves forward, a sticky failure, and three indexes that
+ * keep every operation proportional to the work it actually unblocks:
+ * - host waiters (`wait`, `device.waitSemaphores`) in a min-heap by the value they need;
+ * - pending submissions in a min-heap by the value they need (the scheduler's wait-before-signal index);
+ * - timepoints: issued-but-incomplete submissions that will signal a value, sorted by value. A pending submission
+ *   whose wait is covered by a timepoint can be issued with a stream wait on that submission's *recorded* event.
+ *   Values nobody has issued have no timepoint, so nothing ever waits on an unrecorded event (reference defect 1).
+ */
+import type { DeviceContext } from '../device_context.js';
+import { HalError, StatusCode, invalidArgument, outOfRange } from '../errors.js';
+import { HalObject } from '../lifetime.js';
+import { MinHeap, type HeapEntry } from '../scheduler/min_heap.js';
+import { waitForSemaphores, type WaitOptions } from './host_wait.js';
+import { checkPayload, describe } from './payload.js';
+
+/** What a semaphore needs from its device: the context, and a way to batch scheduler work it triggers. */
+export interface SemaphoreOwner {
+  readonly context: DeviceContext;
+  /**
+   * Runs `fn` and then issues/fails whatever submissions it made ready, iteratively. Without this a chain of
+   * N dependent submissions released by one signal would recurse N deep.
+   */
+  batch(fn: () => void): void;
+}
+
+/** A pending submission's view of one of its waits. */
+export interface SubmissionWaitTarget {
+  /** The wait's value is reached, or covered by a recorded timepoint. */
+  waitSatisfied(): void;
+  waitFailed(error: HalError): void;
+}
+
+/** An issued submission that will signal `value` when its recorded event completes. */
+export interface Timepoint {
+  readonly value: bigint;
+  readonly owner: object;
+}
+
+interface HostWaiter extends HeapEntry {
+  cancelled: boolean;
+  settle(error: HalError | undefined): void;
+}
+
+interface SubmissionWaiter extends HeapEntry {
+  readonly target: SubmissionWaitTarget;
+}
+
+export class Semaphore extends HalObject {
+  /** Internal: the device that created it. */
+  readonly owner: SemaphoreOwner;
+  private value: bigint;
+  private failed: HalError | undefined;
+  private readonly hostWaiters = new MinHeap<HostWaiter>();
+  private cancelledHostWaiters = 0;
+  private readonly submissionWaiters = new MinHeap<SubmissionWaiter>();
+  /** Sorted by value; appends are the common case (signals usually increase in issue order). */
+  private readonly timepoints: Timepoint[] = [];
+
+  /** Internal: use `device.createSemaphore`. */
+  constructor(owner: SemaphoreOwner, initialValue: bigint, label?: string) {
+    super('semaphore', label);
+    this.owner = owner;
+    this.value = initialValue;
+  }
+
+  /** The current value; throws the failure if the semaphore failed. */
+  query(): bigint {
+    this.assertAlive('query');
+    if (this.failed) throw this.failed;
+    return this.value;
+  }
+
+  /** Signals `value` from the host; it must be strictly greater than the current value (else OUT_OF_RANGE). */
+  signal(value: bigint): void {
+    this.assertAlive('signal');
+    const v = checkPayload(`${this.label} signal value`, value);
+    this.owner.context.assertUsable(`signal ${this.label}`);
+    if (this.failed) throw this.failed;
+    if (v <= this.value) {
+      throw outOfRange(`${this.label} signal value ${v}n must be greater than the current value ${this.value}n`);
+    }
+    this.owner.batch(() => this.advance(v));
+  }
+
+  /**
+   * Puts the semaphore in a permanent failed state: pending and future waits reject with `error`, submissions
+   * waiting on it fail their own signals with it. The first failure wins; later ones are dropped.
+   */
+  fail(error: unknown): void {
+    this.assertAlive('fail');
+    const failure = toFailure(error, `${this.label} fail error`);
+    this.owner.batch(() => this.failWith(failure));
+  }
+
+  /** Resolves once the value is ≥ `value`; rejects with the failure, or DEADLINE_EXCEEDED after `timeoutMs`. */
+  wait(value: bigint, options?: WaitOptions): Promise<void> {
+    try {
+      this.assertAlive('wait on');
+      const v = checkPayload(`${this.label} wait value`, value);
+      return waitForSemaphores(this.owner.context, 'all', [{ semaphore: this, value: v }], options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  // --- internal: the scheduler and host waits ---------------------------------------------------------------------
+
+  /** The value without the failure check. */
+  get currentValue(): bigint {
+    return this.value;
+  }
+
+  get failure(): HalError | undefined {
+    return this.failed;
+  }
+
+  /** Moves the value forward (a no-op for values not above the current one) and releases waiters it satisfies. */
+  advance(value: bigint): void {
+    if (this.failed || value <= this.value) return;
+    this.value = value;
+    for (let top = this.hostWaiters.peek(); top !== undefined && top.key <= value; top = this.hostWaiters.peek()) {
+      this.hostWaiters.pop();
+      if (top.cancelled) this.cancelledHostWaiters--;
+      else top.settle(undefined);
+    }
+    this.releaseSubmissionWaiters(value);
+  }
+
+  /** Internal failure path (first failure wins). */
+  failWith(error: HalError): void {
+    if (this.failed) return;
+    this.failed = error;
+    for (const waiter of this.hostWaiters.drain()) if (!waiter.cancelled) waiter.settle(error);
+    this.cancelledHostWaiters = 0;
+    for (const waiter of this.submissionWaiters.drain()) waiter.target.waitFailed(error);
+  }
+
+  /**
+   * Registers a host waiter; returns a cancel function (used by timeouts and wait-any). The caller checks the
+   * value and failure first: this only queues.
+   */
+  addHostWaiter(value: bigint, settle: (error: HalError | undefined) => void): () => void {
+    const waiter: HostWaiter = { key: value, cancelled: false, settle };
+    this.hostWaiters.push(waiter);
+    return () => {
+      if (waiter.cancelled) return;
+      waiter.cancelled = true;
+      this.cancelledHostWaiters++;
+      // Timed-out waits would otherwise pile up until the value passes them.
+      if (this.cancelledHostWaiters > 64 && this.cancelledHostWaiters * 2 > this.hostWaiters.size) {
+        this.hostWaiters.filter((w) => !w.cancelled);
+        this.cancelledHostWaiters = 0;
+      }
+    };
+  }
+
+  /** Indexes a pending submission until `value` is reached, covered by a timepoint, or the semaphore fails. */
+  addSubmissionWaiter(value: bigint, target: SubmissionWaitTarget): void {
+    this.submissionWaiters.push({ key: value, target });
+  }
+
+  /** True when `value` is reached or an issued submission will signal at least `value`. */
+  satisfiable(value: bigint): boolean {
+    return this.value >= value || this.findTimepoint(value) !== undefined;
+  }
+
+  /** The earliest issued-but-incomplete signal of at least `value`, if any. */
+  findTimepoint(value: bigint): Timepoint | undefined {
+    const tps = this.timepoints;
+    let lo = 0;
+    let hi = tps.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tps[mid]!.value < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return tps[lo];
+  }
+
+  /** Records that an issued submission (`owner`) will signal `value`; releases pending submissions it covers. */
+  addTimepoint(timepoint: Timepoint): void {
+    const tps = this.timepoints;
+    let i = tps.length;
+    while (i > 0 && tps[i - 1]!.value > timepoint.value) i--;
+    tps.splice(i, 0, timepoint);
+    this.releaseSubmissionWaiters(timepoint.value);
+  }
+
+  removeTimepoint(timepoint: Timepoint): void {
+    const tps = this.timepoints;
+    // Completions usually retire the oldest (smallest) timepoint first.
+    const i = tps[0] === timepoint ? 0 : tps.indexOf(timepoint);
+    if (i >= 0) tps.splice(i, 1);
+  }
+
+  /** Counts for tests and leak checks. */
+  get indexSizes(): { hostWaiters: number; submissionWaiters: number; timepoints: number } {
+    return {
+      hostWaiters: this.hostWaiters.size - this.cancelledHostWaiters,
+      submissionWaiters: this.submissionWaiters.size,
+      timepoints: this.timepoints.length,
+    };
+  }
+
+  protected freeResources(): void {
+    // No driver objects: a semaphore is host state. Waiters stay until the value, a failure or device destroy.
+  }
+
+  private releaseSubmissionWaiters(value: bigint): void {
+    const heap = this.submissionWaiters;
+    for (let top = heap.peek(); top !== undefined && top.key <= value; top = heap.peek()) {
+      heap.pop();
+      top.target.waitSatisfied();
+    }
+  }
+}
+
+/** Normalizes whatever a user passes to `fail()` into the HalError that waiters will see. */
+function toFailure(error: unknown, field: string): HalError {
+  if (error instanceof HalError) {
+    if (error.code === StatusCode.OK) throw invalidArgument(`${field} must carry a failure code, not OK`);
+    return error;
+  }
+  if (error instanceof Error) return new HalError(StatusCode.UNKNOWN, error.message, { cause: error });
+  if (typeof error === 'string' && error.length > 0) return new HalError(StatusCode.UNKNOWN, error);
+  throw invalidArgument(`${field} must be a HalError, an Error or a non-empty string (got ${describe(error)})`);
+}

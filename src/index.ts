@@ -1,0 +1,66 @@
+/**
+ * gpuhal's public API.
+ *
+ *   const device = await createDevice({ backend: 'sim', seed: 1 });
+ *   const done = device.createSemaphore(0n);
+ *   device.queue.fill({ buffer, pattern: 0xff, patternLength: 1, signals: [{ semaphore: done, value: 1n }] });
+ *   await done.wait(1n);
+ *
+ * Backends load lazily (see src/core/registry.ts), so importing this module loads neither koffi nor WebAssembly.
+ */
+export { createDevice, Device, type DeviceInfo, type DeviceOptions, type SemaphoreOptions } from './core/device.js';
+export { listBackends, registerBackend, type BackendLoader, type BackendStatus } from './core/registry.js';
+export type { DeviceLimits, CommandBufferMode, DeviceContext } from './core/device_context.js';
+export { HalError, StatusCode, type DriverErrorInfo } from './core/errors.js';
+export { HalObject } from './core/lifetime.js';
+export { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './core/buffer.js';
+export { Semaphore } from './core/semaphore/semaphore.js';
+export type { SemaphoreValue, WaitMode, WaitOptions } from './core/semaphore/host_wait.js';
+export { MAX_PAYLOAD } from './core/semaphore/payload.js';
+export {
+  Queue,
+  type AllocaOperation,
+  type CopyOperation,
+  type DeallocaOperation,
+  type ExecuteOperation,
+  type FillOperation,
+  type QueueSync,
+  type ReadOperation,
+  type UpdateOperation,
+} from './core/queue/queue.js';
+export {
+  CommandBuffer,
+  type BindingSlot,
+  type BindingTable,
+  type BindingTableEntry,
+  type BufferOrSlot,
+  type CommandBufferDescriptor,
+  type CommandBufferUsageMode,
+  type CopyCommandOptions,
+  type DescriptorSetBinding,
+  type DispatchIndirectOptions,
+  type DispatchOptions,
+  type FillCommandOptions,
+  type PushConstantsOptions,
+  type PushDescriptorSetOptions,
+  type UpdateCommandOptions,
+} from './core/command_buffer/index.js';
+export {
+  DescriptorSetLayout,
+  PipelineLayout,
+  type DescriptorSetLayoutBinding,
+  type DescriptorSetLayoutDescriptor,
+  type PipelineLayoutDescriptor,
+} from './core/layouts.js';
+export { Executable, type EntryPoint, type ExecutableOptions } from './core/executable.js';
+export type {
+  BackendAvailability,
+  DriverDeviceInfo,
+  DriverDeviceSummary,
+  DriverLimits,
+  DriverObjectCounts,
+  DriverProvider,
+  GpuDriver,
+  ModuleFormat,
+  Platform,
+} from './core/driver.js';
