@@ -23,7 +23,7 @@ export interface KernelBindingSpec {
   readonly name: string;
   readonly element: ScalarType;
   /** The kernel only reads it. */
-  readonly readonly: boolean;
+  readonly readOnly: boolean;
 }
 
 export interface KernelConstantSpec {
@@ -49,7 +49,7 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
   {
     name: 'fill_u32',
     summary: 'out[i] = value',
-    bindings: [{ name: 'out', element: 'u32', readonly: false }],
+    bindings: [{ name: 'out', element: 'u32', readOnly: false }],
     constants: [{ name: 'value', type: 'u32' }, { name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
     sharedMemoryBytes: 0,
@@ -58,7 +58,7 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
   {
     name: 'copy_u32',
     summary: 'dst[i] = src[i]',
-    bindings: [{ name: 'src', element: 'u32', readonly: true }, { name: 'dst', element: 'u32', readonly: false }],
+    bindings: [{ name: 'src', element: 'u32', readOnly: true }, { name: 'dst', element: 'u32', readOnly: false }],
     constants: [{ name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
     sharedMemoryBytes: 0,
@@ -68,9 +68,9 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
     name: 'add_i32',
     summary: 'c[i] = a[i] + b[i] (wrapping)',
     bindings: [
-      { name: 'a', element: 'i32', readonly: true },
-      { name: 'b', element: 'i32', readonly: true },
-      { name: 'c', element: 'i32', readonly: false },
+      { name: 'a', element: 'i32', readOnly: true },
+      { name: 'b', element: 'i32', readOnly: true },
+      { name: 'c', element: 'i32', readOnly: false },
     ],
     constants: [{ name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
@@ -80,7 +80,7 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
   {
     name: 'scale_i32',
     summary: 'x[i] = x[i] * k (wrapping, in place)',
-    bindings: [{ name: 'x', element: 'i32', readonly: false }],
+    bindings: [{ name: 'x', element: 'i32', readOnly: false }],
     constants: [{ name: 'k', type: 'i32' }, { name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
     sharedMemoryBytes: 0,
@@ -89,7 +89,7 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
   {
     name: 'saxpy_f32',
     summary: 'y[i] = a * x[i] + y[i] (f32 multiply, then f32 add; never fused)',
-    bindings: [{ name: 'x', element: 'f32', readonly: true }, { name: 'y', element: 'f32', readonly: false }],
+    bindings: [{ name: 'x', element: 'f32', readOnly: true }, { name: 'y', element: 'f32', readOnly: false }],
     constants: [{ name: 'a', type: 'f32' }, { name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
     sharedMemoryBytes: 0,
@@ -98,7 +98,7 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
   {
     name: 'histogram_u8',
     summary: 'bins[bytes[i]] += 1 over 256 u32 bins',
-    bindings: [{ name: 'bytes', element: 'u8', readonly: true }, { name: 'bins', element: 'u32', readonly: false }],
+    bindings: [{ name: 'bytes', element: 'u8', readOnly: true }, { name: 'bins', element: 'u32', readOnly: false }],
     constants: [{ name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
     sharedMemoryBytes: 1024,
@@ -107,7 +107,7 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
   {
     name: 'reduce_sum_u32',
     summary: 'out[0] += sum of values[i] (mod 2^32)',
-    bindings: [{ name: 'values', element: 'u32', readonly: true }, { name: 'out', element: 'u32', readonly: false }],
+    bindings: [{ name: 'values', element: 'u32', readOnly: true }, { name: 'out', element: 'u32', readOnly: false }],
     constants: [{ name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
     sharedMemoryBytes: 0,
