@@ -1,0 +1,132 @@
+/**
+ * What a Chrome Trace Event file must look like for Perfetto's JSON importer to show it as intended, as a zod
+ * schema (per-event structure) plus the cross-event rules the importer relies on:
+ * - slices ('X') on one track nest properly (a slice that partly overlaps another is dropped or mis-nested);
+ * - every flow has exactly one start ('s') and one end ('f'), with matching cat and name, and the start is
+ *   processed first;
+ * - every flow event finds an open slice on its track when it is processed (Perfetto binds a flow to the topmost
+ *   open slice; without one the arrow is lost).
+ *
+ * `bindFlows` replays the importer's binding so tests can assert which slices an arrow connects.
+ * Timestamps are compared in integer nanoseconds (llround(µs * 1000)), as the importer does.
+ */
+import { z } from 'zod';
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const nonNegative = finite.refine((value) => value >= 0, 'must be ≥ 0');
+const int = z.number().int();
+const args = z.record(z.string(), z.unknown());
+
+const metadataEvent = z.discriminatedUnion('name', [
+  z.object({ ph: z.literal('M'), name: z.literal('process_name'), pid: int, args: z.object({ name: z.string() }) }),
+  z.object({ ph: z.literal('M'), name: z.literal('process_sort_index'), pid: int, args: z.object({ sort_index: int }) }),
+  z.object({ ph: z.literal('M'), name: z.literal('thread_name'), pid: int, tid: int, args: z.object({ name: z.string() }) }),
+  z.object({ ph: z.literal('M'), name: z.literal('thread_sort_index'), pid: int, tid: int, args: z.object({ sort_index: int }) }),
+]);
+
+export const chromeTraceEventSchema = z.union([
+  z.object({ ph: z.literal('X'), name: z.string(), cat: z.string().optional(), ts: nonNegative, dur: nonNegative, pid: int, tid: int, args: args.optional() }),
+  z.object({
+    ph: z.literal('C'), name: z.string().min(1), cat: z.string().optional(), ts: nonNegative, pid: int, tid: int.optional(),
+    args: z.record(z.string(), finite).refine((record) => Object.keys(record).length > 0, 'a counter needs at least one value'),
+  }),
+  z.object({ ph: z.literal('i'), name: z.string(), cat: z.string().optional(), s: z.enum(['t', 'p', 'g']), ts: nonNegative, pid: int, tid: int, args: args.optional() }),
+  z.object({ ph: z.literal('s'), name: z.string(), cat: z.string().min(1), id: z.union([int, z.string()]), ts: nonNegative, pid: int, tid: int }),
+  z.object({ ph: z.literal('f'), name: z.string(), cat: z.string().min(1), id: z.union([int, z.string()]), bp: z.literal('e').optional(), ts: nonNegative, pid: int, tid: int }),
+  metadataEvent,
+]);
+
+export type CheckedChromeEvent = z.infer<typeof chromeTraceEventSchema>;
+
+export const chromeTraceSchema = z
+  .object({
+    traceEvents: z.array(chromeTraceEventSchema),
+    displayTimeUnit: z.enum(['ms', 'ns']).optional(),
+    otherData: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((trace, ctx) => {
+    for (const problem of crossEventProblems(trace.traceEvents)) ctx.addIssue({ code: 'custom', message: problem.message, path: ['traceEvents', problem.index] });
+  });
+
+export interface BoundFlow {
+  readonly id: number | string;
+  readonly cat: string;
+  readonly name: string;
+  /** Names of the slices the arrow connects. */
+  readonly from: string;
+  readonly to: string;
+}
+
+interface Problem {
+  readonly index: number;
+  readonly message: string;
+}
+
+const nanos = (us: number): number => Math.round(us * 1000);
+
+interface OpenSlice {
+  readonly name: string;
+  readonly end: number;
+}
+
+/** Replays the importer: events in timestamp order (stable), per-track stacks of open slices, flow binding. */
+function replay(events: readonly CheckedChromeEvent[]): { problems: Problem[]; flows: BoundFlow[] } {
+  const problems: Problem[] = [];
+  const order = events
+    .map((event, index) => ({ event, index }))
+    .filter((entry) => entry.event.ph !== 'M')
+    .sort((a, b) => nanos((a.event as { ts: number }).ts) - nanos((b.event as { ts: number }).ts) || a.index - b.index);
+  const stacks = new Map<string, OpenSlice[]>();
+  const starts = new Map<string, { from: string; index: number; cat: string; name: string; id: number | string }>();
+  const flows: BoundFlow[] = [];
+  const ends = new Set<string>();
+  for (const { event, index } of order) {
+    if (event.ph === 'M' || event.ph === 'C') continue;
+    const track = `${event.pid}:${event.tid}`;
+    let stack = stacks.get(track);
+    if (stack === undefined) stacks.set(track, (stack = []));
+    const at = nanos(event.ts);
+    if (event.ph === 'X' || event.ph === 'i') {
+      const end = event.ph === 'X' ? at + nanos(event.dur) : at;
+      while (stack.length > 0 && stack[stack.length - 1]!.end <= at) stack.pop();
+      const parent = stack[stack.length - 1];
+      if (parent !== undefined && end > parent.end) {
+        problems.push({ index, message: `slice "${event.name}" on track ${track} overlaps "${parent.name}" without nesting in it` });
+      }
+      stack.push({ name: event.name, end });
+      continue;
+    }
+    const key = `${event.cat}\u0000${event.name}\u0000${event.id}`;
+    const top = stack[stack.length - 1];
+    if (top === undefined || top.end < at) {
+      problems.push({ index, message: `flow ${event.ph} "${event.name}" (id ${event.id}) has no open slice to bind to on track ${track}` });
+      continue;
+    }
+    if (event.ph === 's') {
+      if (starts.has(key)) problems.push({ index, message: `flow id ${event.id} (cat ${event.cat}) starts twice` });
+      starts.set(key, { from: top.name, index, cat: event.cat, name: event.name, id: event.id });
+    } else {
+      const start = starts.get(key);
+      if (start === undefined) {
+        problems.push({ index, message: `flow end "${event.name}" (id ${event.id}) comes before its start, or has none` });
+        continue;
+      }
+      if (ends.has(key)) problems.push({ index, message: `flow id ${event.id} (cat ${event.cat}) ends twice` });
+      ends.add(key);
+      flows.push({ id: event.id, cat: event.cat, name: event.name, from: start.from, to: top.name });
+    }
+  }
+  for (const [key, start] of starts) {
+    if (!ends.has(key)) problems.push({ index: start.index, message: `flow "${start.name}" (id ${start.id}) has a start but no end` });
+  }
+  return { problems, flows };
+}
+
+function crossEventProblems(events: readonly CheckedChromeEvent[]): Problem[] {
+  return replay(events).problems;
+}
+
+/** The arrows a viewer would draw, as (from slice, to slice) names. Call on a trace that passed the schema. */
+export function bindFlows(events: readonly CheckedChromeEvent[]): BoundFlow[] {
+  return replay(events).flows;
+}

@@ -1,0 +1,26 @@
+/**
+ * gpuhal traces: record what a device did (opt-in), export it for Perfetto, draw it in a terminal, read it back.
+ * See recorder.ts for the hook pattern the core and backends use.
+ */
+export * from './model.js';
+export { MemoryTraceRecorder, traceError } from './recorder.js';
+export type {
+  TraceClock,
+  TraceDeviceInfo,
+  TraceHostWaitInfo,
+  TraceListener,
+  TraceOpInfo,
+  TraceRecorder,
+  TraceSubmissionInfo,
+  TraceValue,
+  TraceValueList,
+} from './recorder.js';
+export { buildTimeline } from './timeline.js';
+export type { Timeline } from './timeline.js';
+export { toChromeTrace, serializeChromeTrace, writeTraceFile } from './chrome_trace.js';
+export type { ChromeTrace, ChromeTraceEvent, ChromeTraceOptions } from './chrome_trace.js';
+export { chromeTraceSchema, bindFlows } from './chrome_trace_schema.js';
+export { parseTraceFile } from './trace_file.js';
+export { renderTimeline } from './timeline_renderer.js';
+export type { TimelineRenderOptions } from './timeline_renderer.js';
+export { formatDuration } from './time_format.js';

@@ -1,0 +1,436 @@
+/**
+ * Trace recording: the interface the core and the backends call, and the in-memory recorder behind it.
+ *
+ * ## Call-site pattern (cost when tracing is off: one null check, no allocation)
+ *
+ * The device holds `trace: TraceRecorder | undefined` (undefined unless the user opted in). Every hook is one
+ * optional call:
+ *
+ * ```ts
+ * this.device.trace?.completed(submission);
+ * this.device.trace?.submitted(submission, queue, { op: 'fill', label, waits, signals });
+ * ```
+ *
+ * Optional chaining short-circuits the whole call, arguments included, so when `trace` is undefined the object
+ * literal above is never built and nothing else runs: the cost is a single, perfectly predicted branch. Never build
+ * trace-only data outside the `?.(...)` call.
+ *
+ * Entities are passed as the core's own objects (queue, semaphore, submission, driver stream handle); the recorder
+ * maps each to a small integer in first-seen order, so ids, and therefore trace bytes, depend only on the order of
+ * calls (deterministic on the simulator), never on global counters or object addresses.
+ *
+ * Derived facts are computed here, not at call sites: which signal released each wait (the first signal whose
+ * value reached the waited value), and which failed wait semaphore caused a submission to fail.
+ */
+import { HalError } from '../core/errors.js';
+import type {
+  ClockKind,
+  HostWaitMode,
+  HostWaitOutcome,
+  LaneKind,
+  OpKind,
+  TraceError,
+  TraceEvent,
+  TraceEventBody,
+  TraceTime,
+  ValueRef,
+} from './model.js';
+
+/** Device time in nanoseconds: the driver's `now()` (virtual on sim, real on hip). */
+export type TraceClock = () => TraceTime;
+
+/** A semaphore (the core's object) with a payload. */
+export interface TraceValue {
+  readonly semaphore: object;
+  readonly value: bigint;
+}
+
+/** Either a list of pairs or IREE-style parallel arrays; both are accepted so call sites never convert. */
+export type TraceValueList =
+  | readonly TraceValue[]
+  | { readonly semaphores: readonly object[]; readonly values: readonly bigint[] };
+
+export interface TraceDeviceInfo {
+  readonly name: string;
+  readonly platform: string;
+  readonly clock: ClockKind;
+}
+
+export interface TraceSubmissionInfo {
+  /** The queue operation: 'execute', 'barrier', 'fill', 'update', 'copy', 'read', 'alloca', 'dealloca'. */
+  readonly op: string;
+  /** Shown on the bar; defaults to `op`. */
+  readonly label?: string;
+  readonly waits: TraceValueList;
+  readonly signals: TraceValueList;
+}
+
+export interface TraceOpInfo {
+  readonly kind: OpKind;
+  readonly name: string;
+  /** Device start and end of the work, on the same clock as the recorder. */
+  readonly start: TraceTime;
+  readonly end: TraceTime;
+  /** The core submission the work belongs to, when the caller knows it. */
+  readonly submission?: object;
+}
+
+export interface TraceHostWaitInfo {
+  readonly mode: HostWaitMode;
+  readonly targets: TraceValueList;
+  /** Nanoseconds; undefined or null for no timeout, 0n for a poll. */
+  readonly timeout?: TraceTime | null;
+}
+
+/**
+ * What the core (src/core) and the backends (src/backends/*) report. All methods are cheap and never throw on
+ * well-formed input; objects not declared before first use are declared on the fly from their `label` property.
+ */
+export interface TraceRecorder {
+  // declarations (once per object, at creation)
+  declareDevice(device: object, info: TraceDeviceInfo): void;
+  declareQueue(queue: object, device: object, name: string): void;
+  declareStream(stream: unknown, device: object, name: string): void;
+  declareSemaphore(semaphore: object, device: object, name: string, initial: bigint): void;
+
+  // queue submissions (src/core scheduling stack)
+  submitted(submission: object, queue: object, info: TraceSubmissionInfo): void;
+  issued(submission: object): void;
+  completed(submission: object): void;
+  /** `cause`: the wait semaphore whose failure propagated here; omit when the work itself failed. */
+  submissionFailed(submission: object, error: unknown, cause?: object): void;
+
+  // semaphores (src/core)
+  /**
+   * The semaphore's value became `value`: by the host (`submission` omitted) or when `submission` completed.
+   * Values at or below the current one are ignored (a device signal that changes nothing).
+   */
+  signaled(semaphore: object, value: bigint, submission?: object): void;
+  semaphoreFailed(semaphore: object, error: unknown, submission?: object): void;
+
+  // host waits (src/core)
+  hostWaitBegin(wait: object, info: TraceHostWaitInfo): void;
+  hostWaitEnd(wait: object, outcome: HostWaitOutcome, error?: unknown): void;
+
+  // driver work (src/backends/*)
+  streamOp(stream: unknown, info: TraceOpInfo): void;
+}
+
+export type TraceListener = (event: TraceEvent) => void;
+
+interface SemaphoreState {
+  readonly id: number;
+  readonly device: number;
+  /** Every value the semaphore took, ascending, with the seq of the signal that set it (-1: initial value). */
+  readonly history: { value: bigint; seq: number }[];
+  failed: boolean;
+}
+
+interface PendingWait {
+  readonly submission: number;
+  readonly value: bigint;
+}
+
+interface SubmissionState {
+  readonly waits: readonly ValueRef[];
+  /** Wait indices not yet reached. */
+  readonly unreached: Set<number>;
+}
+
+/** Keeps every event in memory, stamped by `clock`. One recorder may serve several devices. */
+export class MemoryTraceRecorder implements TraceRecorder {
+  readonly events: TraceEvent[] = [];
+  private readonly clock: TraceClock;
+  private readonly listeners: TraceListener[] = [];
+  private readonly devices = new Map<object, number>();
+  private readonly lanes = new Map<unknown, number>();
+  private readonly hostLanes = new Map<number, number>();
+  private readonly semaphores = new Map<object, SemaphoreState>();
+  private readonly semaphoresById: SemaphoreState[] = [];
+  private readonly submissions = new Map<object, number>();
+  private readonly submissionState = new Map<number, SubmissionState>();
+  private readonly hostWaits = new Map<object, number>();
+  private readonly pendingWaits = new Map<number, PendingWait[]>();
+  private nextLane = 1;
+  private nextSubmission = 1;
+  private nextHostWait = 1;
+
+  constructor(clock: TraceClock) {
+    this.clock = clock;
+  }
+
+  /** Calls `listener` with each event as it is recorded (step mode, live views). Returns an unsubscribe. */
+  subscribe(listener: TraceListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const index = this.listeners.indexOf(listener);
+      if (index >= 0) this.listeners.splice(index, 1);
+    };
+  }
+
+  // --- declarations ----------------------------------------------------------------------------------------------
+
+  declareDevice(device: object, info: TraceDeviceInfo): void {
+    if (this.devices.has(device)) return;
+    const id = this.devices.size + 1;
+    this.devices.set(device, id);
+    this.record({ kind: 'device', device: id, name: info.name, platform: info.platform, clock: info.clock });
+  }
+
+  declareQueue(queue: object, device: object, name: string): void {
+    if (!this.lanes.has(queue)) this.declareLane(queue, this.deviceId(device), 'queue', name);
+  }
+
+  declareStream(stream: unknown, device: object, name: string): void {
+    if (!this.lanes.has(stream)) this.declareLane(stream, this.deviceId(device), 'stream', name);
+  }
+
+  declareSemaphore(semaphore: object, device: object, name: string, initial: bigint): void {
+    if (!this.semaphores.has(semaphore)) this.addSemaphore(semaphore, this.deviceId(device), name, initial);
+  }
+
+  private addSemaphore(semaphore: object, device: number, name: string, initial: bigint): SemaphoreState {
+    const state: SemaphoreState = {
+      id: this.semaphoresById.length + 1,
+      device,
+      history: [{ value: initial, seq: -1 }],
+      failed: false,
+    };
+    this.semaphores.set(semaphore, state);
+    this.semaphoresById.push(state);
+    this.record({ kind: 'semaphore', semaphore: state.id, device: state.device, name, initial });
+    return state;
+  }
+
+  // --- submissions -----------------------------------------------------------------------------------------------
+
+  submitted(submission: object, queue: object, info: TraceSubmissionInfo): void {
+    const lane = this.laneId(queue, 'queue');
+    const id = this.nextSubmission++;
+    this.submissions.set(submission, id);
+    const waits = this.valueRefs(info.waits);
+    const signals = this.valueRefs(info.signals);
+    this.record({ kind: 'submit', submission: id, lane, op: info.op, label: info.label ?? info.op, waits, signals });
+    const state: SubmissionState = { waits, unreached: new Set() };
+    this.submissionState.set(id, state);
+    waits.forEach((wait, index) => {
+      const sem = this.semaphoresById[wait.semaphore - 1]!;
+      const releasing = firstReaching(sem, wait.value);
+      if (releasing !== undefined) {
+        this.record({ kind: 'wait-satisfied', submission: id, semaphore: wait.semaphore, value: wait.value, signal: releasing < 0 ? null : releasing });
+      } else {
+        state.unreached.add(index);
+        let pending = this.pendingWaits.get(wait.semaphore);
+        if (pending === undefined) this.pendingWaits.set(wait.semaphore, (pending = []));
+        pending.push({ submission: id, value: wait.value });
+      }
+    });
+  }
+
+  issued(submission: object): void {
+    const id = this.submissions.get(submission);
+    if (id !== undefined) this.record({ kind: 'issue', submission: id });
+  }
+
+  completed(submission: object): void {
+    const id = this.submissions.get(submission);
+    if (id === undefined) return; // submitted before tracing was attached
+    this.submissionState.delete(id);
+    this.record({ kind: 'complete', submission: id });
+  }
+
+  submissionFailed(submission: object, error: unknown, cause?: object): void {
+    const id = this.submissions.get(submission);
+    if (id === undefined) return; // submitted before tracing was attached
+    let causeId: number | undefined = cause === undefined ? undefined : this.semaphoreState(cause).id;
+    const state = this.submissionState.get(id);
+    if (causeId === undefined && state !== undefined) {
+      // The core may not say which wait failed; the first unreached wait on a failed semaphore is the one.
+      for (const index of state.unreached) {
+        const wait = state.waits[index]!;
+        if (this.semaphoresById[wait.semaphore - 1]!.failed) {
+          causeId = wait.semaphore;
+          break;
+        }
+      }
+    }
+    if (state !== undefined) this.dropPendingWaits(id, state);
+    this.submissionState.delete(id);
+    this.record({ kind: 'submission-failed', submission: id, error: traceError(error), cause: causeId === undefined ? null : { semaphore: causeId } });
+  }
+
+  // --- semaphores ------------------------------------------------------------------------------------------------
+
+  signaled(semaphore: object, value: bigint, submission?: object): void {
+    const sem = this.semaphoreState(semaphore);
+    // Only value changes are recorded: a device signal at or below the current value is a legal no-op.
+    if (value <= sem.history[sem.history.length - 1]!.value) return;
+    const by = this.knownSubmission(submission);
+    if (by === null) this.hostLane(sem.device);
+    const seq = this.record({ kind: 'signal', semaphore: sem.id, value, submission: by });
+    sem.history.push({ value, seq });
+    const pending = this.pendingWaits.get(sem.id);
+    if (pending === undefined) return;
+    const stillPending: PendingWait[] = [];
+    for (const wait of pending) {
+      if (wait.value > value) {
+        stillPending.push(wait);
+        continue;
+      }
+      const state = this.submissionState.get(wait.submission);
+      if (state !== undefined) {
+        for (const index of state.unreached) {
+          const ref = state.waits[index]!;
+          if (ref.semaphore === sem.id && ref.value === wait.value) {
+            state.unreached.delete(index);
+            break;
+          }
+        }
+      }
+      this.record({ kind: 'wait-satisfied', submission: wait.submission, semaphore: sem.id, value: wait.value, signal: seq });
+    }
+    if (stillPending.length === 0) this.pendingWaits.delete(sem.id);
+    else this.pendingWaits.set(sem.id, stillPending);
+  }
+
+  semaphoreFailed(semaphore: object, error: unknown, submission?: object): void {
+    const sem = this.semaphoreState(semaphore);
+    sem.failed = true;
+    const by = this.knownSubmission(submission);
+    if (by === null) this.hostLane(sem.device);
+    this.record({ kind: 'semaphore-failed', semaphore: sem.id, error: traceError(error), submission: by });
+  }
+
+  // --- host waits ------------------------------------------------------------------------------------------------
+
+  hostWaitBegin(wait: object, info: TraceHostWaitInfo): void {
+    const id = this.nextHostWait++;
+    this.hostWaits.set(wait, id);
+    const targets = this.valueRefs(info.targets);
+    const device = targets.length > 0 ? this.semaphoresById[targets[0]!.semaphore - 1]!.device : this.deviceId(undefined);
+    this.record({ kind: 'host-wait', wait: id, lane: this.hostLane(device), mode: info.mode, targets, timeout: info.timeout ?? null });
+  }
+
+  hostWaitEnd(wait: object, outcome: HostWaitOutcome, error?: unknown): void {
+    const id = this.hostWaits.get(wait);
+    if (id === undefined) return; // began before tracing was attached
+    this.hostWaits.delete(wait);
+    this.record({ kind: 'host-wait-end', wait: id, outcome, error: error === undefined ? null : traceError(error) });
+  }
+
+  // --- driver work -----------------------------------------------------------------------------------------------
+
+  streamOp(stream: unknown, info: TraceOpInfo): void {
+    const submission = info.submission === undefined ? null : (this.submissions.get(info.submission) ?? null);
+    this.record({ kind: 'op', lane: this.laneId(stream, 'stream'), opKind: info.kind, name: info.name, start: info.start, end: info.end, submission });
+  }
+
+  // --- internals -------------------------------------------------------------------------------------------------
+
+  private record(body: TraceEventBody): number {
+    const seq = this.events.length;
+    const event = { ...body, seq, ts: this.clock() } as TraceEvent;
+    this.events.push(event);
+    for (const listener of this.listeners) listener(event);
+    return seq;
+  }
+
+  private deviceId(device: object | undefined): number {
+    if (device !== undefined) {
+      const id = this.devices.get(device);
+      if (id !== undefined) return id;
+      this.declareDevice(device, { name: labelOf(device) ?? `device ${this.devices.size + 1}`, platform: 'unknown', clock: 'real' });
+      return this.devices.get(device)!;
+    }
+    // Used before any device was declared: attribute it to the first device, or to an anonymous one.
+    const first = this.devices.values().next();
+    if (!first.done) return first.value;
+    const anonymous = {};
+    this.declareDevice(anonymous, { name: 'device', platform: 'unknown', clock: 'real' });
+    return this.devices.get(anonymous)!;
+  }
+
+  private declareLane(key: unknown, device: number, laneKind: LaneKind, name: string): number {
+    const id = this.nextLane++;
+    this.lanes.set(key, id);
+    this.record({ kind: 'lane', lane: id, device, laneKind, name });
+    return id;
+  }
+
+  private laneId(key: unknown, laneKind: LaneKind): number {
+    const id = this.lanes.get(key);
+    if (id !== undefined) return id;
+    const name = (typeof key === 'object' && key !== null ? labelOf(key) : undefined) ?? `${laneKind}${this.nextLane}`;
+    return this.declareLane(key, this.deviceId(undefined), laneKind, name);
+  }
+
+  private hostLane(device: number): number {
+    let lane = this.hostLanes.get(device);
+    if (lane === undefined) {
+      lane = this.declareLane(Symbol('host'), device, 'host', 'host');
+      this.hostLanes.set(device, lane);
+    }
+    return lane;
+  }
+
+  private semaphoreState(semaphore: object): SemaphoreState {
+    const state = this.semaphores.get(semaphore);
+    if (state !== undefined) return state;
+    // Not declared (tracing attached after it was created): its earlier history is unknown, start from 0.
+    const name = labelOf(semaphore) ?? `semaphore${this.semaphoresById.length + 1}`;
+    return this.addSemaphore(semaphore, this.deviceId(undefined), name, 0n);
+  }
+
+  /**
+   * The id of a submission the recorder saw submitted. A signal or failure from one submitted before tracing was
+   * attached is recorded without its source (shown like a host action) rather than inventing a submission.
+   */
+  private knownSubmission(submission: object | undefined): number | null {
+    return submission === undefined ? null : (this.submissions.get(submission) ?? null);
+  }
+
+  private valueRefs(list: TraceValueList): ValueRef[] {
+    if (Array.isArray(list)) {
+      return (list as readonly TraceValue[]).map((entry) => ({ semaphore: this.semaphoreState(entry.semaphore).id, value: entry.value }));
+    }
+    const { semaphores, values } = list as { readonly semaphores: readonly object[]; readonly values: readonly bigint[] };
+    return semaphores.map((semaphore, index) => ({ semaphore: this.semaphoreState(semaphore).id, value: values[index] ?? 0n }));
+  }
+
+  private dropPendingWaits(submission: number, state: SubmissionState): void {
+    for (const index of state.unreached) {
+      const semaphore = state.waits[index]!.semaphore;
+      const pending = this.pendingWaits.get(semaphore);
+      if (pending === undefined) continue;
+      const kept = pending.filter((wait) => wait.submission !== submission);
+      if (kept.length === 0) this.pendingWaits.delete(semaphore);
+      else this.pendingWaits.set(semaphore, kept);
+    }
+  }
+}
+
+/** The seq of the first signal that brought `sem` to at least `value` (-1: its initial value), or undefined. */
+function firstReaching(sem: SemaphoreState, value: bigint): number | undefined {
+  const history = sem.history;
+  if (history[history.length - 1]!.value < value) return undefined;
+  let lo = 0;
+  let hi = history.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (history[mid]!.value >= value) hi = mid;
+    else lo = mid + 1;
+  }
+  return history[lo]!.seq;
+}
+
+function labelOf(object: object): string | undefined {
+  const label = (object as { label?: unknown }).label;
+  return typeof label === 'string' ? label : undefined;
+}
+
+/** Normalizes anything thrown into the recorded form; HalErrors keep their code and message. */
+export function traceError(error: unknown): TraceError {
+  if (error instanceof HalError) return { code: error.code, message: error.detail };
+  if (error instanceof Error) return { code: 'UNKNOWN', message: error.message };
+  return { code: 'UNKNOWN', message: String(error) };
+}

@@ -1,0 +1,405 @@
+/**
+ * From a flat event list to what a viewer draws: bars per lane (packed into rows where work overlaps), semaphore
+ * value steps, the dependency edges (which signal released which wait) and the failure chain.
+ *
+ * Both the Chrome/Perfetto exporter and the terminal renderer read this, so they always agree on what a trace
+ * means. Pure and deterministic: the same events give the same timeline.
+ */
+import type {
+  ClockKind,
+  EventOf,
+  HostWaitMode,
+  HostWaitOutcome,
+  LaneKind,
+  OpKind,
+  TraceError,
+  TraceEvent,
+  TraceTime,
+  ValueRef,
+} from './model.js';
+
+export interface TimelineDevice {
+  readonly id: number;
+  readonly name: string;
+  readonly platform: string;
+  readonly clock: ClockKind;
+}
+
+export interface TimelineLane {
+  readonly id: number;
+  readonly device: number;
+  readonly kind: LaneKind;
+  readonly name: string;
+  /** How many rows overlapping work needs (at least 1). */
+  rows: number;
+}
+
+export interface SemaphoreStep {
+  readonly value: bigint;
+  readonly ts: TraceTime;
+  /** seq of the signal event. */
+  readonly seq: number;
+  /** The submission that signaled, or null for the host. */
+  readonly submission: number | null;
+}
+
+export interface TimelineSemaphore {
+  readonly id: number;
+  readonly device: number;
+  readonly name: string;
+  readonly initial: bigint;
+  /** When (and at which seq) it was declared: the counter starts there at `initial`. */
+  readonly declared: TraceTime;
+  readonly declaredSeq: number;
+  readonly steps: SemaphoreStep[];
+  failure: { readonly ts: TraceTime; readonly error: TraceError; readonly submission: number | null; readonly seq: number } | null;
+}
+
+export type SubmissionOutcome = 'completed' | 'failed' | 'pending';
+
+export interface TimelineSubmission {
+  readonly id: number;
+  readonly lane: number;
+  readonly op: string;
+  readonly label: string;
+  readonly waits: readonly ValueRef[];
+  readonly signals: readonly ValueRef[];
+  readonly enqueued: TraceTime;
+  readonly submitSeq: number;
+  issued: TraceTime | null;
+  /** When it could run: issued and every wait reached. null if it never ran. */
+  started: TraceTime | null;
+  /**
+   * The seq of the last event that made it ready (issue or a wait reached). Orders events recorded at the same
+   * time: a wait's releasing signal always has a smaller seq than the start it released.
+   */
+  startSeq: number;
+  /** Completion or failure; null while pending (drawn up to the end of the trace). */
+  ended: TraceTime | null;
+  endSeq: number;
+  outcome: SubmissionOutcome;
+  error: TraceError | null;
+  /** The failed wait semaphore that propagated into this submission. */
+  cause: number | null;
+  row: number;
+}
+
+export interface TimelineOp {
+  readonly seq: number;
+  readonly lane: number;
+  readonly kind: OpKind;
+  readonly name: string;
+  readonly start: TraceTime;
+  readonly end: TraceTime;
+  readonly submission: number | null;
+  row: number;
+}
+
+export interface TimelineHostWait {
+  readonly id: number;
+  readonly lane: number;
+  readonly mode: HostWaitMode;
+  readonly targets: readonly ValueRef[];
+  readonly timeout: TraceTime | null;
+  readonly begin: TraceTime;
+  readonly beginSeq: number;
+  end: TraceTime | null;
+  endSeq: number;
+  outcome: HostWaitOutcome | null;
+  error: TraceError | null;
+  row: number;
+}
+
+/** A host action shown as a marker on the host lane. */
+export interface HostMarker {
+  readonly seq: number;
+  readonly ts: TraceTime;
+  readonly lane: number;
+  readonly action: 'signal' | 'fail';
+  readonly semaphore: number;
+  readonly value: bigint | null;
+  readonly error: TraceError | null;
+}
+
+export type DependencySource = { readonly submission: number } | { readonly host: HostMarker };
+export type DependencyTarget = { readonly submission: number } | { readonly hostWait: number };
+
+/** "Signal `semaphore`=`signaled` released the wait for ≥ `value`." */
+export interface Dependency {
+  readonly semaphore: number;
+  readonly value: bigint;
+  readonly signaled: bigint;
+  /** When the releasing signal happened. */
+  readonly ts: TraceTime;
+  readonly from: DependencySource;
+  readonly to: DependencyTarget;
+}
+
+/** A failure that travelled: from a failed semaphore's source to a submission that waited on it. */
+export interface FailureEdge {
+  readonly semaphore: number;
+  readonly from: DependencySource;
+  readonly to: { readonly submission: number };
+  readonly error: TraceError;
+}
+
+export interface Timeline {
+  readonly devices: TimelineDevice[];
+  readonly lanes: TimelineLane[];
+  readonly semaphores: TimelineSemaphore[];
+  readonly submissions: TimelineSubmission[];
+  readonly ops: TimelineOp[];
+  readonly hostWaits: TimelineHostWait[];
+  readonly hostMarkers: HostMarker[];
+  readonly dependencies: Dependency[];
+  readonly failureEdges: FailureEdge[];
+  /** Earliest and latest time any event or span touches. */
+  readonly start: TraceTime;
+  readonly end: TraceTime;
+}
+
+export function buildTimeline(events: readonly TraceEvent[]): Timeline {
+  const devices: TimelineDevice[] = [];
+  const lanes = new Map<number, TimelineLane>();
+  const semaphores = new Map<number, TimelineSemaphore>();
+  const submissions = new Map<number, TimelineSubmission>();
+  const ops: TimelineOp[] = [];
+  const hostWaits = new Map<number, TimelineHostWait>();
+  const hostMarkers: HostMarker[] = [];
+  const signalsBySeq = new Map<number, EventOf<'signal'>>();
+  const hostMarkerBySeq = new Map<number, HostMarker>();
+  const satisfied: EventOf<'wait-satisfied'>[] = [];
+  const hostLaneOfDevice = new Map<number, number>();
+  let start: TraceTime | null = null;
+  let end: TraceTime | null = null;
+  const touch = (t: TraceTime): void => {
+    if (start === null || t < start) start = t;
+    if (end === null || t > end) end = t;
+  };
+  const lastReadyAt = new Map<number, TraceTime>();
+
+  for (const event of events) {
+    touch(event.ts);
+    switch (event.kind) {
+      case 'device':
+        devices.push({ id: event.device, name: event.name, platform: event.platform, clock: event.clock });
+        break;
+      case 'lane':
+        lanes.set(event.lane, { id: event.lane, device: event.device, kind: event.laneKind, name: event.name, rows: 1 });
+        if (event.laneKind === 'host' && !hostLaneOfDevice.has(event.device)) hostLaneOfDevice.set(event.device, event.lane);
+        break;
+      case 'semaphore':
+        semaphores.set(event.semaphore, {
+          id: event.semaphore, device: event.device, name: event.name, initial: event.initial, declared: event.ts, declaredSeq: event.seq, steps: [], failure: null,
+        });
+        break;
+      case 'submit':
+        submissions.set(event.submission, {
+          id: event.submission, lane: event.lane, op: event.op, label: event.label, waits: event.waits, signals: event.signals,
+          enqueued: event.ts, submitSeq: event.seq, issued: null, started: null, startSeq: event.seq, ended: null, endSeq: -1,
+          outcome: 'pending', error: null, cause: null, row: 0,
+        });
+        lastReadyAt.set(event.submission, event.ts);
+        break;
+      case 'issue': {
+        const sub = submissions.get(event.submission);
+        if (sub === undefined) break;
+        sub.issued = event.ts;
+        sub.startSeq = Math.max(sub.startSeq, event.seq);
+        break;
+      }
+      case 'wait-satisfied': {
+        satisfied.push(event);
+        const ready = lastReadyAt.get(event.submission);
+        if (ready !== undefined && event.ts > ready) lastReadyAt.set(event.submission, event.ts);
+        const sub = submissions.get(event.submission);
+        if (sub !== undefined) sub.startSeq = Math.max(sub.startSeq, event.seq);
+        break;
+      }
+      case 'complete': {
+        const sub = submissions.get(event.submission);
+        if (sub === undefined) break;
+        sub.ended = event.ts;
+        sub.endSeq = event.seq;
+        sub.outcome = 'completed';
+        break;
+      }
+      case 'submission-failed': {
+        const sub = submissions.get(event.submission);
+        if (sub === undefined) break;
+        sub.ended = event.ts;
+        sub.endSeq = event.seq;
+        sub.outcome = 'failed';
+        sub.error = event.error;
+        sub.cause = event.cause?.semaphore ?? null;
+        break;
+      }
+      case 'signal': {
+        signalsBySeq.set(event.seq, event);
+        const sem = semaphores.get(event.semaphore);
+        if (sem !== undefined) sem.steps.push({ value: event.value, ts: event.ts, seq: event.seq, submission: event.submission });
+        if (event.submission === null) {
+          const marker: HostMarker = { seq: event.seq, ts: event.ts, lane: hostLaneFor(sem?.device ?? 1), action: 'signal', semaphore: event.semaphore, value: event.value, error: null };
+          hostMarkers.push(marker);
+          hostMarkerBySeq.set(event.seq, marker);
+        }
+        break;
+      }
+      case 'semaphore-failed': {
+        const sem = semaphores.get(event.semaphore);
+        if (sem !== undefined && sem.failure === null) sem.failure = { ts: event.ts, error: event.error, submission: event.submission, seq: event.seq };
+        if (event.submission === null) {
+          hostMarkers.push({ seq: event.seq, ts: event.ts, lane: hostLaneFor(sem?.device ?? 1), action: 'fail', semaphore: event.semaphore, value: null, error: event.error });
+        }
+        break;
+      }
+      case 'op':
+        touch(event.start);
+        touch(event.end);
+        ops.push({ seq: event.seq, lane: event.lane, kind: event.opKind, name: event.name, start: event.start, end: event.end, submission: event.submission, row: 0 });
+        break;
+      case 'host-wait':
+        hostWaits.set(event.wait, { id: event.wait, lane: event.lane, mode: event.mode, targets: event.targets, timeout: event.timeout, begin: event.ts, beginSeq: event.seq, end: null, endSeq: -1, outcome: null, error: null, row: 0 });
+        break;
+      case 'host-wait-end': {
+        const wait = hostWaits.get(event.wait);
+        if (wait === undefined) break;
+        wait.end = event.ts;
+        wait.endSeq = event.seq;
+        wait.outcome = event.outcome;
+        wait.error = event.error;
+        break;
+      }
+    }
+  }
+
+  // Host markers need a host lane even when the recorder never declared one (no host waits were traced).
+  function hostLaneFor(device: number): number {
+    let lane = hostLaneOfDevice.get(device);
+    if (lane === undefined) {
+      lane = -device; // synthetic: hand-built traces may signal from the host without declaring a host lane
+      lanes.set(lane, { id: lane, device, kind: 'host', name: 'host', rows: 1 });
+      hostLaneOfDevice.set(device, lane);
+    }
+    return lane;
+  }
+
+  for (const sub of submissions.values()) {
+    const ready = lastReadyAt.get(sub.id)!;
+    if (sub.outcome === 'failed' && sub.cause !== null) continue; // never ran
+    if (sub.issued !== null) sub.started = sub.issued > ready ? sub.issued : ready;
+    else if (sub.outcome !== 'pending') sub.started = ready; // completed without an issue hook: assume it ran once ready
+    if (sub.started !== null && sub.ended !== null && sub.started > sub.ended) sub.started = sub.ended;
+  }
+
+  const traceStart = start ?? 0n;
+  const traceEnd = end ?? 0n;
+
+  // Which signal released which wait.
+  const dependencies: Dependency[] = [];
+  for (const event of satisfied) {
+    if (event.signal === null) continue;
+    const signal = signalsBySeq.get(event.signal);
+    if (signal === undefined) continue;
+    dependencies.push({
+      semaphore: event.semaphore, value: event.value, signaled: signal.value, ts: signal.ts,
+      from: sourceOf(signal, hostMarkerBySeq), to: { submission: event.submission },
+    });
+  }
+  for (const wait of hostWaits.values()) {
+    if (wait.outcome !== 'reached' || wait.end === null) continue;
+    const releasing = wait.targets
+      .map((target) => ({ target, step: firstStepReaching(semaphores.get(target.semaphore), target.value, wait.end!) }))
+      .filter((entry): entry is { target: ValueRef; step: SemaphoreStep } => entry.step !== undefined);
+    // 'any' is released by the earliest signal among its targets; 'all' by each target's own signal.
+    const chosen = wait.mode === 'any' ? releasing.sort((a, b) => a.step.seq - b.step.seq).slice(0, 1) : releasing;
+    for (const { target, step } of chosen) {
+      const signal = signalsBySeq.get(step.seq)!;
+      dependencies.push({
+        semaphore: target.semaphore, value: target.value, signaled: step.value, ts: step.ts,
+        from: sourceOf(signal, hostMarkerBySeq), to: { hostWait: wait.id },
+      });
+    }
+  }
+
+  // How failures travelled: a failed semaphore's source → each submission that failed because of it.
+  const failureEdges: FailureEdge[] = [];
+  for (const sub of submissions.values()) {
+    if (sub.cause === null) continue;
+    const sem = semaphores.get(sub.cause);
+    if (sem?.failure == null) continue;
+    const from: DependencySource = sem.failure.submission !== null
+      ? { submission: sem.failure.submission }
+      : { host: hostMarkers.find((marker) => marker.seq === sem.failure!.seq)! };
+    failureEdges.push({ semaphore: sem.id, from, to: { submission: sub.id }, error: sub.error! });
+  }
+
+  const timeline: Timeline = {
+    devices,
+    lanes: [...lanes.values()],
+    semaphores: [...semaphores.values()],
+    submissions: [...submissions.values()],
+    ops,
+    hostWaits: [...hostWaits.values()],
+    hostMarkers,
+    dependencies,
+    failureEdges,
+    start: traceStart,
+    end: traceEnd,
+  };
+  packRows(timeline);
+  return timeline;
+}
+
+function sourceOf(signal: EventOf<'signal'>, hostMarkers: Map<number, HostMarker>): DependencySource {
+  return signal.submission !== null ? { submission: signal.submission } : { host: hostMarkers.get(signal.seq)! };
+}
+
+function firstStepReaching(sem: TimelineSemaphore | undefined, value: bigint, by: TraceTime): SemaphoreStep | undefined {
+  if (sem === undefined || sem.initial >= value) return undefined;
+  return sem.steps.find((step) => step.value >= value && step.ts <= by);
+}
+
+/** The span a submission occupies on its lane: from enqueue to its end (or the end of the trace while pending). */
+export function submissionSpan(sub: TimelineSubmission, timeline: Timeline): { start: TraceTime; end: TraceTime } {
+  return { start: sub.enqueued, end: sub.ended ?? timeline.end };
+}
+
+export function hostWaitSpan(wait: TimelineHostWait, timeline: Timeline): { start: TraceTime; end: TraceTime } {
+  return { start: wait.begin, end: wait.end ?? timeline.end };
+}
+
+/**
+ * Gives each bar a row within its lane so that bars in one row never overlap in time (touching is fine):
+ * queue operations without a semaphore between them may run concurrently (DESIGN.md rule 4), and a trace viewer
+ * needs properly nested slices per track. Greedy first-fit in start order: deterministic.
+ */
+function packRows(timeline: Timeline): void {
+  interface Item { start: TraceTime; end: TraceTime; order: number; assign(row: number): void; lane: number }
+  const items: Item[] = [];
+  let order = 0;
+  for (const sub of timeline.submissions) {
+    const span = submissionSpan(sub, timeline);
+    items.push({ ...span, order: order++, lane: sub.lane, assign: (row) => { sub.row = row; } });
+  }
+  for (const op of timeline.ops) items.push({ start: op.start, end: op.end, order: order++, lane: op.lane, assign: (row) => { op.row = row; } });
+  for (const wait of timeline.hostWaits) {
+    const span = hostWaitSpan(wait, timeline);
+    items.push({ ...span, order: order++, lane: wait.lane, assign: (row) => { wait.row = row; } });
+  }
+  items.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.order - b.order));
+  const rowEnds = new Map<number, TraceTime[]>();
+  for (const item of items) {
+    let ends = rowEnds.get(item.lane);
+    if (ends === undefined) rowEnds.set(item.lane, (ends = []));
+    let row = ends.findIndex((rowEnd) => rowEnd <= item.start);
+    if (row < 0) {
+      row = ends.length;
+      ends.push(item.end);
+    } else {
+      ends[row] = item.end;
+    }
+    item.assign(row);
+  }
+  for (const lane of timeline.lanes) lane.rows = Math.max(1, rowEnds.get(lane.id)?.length ?? 1);
+}
