@@ -1,0 +1,539 @@
+/**
+ * SimDriver: the simulated GPU behind the GpuDriver seam (src/core/driver.ts).
+ *
+ * This file validates every call and wires the parts together; each part lives in its own module:
+ *   wasm_device.ts   the WASM device (asm/device) over one WebAssembly.Memory and function table
+ *   allocations.ts   device memory: allocator face and the range checks every operation goes through
+ *   streams.ts       stream queues and operations; events.ts: event captures
+ *   graphs.ts        graphs under construction; graph_exec.ts: instantiated graphs replayed in WASM
+ *   modules.ts       kernel modules; kernel_launch.ts: launch validation and argument blocks
+ *   executor.ts      what an operation does when it runs; faults.ts: the errors of failed work
+ *   scheduler.ts     the discrete-event scheduler, virtual clock, timers and progress
+ *   cost_model.ts    how long operations take; event_log.ts: what ran
+ *
+ * Bad input throws before any state changes. Failures of running work surface through events (eventQuery),
+ * readbacks and streamSynchronize, never as exceptions from the enqueue calls.
+ */
+import { HalError, StatusCode, failedPrecondition, invalidArgument, resourceExhausted } from '../../core/errors.js';
+import type {
+  DevicePtr, DriverDeviceInfo, DriverEvent, DriverFunction, DriverGraph, DriverGraphExec, DriverGraphNode,
+  DriverModule, DriverObjectCounts, DriverReadback, DriverStream, DriverTimer, GpuDriver, KernelLaunch,
+  MemcpyParams, MemsetParams, ModuleImage,
+} from '../../core/driver.js';
+import { Allocations, type Allocation } from './allocations.js';
+import { Costs } from './cost_model.js';
+import { EventLog, type LogEntry } from './event_log.js';
+import { SimEvent } from './events.js';
+import { Executor } from './executor.js';
+import { GraphExec } from './graph_exec.js';
+import { SimGraph, memsetPattern, type GraphNodeSpec } from './graphs.js';
+import { HandleTable } from './handles.js';
+import { SIM_LIMITS, prepareLaunch } from './kernel_launch.js';
+import { KernelModules, type KernelFunction, type KernelModule } from './modules.js';
+import { resolveSimOptions, type ResolvedSimOptions, type SimDriverOptions } from './options.js';
+import { SimReadback } from './readback.js';
+import { Scheduler, destroyedError, type SimTimer, type StepEvent } from './scheduler.js';
+import { SimStream, StreamOp, type OpPayload } from './streams.js';
+import { WasmDevice } from './wasm_device.js';
+
+interface GraphNodeRef {
+  readonly graph: SimGraph;
+  readonly index: number;
+}
+
+/** Allocator statistics (sim-only, for tests and tools). */
+export interface HeapStats {
+  /** Bytes of the device heap (allocation headers included). */
+  readonly heapBytes: number;
+  /** Bytes in free blocks; equals heapBytes when nothing is allocated. */
+  readonly freeBytes: number;
+  /** The largest allocation that would succeed now. */
+  readonly largestFreeBytes: number;
+  /** 0 when every allocator invariant holds; otherwise the code of the first broken one. */
+  readonly integrity: number;
+  /** The memory's size in bytes; it never grows. */
+  readonly memoryBytes: number;
+}
+
+const MAX_SHARED_BYTES = SIM_LIMITS.maxSharedMemoryBytes;
+const hex = (n: number): string => `0x${n.toString(16)}`;
+let nextDriverId = 1;
+
+export class SimDriver implements GpuDriver {
+  readonly info: DriverDeviceInfo;
+  readonly options: ResolvedSimOptions;
+  private readonly id = nextDriverId++;
+  private readonly device: WasmDevice;
+  private readonly allocations: Allocations;
+  private readonly costs: Costs;
+  private readonly kernelModules: KernelModules;
+  private readonly log: EventLog;
+  private readonly scheduler: Scheduler;
+  private readonly streams = new HandleTable<'stream', SimStream>(this.id, 'stream');
+  private readonly events = new HandleTable<'event', SimEvent>(this.id, 'event');
+  private readonly graphs = new HandleTable<'graph', SimGraph>(this.id, 'graph');
+  private readonly graphNodes = new HandleTable<'graphNode', GraphNodeRef>(this.id, 'graphNode');
+  private readonly execs = new HandleTable<'graphExec', GraphExec>(this.id, 'graphExec');
+  private readonly modules = new HandleTable<'module', KernelModule>(this.id, 'module');
+  private readonly functions = new HandleTable<'function', KernelFunction>(this.id, 'function');
+  private readonly timers = new HandleTable<'timer', SimTimer>(this.id, 'timer');
+  private readonly functionHandles = new Map<KernelFunction, DriverFunction>();
+  private nextStreamId = 1;
+  private nextGraphId = 1;
+  private traceGraphNodes: boolean;
+  private destroyed = false;
+
+  constructor(options: SimDriverOptions = {}) {
+    this.options = resolveSimOptions(options);
+    this.device = new WasmDevice(this.options.memoryBytes, MAX_SHARED_BYTES);
+    const seed = this.options.seed;
+    this.device.exports.seedRandom(Number(seed & 0xffffffffn) | 0, Number(seed >> 32n) | 0);
+    this.device.exports.setWorkgroupCountLimits(...SIM_LIMITS.maxWorkgroupCount);
+    this.device.exports.setKernelCostModel(this.options.costModel.computeUnits, this.options.costModel.workgroupNs);
+    this.allocations = new Allocations(this.device);
+    this.costs = new Costs(this.options.costModel);
+    this.kernelModules = new KernelModules(this.device);
+    this.log = new EventLog(this.options.logLimit);
+    this.traceGraphNodes = this.options.traceGraphNodes;
+    const executor = new Executor(this.device, this.allocations, this.costs, () => this.traceGraphNodes);
+    this.scheduler = new Scheduler(this.options.mode, (n) => this.device.exports.random(n) >>> 0, executor, this.log);
+    this.info = Object.freeze({
+      name: 'gpuhal simulated GPU',
+      platform: 'sim',
+      ordinal: 0,
+      totalMemoryBytes: this.device.heapBytes,
+      computeUnits: this.options.costModel.computeUnits,
+      warpSize: 32,
+      limits: SIM_LIMITS,
+      formats: Object.freeze(['sim-wasm'] as const),
+      streamOrderedAllocation: true,
+      hostFunctions: true,
+      indirectDispatch: true,
+      details: Object.freeze({
+        seed: String(this.options.seed),
+        memoryBytes: String(this.options.memoryBytes),
+        mode: this.options.mode,
+        driver: `sim #${this.id}`,
+      }),
+    });
+  }
+
+  now(): bigint {
+    return BigInt(this.scheduler.now);
+  }
+
+  // --- memory -------------------------------------------------------------------------------------------------
+
+  memAlloc(byteLength: number): DevicePtr {
+    this.assertAlive('memAlloc');
+    return this.allocations.allocate(byteLength, 'memAlloc').ptr;
+  }
+
+  memFree(ptr: DevicePtr): void {
+    this.assertAlive('memFree');
+    this.allocations.release(this.allocations.lookupForFree(ptr, 'memFree'));
+  }
+
+  memAllocAsync(byteLength: number, stream: DriverStream): DevicePtr {
+    this.assertAlive('memAllocAsync');
+    const s = this.streams.get(stream, 'memAllocAsync stream');
+    // The memory is reserved now (so the address is valid for everything ordered after), and the operation
+    // keeps the allocation's place in the stream's order and the log.
+    const allocation = this.allocations.allocate(byteLength, 'memAllocAsync');
+    this.enqueue(s, { kind: 'alloc', allocation }, `${hex(allocation.ptr)} ${byteLength} B`);
+    return allocation.ptr;
+  }
+
+  memFreeAsync(ptr: DevicePtr, stream: DriverStream): void {
+    this.assertAlive('memFreeAsync');
+    const s = this.streams.get(stream, 'memFreeAsync stream');
+    const allocation = this.allocations.lookupForFree(ptr, 'memFreeAsync');
+    this.allocations.markFreeing(allocation);
+    this.enqueue(s, { kind: 'free', allocation }, `${hex(allocation.ptr)} ${allocation.byteLength} B`);
+  }
+
+  memcpyHtoDAsync(dst: DevicePtr, src: Uint8Array, stream: DriverStream): void {
+    this.assertAlive('memcpyHtoDAsync');
+    const s = this.streams.get(stream, 'memcpyHtoDAsync stream');
+    if (!(src instanceof Uint8Array)) throw invalidArgument(`memcpyHtoDAsync src must be a Uint8Array (got ${String(src)})`);
+    const allocation = this.allocations.check(dst, src.length, 'memcpyHtoDAsync dst');
+    this.enqueue(s, { kind: 'htod', dst, data: src.slice(), allocation }, `${hex(dst)} ${src.length} B`);
+  }
+
+  memcpyDtoHAsync(src: DevicePtr, byteLength: number, stream: DriverStream): DriverReadback {
+    this.assertAlive('memcpyDtoHAsync');
+    const s = this.streams.get(stream, 'memcpyDtoHAsync stream');
+    const allocation = this.allocations.check(src, byteLength, 'memcpyDtoHAsync src');
+    const readback = new SimReadback(byteLength);
+    readback.op = this.enqueue(s, { kind: 'dtoh', src, byteLength, allocation, readback }, `${hex(src)} ${byteLength} B`);
+    return readback;
+  }
+
+  memcpyDtoDAsync(params: MemcpyParams, stream: DriverStream): void {
+    this.assertAlive('memcpyDtoDAsync');
+    const s = this.streams.get(stream, 'memcpyDtoDAsync stream');
+    const { dst, src, byteLength, allocations } = this.checkMemcpy(params, 'memcpyDtoDAsync');
+    this.enqueue(s, { kind: 'memcpy', dst, src, byteLength, allocations }, `${hex(src)} → ${hex(dst)} ${byteLength} B`);
+  }
+
+  memsetAsync(params: MemsetParams, stream: DriverStream): void {
+    this.assertAlive('memsetAsync');
+    const s = this.streams.get(stream, 'memsetAsync stream');
+    const { dst, pattern, byteLength, allocations } = this.checkMemset(params, 'memsetAsync');
+    this.enqueue(s, { kind: 'memset', dst, pattern, byteLength, allocation: allocations[0] ?? null },
+      `${hex(dst)} ${params.count}×${params.elementSize} B = ${hex(params.value)}`);
+  }
+
+  // --- streams ------------------------------------------------------------------------------------------------
+
+  streamCreate(): DriverStream {
+    this.assertAlive('streamCreate');
+    if (this.streams.size >= this.options.maxStreams) {
+      throw resourceExhausted(`streamCreate: ${this.streams.size} streams are live, the limit (options.maxStreams) is ${this.options.maxStreams}`);
+    }
+    const stream = new SimStream(this.nextStreamId++);
+    this.scheduler.addStream(stream);
+    return this.streams.add(stream);
+  }
+
+  streamDestroy(stream: DriverStream): void {
+    this.assertAlive('streamDestroy');
+    // Work already enqueued still runs (as in CUDA); the handle is gone now.
+    this.scheduler.retireStream(this.streams.remove(stream, 'streamDestroy stream'));
+  }
+
+  streamQuery(stream: DriverStream): boolean {
+    this.assertAlive('streamQuery');
+    return this.streams.get(stream, 'streamQuery stream').idle;
+  }
+
+  /**
+   * Resolves once the last operation enqueued so far has completed; rejects with its error when it failed or
+   * was skipped because of an earlier fault.
+   */
+  streamSynchronize(stream: DriverStream): Promise<void> {
+    try {
+      this.assertAlive('streamSynchronize');
+      const s = this.streams.get(stream, 'streamSynchronize stream');
+      const last = s.lastOp;
+      if (last === null) return Promise.resolve();
+      if (last.state === 'complete') return last.error ? Promise.reject(last.error) : Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        (last.waiters ??= []).push({ resolve, reject });
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  // --- events -------------------------------------------------------------------------------------------------
+
+  eventCreate(): DriverEvent {
+    this.assertAlive('eventCreate');
+    return this.events.add(new SimEvent());
+  }
+
+  eventDestroy(event: DriverEvent): void {
+    this.assertAlive('eventDestroy');
+    this.events.remove(event, 'eventDestroy event');
+  }
+
+  eventRecord(event: DriverEvent, stream: DriverStream): void {
+    this.assertAlive('eventRecord');
+    const e = this.events.get(event, 'eventRecord event');
+    const s = this.streams.get(stream, 'eventRecord stream');
+    e.capture = this.enqueue(s, { kind: 'record' }, `event`);
+  }
+
+  eventQuery(event: DriverEvent): boolean {
+    this.assertAlive('eventQuery');
+    return this.events.get(event, 'eventQuery event').query();
+  }
+
+  streamWaitEvent(stream: DriverStream, event: DriverEvent): void {
+    this.assertAlive('streamWaitEvent');
+    const s = this.streams.get(stream, 'streamWaitEvent stream');
+    const capture = this.events.get(event, 'streamWaitEvent event').capture;
+    // As in CUDA and HIP, waiting on a never-recorded event does nothing.
+    if (capture === null) return;
+    this.enqueue(s, { kind: 'wait', capture }, `stream ${capture.stream.id}`);
+  }
+
+  // --- graphs -------------------------------------------------------------------------------------------------
+
+  graphCreate(): DriverGraph {
+    this.assertAlive('graphCreate');
+    return this.graphs.add(new SimGraph(this.nextGraphId++));
+  }
+
+  graphDestroy(graph: DriverGraph): void {
+    this.assertAlive('graphDestroy');
+    const g = this.graphs.remove(graph, 'graphDestroy graph');
+    for (const node of g.nodeHandles) this.graphNodes.remove(node as DriverGraphNode, 'graph node');
+  }
+
+  graphAddEmptyNode(graph: DriverGraph, dependencies: readonly DriverGraphNode[]): DriverGraphNode {
+    this.assertAlive('graphAddEmptyNode');
+    return this.addNode(graph, dependencies, 'graphAddEmptyNode', () => ({ kind: 'empty' }));
+  }
+
+  graphAddKernelNode(graph: DriverGraph, dependencies: readonly DriverGraphNode[], launch: KernelLaunch): DriverGraphNode {
+    this.assertAlive('graphAddKernelNode');
+    return this.addNode(graph, dependencies, 'graphAddKernelNode', () => ({ kind: 'kernel', launch: this.prepare(launch, 'graphAddKernelNode') }));
+  }
+
+  graphAddMemsetNode(graph: DriverGraph, dependencies: readonly DriverGraphNode[], params: MemsetParams): DriverGraphNode {
+    this.assertAlive('graphAddMemsetNode');
+    return this.addNode(graph, dependencies, 'graphAddMemsetNode', () => ({
+      kind: 'memset', ...this.checkMemset(params, 'graphAddMemsetNode'), label: `${hex(params.dst)} ${params.count}×${params.elementSize} B`,
+    }));
+  }
+
+  graphAddMemcpyNode(graph: DriverGraph, dependencies: readonly DriverGraphNode[], params: MemcpyParams): DriverGraphNode {
+    this.assertAlive('graphAddMemcpyNode');
+    return this.addNode(graph, dependencies, 'graphAddMemcpyNode', () => ({
+      kind: 'memcpy', ...this.checkMemcpy(params, 'graphAddMemcpyNode'), label: `${hex(params.src)} → ${hex(params.dst)}`,
+    }));
+  }
+
+  /**
+   * Sim-only (like cuGraphAddDependencies): makes each node of `to` depend on the node of `from` at the same index.
+   * The only way to build a cycle, which graphInstantiate then rejects.
+   */
+  graphAddDependencies(graph: DriverGraph, from: readonly DriverGraphNode[], to: readonly DriverGraphNode[]): void {
+    this.assertAlive('graphAddDependencies');
+    const g = this.graphs.get(graph, 'graphAddDependencies graph');
+    if (!Array.isArray(from) || !Array.isArray(to) || from.length !== to.length) {
+      throw invalidArgument(`graphAddDependencies from and to must be arrays of the same length (got ${String(from?.length)} and ${String(to?.length)})`);
+    }
+    const f = this.nodeIndices(g, from, 'graphAddDependencies from');
+    const t = this.nodeIndices(g, to, 'graphAddDependencies to');
+    f.forEach((fromIndex, i) => g.addDependency(fromIndex, t[i]!));
+  }
+
+  graphInstantiate(graph: DriverGraph): DriverGraphExec {
+    this.assertAlive('graphInstantiate');
+    const g = this.graphs.get(graph, 'graphInstantiate graph');
+    return this.execs.add(GraphExec.instantiate(g, this.device, this.allocations, this.costs));
+  }
+
+  graphExecDestroy(exec: DriverGraphExec): void {
+    this.assertAlive('graphExecDestroy');
+    const e = this.execs.remove(exec, 'graphExecDestroy exec');
+    e.destroyed = true;
+    e.releaseIfUnused();
+  }
+
+  graphLaunch(exec: DriverGraphExec, stream: DriverStream): void {
+    this.assertAlive('graphLaunch');
+    const e = this.execs.get(exec, 'graphLaunch exec');
+    const s = this.streams.get(stream, 'graphLaunch stream');
+    e.pendingLaunches++;
+    this.enqueue(s, { kind: 'graph', exec: e }, `${e.nodeCount} nodes`);
+  }
+
+  // --- modules and kernels ------------------------------------------------------------------------------------
+
+  moduleLoad(image: ModuleImage): DriverModule {
+    this.assertAlive('moduleLoad');
+    if (typeof image !== 'object' || image === null) throw invalidArgument(`moduleLoad image must be an object (got ${String(image)})`);
+    return this.modules.add(this.kernelModules.load(image));
+  }
+
+  moduleUnload(module: DriverModule): void {
+    this.assertAlive('moduleUnload');
+    const m = this.modules.remove(module, 'moduleUnload module');
+    for (const fn of m.functions.values()) {
+      const handle = this.functionHandles.get(fn);
+      if (handle !== undefined) this.functions.remove(handle, 'function');
+      this.functionHandles.delete(fn);
+    }
+    this.kernelModules.unload(m);
+  }
+
+  moduleGetFunction(module: DriverModule, name: string): DriverFunction {
+    this.assertAlive('moduleGetFunction');
+    const m = this.modules.get(module, 'moduleGetFunction module');
+    if (typeof name !== 'string') throw invalidArgument(`moduleGetFunction name must be a string (got ${String(name)})`);
+    const fn = this.kernelModules.getFunction(m, name);
+    let handle = this.functionHandles.get(fn);
+    if (handle === undefined) {
+      handle = this.functions.add(fn);
+      this.functionHandles.set(fn, handle);
+    }
+    return handle;
+  }
+
+  launchKernel(launch: KernelLaunch, stream: DriverStream): void {
+    this.assertAlive('launchKernel');
+    const s = this.streams.get(stream, 'launchKernel stream');
+    const prepared = this.prepare(launch, 'launchKernel');
+    this.enqueue(s, { kind: 'kernel', launch: prepared }, prepared.summary);
+  }
+
+  launchHostFunc(stream: DriverStream, fn: () => void): void {
+    this.assertAlive('launchHostFunc');
+    const s = this.streams.get(stream, 'launchHostFunc stream');
+    if (typeof fn !== 'function') throw invalidArgument(`launchHostFunc fn must be a function (got ${String(fn)})`);
+    this.enqueue(s, { kind: 'host', fn }, fn.name || 'anonymous');
+  }
+
+  // --- progress and time --------------------------------------------------------------------------------------
+
+  nextProgress(): Promise<void> {
+    if (this.destroyed) return Promise.reject(failedPrecondition('nextProgress: the sim driver was destroyed'));
+    return this.scheduler.nextProgress();
+  }
+
+  setTimer(deadline: bigint, callback: () => void): DriverTimer {
+    this.assertAlive('setTimer');
+    if (typeof deadline !== 'bigint' || deadline < 0n || deadline > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw invalidArgument(`setTimer deadline must be a bigint in [0, 2^53) virtual ns (got ${String(deadline)})`);
+    }
+    if (typeof callback !== 'function') throw invalidArgument(`setTimer callback must be a function (got ${String(callback)})`);
+    let handle: DriverTimer | undefined;
+    const timer = this.scheduler.addTimer(Number(deadline), () => {
+      this.timers.remove(handle!, 'timer');
+      callback();
+    });
+    handle = this.timers.add(timer);
+    return handle;
+  }
+
+  clearTimer(timer: DriverTimer): void {
+    this.assertAlive('clearTimer');
+    const t = this.timers.lookup(timer, 'clearTimer timer');
+    if (t === undefined) return; // fired or cleared already
+    this.timers.remove(timer, 'clearTimer timer');
+    this.scheduler.cancelTimer(t);
+  }
+
+  // --- lifetime -----------------------------------------------------------------------------------------------
+
+  outstanding(): DriverObjectCounts {
+    return {
+      streams: this.streams.size,
+      events: this.events.size,
+      graphs: this.graphs.size,
+      graphExecs: this.execs.size,
+      modules: this.modules.size,
+      allocations: this.allocations.count,
+      timers: this.timers.size,
+    };
+  }
+
+  /** Releases everything; throws FAILED_PRECONDITION listing the objects that were still alive (leaks). */
+  destroy(): void {
+    if (this.destroyed) return;
+    const counts = this.outstanding();
+    this.destroyed = true;
+    this.scheduler.stop(destroyedError());
+    for (const table of [this.streams, this.events, this.graphs, this.graphNodes, this.execs, this.modules, this.functions, this.timers]) {
+      table.clear();
+    }
+    this.functionHandles.clear();
+    const leaks = Object.entries(counts).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`);
+    if (leaks.length > 0) {
+      throw failedPrecondition(`sim driver destroyed with live objects (leaked): ${leaks.join(', ')}`);
+    }
+  }
+
+  // --- sim-only -----------------------------------------------------------------------------------------------
+
+  /** Manual mode (works in auto mode too): processes one scheduler event and says what it was; null when idle. */
+  step(): StepEvent | null {
+    this.assertAlive('step');
+    return this.scheduler.stepAndNotify();
+  }
+
+  /** Runs until no work and no timers are left; returns the number of events processed. */
+  runUntilIdle(): number {
+    this.assertAlive('runUntilIdle');
+    return this.scheduler.runUntilIdle();
+  }
+
+  /** The event log (oldest first). */
+  eventLog(): LogEntry[] {
+    return this.log.snapshot();
+  }
+
+  /** Entries dropped because the log is bounded. */
+  get droppedLogEntries(): number {
+    return this.log.dropped;
+  }
+
+  clearEventLog(): void {
+    this.log.clear();
+  }
+
+  /** Turns recording of graph node order in the log on or off. */
+  setGraphNodeTracing(enabled: boolean): void {
+    this.traceGraphNodes = enabled;
+  }
+
+  heapStats(): HeapStats {
+    return {
+      heapBytes: this.device.heapBytes,
+      freeBytes: this.device.freeBytes(),
+      largestFreeBytes: this.device.largestFreeBytes(),
+      integrity: this.device.exports.checkHeap(),
+      memoryBytes: this.device.memory.buffer.byteLength,
+    };
+  }
+
+  // --- helpers ------------------------------------------------------------------------------------------------
+
+  private assertAlive(call: string): void {
+    if (this.destroyed) throw failedPrecondition(`${call}: the sim driver was destroyed`);
+  }
+
+  private enqueue(stream: SimStream, payload: OpPayload, label: string): StreamOp {
+    const op = new StreamOp(stream, payload, label, this.scheduler.now);
+    this.scheduler.enqueue(op);
+    return op;
+  }
+
+  private checkMemset(params: MemsetParams, call: string): { dst: number; pattern: number; byteLength: number; allocations: Allocation[] } {
+    if (typeof params !== 'object' || params === null) throw invalidArgument(`${call} params must be an object`);
+    const pattern = memsetPattern(params.value, params.elementSize, call);
+    if (!Number.isInteger(params.count) || params.count < 0) throw invalidArgument(`${call} count must be a non-negative integer (got ${String(params.count)})`);
+    const byteLength = params.count * params.elementSize;
+    return { dst: params.dst, pattern, byteLength, allocations: [this.allocations.check(params.dst, byteLength, `${call} dst`)] };
+  }
+
+  private checkMemcpy(params: MemcpyParams, call: string): { dst: number; src: number; byteLength: number; allocations: Allocation[] } {
+    if (typeof params !== 'object' || params === null) throw invalidArgument(`${call} params must be an object`);
+    const src = this.allocations.check(params.src, params.byteLength, `${call} src`);
+    const dst = this.allocations.check(params.dst, params.byteLength, `${call} dst`);
+    return { dst: params.dst, src: params.src, byteLength: params.byteLength, allocations: src === dst ? [src] : [src, dst] };
+  }
+
+  private prepare(launch: KernelLaunch, call: string): ReturnType<typeof prepareLaunch> {
+    if (typeof launch !== 'object' || launch === null) throw invalidArgument(`${call} launch must be an object`);
+    const fn = this.functions.get(launch.fn, `${call} launch.fn`);
+    return prepareLaunch(launch, fn, this.allocations, this.device.sharedScratchPtr, call);
+  }
+
+  private nodeIndices(graph: SimGraph, nodes: readonly DriverGraphNode[], field: string): number[] {
+    if (!Array.isArray(nodes)) throw invalidArgument(`${field} must be an array of graph nodes (got ${String(nodes)})`);
+    return nodes.map((h, i) => {
+      const ref = this.graphNodes.get(h, `${field}[${i}]`);
+      if (ref.graph !== graph) throw invalidArgument(`${field}[${i}] is node #${ref.index} of graph #${ref.graph.id}, not of graph #${graph.id}`);
+      return ref.index;
+    });
+  }
+
+  private addNode(graph: DriverGraph, dependencies: readonly DriverGraphNode[], call: string, spec: () => GraphNodeSpec): DriverGraphNode {
+    const g = this.graphs.get(graph, `${call} graph`);
+    const deps = this.nodeIndices(g, dependencies, `${call} dependencies`);
+    const index = g.addNode(spec(), deps);
+    const handle = this.graphNodes.add({ graph: g, index });
+    g.nodeHandles.push(handle);
+    return handle;
+  }
+}
+
+export function createSimDriver(options: SimDriverOptions = {}): SimDriver {
+  return new SimDriver(options);
+}
+

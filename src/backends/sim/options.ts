@@ -1,0 +1,84 @@
+/** Options of the sim driver, validated with messages that name the field and the value. */
+import { invalidArgument } from '../../core/errors.js';
+import { resolveCostModel, type CostModel } from './cost_model.js';
+import type { SchedulerMode } from './scheduler.js';
+
+export interface SimDriverOptions {
+  /** PRNG seed (number or bigint, 0 ≤ seed < 2^64); default 1. Same seed → same run. */
+  seed?: number | bigint;
+  /** Device memory in bytes, a multiple of 64 KiB in [4 MiB, 2 GiB]; default 256 MiB. Sized once, never grows. */
+  memoryBytes?: number;
+  /** Overrides of the cost model's fields (cost_model.ts). */
+  costModel?: Partial<CostModel>;
+  /** 'auto' (default): the sim advances whenever the host yields. 'manual': only step() / runUntilIdle(). */
+  mode?: SchedulerMode;
+  /** Most live streams at once; default 1024. */
+  maxStreams?: number;
+  /** Most event-log entries kept (oldest dropped first); default 10000, 0 disables the log. */
+  logLimit?: number;
+  /** Record each graph launch's node order in the event log; default false. */
+  traceGraphNodes?: boolean;
+}
+
+export interface ResolvedSimOptions {
+  readonly seed: bigint;
+  readonly memoryBytes: number;
+  readonly costModel: CostModel;
+  readonly mode: SchedulerMode;
+  readonly maxStreams: number;
+  readonly logLimit: number;
+  readonly traceGraphNodes: boolean;
+}
+
+const MIB = 1024 * 1024;
+export const DEFAULT_MEMORY_BYTES = 256 * MIB;
+const MIN_MEMORY_BYTES = 4 * MIB;
+const MAX_MEMORY_BYTES = 2048 * MIB;
+const KNOWN = new Set(['seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes']);
+
+function integerOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalidArgument(`options.${name} must be an integer in [${min}, ${max}] (got ${String(value)})`);
+  }
+  return value;
+}
+
+export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidArgument(`sim driver options must be an object (got ${String(options)})`);
+  }
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!KNOWN.has(key) && o[key] !== undefined) {
+      throw invalidArgument(`options.${key} is not a sim driver option (options: ${[...KNOWN].join(', ')})`);
+    }
+  }
+  let seed: bigint;
+  const rawSeed = o.seed ?? 1;
+  if (typeof rawSeed === 'bigint') {
+    seed = rawSeed;
+  } else if (typeof rawSeed === 'number' && Number.isSafeInteger(rawSeed)) {
+    seed = BigInt(rawSeed);
+  } else {
+    throw invalidArgument(`options.seed must be a safe integer or a bigint (got ${String(rawSeed)})`);
+  }
+  if (seed < 0n || seed >= 1n << 64n) throw invalidArgument(`options.seed must be in [0, 2^64) (got ${seed})`);
+  const memoryBytes = integerOption('memoryBytes', o.memoryBytes, MIN_MEMORY_BYTES, MAX_MEMORY_BYTES, DEFAULT_MEMORY_BYTES);
+  if (memoryBytes % 65536 !== 0) {
+    throw invalidArgument(`options.memoryBytes must be a multiple of 65536 (one WebAssembly page) (got ${memoryBytes})`);
+  }
+  const mode = o.mode ?? 'auto';
+  if (mode !== 'auto' && mode !== 'manual') throw invalidArgument(`options.mode must be 'auto' or 'manual' (got ${String(mode)})`);
+  const traceGraphNodes = o.traceGraphNodes ?? false;
+  if (typeof traceGraphNodes !== 'boolean') throw invalidArgument(`options.traceGraphNodes must be a boolean (got ${String(traceGraphNodes)})`);
+  return {
+    seed,
+    memoryBytes,
+    costModel: resolveCostModel(o.costModel),
+    mode,
+    maxStreams: integerOption('maxStreams', o.maxStreams, 1, 1 << 20, 1024),
+    logLimit: integerOption('logLimit', o.logLimit, 0, 1 << 24, 10000),
+    traceGraphNodes,
+  };
+}
