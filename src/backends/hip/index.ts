@@ -1,0 +1,16 @@
+/**
+ * The hip backend: real GPUs over koffi, AMD through libamdhip64 and NVIDIA through the CUDA driver API.
+ *
+ *   provider.ts      picks a platform, explains unavailability, opens drivers
+ *   driver.ts        HipDriver, the GpuDriver written once against PlatformApi
+ *   platform_api.ts  the thin per-platform adapter interface; amd_api.ts / nvidia_api.ts implement it
+ *   library.ts       loading libraries by soname, required/optional symbol tables
+ *   abi.ts           koffi struct layouts and enum values (checked against vendor headers by abi/abi_check.c)
+ *   status.ts        driver status → HalError, and which statuses lose the device
+ *   rtc.ts           hiprtc / nvrtc compilation of 'hip-source' modules, cached
+ *   kernel_args.ts   the kernel-argument array; host_staging.ts pinned staging; fences.ts internal completion;
+ *   progress.ts      poll cadence and deadline timers; handles.ts handle objects and validation
+ */
+export { hipProvider, openHipDriver, initPlatform, parseHipOptions, type HipProviderOptions } from './provider.js';
+export { HipDriver } from './driver.js';
+export type { HipPlatform } from './platform_api.js';

@@ -1,0 +1,86 @@
+/**
+ * The poll cadence and the timers of the hip driver.
+ *
+ * Completion is learned by querying events between `nextProgress()` ticks. A tick is a setImmediate while work
+ * has been completing recently (a launch + event-poll round trip is a few microseconds), backing off to short
+ * timers once nothing has completed for a while, so an idle wait on a long kernel does not spin a core.
+ */
+import type { DriverTimer } from '../../core/driver.js';
+
+/** Ticks answered with setImmediate after the last observed completion. */
+const IMMEDIATE_TICKS = 256;
+/** The longest timer tick while nothing completes, in milliseconds. */
+const MAX_BACKOFF_MS = 4;
+
+export class PollBackoff {
+  private idleTicks = 0;
+
+  /** Something completed: poll eagerly again. */
+  noteCompletion(): void {
+    this.idleTicks = 0;
+  }
+
+  next(): Promise<void> {
+    const idle = this.idleTicks++;
+    if (idle < IMMEDIATE_TICKS) return new Promise((resolve) => setImmediate(resolve));
+    const delay = Math.min(MAX_BACKOFF_MS, 1 + Math.floor((idle - IMMEDIATE_TICKS) / 64));
+    return new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+/** Real nanoseconds on a monotonic clock. */
+export function nowNs(): bigint {
+  return process.hrtime.bigint();
+}
+
+export class TimerEntry {
+  handle: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * Timers on bigint nanosecond deadlines. setTimeout has millisecond granularity and may fire early by a fraction
+ * of one, so a timer that fires before its deadline re-arms for the remainder. Callbacks always run from the event
+ * loop, never inside setTimer. A cleared timer holds no handle, so it never keeps the process alive.
+ */
+export class DeadlineTimers {
+  private readonly live = new Set<TimerEntry>();
+
+  get count(): number {
+    return this.live.size;
+  }
+
+  set(deadline: bigint, callback: () => void): DriverTimer {
+    const entry = new TimerEntry();
+    const delayMs = (): number => {
+      const remainingNs = deadline - nowNs();
+      return remainingNs <= 0n ? 0 : Math.ceil(Number(remainingNs) / 1e6);
+    };
+    const fire = (): void => {
+      if (deadline > nowNs()) {
+        entry.handle = setTimeout(fire, delayMs());
+        return;
+      }
+      entry.handle = undefined;
+      this.live.delete(entry);
+      callback();
+    };
+    entry.handle = setTimeout(fire, delayMs());
+    this.live.add(entry);
+    return entry as unknown as DriverTimer;
+  }
+
+  /** Idempotent; harmless after the timer fired. Returns false for a value that is not one of these timers. */
+  clear(timer: DriverTimer): boolean {
+    const entry = timer as unknown as TimerEntry;
+    if (!(entry instanceof TimerEntry)) return false;
+    if (entry.handle !== undefined) clearTimeout(entry.handle);
+    entry.handle = undefined;
+    this.live.delete(entry);
+    return true;
+  }
+
+  clearAll(): void {
+    for (const entry of this.live) if (entry.handle !== undefined) clearTimeout(entry.handle);
+    this.live.clear();
+  }
+}
