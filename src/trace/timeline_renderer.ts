@@ -210,8 +210,8 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineR
     const until = sem.failure === null ? plotWidth - 1 : scale.column(sem.failure.ts);
     for (let c = from; c <= until; c++) row.put(c, SYMBOL.baseline, 'dim', Layer.Waiting, -1);
     used.add('baseline');
-    writeText(row, from, sem.initial.toString(), 'plain');
-    for (const step of sem.steps) writeText(row, scale.column(step.ts), step.value.toString(), 'bar');
+    const labels = [{ column: from, text: sem.initial.toString() }, ...sem.steps.map((step) => ({ column: scale.column(step.ts), text: step.value.toString() }))];
+    if (writeValueLabels(row, labels)) used.add('merged');
     if (sem.failure !== null) {
       row.put(until, SYMBOL.failure, 'fail', Layer.Marker, -1);
       used.add('failure');
@@ -241,11 +241,31 @@ function drawBar(row: Row, scale: Scale, start: TraceTime, end: TraceTime, text:
   used.add(open ? 'continues' : 'open');
 }
 
-/** Writes a value label onto a semaphore row; later labels overwrite earlier ones, so the newest value shows. */
-function writeText(row: Row, column: number, text: string, style: Style): void {
-  const chars = Array.from(text);
-  const start = Math.min(column, row.cells.length - chars.length);
-  chars.forEach((char, i) => row.put(Math.max(0, start) + i, char, style, Layer.Marker, -1));
+/**
+ * Writes semaphore values where they change. Newest first: a value that would touch or overlap a newer one is
+ * left out and its column shows `▒` (several changes there), so crowded rows never run digits together.
+ * Returns whether any value was left out.
+ */
+function writeValueLabels(row: Row, labels: readonly { column: number; text: string }[]): boolean {
+  const taken = new Array<boolean>(row.cells.length).fill(false);
+  let merged = false;
+  for (let i = labels.length - 1; i >= 0; i--) {
+    const chars = Array.from(labels[i]!.text);
+    const start = Math.max(0, Math.min(labels[i]!.column, row.cells.length - chars.length));
+    const end = start + chars.length; // exclusive
+    let free = !(taken[start - 1] ?? false) && !(taken[end] ?? false);
+    for (let c = start; c < end && free; c++) free = !taken[c];
+    if (free) {
+      chars.forEach((char, k) => {
+        row.put(start + k, char, i === 0 ? 'plain' : 'bar', Layer.Marker, -1);
+        taken[start + k] = true;
+      });
+    } else if (!taken[labels[i]!.column]) {
+      row.put(labels[i]!.column, SYMBOL.merged, 'merged', Layer.Marker, -1);
+      merged = true;
+    }
+  }
+  return merged;
 }
 
 /** Tick labels and a ruler, with ticks at round times (1, 2 or 5 × 10^k ns) at least 10 columns apart. */
@@ -282,7 +302,7 @@ function drawAxis(scale: Scale, labelWidth: number, step: bigint): string[] {
 
 function dependencySection(timeline: Timeline, semName: (id: number) => string, at: (t: TraceTime) => string, width: number): string[] {
   if (timeline.dependencies.length === 0) return [];
-  const lines = ['', 'Signals and the waits they released:'];
+  const lines = ['', ...wrap('Signals and the waits they released:', width, 2)];
   // Group by the releasing signal (one signal may release many waits: fan-out).
   const groups = new Map<string, { ts: TraceTime; from: string; sem: string; value: bigint; released: string[] }>();
   for (const dep of timeline.dependencies) {
@@ -293,11 +313,11 @@ function dependencySection(timeline: Timeline, semName: (id: number) => string, 
       groups.set(key, group);
     }
     const target = 'submission' in dep.to ? describeSubmission(submissionById(timeline, dep.to.submission)!, timeline) : `a host wait`;
-    group.released.push(`${target} (≥ ${dep.value})`);
+    group.released.push(`${target} (needed ≥ ${dep.value})`);
   }
   const ordered = [...groups.values()].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
   for (const group of ordered) {
-    lines.push(...wrap(`${pad(at(group.ts), 7)} ${group.from} set ${group.sem} = ${group.value} → released ${group.released.join(', ')}`, width, 10));
+    lines.push(...wrap(`${pad(at(group.ts), 7)} ${group.from} signaled ${group.sem} = ${group.value}, releasing ${group.released.join(', ')}`, width, 10));
   }
   return lines;
 }
@@ -307,8 +327,11 @@ function failureSection(timeline: Timeline, semName: (id: number) => string, at:
   const entries: Entry[] = [];
   for (const sem of timeline.semaphores) {
     if (sem.failure === null) continue;
-    const by = sem.failure.submission === null ? 'the host' : describeSubmission(submissionById(timeline, sem.failure.submission)!, timeline);
-    entries.push({ ts: sem.failure.ts, seq: sem.failure.seq, text: `${semName(sem.id)} failed (set by ${by}): ${sem.failure.error.code}: ${sem.failure.error.message}` });
+    const { error } = sem.failure;
+    const text = sem.failure.submission === null
+      ? `the host failed ${semName(sem.id)}: ${error.code}: ${error.message}`
+      : `${semName(sem.id)} failed with ${error.code}, because ${describeSubmission(submissionById(timeline, sem.failure.submission)!, timeline)} would have signaled it`;
+    entries.push({ ts: sem.failure.ts, seq: sem.failure.seq, text });
   }
   for (const sub of timeline.submissions) {
     if (sub.outcome !== 'failed' || sub.ended === null) continue;
@@ -320,11 +343,13 @@ function failureSection(timeline: Timeline, semName: (id: number) => string, at:
   }
   for (const wait of timeline.hostWaits) {
     if (wait.outcome !== 'failed' || wait.end === null) continue;
-    entries.push({ ts: wait.end, seq: wait.endSeq, text: `a host wait rejected: ${wait.error?.code ?? 'UNKNOWN'}: ${wait.error?.message ?? ''}` });
+    const targets = wait.targets.map((target) => `${semName(target.semaphore)} ≥ ${target.value}`).join(wait.mode === 'all' ? ' and ' : ' or ');
+    entries.push({ ts: wait.end, seq: wait.endSeq, text: `the host's wait for ${targets} rejected with ${wait.error?.code ?? 'UNKNOWN'}` });
   }
   if (entries.length === 0) return [];
   entries.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.seq - b.seq));
-  return ['', 'Failures, in order (a failed wait fails the submission, which fails what it would signal):', ...entries.flatMap((entry) => wrap(`${pad(at(entry.ts), 7)} ${SYMBOL.failure} ${entry.text}`, width, 10))];
+  const title = 'Failures, in order (a failed wait fails the submission, which fails what it would signal):';
+  return ['', ...wrap(title, width, 2), ...entries.flatMap((entry) => wrap(`${pad(at(entry.ts), 7)} ${SYMBOL.failure} ${entry.text}`, width, 10))];
 }
 
 function semaphoreSection(timeline: Timeline, semName: (id: number) => string, at: (t: TraceTime) => string, width: number): string[] {
@@ -332,12 +357,17 @@ function semaphoreSection(timeline: Timeline, semName: (id: number) => string, a
   const lines = ['', 'Semaphore values:'];
   for (const sem of timeline.semaphores) {
     let text = `${semName(sem.id)}: ${sem.initial}`;
-    for (const step of sem.steps) text += ` →${step.value} @${at(step.ts)}`;
+    const steps = sem.steps.map((step) => ` →${step.value} @${at(step.ts)}`);
+    // A long history keeps its beginning and end; the timeline rows above show the middle.
+    if (steps.length > MAX_LISTED_STEPS) steps.splice(MAX_LISTED_STEPS / 2, steps.length - MAX_LISTED_STEPS, ` … (${steps.length - MAX_LISTED_STEPS} more) …`);
+    text += steps.join('');
     if (sem.failure !== null) text += ` ${SYMBOL.failure} failed @${at(sem.failure.ts)} (${sem.failure.error.code})`;
     lines.push(...wrap(`  ${text}`, width, 4));
   }
   return lines;
 }
+
+const MAX_LISTED_STEPS = 12;
 
 const LEGEND: Partial<Record<keyof typeof SYMBOL, string>> = {
   open: '[name==] running',
@@ -347,6 +377,7 @@ const LEGEND: Partial<Record<keyof typeof SYMBOL, string>> = {
   merged: '▒ several items in one column',
   failure: '✗ failure',
   hostSignal: '▲ host signal',
+  baseline: '─0──1─ semaphore value where it changes',
 };
 
 function legend(used: Set<keyof typeof SYMBOL>, width: number): string[] {
@@ -371,7 +402,7 @@ function laneName(timeline: Timeline, id: number): string {
 }
 
 function describeSubmission(sub: TimelineSubmission, timeline: Timeline): string {
-  return `"${sub.label}" (${laneName(timeline, sub.lane)})`;
+  return `"${sub.label}" on ${laneName(timeline, sub.lane)}`;
 }
 
 function describeSource(source: DependencySource, timeline: Timeline): string {
