@@ -110,8 +110,12 @@ export class Executable extends HalObject {
     }
   }
 
-  /** The entry point with this name or ordinal; NOT_FOUND (name) or OUT_OF_RANGE (ordinal) when there is none. */
+  /**
+   * The entry point with this name or ordinal; NOT_FOUND (name) or OUT_OF_RANGE (ordinal) when there is none, and
+   * FAILED_PRECONDITION once the executable was destroyed.
+   */
   entryPoint(nameOrOrdinal: string | number): EntryPoint {
+    this.assertAlive('look up an entry point of');
     if (typeof nameOrOrdinal === 'number') {
       const entry = Number.isInteger(nameOrOrdinal) ? this.entryPoints[nameOrOrdinal] : undefined;
       if (entry === undefined) {

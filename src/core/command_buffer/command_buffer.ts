@@ -544,15 +544,18 @@ export class CommandBuffer extends HalObject {
       const exec = lowerToGraph(this.context.driver, this.commands, entries, this.stagingPtr);
       lowered = { exec, pins: 0, lastUse: 0 };
       this.loweredTables.set(key, lowered);
-      this.evictLoweredTables();
+      this.evictLoweredTables(lowered);
     }
     lowered.lastUse = ++this.useClock;
     return lowered;
   }
 
-  private evictLoweredTables(): void {
+  /** Destroys the least recently used idle graphs beyond the cache size; never `keep` or a pinned one. */
+  private evictLoweredTables(keep: LoweredTable): void {
     if (this.loweredTables.size <= MAX_LOWERED_TABLES) return;
-    const idle = [...this.loweredTables.entries()].filter(([, l]) => l.pins === 0).sort((a, b) => a[1].lastUse - b[1].lastUse);
+    const idle = [...this.loweredTables.entries()]
+      .filter(([, l]) => l.pins === 0 && l !== keep)
+      .sort((a, b) => a[1].lastUse - b[1].lastUse);
     for (const [key, lowered] of idle) {
       if (this.loweredTables.size <= MAX_LOWERED_TABLES) break;
       if (lowered.exec !== undefined) this.context.driver.graphExecDestroy(lowered.exec);
