@@ -1,0 +1,148 @@
+import { describe, expect, test } from 'vitest';
+import { serializeChromeTrace, toChromeTrace, writeTraceFile } from '../../src/trace/chrome_trace.js';
+import { bindFlows, chromeTraceSchema, type CheckedChromeEvent } from '../../src/trace/chrome_trace_schema.js';
+import { crossQueueWait, failurePropagation, fanOut, rig, SCENARIOS } from './scenarios.js';
+
+const checked = (events: ReturnType<typeof crossQueueWait>): CheckedChromeEvent[] => {
+  const result = chromeTraceSchema.safeParse(JSON.parse(writeTraceFile(events)));
+  if (!result.success) throw new Error(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n'));
+  return result.data.traceEvents;
+};
+
+describe('Chrome trace export', () => {
+  for (const [name, build] of Object.entries(SCENARIOS)) {
+    test(`${name}: passes the Trace Event schema and the importer's nesting and flow rules`, () => {
+      expect(checked(build()).length).toBeGreaterThan(0);
+    });
+  }
+
+  test('same input, same bytes; and two recordings of the same run are byte-identical', () => {
+    const events = fanOut();
+    expect(writeTraceFile(events)).toBe(writeTraceFile(events));
+    expect(writeTraceFile(fanOut())).toBe(writeTraceFile(fanOut()));
+    expect(writeTraceFile(failurePropagation())).toBe(writeTraceFile(failurePropagation()));
+  });
+
+  test('one process per device, named tracks per queue, stream and host, in order', () => {
+    const events = checked(crossQueueWait());
+    const threads = events.filter((event) => event.ph === 'M' && event.name === 'thread_name').map((event) => (event.args as { name: string }).name);
+    expect(threads).toEqual(['queue0', 'queue1', 'stream1', 'stream2', 'host']);
+    const processes = events.filter((event) => event.ph === 'M' && event.name === 'process_name');
+    expect(processes).toEqual([{ name: 'process_name', ph: 'M', pid: 1, args: { name: 'gpuhal simulated GPU (sim, virtual clock)' } }]);
+  });
+
+  test('work is complete events in microseconds from the start of the trace; waiting is its own slice', () => {
+    const events = checked(crossQueueWait());
+    const slice = (name: string) => events.find((event) => event.ph === 'X' && event.name === name) as { ts: number; dur: number; cat: string };
+    expect(slice('fill A')).toMatchObject({ ts: 1, dur: 12, cat: 'submission' });
+    expect(slice('copy A→B (waiting)')).toMatchObject({ ts: 0, dur: 13, cat: 'waiting' });
+    expect(slice('copy A→B')).toMatchObject({ ts: 13, dur: 27, cat: 'submission' });
+    expect(slice('memcpy 4096B')).toMatchObject({ ts: 13, dur: 27, cat: 'copy' });
+  });
+
+  test('a counter per semaphore with its value over time', () => {
+    const events = checked(fanOut());
+    const done = events.filter((event) => event.ph === 'C' && event.name === 'done').map((event) => [(event as { ts: number }).ts, (event.args as { value: number }).value]);
+    expect(done).toEqual([[0, 0], [45, 1], [60, 2], [80, 3]]);
+  });
+
+  test('flow arrows go from each signal to every wait it released (fan-out), host signals included', () => {
+    const flows = bindFlows(checked(fanOut()));
+    expect(flows.map(({ cat, from, to }) => ({ cat, from, to }))).toEqual([
+      { cat: 'dependency', from: 'host signal go = 1', to: 'produce' },
+      { cat: 'dependency', from: 'produce', to: 'consume 1' },
+      { cat: 'dependency', from: 'produce', to: 'consume 2' },
+      { cat: 'dependency', from: 'produce', to: 'consume 3' },
+    ]);
+  });
+
+  test('a cross-queue wait and a host wait each get their arrow', () => {
+    const flows = bindFlows(checked(crossQueueWait()));
+    expect(flows.map(({ from, to, name }) => ({ from, to, name }))).toEqual([
+      { from: 'fill A', to: 'copy A→B', name: 'filled ≥ 1' },
+      { from: 'copy A→B', to: 'host woke (reached)', name: 'copied ≥ 1' },
+    ]);
+  });
+
+  test('failures are instant markers, and arrows follow the failure from semaphore to submission to semaphore', () => {
+    const events = checked(failurePropagation());
+    const markers = events.filter((event) => event.ph === 'i' && event.cat === 'failure').map((event) => event.name);
+    expect(markers).toEqual(['FAILED ABORTED: kernel X', 'host fail input', 'FAILED CANCELLED: transform', 'FAILED CANCELLED: reduce']);
+    const failureFlows = bindFlows(events).filter((flow) => flow.cat === 'failure');
+    expect(failureFlows.map(({ from, to }) => `${from} → ${to}`)).toEqual([
+      'host fail input → FAILED CANCELLED: transform',
+      'FAILED CANCELLED: transform → FAILED CANCELLED: reduce',
+    ]);
+  });
+
+  test('overlapping work on one queue is split over extra tracks so slices nest properly', () => {
+    const { recorder: r, clock, queue } = rig();
+    const q = queue('queue0');
+    const a = { label: 'a' };
+    const b = { label: 'b' };
+    r.submitted(a, q, { op: 'execute', waits: [], signals: [] });
+    r.issued(a);
+    clock.set(100);
+    r.submitted(b, q, { op: 'execute', label: 'b', waits: [], signals: [] });
+    r.issued(b);
+    clock.set(200);
+    r.completed(a);
+    clock.set(300);
+    r.completed(b);
+    const events = checked(r.events);
+    const threads = events.filter((event) => event.ph === 'M' && event.name === 'thread_name').map((event) => (event.args as { name: string }).name);
+    expect(threads).toEqual(['queue0', 'queue0 (2)']);
+    const tidOf = (name: string) => (events.find((event) => event.ph === 'X' && event.name === name) as { tid: number }).tid;
+    expect(tidOf('execute')).not.toBe(tidOf('b'));
+  });
+
+  test('the model is embedded; without it the file is plain Chrome JSON', () => {
+    const events = crossQueueWait();
+    expect(toChromeTrace(events).gpuhal?.events.length).toBe(events.length);
+    const plain = serializeChromeTrace(toChromeTrace(events, { embedModel: false }));
+    expect(JSON.parse(plain)).not.toHaveProperty('gpuhal');
+    expect(chromeTraceSchema.safeParse(JSON.parse(plain)).success).toBe(true);
+  });
+});
+
+describe('the Trace Event schema rejects what Perfetto would drop or misdraw', () => {
+  const base = [
+    { name: 'thread_name', ph: 'M', pid: 1, tid: 1001, args: { name: 'queue0' } },
+    { name: 'a', ph: 'X', ts: 0, dur: 10, pid: 1, tid: 1001 },
+  ];
+  const issues = (traceEvents: unknown[]): string[] => {
+    const result = chromeTraceSchema.safeParse({ traceEvents });
+    return result.success ? [] : result.error.issues.map((issue) => issue.message);
+  };
+
+  test('a well-formed minimal trace passes', () => {
+    expect(issues(base)).toEqual([]);
+  });
+
+  test('missing ts, negative dur, unknown phase', () => {
+    expect(issues([{ name: 'a', ph: 'X', dur: 1, pid: 1, tid: 1 }]).length).toBeGreaterThan(0);
+    expect(issues([{ name: 'a', ph: 'X', ts: 0, dur: -1, pid: 1, tid: 1 }]).length).toBeGreaterThan(0);
+    expect(issues([{ name: 'a', ph: 'Q', ts: 0, pid: 1, tid: 1 }]).length).toBeGreaterThan(0);
+  });
+
+  test('slices that overlap without nesting on one track', () => {
+    expect(issues([...base, { name: 'b', ph: 'X', ts: 5, dur: 10, pid: 1, tid: 1001 }])).toEqual([
+      'slice "b" on track 1:1001 overlaps "a" without nesting in it',
+    ]);
+  });
+
+  test('a flow with no end, an end before its start, and a flow with no slice to bind to', () => {
+    expect(issues([...base, { name: 'f', cat: 'dependency', ph: 's', id: 1, ts: 0, pid: 1, tid: 1001 }])).toEqual([
+      'flow "f" (id 1) has a start but no end',
+    ]);
+    expect(issues([...base, { name: 'f', cat: 'dependency', ph: 'f', bp: 'e', id: 1, ts: 0, pid: 1, tid: 1001 }])).toEqual([
+      'flow end "f" (id 1) comes before its start, or has none',
+    ]);
+    expect(issues([...base, { name: 'f', cat: 'dependency', ph: 's', id: 1, ts: 20, pid: 1, tid: 1001 }])[0]).toMatch(/no open slice to bind to/);
+  });
+
+  test('a counter without a numeric value', () => {
+    expect(issues([{ name: 'sem', ph: 'C', ts: 0, pid: 1, args: {} }]).length).toBeGreaterThan(0);
+    expect(issues([{ name: 'sem', ph: 'C', ts: 0, pid: 1, args: { value: 'x' } }]).length).toBeGreaterThan(0);
+  });
+});
