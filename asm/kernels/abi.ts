@@ -28,7 +28,8 @@
 //
 // Fault kinds: FAULT_OUT_OF_BOUNDS (faultBinding = the binding, or 0xffffffff for the shared scratch; offset and
 // length saturate at 0xffffffff), FAULT_BAD_BINDING (faultBinding = the missing index), FAULT_BAD_CONSTANT
-// (faultBinding = the missing push-constant index).
+// (faultBinding = the missing push-constant index). Kinds 4 and 5 are the device's own (bad indirect workgroup
+// counts, a trap in the kernel).
 //
 // Bounds are checked per access range, not per element: a kernel calls `reserve()` (or `loadChecked` /
 // `storeChecked`) once for the span it is about to touch, so the hot loops stay plain loads and stores.
@@ -47,6 +48,9 @@ export const ARG_BINDINGS: usize = 56;
 export const FAULT_OUT_OF_BOUNDS: u32 = 1;
 export const FAULT_BAD_BINDING: u32 = 2;
 export const FAULT_BAD_CONSTANT: u32 = 3;
+// Raised by the device itself, never by kernels (asm/device, src/backends/sim/faults.ts); listed so kinds stay unique.
+export const FAULT_BAD_INDIRECT_COUNT: u32 = 4;
+export const FAULT_TRAP: u32 = 5;
 
 @inline export function workgroupSizeX(args: usize): u32 { return load<u32>(args + ARG_WORKGROUP_SIZE); }
 @inline export function workgroupSizeY(args: usize): u32 { return load<u32>(args + ARG_WORKGROUP_SIZE + 4); }
