@@ -114,9 +114,11 @@ export class Allocations {
     return allocation;
   }
 
-  /** All live user allocations (for destroy). */
-  all(): Allocation[] {
-    return [...this.sorted];
+  /** Driver destroy: every allocation dies with the device memory. */
+  forgetAll(): void {
+    for (const a of this.sorted) a.live = false;
+    this.sorted.length = 0;
+    this.byPtr.clear();
   }
 
   private containing(ptr: number): Allocation | undefined {

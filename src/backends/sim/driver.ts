@@ -432,6 +432,7 @@ export class SimDriver implements GpuDriver {
       table.clear();
     }
     this.functionHandles.clear();
+    this.allocations.forgetAll();
     const leaks = Object.entries(counts).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`);
     if (leaks.length > 0) {
       throw failedPrecondition(`sim driver destroyed with live objects (leaked): ${leaks.join(', ')}`);
