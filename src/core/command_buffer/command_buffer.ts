@@ -52,12 +52,12 @@ export interface CommandBufferDescriptor {
 
 export interface FillCommandOptions {
   readonly buffer: BufferOrSlot;
-  readonly offset: number;
-  readonly length: number;
-  /** The pattern as an unsigned integer of `patternLength` bytes. */
+  readonly offset?: number;
+  /** Bytes to fill; the rest of the buffer (or binding-table entry) from `offset` when omitted. */
+  readonly length?: number;
+  /** The pattern as an unsigned integer of `patternLength` bytes (little-endian in memory). */
   readonly pattern: number;
-  /** 1, 2 or 4 bytes (4 when omitted). */
-  readonly patternLength?: number;
+  readonly patternLength: 1 | 2 | 4;
 }
 
 export interface UpdateCommandOptions {
@@ -219,7 +219,7 @@ export class CommandBuffer extends HalObject {
     this.assertRecording('fill');
     const what = `fill (command ${this.commands.length})`;
     const o = requireObject(options, 'fill options');
-    const patternLength = o.patternLength ?? 4;
+    const patternLength: number = o.patternLength;
     if (patternLength !== 1 && patternLength !== 2 && patternLength !== 4) {
       throw invalidArgument(`${what} patternLength must be 1, 2 or 4 (got ${describe(patternLength)})`);
     }
@@ -228,13 +228,17 @@ export class CommandBuffer extends HalObject {
     if (typeof pattern !== 'number' || !Number.isInteger(pattern) || pattern < 0 || pattern >= patternLimit) {
       throw invalidArgument(`${what} pattern must be an integer in [0, ${patternLimit}) for patternLength ${patternLength} (got ${describe(pattern)})`);
     }
-    const offset = nonNegativeInteger(`${what} offset`, o.offset);
-    const length = nonNegativeInteger(`${what} length`, o.length);
+    const offset = nonNegativeInteger(`${what} offset`, o.offset ?? 0);
+    const length = o.length === undefined ? undefined : nonNegativeInteger(`${what} length`, o.length);
     if (offset % patternLength !== 0) throw invalidArgument(`${what} offset ${offset} is not a multiple of patternLength ${patternLength}`);
-    if (length % patternLength !== 0) throw invalidArgument(`${what} length ${length} is not a multiple of patternLength ${patternLength}`);
     const target = checkOperand(this.context, this.bindingCapacity, o.buffer, offset, length, BufferUsage.TRANSFER_TARGET, patternLength, `${what} buffer`);
+    // Known now for buffers (given, or the rest of the buffer); "the rest of a table entry" is checked at submit.
+    const filled = target.range.length;
+    if (filled !== undefined && filled % patternLength !== 0) {
+      throw invalidArgument(`${what} length ${filled} is not a multiple of patternLength ${patternLength}`);
+    }
 
-    this.commit({ op: 'fill', target: target.range, pattern, patternLength }, [target]);
+    this.commit({ op: 'fill', target: target.range, pattern, patternLength: patternLength as 1 | 2 | 4 }, [target]);
   }
 
   update(options: UpdateCommandOptions): void {
@@ -521,6 +525,11 @@ export class CommandBuffer extends HalObject {
       if ((entry.offset + use.offset) % use.alignment !== 0) {
         throw invalidArgument(
           `${use.what}: bindingTable[${use.slot}] offset ${entry.offset} + ${use.offset} is not a multiple of ${use.alignment}`,
+        );
+      }
+      if (use.length === undefined && (entry.length - use.offset) % use.alignment !== 0) {
+        throw invalidArgument(
+          `${use.what}: the rest of bindingTable[${use.slot}] from ${use.offset} (${entry.length - use.offset} bytes) is not a multiple of ${use.alignment}`,
         );
       }
     }

@@ -35,7 +35,10 @@ export interface SlotUse {
   /** undefined: to the end of the table entry. */
   readonly length: number | undefined;
   readonly usage: number;
-  /** The absolute byte offset must be a multiple of this (fill elements, indirect parameters). */
+  /**
+   * The absolute byte offset must be a multiple of this (fill elements, indirect parameters), and so must the
+   * length when it is "the rest of the entry".
+   */
   readonly alignment: number;
   /** Names the command and field in submit-time messages, e.g. "command 3 (fill) target". */
   readonly what: string;

@@ -30,7 +30,7 @@ describe.each(modes)('%s mode', (mode) => {
       bench.write(b, new Uint8Array(64));
       const cb = bench.commandBuffer();
       cb.begin();
-      cb.fill({ buffer: a, offset: 0, length: 16, pattern: 0xdeadbeef });
+      cb.fill({ buffer: a, offset: 0, length: 16, pattern: 0xdeadbeef, patternLength: 4 });
       cb.fill({ buffer: a, offset: 16, length: 16, pattern: 0x1234, patternLength: 2 });
       cb.fill({ buffer: a, offset: 33, length: 3, pattern: 0x7f, patternLength: 1 });
       cb.update({ data: u32Bytes([1, 2, 3, 4]), buffer: a, offset: 48 });
@@ -80,7 +80,7 @@ describe.each(modes)('%s mode', (mode) => {
         bench.write(buffer, new Uint8Array(count * 4));
         const cb = bench.commandBuffer();
         cb.begin();
-        for (let i = 0; i < count; i++) cb.fill({ buffer, offset: i * 4, length: 4, pattern: i + 1 });
+        for (let i = 0; i < count; i++) cb.fill({ buffer, offset: i * 4, length: 4, pattern: i + 1, patternLength: 4 });
         cb.end();
         expect(cb.commandCount).toBe(count);
         await bench.execute(cb);
@@ -176,7 +176,7 @@ describe.each(modes)('%s mode', (mode) => {
       const after = bench.createBuffer(1024);
       const cb = bench.commandBuffer();
       cb.begin();
-      cb.fill({ buffer: out, offset: 0, length: 1024, pattern: 5 });
+      cb.fill({ buffer: out, offset: 0, length: 1024, pattern: 5, patternLength: 4 });
       cb.executionBarrier();
       cb.pushDescriptorSet({ layout: fill.layout, set: 0, bindings: [{ binding: 0, buffer: out }] });
       cb.pushConstants({ layout: fill.layout, values: [9, 256] });
@@ -246,8 +246,8 @@ describe('graph and stream lowering', () => {
         const cb = bench.commandBuffer();
         cb.begin();
         cb.update({ data: i32Random(count, 9), buffer: a });
-        cb.fill({ buffer: b, offset: 0, length: count * 4, pattern: 0x01010101 });
-        cb.fill({ buffer: bins, offset: 0, length: 1024, pattern: 0 });
+        cb.fill({ buffer: b, offset: 0, length: count * 4, pattern: 0x01010101, patternLength: 4 });
+        cb.fill({ buffer: bins, offset: 0, length: 1024, pattern: 0, patternLength: 4 });
         cb.executionBarrier();
         cb.pushDescriptorSet({ layout: add.layout, set: 0, bindings: [{ binding: 0, buffer: a }, { binding: 1, buffer: b }, { binding: 2, buffer: c }] });
         cb.pushConstants({ layout: add.layout, values: [count] });

@@ -97,7 +97,7 @@ describe.each(['graph', 'stream'] as CommandBufferMode[])('%s mode', (mode) => {
       await bench.execute(indirect, [{ buffer: b }, { buffer: a }]);
       const failed = bench.commandBuffer();
       failed.begin();
-      failed.fill({ buffer: a, offset: 0, length: 4, pattern: 1 });
+      failed.fill({ buffer: a, offset: 0, length: 4, pattern: 1, patternLength: 4 });
       failed.beginDebugGroup('left open');
       expect(() => failed.end()).toThrow(/still open/);
 

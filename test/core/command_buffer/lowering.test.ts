@@ -41,7 +41,7 @@ describe('end() surfaces graph errors (reference defect 2)', () => {
       const record = () => {
         const cb = bench.commandBuffer();
         cb.begin();
-        for (let i = 0; i < 1024; i++) cb.fill({ buffer: target, offset: i * 4, length: 4, pattern: i });
+        for (let i = 0; i < 1024; i++) cb.fill({ buffer: target, offset: i * 4, length: 4, pattern: i, patternLength: 4 });
         return cb;
       };
       const failing = record();
@@ -98,7 +98,7 @@ describe.each(['graph', 'stream'] as CommandBufferMode[])('binding tables (%s mo
       const fill = exe.entryPoint('fill_u32');
       const cb = bench.commandBuffer({ bindingCapacity: 3 });
       cb.begin();
-      cb.fill({ buffer: { slot: 0 }, offset: 0, length: 64, pattern: 0xaaaaaaaa });
+      cb.fill({ buffer: { slot: 0 }, offset: 0, length: 64, pattern: 0xaaaaaaaa, patternLength: 4 });
       cb.update({ data: u32Bytes([7, 8]), buffer: { slot: 0 }, offset: 64 });
       cb.executionBarrier();
       cb.copy({ source: { slot: 0 }, sourceOffset: 0, target: { slot: 1 }, targetOffset: 0, length: 72 });
@@ -137,7 +137,7 @@ describe.each(['graph', 'stream'] as CommandBufferMode[])('binding tables (%s mo
     await withBench({ seed: 44, mode }, async (bench) => {
       const cb = bench.commandBuffer({ bindingCapacity: 1 });
       cb.begin();
-      cb.fill({ buffer: { slot: 0 }, offset: 0, length: 4, pattern: 0x77 });
+      cb.fill({ buffer: { slot: 0 }, offset: 0, length: 4, pattern: 0x77, patternLength: 4 });
       cb.end();
       const target = bench.createBuffer(40 * 16);
       for (let i = 0; i < 40; i++) await bench.execute(cb, [{ buffer: target, offset: i * 16, length: 16 }]);

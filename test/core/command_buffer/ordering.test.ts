@@ -17,7 +17,7 @@ async function fillThenCopy(seed: number, mode: CommandBufferMode, barrier: bool
     bench.write(b, new Uint32Array(64));
     const cb = bench.commandBuffer();
     cb.begin();
-    cb.fill({ buffer: a, offset: 0, length: 256, pattern: FILLED });
+    cb.fill({ buffer: a, offset: 0, length: 256, pattern: FILLED, patternLength: 4 });
     if (barrier) cb.executionBarrier();
     cb.copy({ source: a, target: b, length: 256 });
     cb.end();
@@ -63,11 +63,11 @@ describe('execution barriers', () => {
         cb.begin();
         cb.update({ data: new Uint32Array(16).fill(seed), buffer: buffers[0]! });
         // Several independent commands per segment, so each barrier joins more than one node.
-        cb.fill({ buffer: buffers[4]!, offset: 0, length: 32, pattern: 0xee });
+        cb.fill({ buffer: buffers[4]!, offset: 0, length: 32, pattern: 0xee, patternLength: 4 });
         for (let i = 1; i < 4; i++) {
           cb.executionBarrier();
           cb.copy({ source: buffers[i - 1]!, target: buffers[i]!, length: 64 });
-          cb.fill({ buffer: buffers[4]!, offset: 32 + 8 * (i - 1), length: 8, pattern: i });
+          cb.fill({ buffer: buffers[4]!, offset: 32 + 8 * (i - 1), length: 8, pattern: i, patternLength: 4 });
         }
         cb.end();
         await bench.execute(cb);

@@ -36,11 +36,11 @@ describe('recording state', () => {
   it('rejects re-recording and commands outside begin/end with FAILED_PRECONDITION', () => {
     const buffer = bench.createBuffer(16);
     const cb = bench.commandBuffer();
-    expectError(() => cb.fill({ buffer, offset: 0, length: 16, pattern: 1 }), 'FAILED_PRECONDITION', /fill\(\) outside recording: call begin\(\) first/);
+    expectError(() => cb.fill({ buffer, offset: 0, length: 16, pattern: 1, patternLength: 4 }), 'FAILED_PRECONDITION', /fill\(\) outside recording: call begin\(\) first/);
     expectError(() => cb.end(), 'FAILED_PRECONDITION', /outside recording/);
     cb.begin();
     expectError(() => cb.begin(), 'FAILED_PRECONDITION', /cannot be re-recorded/);
-    cb.fill({ buffer, offset: 0, length: 16, pattern: 1 });
+    cb.fill({ buffer, offset: 0, length: 16, pattern: 1, patternLength: 4 });
     cb.end();
     expectError(() => cb.begin(), 'FAILED_PRECONDITION', /cannot be re-recorded/);
     expectError(() => cb.executionBarrier(), 'FAILED_PRECONDITION', /end\(\) was already called/);
@@ -68,12 +68,12 @@ describe('recording state', () => {
   it('rejects a one-shot command buffer executed twice', async () => {
     const buffer = bench.createBuffer(16);
     const cb = recording({ mode: 'one-shot' });
-    cb.fill({ buffer, offset: 0, length: 16, pattern: 7 });
+    cb.fill({ buffer, offset: 0, length: 16, pattern: 7, patternLength: 4 });
     cb.end();
     await bench.execute(cb);
     expectError(() => cb.validateSubmit(undefined), 'FAILED_PRECONDITION', /one-shot and was already executed/);
     const reusable = recording({ mode: 'reusable' });
-    reusable.fill({ buffer, offset: 0, length: 16, pattern: 7 });
+    reusable.fill({ buffer, offset: 0, length: 16, pattern: 7, patternLength: 4 });
     reusable.end();
     await bench.execute(reusable);
     await bench.execute(reusable);
@@ -97,6 +97,17 @@ describe('fill', () => {
     expect(cb.commandCount).toBe(3);
   });
 
+  it('fills the rest of the buffer when length is omitted, which must then be a multiple too', () => {
+    const buffer = bench.createBuffer(30);
+    const cb = recording();
+    cb.fill({ buffer, pattern: 1, patternLength: 2 });
+    cb.fill({ buffer, offset: 26, pattern: 1, patternLength: 2 });
+    expectError(() => cb.fill({ buffer, offset: 8, pattern: 1, patternLength: 4 }), 'INVALID_ARGUMENT', /length 22 is not a multiple of patternLength 4/);
+    expectError(() => cb.fill({ buffer, offset: 32, pattern: 1, patternLength: 2 }), 'OUT_OF_RANGE', /range \[32, 32\) exceeds/);
+    expectError(() => cb.fill({ buffer, pattern: 1 } as never), 'INVALID_ARGUMENT', /patternLength must be 1, 2 or 4 \(got undefined\)/);
+    expect(cb.commandCount).toBe(2);
+  });
+
   it('requires offset and length to be multiples of the pattern length', () => {
     const buffer = bench.createBuffer(64);
     const cb = recording();
@@ -111,28 +122,28 @@ describe('fill', () => {
   it('keeps ranges inside the buffer: exact fit legal, one byte more OUT_OF_RANGE', () => {
     const buffer = bench.createBuffer(64);
     const cb = recording();
-    cb.fill({ buffer, offset: 60, length: 4, pattern: 1 });
-    cb.fill({ buffer, offset: 0, length: 64, pattern: 1 });
-    expectError(() => cb.fill({ buffer, offset: 64, length: 4, pattern: 1 }), 'OUT_OF_RANGE', /range \[64, 68\) exceeds .* of 64 bytes/);
-    expectError(() => cb.fill({ buffer, offset: 0, length: 68, pattern: 1 }), 'OUT_OF_RANGE', /range \[0, 68\)/);
-    expectError(() => cb.fill({ buffer, offset: -4, length: 4, pattern: 1 }), 'INVALID_ARGUMENT', /offset must be a non-negative integer \(got -4\)/);
+    cb.fill({ buffer, offset: 60, length: 4, pattern: 1, patternLength: 4 });
+    cb.fill({ buffer, offset: 0, length: 64, pattern: 1, patternLength: 4 });
+    expectError(() => cb.fill({ buffer, offset: 64, length: 4, pattern: 1, patternLength: 4 }), 'OUT_OF_RANGE', /range \[64, 68\) exceeds .* of 64 bytes/);
+    expectError(() => cb.fill({ buffer, offset: 0, length: 68, pattern: 1, patternLength: 4 }), 'OUT_OF_RANGE', /range \[0, 68\)/);
+    expectError(() => cb.fill({ buffer, offset: -4, length: 4, pattern: 1, patternLength: 4 }), 'INVALID_ARGUMENT', /offset must be a non-negative integer \(got -4\)/);
     expect(cb.commandCount).toBe(2);
   });
 
   it('requires TRANSFER_TARGET usage and a buffer of this device', async () => {
     const readOnly = bench.createBuffer(16, { usage: BufferUsage.TRANSFER_SOURCE });
     const cb = recording();
-    expectError(() => cb.fill({ buffer: readOnly, offset: 0, length: 16, pattern: 1 }), 'INVALID_ARGUMENT', /lacks usage TRANSFER_TARGET/);
+    expectError(() => cb.fill({ buffer: readOnly, offset: 0, length: 16, pattern: 1, patternLength: 4 }), 'INVALID_ARGUMENT', /lacks usage TRANSFER_TARGET/);
     const other = await Bench.open({ seed: 8 });
     try {
       const foreign = other.createBuffer(16);
-      expectError(() => cb.fill({ buffer: foreign, offset: 0, length: 16, pattern: 1 }), 'INVALID_ARGUMENT', /belongs to another device/);
+      expectError(() => cb.fill({ buffer: foreign, offset: 0, length: 16, pattern: 1, patternLength: 4 }), 'INVALID_ARGUMENT', /belongs to another device/);
     } finally {
       other.destroy();
     }
     const destroyed = bench.createBuffer(16);
     destroyed.destroy();
-    expectError(() => cb.fill({ buffer: destroyed, offset: 0, length: 16, pattern: 1 }), 'FAILED_PRECONDITION', /destroyed/);
+    expectError(() => cb.fill({ buffer: destroyed, offset: 0, length: 16, pattern: 1, patternLength: 4 }), 'FAILED_PRECONDITION', /destroyed/);
     expect(cb.commandCount).toBe(0);
   });
 });
@@ -276,10 +287,10 @@ describe('push constants and descriptor sets', () => {
 describe('binding tables', () => {
   it('rejects slots past the capacity at record time', () => {
     const cb = recording({ bindingCapacity: 2 });
-    cb.fill({ buffer: { slot: 1 }, offset: 0, length: 4, pattern: 1 });
-    expectError(() => cb.fill({ buffer: { slot: 2 }, offset: 0, length: 4, pattern: 1 }), 'OUT_OF_RANGE', /slot 2 is past the command buffer's bindingCapacity of 2/);
+    cb.fill({ buffer: { slot: 1 }, offset: 0, length: 4, pattern: 1, patternLength: 4 });
+    expectError(() => cb.fill({ buffer: { slot: 2 }, offset: 0, length: 4, pattern: 1, patternLength: 4 }), 'OUT_OF_RANGE', /slot 2 is past the command buffer's bindingCapacity of 2/);
     const direct = recording();
-    expectError(() => direct.fill({ buffer: { slot: 0 }, offset: 0, length: 4, pattern: 1 }), 'OUT_OF_RANGE', /no binding slots \(bindingCapacity 0\)/);
+    expectError(() => direct.fill({ buffer: { slot: 0 }, offset: 0, length: 4, pattern: 1, patternLength: 4 }), 'OUT_OF_RANGE', /no binding slots \(bindingCapacity 0\)/);
     expect(cb.commandCount).toBe(1);
   });
 
@@ -287,7 +298,7 @@ describe('binding tables', () => {
     const a = bench.createBuffer(64);
     const b = bench.createBuffer(64);
     const cb = recording({ bindingCapacity: 2 });
-    cb.fill({ buffer: { slot: 0 }, offset: 0, length: 32, pattern: 1 });
+    cb.fill({ buffer: { slot: 0 }, offset: 0, length: 32, pattern: 1, patternLength: 4 });
     cb.copy({ source: { slot: 0 }, sourceOffset: 0, target: { slot: 1 }, targetOffset: 16, length: 16 });
     cb.end();
     expectError(() => cb.validateSubmit(undefined), 'INVALID_ARGUMENT', /bindingTable is missing; .* has 2 binding slots/);
@@ -308,6 +319,17 @@ describe('binding tables', () => {
     const destroyed = bench.createBuffer(64);
     destroyed.destroy();
     expectError(() => cb.validateSubmit([{ buffer: a }, { buffer: destroyed }]), 'FAILED_PRECONDITION', /destroyed/);
+  });
+
+  it('checks a fill of "the rest of the entry" against each table', () => {
+    const a = bench.createBuffer(64);
+    const cb = recording({ bindingCapacity: 1 });
+    cb.fill({ buffer: { slot: 0 }, offset: 4, pattern: 1, patternLength: 4 });
+    cb.end();
+    cb.validateSubmit([{ buffer: a, offset: 8 }]);
+    cb.validateSubmit([{ buffer: a, offset: 4, length: 4 }]);
+    expectError(() => cb.validateSubmit([{ buffer: a, length: 30 }]), 'INVALID_ARGUMENT', /the rest of bindingTable\[0\] from 4 \(26 bytes\) is not a multiple of 4/);
+    expectError(() => cb.validateSubmit([{ buffer: a, offset: 64 }]), 'OUT_OF_RANGE', /range \[4, 4\) of slot 0 exceeds bindingTable\[0\] of 0 bytes/);
   });
 
   it('rejects a copy between the same slot that overlaps at record time', () => {
