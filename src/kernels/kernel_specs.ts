@@ -24,6 +24,8 @@ export interface KernelBindingSpec {
   readonly element: ScalarType;
   /** The kernel only reads it. */
   readonly readOnly: boolean;
+  /** Elements it must hold: one per invocation ('count'), or a fixed number (histogram bins, a sum). */
+  readonly elements: 'count' | number;
 }
 
 export interface KernelConstantSpec {
@@ -49,7 +51,7 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
   {
     name: 'fill_u32',
     summary: 'out[i] = value',
-    bindings: [{ name: 'out', element: 'u32', readOnly: false }],
+    bindings: [{ name: 'out', element: 'u32', readOnly: false, elements: 'count' }],
     constants: [{ name: 'value', type: 'u32' }, { name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
     sharedMemoryBytes: 0,
@@ -58,7 +60,7 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
   {
     name: 'copy_u32',
     summary: 'dst[i] = src[i]',
-    bindings: [{ name: 'src', element: 'u32', readOnly: true }, { name: 'dst', element: 'u32', readOnly: false }],
+    bindings: [{ name: 'src', element: 'u32', readOnly: true, elements: 'count' }, { name: 'dst', element: 'u32', readOnly: false, elements: 'count' }],
     constants: [{ name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
     sharedMemoryBytes: 0,
@@ -68,9 +70,9 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
     name: 'add_i32',
     summary: 'c[i] = a[i] + b[i] (wrapping)',
     bindings: [
-      { name: 'a', element: 'i32', readOnly: true },
-      { name: 'b', element: 'i32', readOnly: true },
-      { name: 'c', element: 'i32', readOnly: false },
+      { name: 'a', element: 'i32', readOnly: true, elements: 'count' },
+      { name: 'b', element: 'i32', readOnly: true, elements: 'count' },
+      { name: 'c', element: 'i32', readOnly: false, elements: 'count' },
     ],
     constants: [{ name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
@@ -80,7 +82,7 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
   {
     name: 'scale_i32',
     summary: 'x[i] = x[i] * k (wrapping, in place)',
-    bindings: [{ name: 'x', element: 'i32', readOnly: false }],
+    bindings: [{ name: 'x', element: 'i32', readOnly: false, elements: 'count' }],
     constants: [{ name: 'k', type: 'i32' }, { name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
     sharedMemoryBytes: 0,
@@ -89,7 +91,7 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
   {
     name: 'saxpy_f32',
     summary: 'y[i] = a * x[i] + y[i] (f32 multiply, then f32 add; never fused)',
-    bindings: [{ name: 'x', element: 'f32', readOnly: true }, { name: 'y', element: 'f32', readOnly: false }],
+    bindings: [{ name: 'x', element: 'f32', readOnly: true, elements: 'count' }, { name: 'y', element: 'f32', readOnly: false, elements: 'count' }],
     constants: [{ name: 'a', type: 'f32' }, { name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
     sharedMemoryBytes: 0,
@@ -98,7 +100,7 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
   {
     name: 'histogram_u8',
     summary: 'bins[bytes[i]] += 1 over 256 u32 bins',
-    bindings: [{ name: 'bytes', element: 'u8', readOnly: true }, { name: 'bins', element: 'u32', readOnly: false }],
+    bindings: [{ name: 'bytes', element: 'u8', readOnly: true, elements: 'count' }, { name: 'bins', element: 'u32', readOnly: false, elements: 256 }],
     constants: [{ name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
     sharedMemoryBytes: 1024,
@@ -107,13 +109,20 @@ export const sampleKernelSpecs: readonly SampleKernelSpec[] = [
   {
     name: 'reduce_sum_u32',
     summary: 'out[0] += sum of values[i] (mod 2^32)',
-    bindings: [{ name: 'values', element: 'u32', readOnly: true }, { name: 'out', element: 'u32', readOnly: false }],
+    bindings: [{ name: 'values', element: 'u32', readOnly: true, elements: 'count' }, { name: 'out', element: 'u32', readOnly: false, elements: 1 }],
     constants: [{ name: 'count', type: 'u32' }],
     workgroupSize: WORKGROUP,
     sharedMemoryBytes: 0,
     accumulates: true,
   },
 ];
+
+const elementBytes: Readonly<Record<ScalarType, number>> = { u8: 1, u32: 4, i32: 4, f32: 4 };
+
+/** Bytes binding `binding` must have for a dispatch over `count` elements. */
+export function bindingBytes(binding: KernelBindingSpec, count: number): number {
+  return (binding.elements === 'count' ? count : binding.elements) * elementBytes[binding.element];
+}
 
 export function sampleKernelSpec(name: SampleKernelName): SampleKernelSpec {
   const spec = sampleKernelSpecs.find((s) => s.name === name);

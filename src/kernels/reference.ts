@@ -5,7 +5,7 @@
  * `count` is the element count the kernel is given; a dispatch with fewer invocations than `count` processes only
  * the first `invocations` elements, which `runReference` models.
  */
-import { sampleKernelSpec, type SampleKernelName } from './kernel_specs.js';
+import { bindingBytes, sampleKernelSpec, type SampleKernelName } from './kernel_specs.js';
 
 export function fillU32(out: Uint32Array, value: number, count: number): void {
   for (let i = 0; i < count; i++) out[i] = value;
@@ -44,12 +44,10 @@ export function reduceSumU32(values: Uint32Array, out: Uint32Array, count: numbe
   out[0] = sum;
 }
 
-const elementBytes = { u8: 1, u32: 4, i32: 4, f32: 4 } as const;
-
 /**
  * Runs the reference of kernel `name` over raw binding bytes (modified in place) and push constants, the same
  * arguments a launch gets. `invocations` is how many invocations the dispatch has (default: enough for all).
- * Throws RangeError when a binding is too small, where the kernel itself would fault.
+ * Throws RangeError when a binding is too small (where the kernel itself would fault) or not 4-byte aligned.
  */
 export function runReference(
   name: SampleKernelName,
@@ -66,21 +64,20 @@ export function runReference(
   }
   const c = (i: number): number => constants[i]!;
   const count = Math.min(c(spec.constants.findIndex((k) => k.name === 'count')), invocations);
-  // Elements each binding must hold: `count` for per-element arrays, fixed sizes for the accumulators.
-  const fixedElements: Partial<Record<string, number>> = { bins: 256, out: name === 'reduce_sum_u32' ? 1 : count };
   spec.bindings.forEach((b, i) => {
-    const need = (fixedElements[b.name] ?? count) * elementBytes[b.element];
-    if (count > 0 && bindings[i]!.byteLength < need) {
-      throw new RangeError(`${name} binding ${i} (${b.name}) needs ${need} bytes, has ${bindings[i]!.byteLength}`);
+    const bytes = bindings[i]!;
+    const need = bindingBytes(b, count);
+    if (count > 0 && bytes.byteLength < need) {
+      throw new RangeError(`${name} binding ${i} (${b.name}) needs ${need} bytes, has ${bytes.byteLength}`);
+    }
+    if (b.element !== 'u8' && bytes.byteOffset % 4 !== 0) {
+      throw new RangeError(`${name} binding ${i} (${b.name}) must be 4-byte aligned (byteOffset ${bytes.byteOffset})`);
     }
   });
   const view = <T>(i: number, Ctor: new (buffer: ArrayBufferLike, offset: number, length: number) => T): T => {
     const bytes = bindings[i]!;
     return new Ctor(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4));
   };
-  if (spec.bindings.some((_, i) => bindings[i]!.byteOffset % 4 !== 0 && spec.bindings[i]!.element !== 'u8')) {
-    throw new RangeError(`${name}: binding views must be 4-byte aligned`);
-  }
   switch (name) {
     case 'fill_u32': return fillU32(view(0, Uint32Array), c(0), count);
     case 'copy_u32': return copyU32(view(0, Uint32Array), view(1, Uint32Array), count);

@@ -2,8 +2,8 @@
 // compiled WASM (through DirectKernelRunner) next to its TypeScript reference.
 import { sample_kernels } from '../../src/backends/sim/generated/kernels/index.js';
 import { DirectKernelRunner, type KernelFaultReport, type WorkgroupOrder } from '../../src/kernels/direct_runner.js';
-import { sampleKernelSpec, type SampleKernelName } from '../../src/kernels/kernel_specs.js';
-import { runReference } from '../../src/kernels/reference.js';
+import { bindingBytes, sampleKernelSpec, type SampleKernelName } from '../../src/kernels/kernel_specs.js';
+import { f32Bits, runReference } from '../../src/kernels/reference.js';
 
 /** xorshift32: reproducible inputs, so a failure can be replayed. */
 export function rng(seed: number): () => number {
@@ -130,4 +130,18 @@ export function expectSameOutputs(
 ): void {
   expect(actual.length, `${label}: binding count`).toBe(expected.length);
   actual.forEach((a, i) => expect(firstDifference(a, expected[i]!), `${label}: binding ${i} first differing byte`).toBe(-1));
+}
+
+/**
+ * Random inputs (one byte array per binding, sized by the spec) and push constants for kernel `name` over `count`
+ * elements: f32 data finite, f32 constants moderate, integer constants any 32 bits.
+ */
+export function randomCase(name: SampleKernelName, count: number, seed: number): { inputs: Uint8Array[]; constants: number[] } {
+  const spec = sampleKernelSpec(name);
+  const next = rng(seed * 7919 + count);
+  const inputs = spec.bindings.map((b, i) =>
+    b.element === 'f32' ? randomF32Bytes(bindingBytes(b, count) / 4, seed + i) : randomBytes(bindingBytes(b, count), seed + i));
+  const constants = spec.constants.map((c) =>
+    c.name === 'count' ? count : c.type === 'f32' ? f32Bits(((next() & 0xffff) - 32768) / 997) : next());
+  return { inputs, constants };
 }

@@ -25,7 +25,7 @@ const objdump = ['llvm-objdump', '/usr/lib/llvm-17/bin/llvm-objdump', '/usr/lib/
 
 /** hiprtc from libamdhip64 (it compiles for AMD targets without an AMD GPU), or why it is unavailable. */
 function loadHiprtc(): { compile(source: string, options: string[]): { code: Uint8Array; log: string } } | string {
-  let lib: koffi.IKoffiLib;
+  let lib: ReturnType<typeof koffi.load>;
   try {
     lib = koffi.load('libamdhip64.so.5');
   } catch {

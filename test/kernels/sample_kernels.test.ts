@@ -1,25 +1,11 @@
 // Every sample kernel, compiled to real WebAssembly, against its TypeScript reference: random inputs of awkward
 // sizes, several dispatch shapes, wrapping arithmetic, SIMD tails and workgroup-order independence.
 import { describe, expect, it } from 'vitest';
-import { sampleKernelSpecs, type SampleKernelName } from '../../src/kernels/kernel_specs.js';
+import { sampleKernelSpecs } from '../../src/kernels/kernel_specs.js';
 import { f32Bits } from '../../src/kernels/reference.js';
-import { expectSameOutputs, newRunner, randomBytes, randomF32Bytes, referenceOutputs, rng, runKernel } from './helpers.js';
+import { expectSameOutputs, newRunner, randomCase, randomF32Bytes, referenceOutputs, runKernel } from './helpers.js';
 
-/** Inputs (one byte array per binding) and push constants for `name` over `count` elements. */
-function caseFor(name: SampleKernelName, count: number, seed: number): { inputs: Uint8Array[]; constants: number[] } {
-  const next = rng(seed * 7919 + count);
-  const words = (n: number, s: number): Uint8Array => randomBytes(n * 4, s);
-  switch (name) {
-    case 'fill_u32': return { inputs: [words(count, seed)], constants: [next(), count] };
-    case 'copy_u32': return { inputs: [words(count, seed), words(count, seed + 1)], constants: [count] };
-    case 'add_i32': return { inputs: [words(count, seed), words(count, seed + 1), words(count, seed + 2)], constants: [count] };
-    case 'scale_i32': return { inputs: [words(count, seed)], constants: [next(), count] };
-    case 'saxpy_f32':
-      return { inputs: [randomF32Bytes(count, seed), randomF32Bytes(count, seed + 1)], constants: [f32Bits(((next() & 0xffff) - 32768) / 997), count] };
-    case 'histogram_u8': return { inputs: [randomBytes(count, seed), words(256, seed + 1)], constants: [count] };
-    case 'reduce_sum_u32': return { inputs: [words(count, seed), words(1, seed + 1)], constants: [count] };
-  }
-}
+const caseFor = randomCase;
 
 const sizes = [0, 1, 3, 4, 5, 7, 255, 256, 257, 1000, 4099];
 

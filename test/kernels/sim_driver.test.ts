@@ -10,24 +10,12 @@ import { findEntryPoint, selectPayload } from '../../src/core/executable_manifes
 import { sampleKernelSpec, sampleKernelSpecs, workgroupsFor, type SampleKernelName } from '../../src/kernels/kernel_specs.js';
 import { f32Bits } from '../../src/kernels/reference.js';
 import { sampleExecutableManifest } from '../../src/kernels/samples.js';
-import { expectSameOutputs, randomBytes, randomF32Bytes, referenceOutputs, rng } from './helpers.js';
+import { expectSameOutputs, randomBytes, randomCase, randomF32Bytes, referenceOutputs } from './helpers.js';
 
 const MIB = 1024 * 1024;
 const manifest = sampleExecutableManifest();
 
-function inputsFor(name: SampleKernelName, count: number, seed: number): { inputs: Uint8Array[]; constants: number[] } {
-  const next = rng(seed + count);
-  const words = (n: number, s: number): Uint8Array => randomBytes(n * 4, s);
-  switch (name) {
-    case 'fill_u32': return { inputs: [words(count, seed)], constants: [next(), count] };
-    case 'copy_u32': return { inputs: [words(count, seed), words(count, seed + 1)], constants: [count] };
-    case 'add_i32': return { inputs: [words(count, seed), words(count, seed + 1), words(count, seed + 2)], constants: [count] };
-    case 'scale_i32': return { inputs: [words(count, seed)], constants: [next(), count] };
-    case 'saxpy_f32': return { inputs: [randomF32Bytes(count, seed), randomF32Bytes(count, seed + 1)], constants: [f32Bits(0.75), count] };
-    case 'histogram_u8': return { inputs: [randomBytes(count, seed), words(256, seed + 1)], constants: [count] };
-    case 'reduce_sum_u32': return { inputs: [words(count, seed), words(1, seed + 1)], constants: [count] };
-  }
-}
+const inputsFor = randomCase;
 
 /** Opens a driver, loads the sample executable's payload for it and resolves every entry point. */
 function openSamples(seed = 1, traceGraphNodes = false): { driver: SimDriver; fn: (name: SampleKernelName) => DriverFunction; close(): void } {
