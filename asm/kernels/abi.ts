@@ -117,7 +117,7 @@ export function reserve(args: usize, index: u32, byteOffset: u64, byteLength: u6
   const base = binding(args, index);
   if (base == 0) return 0;
   const length = <u64>bindingLength(args, index);
-  // Both terms are below 2^64 / 2 in practice, but compare without adding so no sum can wrap.
+  // Compared without adding offset + length, so no sum can wrap.
   if (byteOffset > length || byteLength > length - byteOffset) {
     raiseFault(args, FAULT_OUT_OF_BOUNDS, index, saturateU32(byteOffset), saturateU32(byteLength));
     return 0;
@@ -138,7 +138,7 @@ export function reserveShared(args: usize, byteLength: u32): usize {
   return sharedPtr(args);
 }
 
-/** One checked element load: element `element` of type T in binding `index` (0 on fault). */
+/** One checked element load: element `element` (< 2^61) of type T in binding `index` (0 on fault). */
 @inline export function loadChecked<T>(args: usize, index: u32, element: u64): T {
   const p = reserve(args, index, element * <u64>sizeof<T>(), <u64>sizeof<T>());
   return p == 0 ? <T>0 : load<T>(p);
@@ -163,7 +163,10 @@ export function reserveShared(args: usize, byteLength: u32): usize {
   return <u64>workgroupSizeX(args) * <u64>workgroupSizeY(args) * <u64>workgroupSizeZ(args);
 }
 
-/** Id of the first invocation of workgroup (wgX, wgY, wgZ); 64-bit (a large grid exceeds 2^32 invocations). */
+/**
+ * Id of the first invocation of workgroup (wgX, wgY, wgZ); 64-bit, since a large grid exceeds 2^32 invocations (the
+ * device's workgroup-count and size limits keep it far below 2^64).
+ */
 export function firstInvocation(args: usize, wgX: u32, wgY: u32, wgZ: u32): u64 {
   const linear = <u64>wgX + <u64>workgroupCountX(args) * (<u64>wgY + <u64>workgroupCountY(args) * <u64>wgZ);
   return linear * workgroupInvocations(args);
