@@ -135,7 +135,6 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
   /** Semaphores to fail at teardown (so no wait hangs); removed when freed. */
   readonly semaphores = new Set<Semaphore>();
   destroyed = false;
-  tearingDown = false;
   lost: HalError | undefined;
 
   constructor(driver: GpuDriver, label: string, queueCount: number, mode: CommandBufferMode) {
@@ -185,10 +184,11 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
     semaphore.setFreedCallback(() => this.semaphores.delete(semaphore));
   }
 
-  freeTransient(ptr: DevicePtr, stream: DriverStream): void {
-    // During teardown the streams are about to go: free synchronously so the allocation count returns to zero.
-    if (this.tearingDown || this.lost) this.driver.memFree(ptr);
-    else this.driver.memFreeAsync(ptr, stream);
+  freeTransient(ptr: DevicePtr): void {
+    // The last reference to a queue-allocated buffer goes only after every submission that used it completed (each
+    // captured it, the alloca included), so no device work can still touch the memory: a synchronous free is safe,
+    // and unlike a stream-ordered free it leaves nothing queued that device teardown would have to wait for.
+    this.driver.memFree(ptr);
   }
 
   driverFailure(error: unknown, call: string): HalError {
@@ -404,7 +404,6 @@ export class Device implements Disposable, AsyncDisposable {
         errors.push(error);
       }
     };
-    core.tearingDown = true;
     step(() => core.scheduler.abortAll(cancelled, aborted));
     const semaphoreFailure = core.lost ?? new HalError(StatusCode.CANCELLED, `device ${core.label} was destroyed`);
     step(() => core.batch(() => {

@@ -80,8 +80,8 @@ export interface QueueHost extends SemaphoreOwner {
   readonly scheduler: Scheduler;
   /** Lets the device free the object at teardown even if the user never destroys it. */
   track(object: HalObject): void;
-  /** Frees queue-allocated memory ordered after the work already enqueued on `stream`. */
-  freeTransient(ptr: DevicePtr, stream: DriverStream): void;
+  /** Frees queue-allocated memory once nothing uses it (called on the buffer's last release). */
+  freeTransient(ptr: DevicePtr): void;
 }
 
 /** Buffers made by alloca, and whether a dealloca was submitted for them. */
@@ -253,12 +253,13 @@ export class Queue {
     }
     if (op.label !== undefined && typeof op.label !== 'string') throw invalidArgument(`alloca label must be a string (got ${describe(op.label)})`);
 
-    const stream = this.stream;
-    const ptr = this.context.driver.memAllocAsync(byteLength, stream);
-    const buffer = new Buffer(this.context, { byteLength, label: op.label }, ptr, (p) => this.host.freeTransient(p, stream));
+    const ptr = this.context.driver.memAllocAsync(byteLength, this.stream);
+    const buffer = new Buffer(this.context, { byteLength, label: op.label }, ptr, (p) => this.host.freeTransient(p));
     transients.set(buffer, { deallocaSubmitted: false });
     this.host.track(buffer);
-    this.submit(sync, { kind: 'alloca', encode: () => {}, finish: () => {} });
+    // The alloca holds its buffer until it completes, so the memory is only ever freed after its stream-ordered
+    // allocation ran, and every free happens once no submission uses the buffer any more.
+    this.submitWith(sync, 'alloca', [buffer], () => {});
     return buffer;
   }
 
