@@ -202,6 +202,37 @@ describe.each(modes)('%s mode', (mode) => {
     });
   });
 
+  it('dispatches indirectly with workgroup counts read on the device, from a buffer or a slot', async () => {
+    await withBench({ seed: 28, mode }, async (bench) => {
+      expect(bench.driver.info.indirectDispatch).toBe(true);
+      const exe = await bench.samples();
+      const fill = exe.entryPoint('fill_u32');
+      const out = bench.createBuffer(4 * 1024);
+      const params = bench.createBuffer(32);
+      bench.write(out, new Uint32Array(1024));
+      const cb = bench.commandBuffer({ bindingCapacity: 1 });
+      cb.begin();
+      // The counts are written by the command buffer itself, then read by the dispatch after the barrier.
+      cb.update({ data: u32Bytes([0, 2, 1, 1]), buffer: params });
+      cb.update({ data: u32Bytes([1, 1, 1]), buffer: { slot: 0 }, offset: 4 });
+      cb.executionBarrier();
+      cb.pushDescriptorSet({ layout: fill.layout, set: 0, bindings: [{ binding: 0, buffer: out }] });
+      cb.pushConstants({ layout: fill.layout, values: [0x44, 1024] });
+      cb.dispatchIndirect({ executable: exe, entryPoint: 'fill_u32', buffer: params, offset: 4 });
+      cb.executionBarrier();
+      cb.pushConstants({ layout: fill.layout, values: [0x66, 128] });
+      cb.dispatchIndirect({ executable: exe, entryPoint: 'fill_u32', buffer: { slot: 0 }, offset: 4 });
+      cb.end();
+      const slotParams = bench.createBuffer(16);
+      await bench.execute(cb, [{ buffer: slotParams }]);
+      const values = await bench.readU32(out);
+      // Two workgroups of 256 wrote 512 values of 0x44; then one workgroup wrote the first 128 as 0x66.
+      expect(values.subarray(0, 128).every((v) => v === 0x66)).toBe(true);
+      expect(values.subarray(128, 512).every((v) => v === 0x44)).toBe(true);
+      expect(values.subarray(512).every((v) => v === 0)).toBe(true);
+    });
+  });
+
   it('uses the push-constant and binding state as of each dispatch', async () => {
     await withBench({ seed: 27, mode }, async (bench) => {
       const exe = await bench.samples();

@@ -46,6 +46,25 @@ describe.each(['graph', 'stream'] as CommandBufferMode[])('%s mode', (mode) => {
     });
   });
 
+  it('a rejected command holds nothing', async () => {
+    await withBench({ seed: 54, mode }, async (bench) => {
+      const kept = bench.createBuffer(64);
+      const rejected = bench.createBuffer(64);
+      const cb = bench.commandBuffer();
+      cb.begin();
+      cb.fill({ buffer: kept, pattern: 1, patternLength: 4 });
+      expect(() => cb.copy({ source: kept, target: rejected, targetOffset: 8, length: 64 })).toThrow(/OUT_OF_RANGE/);
+      const before = bench.driver.outstanding().allocations;
+      rejected.destroy();
+      kept.destroy();
+      // The rejected copy did not retain its buffers: only the fill's target is still held.
+      expect(bench.driver.outstanding().allocations).toBe(before - 1);
+      cb.end();
+      cb.destroy();
+      expect(bench.driver.outstanding().allocations).toBe(before - 2);
+    });
+  });
+
   it('a submission holds the command buffer and its table past destroy()', async () => {
     await withBench({ seed: 52, mode }, async (bench) => {
       const target = bench.createBuffer(64);
