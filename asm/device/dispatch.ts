@@ -17,7 +17,7 @@ let maxCountX: u32 = 65535;
 let maxCountY: u32 = 65535;
 let maxCountZ: u32 = 65535;
 
-/** Workgroup coordinates of the last faulting workgroup (for the error message). */
+/** Coordinates of the workgroup running (or, after a fault or trap, the one that stopped the dispatch). */
 export let faultWorkgroupX: u32 = 0;
 export let faultWorkgroupY: u32 = 0;
 export let faultWorkgroupZ: u32 = 0;
@@ -44,12 +44,10 @@ export function dispatch(fn: u32, args: usize): u32 {
     for (let y: u32 = 0; y < countY; y++) {
       for (let x: u32 = 0; x < countX; x++) {
         if (sharedBytes != 0) memory.fill(shared, 0, sharedBytes);
+        faultWorkgroupX = x; faultWorkgroupY = y; faultWorkgroupZ = z;
         call_indirect<void>(fn, args, x, y, z);
         const fault = load<u32>(args + ARG_FAULT);
-        if (fault != 0) {
-          faultWorkgroupX = x; faultWorkgroupY = y; faultWorkgroupZ = z;
-          return fault;
-        }
+        if (fault != 0) return fault;
       }
     }
   }

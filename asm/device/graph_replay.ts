@@ -14,7 +14,7 @@
 // dependencies (roots at the launch start); the graph ends at the latest node end.
 
 import { randomBelow } from './random';
-import { memset, memcpy, fillPattern } from './memops';
+import { memcpy, fillPattern } from './memops';
 import { dispatch, loadIndirectCounts, workgroupTotal } from './dispatch';
 
 export const NODE_EMPTY: u32 = 0;
@@ -36,6 +36,7 @@ let computeUnits: f64 = 1;
 let workgroupNs: f64 = 0;
 let graphEnd: f64 = 0;
 let graphFaultKind: u32 = 0;
+let replayNode: i32 = -1;
 
 export function setKernelCostModel(units: u32, nsPerWorkgroupWave: f64): void {
   computeUnits = <f64>max<u32>(units, 1);
@@ -44,6 +45,8 @@ export function setKernelCostModel(units: u32, nsPerWorkgroupWave: f64): void {
 
 /** Virtual end time of the last replay. */
 export function lastGraphEnd(): f64 { return graphEnd; }
+/** The node the last replay was running when it stopped (the node a trap came from). */
+export function lastReplayNode(): i32 { return replayNode; }
 /** Fault kind of the node that stopped the last replay (0 if none). */
 export function lastGraphFault(): u32 { return graphFaultKind; }
 
@@ -86,6 +89,7 @@ export function replayGraph(exec: usize, t0: f64, trace: bool): i32 {
     readyCount--;
     store<u32>(ready + (<usize>pick << 2), load<u32>(ready + (<usize>readyCount << 2)));
     if (trace) store<u32>(traceOut + (done << 2), <u32>node);
+    replayNode = <i32>node;
     done++;
 
     const record = records + (node << 5);
@@ -126,5 +130,6 @@ export function replayGraph(exec: usize, t0: f64, trace: bool): i32 {
     }
   }
   graphEnd = end;
+  replayNode = -1;
   return -1;
 }

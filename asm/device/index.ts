@@ -15,9 +15,9 @@ import { randomBelow } from './random';
 import * as dispatcher from './dispatch';
 
 export { alloc, free, freeBytes, largestFreeBytes, checkHeap } from './allocator';
-export { memset, memcpy } from './memops';
+export { memcpy, fillPattern as fill } from './memops';
 export { dispatch, loadIndirectCounts, setWorkgroupCountLimits } from './dispatch';
-export { replayGraph, lastGraphEnd, lastGraphFault, setKernelCostModel } from './graph_replay';
+export { replayGraph, lastGraphEnd, lastGraphFault, lastReplayNode, setKernelCostModel } from './graph_replay';
 export { seedRandom } from './random';
 
 /** Lays out the device in `memoryBytes` of shared memory; returns 1, or 0 if the memory is too small. */

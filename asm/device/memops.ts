@@ -1,5 +1,6 @@
 // memset and memcpy on device memory, with WebAssembly's bulk-memory and SIMD instructions. The TS face has
-// already checked every range against its allocation.
+// already checked every range against its allocation and turned the memset value (8, 16 or 32 bits) into the
+// 4-byte pattern it repeats (src/backends/sim/graphs.ts memsetPattern).
 
 /** Fills `byteLength` bytes at `dst` with the 4-byte little-endian `pattern` repeated from dst onward. */
 export function fillPattern(dst: usize, pattern: u32, byteLength: usize): void {
@@ -29,14 +30,6 @@ export function fillPattern(dst: usize, pattern: u32, byteLength: usize): void {
     shift = (shift + 8) & 31;
     p++;
   }
-}
-
-/** memset with an element of 1, 2 or 4 bytes (the value already truncated to that size). */
-export function memset(dst: usize, value: u32, elementSize: u32, count: u32): void {
-  let pattern = value;
-  if (elementSize == 1) pattern = (value & 0xff) * 0x01010101;
-  else if (elementSize == 2) pattern = (value & 0xffff) | (value << 16);
-  fillPattern(dst, pattern, <usize>count * <usize>elementSize);
 }
 
 /** memcpy with memmove semantics (overlapping ranges are fine). */

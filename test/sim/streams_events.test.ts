@@ -182,3 +182,28 @@ describe('sim events', () => {
     d.destroy();
   });
 });
+
+describe('sim host functions', () => {
+  it('run in stream order at their virtual time; a throwing one fails its stream until the next record', async () => {
+    const d = makeDriver();
+    expect(d.info.hostFunctions).toBe(true);
+    const s = d.streamCreate();
+    const p = d.memAlloc(4);
+    const e = d.eventCreate();
+    const seen: [string, bigint][] = [];
+    d.memsetAsync({ dst: p, value: 1, elementSize: 4, count: 1 }, s);
+    d.launchHostFunc!(s, () => seen.push(['first', d.now()]));
+    d.launchHostFunc!(s, () => { throw new Error('callback broke'); });
+    d.launchHostFunc!(s, () => seen.push(['skipped', d.now()]));
+    d.eventRecord(e, s);
+    d.launchHostFunc!(s, () => seen.push(['after record', d.now()]));
+    await expect(d.streamSynchronize(s)).resolves.toBeUndefined();
+    expect(seen).toEqual([['first', 2001n], ['after record', 4001n]]);
+    expectHalError(() => d.eventQuery(e), StatusCode.ABORTED, 'host function threw: callback broke');
+    expectHalError(() => d.launchHostFunc!(s, 3 as never), StatusCode.INVALID_ARGUMENT, 'launchHostFunc fn');
+    d.eventDestroy(e);
+    d.memFree(p);
+    d.streamDestroy(s);
+    d.destroy();
+  });
+});

@@ -15,7 +15,6 @@ export interface DeviceExports {
   freeBytes(): number;
   largestFreeBytes(): number;
   checkHeap(): number;
-  memset(dst: number, value: number, elementSize: number, count: number): void;
   memcpy(dst: number, src: number, byteLength: number): void;
   /** Fills byteLength bytes with a 4-byte pattern starting at its first byte. */
   fill(dst: number, pattern: number, byteLength: number): void;
