@@ -41,6 +41,8 @@ export interface Timepoint {
 
 interface HostWaiter extends HeapEntry {
   cancelled: boolean;
+  /** Popped from the heap (settled); a later cancel must not count it. */
+  removed: boolean;
   settle(error: HalError | undefined): void;
 }
 
@@ -123,6 +125,7 @@ export class Semaphore extends HalObject {
     this.value = value;
     for (let top = this.hostWaiters.peek(); top !== undefined && top.key <= value; top = this.hostWaiters.peek()) {
       this.hostWaiters.pop();
+      top.removed = true;
       if (top.cancelled) this.cancelledHostWaiters--;
       else top.settle(undefined);
     }
@@ -133,7 +136,10 @@ export class Semaphore extends HalObject {
   failWith(error: HalError): void {
     if (this.failed) return;
     this.failed = error;
-    for (const waiter of this.hostWaiters.drain()) if (!waiter.cancelled) waiter.settle(error);
+    for (const waiter of this.hostWaiters.drain()) {
+      waiter.removed = true;
+      if (!waiter.cancelled) waiter.settle(error);
+    }
     this.cancelledHostWaiters = 0;
     for (const waiter of this.submissionWaiters.drain()) waiter.target.waitFailed(error);
   }
@@ -143,15 +149,18 @@ export class Semaphore extends HalObject {
    * value and failure first: this only queues.
    */
   addHostWaiter(value: bigint, settle: (error: HalError | undefined) => void): () => void {
-    const waiter: HostWaiter = { key: value, cancelled: false, settle };
+    const waiter: HostWaiter = { key: value, cancelled: false, removed: false, settle };
     this.hostWaiters.push(waiter);
     return () => {
-      if (waiter.cancelled) return;
+      if (waiter.cancelled || waiter.removed) return;
       waiter.cancelled = true;
       this.cancelledHostWaiters++;
       // Timed-out waits would otherwise pile up until the value passes them.
       if (this.cancelledHostWaiters > 64 && this.cancelledHostWaiters * 2 > this.hostWaiters.size) {
-        this.hostWaiters.filter((w) => !w.cancelled);
+        this.hostWaiters.filter((w) => {
+          if (w.cancelled) w.removed = true;
+          return !w.cancelled;
+        });
         this.cancelledHostWaiters = 0;
       }
     };
