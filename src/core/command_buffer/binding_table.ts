@@ -82,11 +82,27 @@ export function resolveCapturedTable(table: BindingTable | undefined): readonly 
   }));
 }
 
-/** A cache key for a resolved table: the lowered work depends only on these addresses and lengths. */
+/**
+ * A cache key for a resolved table. The lowered work depends on the addresses and lengths, but the key also names
+ * each buffer: a freed buffer's address can come back for a new buffer, and drivers that track allocations (the
+ * simulator does) rightly refuse work built against the old one.
+ */
 export function bindingTableKey(entries: readonly ResolvedEntry[]): string {
   let key = '';
-  for (const e of entries) key += `${e.ptr}+${e.length};`;
+  for (const e of entries) key += `${bufferIdentity(e.buffer)}@${e.ptr}+${e.length};`;
   return key;
+}
+
+const identities = new WeakMap<Buffer, number>();
+let nextIdentity = 1;
+
+function bufferIdentity(buffer: Buffer): number {
+  let id = identities.get(buffer);
+  if (id === undefined) {
+    id = nextIdentity++;
+    identities.set(buffer, id);
+  }
+  return id;
 }
 
 export function isBindingSlot(value: unknown): value is BindingSlot {

@@ -133,6 +133,25 @@ describe.each(['graph', 'stream'] as CommandBufferMode[])('binding tables (%s mo
     });
   });
 
+  it('does not reuse work lowered for a freed buffer whose address came back', async () => {
+    await withBench({ seed: 45, mode }, async (bench) => {
+      const cb = bench.commandBuffer({ bindingCapacity: 1 });
+      cb.begin();
+      cb.fill({ buffer: { slot: 0 }, pattern: 0x3c3c3c3c, patternLength: 4 });
+      cb.end();
+      const first = bench.createBuffer(256);
+      const address = first.devicePtr;
+      await bench.execute(cb, [{ buffer: first }]);
+      first.destroy();
+      const second = bench.createBuffer(256);
+      // The allocator hands the same address out again: a cache keyed by addresses alone would launch stale work.
+      expect(second.devicePtr).toBe(address);
+      bench.write(second, new Uint8Array(256));
+      await bench.execute(cb, [{ buffer: second }]);
+      expect((await bench.readU32(second)).every((v) => v === 0x3c3c3c3c)).toBe(true);
+    });
+  });
+
   it('keeps a bounded cache of lowered tables', async () => {
     await withBench({ seed: 44, mode }, async (bench) => {
       const cb = bench.commandBuffer({ bindingCapacity: 1 });
