@@ -104,7 +104,3 @@ function bufferIdentity(buffer: Buffer): number {
   }
   return id;
 }
-
-export function isBindingSlot(value: unknown): value is BindingSlot {
-  return value !== null && typeof value === 'object' && !(value instanceof Buffer) && 'slot' in value;
-}
