@@ -6,8 +6,11 @@
  * - one process (pid) per device; one thread track (tid) per queue, driver stream and host lane, with extra
  *   tracks where work on one lane overlaps (queue operations without a semaphore between them may run
  *   concurrently, and a track needs properly nested slices);
- * - complete events ('X') for work: a submission's waiting phase (cat "waiting") and its run (cat "submission"),
- *   driver stream ops (cat = op kind), host waits (cat "host-wait");
+ * - complete events ('X') for work: a submission's run (cat "submission"), driver stream ops (cat = op kind), host
+ *   waits (cat "host-wait");
+ * - async slices ('b'/'e', cat "waiting", one group "waiting on <queue>" per queue) for the time a submission
+ *   waited for its semaphores: any number may wait at once, and async slices may overlap where thread slices
+ *   may not;
  * - a counter ('C') per semaphore with its value over time;
  * - flow arrows ('s' → 'f', bp "e") from each signal to every wait it released (cat "dependency") and along the
  *   failure chain (cat "failure");
@@ -40,7 +43,7 @@ export type ChromeArgs = Readonly<Record<string, string | number | boolean>>;
 export interface ChromeTraceEvent {
   readonly name: string;
   readonly cat?: string;
-  readonly ph: 'X' | 'C' | 'i' | 's' | 'f' | 'M';
+  readonly ph: 'X' | 'C' | 'i' | 's' | 'f' | 'b' | 'e' | 'M';
   readonly ts?: number;
   readonly dur?: number;
   readonly pid: number;
@@ -124,12 +127,11 @@ export function toChromeTrace(events: readonly TraceEvent[], options: ChromeTrac
     }
     tids.set(lane.id, rows);
   }
-  const laneOf = new Map(timeline.lanes.map((lane) => [lane.id, lane]));
   const place = (laneId: number, row: number): { pid: number; tid: number } => ({
-    pid: pidOfDevice(laneOf.get(laneId)!.device),
+    pid: pidOfDevice(timeline.laneById.get(laneId)!.device),
     tid: tids.get(laneId)![row]!,
   });
-  const semName = (id: number): string => timeline.semaphores.find((sem) => sem.id === id)?.name ?? `semaphore ${id}`;
+  const semName = (id: number): string => timeline.semaphoreById.get(id)?.name ?? `semaphore ${id}`;
 
   // Submissions: waiting phase, run, failure marker.
   const submissionAnchor = new Map<number, Anchor>();
@@ -138,11 +140,11 @@ export function toChromeTrace(events: readonly TraceEvent[], options: ChromeTrac
     const { pid, tid } = place(sub.lane, sub.row);
     const args = submissionArgs(sub, semName);
     const waitEnd = sub.started ?? sub.ended ?? timeline.end;
-    if (waitEnd > sub.enqueued || sub.started === null) {
-      const group = newGroup(sub.enqueued, sub.submitSeq, {
-        name: `${sub.label} (waiting)`, cat: 'waiting', ph: 'X', ts: ts(sub.enqueued), dur: dur(sub.enqueued, waitEnd), pid, tid, args,
-      });
-      submissionAnchor.set(sub.id, { pid, tid, group });
+    if (waitEnd > sub.enqueued) {
+      const name = `waiting on ${timeline.laneById.get(sub.lane)!.name}`;
+      newGroup(sub.enqueued, sub.submitSeq, { name, cat: 'waiting', ph: 'b', ts: ts(sub.enqueued), pid, tid, id: sub.id, args: { label: sub.label, ...args } });
+      const endSeq = sub.started !== null ? sub.startSeq : sub.ended !== null ? sub.endSeq : Number.MAX_SAFE_INTEGER;
+      newGroup(waitEnd, endSeq, { name, cat: 'waiting', ph: 'e', ts: ts(waitEnd), pid, tid, id: sub.id });
     }
     if (sub.started !== null) {
       const end = sub.ended ?? timeline.end;
@@ -216,7 +218,10 @@ export function toChromeTrace(events: readonly TraceEvent[], options: ChromeTrac
       ? (failure ? failureAnchor : submissionAnchor).get(source.submission)
       : hostMarkerAnchor.get(source.host.seq);
   for (const dep of timeline.dependencies) {
-    const to = 'submission' in dep.to ? submissionAnchor.get(dep.to.submission) : hostWaitAnchor.get(dep.to.hostWait);
+    // A submission that never ran (another wait failed) receives the arrow on its failure marker.
+    const to = 'submission' in dep.to
+      ? (submissionAnchor.get(dep.to.submission) ?? failureAnchor.get(dep.to.submission))
+      : hostWaitAnchor.get(dep.to.hostWait);
     flow('dependency', `${semName(dep.semaphore)} ≥ ${dep.value}`, sourceAnchor(dep.from, false), to);
   }
   for (const edge of timeline.failureEdges) {

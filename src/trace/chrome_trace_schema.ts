@@ -5,7 +5,8 @@
  * - every flow has exactly one start ('s') and one end ('f'), with matching cat and name, and the start is
  *   processed first;
  * - every flow event finds an open slice on its track when it is processed (Perfetto binds a flow to the topmost
- *   open slice; without one the arrow is lost).
+ *   open slice; without one the arrow is lost);
+ * - every async begin ('b') has one end ('e') with the same cat, id and pid, not before it.
  *
  * `bindFlows` replays the importer's binding so tests can assert which slices an arrow connects.
  * Timestamps are compared in integer nanoseconds (llround(µs * 1000)), as the importer does.
@@ -33,6 +34,7 @@ export const chromeTraceEventSchema = z.union([
   z.object({ ph: z.literal('i'), name: z.string(), cat: z.string().optional(), s: z.enum(['t', 'p', 'g']), ts: nonNegative, pid: int, tid: int, args: args.optional() }),
   z.object({ ph: z.literal('s'), name: z.string(), cat: z.string().min(1), id: z.union([int, z.string()]), ts: nonNegative, pid: int, tid: int }),
   z.object({ ph: z.literal('f'), name: z.string(), cat: z.string().min(1), id: z.union([int, z.string()]), bp: z.literal('e').optional(), ts: nonNegative, pid: int, tid: int }),
+  z.object({ ph: z.enum(['b', 'e']), name: z.string(), cat: z.string().min(1), id: z.union([int, z.string()]), ts: nonNegative, pid: int, tid: int.optional(), args: args.optional() }),
   metadataEvent,
 ]);
 
@@ -67,6 +69,7 @@ const nanos = (us: number): number => Math.round(us * 1000);
 interface OpenSlice {
   readonly name: string;
   readonly end: number;
+  readonly dur: number;
 }
 
 /** Replays the importer: events in timestamp order (stable), per-track stacks of open slices, flow binding. */
@@ -80,20 +83,37 @@ function replay(events: readonly CheckedChromeEvent[]): { problems: Problem[]; f
   const starts = new Map<string, { from: string; index: number; cat: string; name: string; id: number | string }>();
   const flows: BoundFlow[] = [];
   const ends = new Set<string>();
+  const openAsync = new Map<string, { index: number; name: string }>();
   for (const { event, index } of order) {
     if (event.ph === 'M' || event.ph === 'C') continue;
+    if (event.ph === 'b' || event.ph === 'e') {
+      const key = `${event.pid}\u0000${event.cat}\u0000${event.id}`;
+      if (event.ph === 'b') {
+        if (openAsync.has(key)) problems.push({ index, message: `async slice "${event.name}" (cat ${event.cat}, id ${event.id}) begins again before it ended` });
+        openAsync.set(key, { index, name: event.name });
+      } else if (!openAsync.delete(key)) {
+        problems.push({ index, message: `async end "${event.name}" (cat ${event.cat}, id ${event.id}) has no begin before it` });
+      }
+      continue;
+    }
     const track = `${event.pid}:${event.tid}`;
     let stack = stacks.get(track);
     if (stack === undefined) stacks.set(track, (stack = []));
     const at = nanos(event.ts);
     if (event.ph === 'X' || event.ph === 'i') {
-      const end = event.ph === 'X' ? at + nanos(event.dur) : at;
-      while (stack.length > 0 && stack[stack.length - 1]!.end <= at) stack.pop();
+      const dur = event.ph === 'X' ? nanos(event.dur) : 0;
+      const end = at + dur;
+      // Perfetto's rule: intervals are closed on the left and open on the right, except that instants at one
+      // timestamp stack on each other.
+      for (let top = stack[stack.length - 1]; top !== undefined; top = stack[stack.length - 1]) {
+        if (top.end < at || (top.end === at && !(top.dur === 0 && dur === 0))) stack.pop();
+        else break;
+      }
       const parent = stack[stack.length - 1];
       if (parent !== undefined && end > parent.end) {
         problems.push({ index, message: `slice "${event.name}" on track ${track} overlaps "${parent.name}" without nesting in it` });
       }
-      stack.push({ name: event.name, end });
+      stack.push({ name: event.name, end, dur });
       continue;
     }
     const key = `${event.cat}\u0000${event.name}\u0000${event.id}`;
@@ -116,6 +136,7 @@ function replay(events: readonly CheckedChromeEvent[]): { problems: Problem[]; f
       flows.push({ id: event.id, cat: event.cat, name: event.name, from: start.from, to: top.name });
     }
   }
+  for (const open of openAsync.values()) problems.push({ index: open.index, message: `async slice "${open.name}" never ends` });
   for (const [key, start] of starts) {
     if (!ends.has(key)) problems.push({ index: start.index, message: `flow "${start.name}" (id ${start.id}) has a start but no end` });
   }

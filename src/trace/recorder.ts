@@ -222,7 +222,7 @@ export class MemoryTraceRecorder implements TraceRecorder {
         state.unreached.add(index);
         let pending = this.pendingWaits.get(wait.semaphore);
         if (pending === undefined) this.pendingWaits.set(wait.semaphore, (pending = []));
-        pending.push({ submission: id, value: wait.value });
+        insertByValue(pending, { submission: id, value: wait.value });
       }
     });
   }
@@ -271,12 +271,12 @@ export class MemoryTraceRecorder implements TraceRecorder {
     sem.history.push({ value, seq });
     const pending = this.pendingWaits.get(sem.id);
     if (pending === undefined) return;
-    const stillPending: PendingWait[] = [];
-    for (const wait of pending) {
-      if (wait.value > value) {
-        stillPending.push(wait);
-        continue;
-      }
+    // Pending waits are sorted by value: the ones this signal reaches are a prefix.
+    let reached = 0;
+    while (reached < pending.length && pending[reached]!.value <= value) reached++;
+    const released = pending.splice(0, reached);
+    if (pending.length === 0) this.pendingWaits.delete(sem.id);
+    for (const wait of released) {
       const state = this.submissionState.get(wait.submission);
       if (state !== undefined) {
         for (const index of state.unreached) {
@@ -289,8 +289,6 @@ export class MemoryTraceRecorder implements TraceRecorder {
       }
       this.record({ kind: 'wait-satisfied', submission: wait.submission, semaphore: sem.id, value: wait.value, signal: seq });
     }
-    if (stillPending.length === 0) this.pendingWaits.delete(sem.id);
-    else this.pendingWaits.set(sem.id, stillPending);
   }
 
   semaphoreFailed(semaphore: object, error: unknown, submission?: object): void {
@@ -407,6 +405,18 @@ export class MemoryTraceRecorder implements TraceRecorder {
       else this.pendingWaits.set(semaphore, kept);
     }
   }
+}
+
+/** Inserts after every entry of equal or lower value (so equal values keep submission order). */
+function insertByValue(list: PendingWait[], wait: PendingWait): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.value <= wait.value) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, wait);
 }
 
 /** The seq of the first signal that brought `sem` to at least `value` (-1: its initial value), or undefined. */

@@ -156,6 +156,10 @@ export interface Timeline {
   /** Earliest and latest time any event or span touches. */
   readonly start: TraceTime;
   readonly end: TraceTime;
+  /** Lookups by id. */
+  readonly laneById: ReadonlyMap<number, TimelineLane>;
+  readonly semaphoreById: ReadonlyMap<number, TimelineSemaphore>;
+  readonly submissionById: ReadonlyMap<number, TimelineSubmission>;
 }
 
 export function buildTimeline(events: readonly TraceEvent[]): Timeline {
@@ -249,7 +253,9 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
         const sem = semaphores.get(event.semaphore);
         if (sem !== undefined && sem.failure === null) sem.failure = { ts: event.ts, error: event.error, submission: event.submission, seq: event.seq };
         if (event.submission === null) {
-          hostMarkers.push({ seq: event.seq, ts: event.ts, lane: hostLaneFor(sem?.device ?? 1), action: 'fail', semaphore: event.semaphore, value: null, error: event.error });
+          const marker: HostMarker = { seq: event.seq, ts: event.ts, lane: hostLaneFor(sem?.device ?? 1), action: 'fail', semaphore: event.semaphore, value: null, error: event.error };
+          hostMarkers.push(marker);
+          hostMarkerBySeq.set(event.seq, marker);
         }
         break;
       }
@@ -330,7 +336,7 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
     if (sem?.failure == null) continue;
     const from: DependencySource = sem.failure.submission !== null
       ? { submission: sem.failure.submission }
-      : { host: hostMarkers.find((marker) => marker.seq === sem.failure!.seq)! };
+      : { host: hostMarkerBySeq.get(sem.failure.seq)! };
     failureEdges.push({ semaphore: sem.id, from, to: { submission: sub.id }, error: sub.error! });
   }
 
@@ -346,6 +352,9 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
     failureEdges,
     start: traceStart,
     end: traceEnd,
+    laneById: lanes,
+    semaphoreById: semaphores,
+    submissionById: submissions,
   };
   packRows(timeline);
   return timeline;
@@ -357,12 +366,22 @@ function sourceOf(signal: EventOf<'signal'>, hostMarkers: Map<number, HostMarker
 
 function firstStepReaching(sem: TimelineSemaphore | undefined, value: bigint, by: TraceTime): SemaphoreStep | undefined {
   if (sem === undefined || sem.initial >= value) return undefined;
-  return sem.steps.find((step) => step.value >= value && step.ts <= by);
+  // Steps ascend in value: binary search for the first that reaches `value`.
+  const steps = sem.steps;
+  let lo = 0;
+  let hi = steps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (steps[mid]!.value >= value) hi = mid;
+    else lo = mid + 1;
+  }
+  const step = steps[lo];
+  return step !== undefined && step.ts <= by ? step : undefined;
 }
 
-/** The span a submission occupies on its lane: from enqueue to its end (or the end of the trace while pending). */
-export function submissionSpan(sub: TimelineSubmission, timeline: Timeline): { start: TraceTime; end: TraceTime } {
-  return { start: sub.enqueued, end: sub.ended ?? timeline.end };
+/** When a submission ran: from its start to its end (or the end of the trace while running); null if it never ran. */
+export function runningSpan(sub: TimelineSubmission, timeline: Timeline): { start: TraceTime; end: TraceTime } | null {
+  return sub.started === null ? null : { start: sub.started, end: sub.ended ?? timeline.end };
 }
 
 export function hostWaitSpan(wait: TimelineHostWait, timeline: Timeline): { start: TraceTime; end: TraceTime } {
@@ -373,14 +392,20 @@ export function hostWaitSpan(wait: TimelineHostWait, timeline: Timeline): { star
  * Gives each bar a row within its lane so that bars in one row never overlap in time (touching is fine):
  * queue operations without a semaphore between them may run concurrently (DESIGN.md rule 4), and a trace viewer
  * needs properly nested slices per track. Greedy first-fit in start order: deterministic.
+ *
+ * Running work is packed first. Waiting is not packed: any number of submissions may wait at once (a long chain
+ * submitted ahead of its signals), and a row each would bury the work; it is drawn underneath bars on the
+ * submission's row. Submissions that never ran (a wait failed, or still waiting at the end) have only their wait
+ * to show, so they go where their wait fits, opening at most MAX_NEVER_RAN_ROWS extra rows per lane; past that they
+ * share the lane's last row.
  */
 function packRows(timeline: Timeline): void {
   interface Item { start: TraceTime; end: TraceTime; order: number; assign(row: number): void; lane: number }
   const items: Item[] = [];
   let order = 0;
   for (const sub of timeline.submissions) {
-    const span = submissionSpan(sub, timeline);
-    items.push({ ...span, order: order++, lane: sub.lane, assign: (row) => { sub.row = row; } });
+    const span = runningSpan(sub, timeline);
+    if (span !== null) items.push({ ...span, order: order++, lane: sub.lane, assign: (row) => { sub.row = row; } });
   }
   for (const op of timeline.ops) items.push({ start: op.start, end: op.end, order: order++, lane: op.lane, assign: (row) => { op.row = row; } });
   for (const wait of timeline.hostWaits) {
@@ -388,18 +413,42 @@ function packRows(timeline: Timeline): void {
     items.push({ ...span, order: order++, lane: wait.lane, assign: (row) => { wait.row = row; } });
   }
   items.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.order - b.order));
-  const rowEnds = new Map<number, TraceTime[]>();
+  // Per lane, per row: the intervals placed there, in start order.
+  const rows = new Map<number, { start: TraceTime; end: TraceTime }[][]>();
+  const rowsOf = (lane: number) => {
+    let list = rows.get(lane);
+    if (list === undefined) rows.set(lane, (list = []));
+    return list;
+  };
   for (const item of items) {
-    let ends = rowEnds.get(item.lane);
-    if (ends === undefined) rowEnds.set(item.lane, (ends = []));
-    let row = ends.findIndex((rowEnd) => rowEnd <= item.start);
+    const laneRows = rowsOf(item.lane);
+    let row = laneRows.findIndex((intervals) => intervals[intervals.length - 1]!.end <= item.start);
     if (row < 0) {
-      row = ends.length;
-      ends.push(item.end);
-    } else {
-      ends[row] = item.end;
+      row = laneRows.length;
+      laneRows.push([]);
     }
+    laneRows[row]!.push({ start: item.start, end: item.end });
     item.assign(row);
   }
-  for (const lane of timeline.lanes) lane.rows = Math.max(1, rowEnds.get(lane.id)?.length ?? 1);
+
+  const neverRan = timeline.submissions.filter((sub) => sub.started === null);
+  const opened = new Map<number, number>();
+  for (const sub of neverRan) {
+    const span = { start: sub.enqueued, end: sub.ended ?? timeline.end };
+    const laneRows = rowsOf(sub.lane);
+    const overlaps = (intervals: readonly { start: TraceTime; end: TraceTime }[]): boolean =>
+      intervals.some((interval) => interval.start < span.end && span.start < interval.end);
+    let row = laneRows.findIndex((intervals) => !overlaps(intervals));
+    if (row < 0 && (opened.get(sub.lane) ?? 0) < MAX_NEVER_RAN_ROWS) {
+      opened.set(sub.lane, (opened.get(sub.lane) ?? 0) + 1);
+      row = laneRows.length;
+      laneRows.push([]);
+    }
+    if (row < 0) row = laneRows.length - 1;
+    laneRows[row]!.push(span);
+    sub.row = row;
+  }
+  for (const lane of timeline.lanes) lane.rows = Math.max(1, rows.get(lane.id)?.length ?? 1);
 }
+
+const MAX_NEVER_RAN_ROWS = 3;

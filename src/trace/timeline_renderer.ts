@@ -15,7 +15,7 @@
 import type { TraceEvent, TraceTime } from './model.js';
 import { orderedLanes } from './chrome_trace.js';
 import { formatDuration } from './time_format.js';
-import { buildTimeline, hostWaitSpan, type DependencySource, type Timeline, type TimelineLane, type TimelineSubmission } from './timeline.js';
+import { buildTimeline, hostWaitSpan, type DependencySource, type Timeline, type TimelineSubmission } from './timeline.js';
 
 export interface TimelineRenderOptions {
   /** Total columns (default 100, at least 40). */
@@ -389,16 +389,15 @@ function legend(used: Set<keyof typeof SYMBOL>, width: number): string[] {
 // --- text helpers ------------------------------------------------------------------------------------------------
 
 function semaphoreNamer(timeline: Timeline): (id: number) => string {
-  const names = new Map(timeline.semaphores.map((sem) => [sem.id, sem.name]));
-  return (id) => names.get(id) ?? `semaphore ${id}`;
+  return (id) => timeline.semaphoreById.get(id)?.name ?? `semaphore ${id}`;
 }
 
 function submissionById(timeline: Timeline, id: number): TimelineSubmission | undefined {
-  return timeline.submissions.find((sub) => sub.id === id);
+  return timeline.submissionById.get(id);
 }
 
 function laneName(timeline: Timeline, id: number): string {
-  return timeline.lanes.find((lane: TimelineLane) => lane.id === id)?.name ?? `lane ${id}`;
+  return timeline.laneById.get(id)?.name ?? `lane ${id}`;
 }
 
 function describeSubmission(sub: TimelineSubmission, timeline: Timeline): string {

@@ -31,13 +31,38 @@ describe('Chrome trace export', () => {
     expect(processes).toEqual([{ name: 'process_name', ph: 'M', pid: 1, args: { name: 'gpuhal simulated GPU (sim, virtual clock)' } }]);
   });
 
-  test('work is complete events in microseconds from the start of the trace; waiting is its own slice', () => {
+  test('work is complete events in microseconds from the start of the trace; waiting is an async slice', () => {
     const events = checked(crossQueueWait());
     const slice = (name: string) => events.find((event) => event.ph === 'X' && event.name === name) as { ts: number; dur: number; cat: string };
     expect(slice('fill A')).toMatchObject({ ts: 1, dur: 12, cat: 'submission' });
-    expect(slice('copy A→B (waiting)')).toMatchObject({ ts: 0, dur: 13, cat: 'waiting' });
     expect(slice('copy A→B')).toMatchObject({ ts: 13, dur: 27, cat: 'submission' });
     expect(slice('memcpy 4096B')).toMatchObject({ ts: 13, dur: 27, cat: 'copy' });
+    const waiting = events.filter((event) => event.cat === 'waiting');
+    expect(waiting.map((event) => [event.ph, event.name, (event as { ts: number }).ts, (event as { id: number }).id])).toEqual([
+      ['b', 'waiting on queue1', 0, 1],
+      ['e', 'waiting on queue1', 13, 1],
+    ]);
+    expect(waiting[0]!.args).toMatchObject({ label: 'copy A→B', waits: 'filled ≥ 1' });
+  });
+
+  test('many submissions waiting at once do not multiply the queue tracks', () => {
+    const { recorder: r, clock, queue, semaphore } = rig();
+    const q = queue('queue0');
+    const sem = semaphore('chain');
+    const subs = Array.from({ length: 50 }, () => ({}));
+    for (let i = subs.length - 1; i >= 0; i--) {
+      r.submitted(subs[i]!, q, { op: 'execute', label: `step ${i}`, waits: i === 0 ? [] : [{ semaphore: sem, value: BigInt(i) }], signals: [{ semaphore: sem, value: BigInt(i + 1) }] });
+    }
+    subs.forEach((sub, i) => {
+      r.issued(sub);
+      clock.set((i + 1) * 100);
+      r.completed(sub);
+      r.signaled(sem, BigInt(i + 1), sub);
+    });
+    const events = checked(r.events);
+    expect(events.filter((event) => event.ph === 'M' && event.name === 'thread_name')).toHaveLength(1);
+    expect(events.filter((event) => event.ph === 'b')).toHaveLength(49);
+    expect(bindFlows(events)).toHaveLength(49);
   });
 
   test('a counter per semaphore with its value over time', () => {

@@ -189,3 +189,28 @@ describe('buildTimeline', () => {
     expect(timeline.end).toBe(900n);
   });
 });
+
+describe('larger traces', () => {
+  test('a 3000-long chain submitted in reverse (wait-before-signal) records every release once, in order', () => {
+    const { recorder: r, clock, queue, semaphore } = rig();
+    const q = queue('q');
+    const sem = semaphore('chain');
+    const n = 3000;
+    const subs = Array.from({ length: n }, () => ({}));
+    for (let i = n - 1; i >= 0; i--) {
+      r.submitted(subs[i]!, q, { op: 'execute', waits: i === 0 ? [] : [{ semaphore: sem, value: BigInt(i) }], signals: [{ semaphore: sem, value: BigInt(i + 1) }] });
+    }
+    subs.forEach((sub, i) => {
+      clock.set((i + 1) * 10);
+      r.issued(sub);
+      r.completed(sub);
+      r.signaled(sem, BigInt(i + 1), sub);
+    });
+    const released = ofKind(r.events, 'wait-satisfied');
+    expect(released).toHaveLength(n - 1);
+    expect(released.map((event) => event.value)).toEqual(Array.from({ length: n - 1 }, (_, i) => BigInt(i + 1)));
+    const timeline = buildTimeline(r.events);
+    expect(timeline.dependencies).toHaveLength(n - 1);
+    expect(timeline.submissions.every((sub) => sub.outcome === 'completed')).toBe(true);
+  });
+});

@@ -58,6 +58,13 @@ describe('terminal timeline', () => {
     }
   });
 
+  test('a submission that never ran gets a row of its own when one is free', () => {
+    const lines = renderTimeline(SCENARIOS['failure-propagation']()).split('\n');
+    const queue0 = lines.findIndex((line) => line.startsWith('queue0 '));
+    expect(lines[queue0]).toMatch(/^queue0 +\[unrelated=+\]$/);
+    expect(lines[queue0 + 1]).toMatch(/^ +·+✗$/);
+  });
+
   test('an empty trace says so', () => {
     expect(renderTimeline([])).toBe('gpuhal timeline: empty trace (no events were recorded)\n');
   });
