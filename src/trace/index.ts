@@ -24,3 +24,4 @@ export { parseTraceFile } from './trace_file.js';
 export { renderTimeline } from './timeline_renderer.js';
 export type { TimelineRenderOptions } from './timeline_renderer.js';
 export { formatDuration } from './time_format.js';
+export { Narrator, narrate } from './narrate.js';
