@@ -225,7 +225,8 @@ export function toChromeTrace(events: readonly TraceEvent[], options: ChromeTrac
     flow('dependency', `${semName(dep.semaphore)} ≥ ${dep.value}`, sourceAnchor(dep.from, false), to);
   }
   for (const edge of timeline.failureEdges) {
-    flow('failure', `${semName(edge.semaphore)} failed`, sourceAnchor(edge.from, true), failureAnchor.get(edge.to.submission));
+    const to = 'submission' in edge.to ? failureAnchor.get(edge.to.submission) : hostWaitAnchor.get(edge.to.hostWait);
+    flow('failure', `${semName(edge.semaphore)} failed`, sourceAnchor(edge.from, true), to);
   }
 
   groups.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.order - b.order || a.index - b.index));

@@ -25,3 +25,6 @@ export { renderTimeline } from './timeline_renderer.js';
 export type { TimelineRenderOptions } from './timeline_renderer.js';
 export { formatDuration } from './time_format.js';
 export { Narrator, narrate } from './narrate.js';
+export { recordDevice } from './attach.js';
+export { showTraceFile } from './show.js';
+export type { ShowOptions } from './show.js';

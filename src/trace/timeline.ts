@@ -135,11 +135,11 @@ export interface Dependency {
   readonly to: DependencyTarget;
 }
 
-/** A failure that travelled: from a failed semaphore's source to a submission that waited on it. */
+/** A failure that travelled: from a failed semaphore's source to a submission or host wait that waited on it. */
 export interface FailureEdge {
   readonly semaphore: number;
   readonly from: DependencySource;
-  readonly to: { readonly submission: number };
+  readonly to: DependencyTarget;
   readonly error: TraceError;
 }
 
@@ -330,14 +330,24 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
 
   // How failures travelled: a failed semaphore's source → each submission that failed because of it.
   const failureEdges: FailureEdge[] = [];
+  const failureSource = (sem: TimelineSemaphore): DependencySource =>
+    sem.failure!.submission !== null ? { submission: sem.failure!.submission } : { host: hostMarkerBySeq.get(sem.failure!.seq)! };
   for (const sub of submissions.values()) {
     if (sub.cause === null) continue;
     const sem = semaphores.get(sub.cause);
     if (sem?.failure == null) continue;
-    const from: DependencySource = sem.failure.submission !== null
-      ? { submission: sem.failure.submission }
-      : { host: hostMarkerBySeq.get(sem.failure.seq)! };
-    failureEdges.push({ semaphore: sem.id, from, to: { submission: sub.id }, error: sub.error! });
+    failureEdges.push({ semaphore: sem.id, from: failureSource(sem), to: { submission: sub.id }, error: sub.error! });
+  }
+  for (const wait of hostWaits.values()) {
+    if (wait.outcome !== 'failed' || wait.end === null) continue;
+    // The target whose failure came first (by the end of the wait) is the one that rejected it.
+    let cause: TimelineSemaphore | undefined;
+    for (const target of wait.targets) {
+      const sem = semaphores.get(target.semaphore);
+      if (sem?.failure == null || sem.failure.seq > wait.endSeq) continue;
+      if (cause === undefined || sem.failure.seq < cause.failure!.seq) cause = sem;
+    }
+    if (cause !== undefined) failureEdges.push({ semaphore: cause.id, from: failureSource(cause), to: { hostWait: wait.id }, error: wait.error ?? cause.failure!.error });
   }
 
   const timeline: Timeline = {

@@ -1,3 +1,6 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { serializeChromeTrace, toChromeTrace, writeTraceFile } from '../../src/trace/chrome_trace.js';
 import { bindFlows, chromeTraceSchema, type CheckedChromeEvent } from '../../src/trace/chrome_trace_schema.js';
@@ -8,6 +11,21 @@ const checked = (events: ReturnType<typeof crossQueueWait>): CheckedChromeEvent[
   if (!result.success) throw new Error(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n'));
   return result.data.traceEvents;
 };
+
+const goldenDir = join(dirname(fileURLToPath(import.meta.url)), 'golden');
+
+describe('Chrome trace export (golden bytes)', () => {
+  // Pins the exact bytes: a change to the export format shows up as a reviewable diff
+  // (UPDATE_GOLDEN=1 npx vitest run test/trace rewrites them).
+  for (const [name, build] of Object.entries(SCENARIOS)) {
+    test(name, () => {
+      const text = writeTraceFile(build());
+      const file = join(goldenDir, `${name}.json`);
+      if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(file)) writeFileSync(file, text);
+      expect(text).toBe(readFileSync(file, 'utf8'));
+    });
+  }
+});
 
 describe('Chrome trace export', () => {
   for (const [name, build] of Object.entries(SCENARIOS)) {
@@ -95,6 +113,7 @@ describe('Chrome trace export', () => {
     expect(markers).toEqual(['FAILED ABORTED: kernel X', 'host fail input', 'FAILED CANCELLED: transform', 'FAILED CANCELLED: reduce']);
     const failureFlows = bindFlows(events).filter((flow) => flow.cat === 'failure');
     expect(failureFlows.map(({ from, to }) => `${from} → ${to}`)).toEqual([
+      'FAILED ABORTED: kernel X → host woke (failed)',
       'host fail input → FAILED CANCELLED: transform',
       'FAILED CANCELLED: transform → FAILED CANCELLED: reduce',
     ]);

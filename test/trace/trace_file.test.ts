@@ -3,6 +3,7 @@ import { HalError } from '../../src/core/errors.js';
 import { serializeChromeTrace, toChromeTrace, writeTraceFile } from '../../src/trace/chrome_trace.js';
 import { renderTimeline } from '../../src/trace/timeline_renderer.js';
 import { parseTraceFile } from '../../src/trace/trace_file.js';
+import { showTraceFile } from '../../src/trace/show.js';
 import { crossQueueWait, SCENARIOS } from './scenarios.js';
 
 /** Runs `fn`, expecting a HalError; returns it for closer checks. */
@@ -98,5 +99,23 @@ describe('parseTraceFile', () => {
       (events[15] as { signal: number }).signal = 13;
     });
     expect(rejection(() => parseTraceFile(text, 'bad.json')).message).toContain('gpuhal.events[15] (wait-satisfied): signal 13 must be the seq of an earlier signal event');
+  });
+});
+
+describe('showTraceFile (gpuhal trace show)', () => {
+  test('prints the timeline of the file, and the events on request', () => {
+    const events = crossQueueWait();
+    const text = writeTraceFile(events);
+    expect(showTraceFile(text, 'run.json')).toBe(renderTimeline(events));
+    const withEvents = showTraceFile(text, 'run.json', { events: true, width: 80 });
+    expect(withEvents.startsWith(renderTimeline(events, { width: 80 }))).toBe(true);
+    expect(withEvents).toContain('\nEvents:\n');
+    expect(withEvents).toContain('    13µs  filled = 1, signaled by "fill A"');
+  });
+
+  test('a bad file is a HalError naming it', () => {
+    const error = rejection(() => showTraceFile('[]', 'empty.json'));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain('empty.json');
   });
 });
