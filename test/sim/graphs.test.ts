@@ -219,6 +219,38 @@ describe('sim graphs', () => {
     d.destroy();
   });
 
+  it('an indirect kernel node reads its workgroup counts at each replay; its cost follows the counts', async () => {
+    const d = makeDriver({ costModel: { computeUnits: 1 } });
+    const { module, fn } = loadTesting(d);
+    const counts = d.memAlloc(12);
+    const out = d.memAlloc(16 * 4);
+    const g = d.graphCreate();
+    d.graphAddKernelNode(g, [], {
+      fn: fn('workgroup_ids'), workgroupCount: [0, 0, 0], workgroupSize: [1, 1, 1], sharedMemoryBytes: 0,
+      bindings: [{ ptr: out, byteLength: 64 }], constants: new Uint32Array(), indirectWorkgroupCount: counts,
+    });
+    const exec = d.graphInstantiate(g);
+    const s = d.streamCreate();
+    d.memsetAsync({ dst: out, value: 0, elementSize: 4, count: 16 }, s);
+    d.memcpyHtoDAsync(counts, new Uint8Array(new Uint32Array([2, 1, 1]).buffer), s);
+    d.graphLaunch(exec, s);
+    d.memcpyHtoDAsync(counts, new Uint8Array(new Uint32Array([4, 2, 1]).buffer), s);
+    d.graphLaunch(exec, s);
+    await d.streamSynchronize(s);
+    expect([...asU32(await readBack(d, out, 8 * 4))]).toEqual([1, 2, 3, 4, 1001, 1002, 1003, 1004]);
+    const [first, second] = d.eventLog().filter((e) => e.op === 'graph');
+    // launch 2500 + node 50 + waves × 500 (one workgroup per wave here).
+    expect(first!.end - first!.start).toBe(2500 + 50 + 2 * 500);
+    expect(second!.end - second!.start).toBe(2500 + 50 + 8 * 500);
+    d.graphExecDestroy(exec);
+    d.graphDestroy(g);
+    d.streamDestroy(s);
+    d.memFree(out);
+    d.memFree(counts);
+    d.moduleUnload(module);
+    d.destroy();
+  });
+
   it('replays a 10,000-node graph (chains and fan-in) correctly, repeatedly', async () => {
     const d = makeDriver({ traceGraphNodes: true });
     const p = d.memAlloc(10000 * 4);
