@@ -84,6 +84,12 @@ export interface QueueHost extends SemaphoreOwner {
   freeTransient(ptr: DevicePtr): void;
 }
 
+/** A shallow copy of a binding table (entries copied too); anything else passes through to validateSubmit. */
+function copyTable(table: unknown): BindingTable | undefined {
+  if (!Array.isArray(table)) return table as BindingTable | undefined;
+  return table.map((entry: unknown) => (entry !== null && typeof entry === 'object' ? { ...entry } : entry)) as BindingTable;
+}
+
 /** Buffers made by alloca, and whether a dealloca was submitted for them. */
 const transients = new WeakMap<Buffer, { deallocaSubmitted: boolean }>();
 
@@ -116,32 +122,38 @@ export class Queue {
         `execute bindingTables must be an array with one entry per command buffer (${list.length}) (got ${describe(tablesIn)})`,
       );
     }
-    const commandBuffers = list.map((cb: unknown, i): CommandBuffer => {
+    const count = list.length;
+    const commandBuffers: CommandBuffer[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const cb: unknown = list[i];
       if (!(cb instanceof CommandBuffer)) throw invalidArgument(`execute commandBuffers[${i}] must be a CommandBuffer (got ${describe(cb)})`);
       if (cb.context !== this.context) throw invalidArgument(`execute commandBuffers[${i}] ${cb.label} belongs to another device`);
       cb.assertAlive(`execute commandBuffers[${i}]`);
       if (cb.mode === 'one-shot' && list.indexOf(cb) !== i) {
         throw failedPrecondition(`execute commandBuffers[${i}] ${cb.label} is one-shot and already listed at [${list.indexOf(cb)}]`);
       }
-      return cb;
-    });
+      commandBuffers[i] = cb;
+    }
     // A private copy of each table: edits the caller makes after this call change nothing.
-    const tables = commandBuffers.map((_, i): BindingTable | undefined => {
-      const table: unknown = (tablesIn as unknown[] | undefined)?.[i];
-      return Array.isArray(table) ? table.map((entry: unknown) => (entry && typeof entry === 'object' ? { ...entry } : entry)) as BindingTable : (table as BindingTable | undefined);
-    });
-    commandBuffers.forEach((cb, i) => cb.validateSubmit(tables[i]));
+    const tables: (BindingTable | undefined)[] | undefined = tablesIn === undefined ? undefined : (tablesIn as unknown[]).map(copyTable);
+    for (let i = 0; i < count; i++) commandBuffers[i]!.validateSubmit(tables?.[i]);
 
-    const releases = commandBuffers.map((cb, i) => {
+    const releases: (() => void)[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const cb = commandBuffers[i]!;
       cb.retain();
-      return cb.capture(tables[i]);
-    });
+      releases[i] = cb.capture(tables?.[i]);
+    }
     this.submit(sync, {
       kind: 'execute',
-      encode: (stream) => commandBuffers.forEach((cb, i) => cb.encode(stream, tables[i])),
+      encode: (stream) => {
+        for (let i = 0; i < count; i++) commandBuffers[i]!.encode(stream, tables?.[i]);
+      },
       finish: () => {
-        for (const release of releases) release();
-        for (const cb of commandBuffers) cb.release();
+        for (let i = 0; i < count; i++) {
+          releases[i]!();
+          commandBuffers[i]!.release();
+        }
       },
     });
   }

@@ -7,7 +7,7 @@ import { Buffer, BufferUsage } from '../buffer.js';
 import type { DeviceContext } from '../device_context.js';
 import { invalidArgument } from '../errors.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
-import { checkPayload, describe } from '../semaphore/payload.js';
+import { MAX_PAYLOAD, checkPayload, describe } from '../semaphore/payload.js';
 import { Semaphore, type SemaphoreOwner } from '../semaphore/semaphore.js';
 
 export function checkObject<T extends object>(what: string, value: unknown): T {
@@ -24,22 +24,28 @@ export function checkInteger(what: string, value: unknown): number {
   return value;
 }
 
-/** Validates a wait or signal list and returns a frozen copy (later edits by the caller change nothing). */
+const NO_SEMAPHORES: readonly SemaphoreValue[] = Object.freeze([]);
+
+/** Validates a wait or signal list and returns a private copy (later edits by the caller change nothing). */
 export function checkSemaphoreList(what: string, list: unknown, owner: SemaphoreOwner): readonly SemaphoreValue[] {
-  if (list === undefined) return [];
+  if (list === undefined) return NO_SEMAPHORES;
   if (!Array.isArray(list)) throw invalidArgument(`${what} must be an array of { semaphore, value } (got ${describe(list)})`);
-  return list.map((entry: unknown, i): SemaphoreValue => {
-    const field = `${what}[${i}]`;
-    const { semaphore, value } = checkObject<{ semaphore?: unknown; value?: unknown }>(field, entry);
+  // A plain loop: this runs twice per queue operation, on the submission hot path.
+  const copy: SemaphoreValue[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const entry: unknown = list[i];
+    if (entry === null || typeof entry !== 'object') throw invalidArgument(`${what}[${i}] must be an object (got ${describe(entry)})`);
+    const { semaphore, value } = entry as { semaphore?: unknown; value?: unknown };
     if (!(semaphore instanceof Semaphore)) {
-      throw invalidArgument(`${field}.semaphore must be a Semaphore (got ${describe(semaphore)})`);
+      throw invalidArgument(`${what}[${i}].semaphore must be a Semaphore (got ${describe(semaphore)})`);
     }
     if (semaphore.owner !== owner) {
-      throw invalidArgument(`${field}.semaphore ${semaphore.label} belongs to another device (${semaphore.owner.context.label})`);
+      throw invalidArgument(`${what}[${i}].semaphore ${semaphore.label} belongs to another device (${semaphore.owner.context.label})`);
     }
-    semaphore.assertAlive(`use ${field}.semaphore`);
-    return Object.freeze({ semaphore, value: checkPayload(`${field}.value`, value) });
-  });
+    if (semaphore.destroyed) semaphore.assertAlive(`use ${what}[${i}].semaphore`);
+    copy[i] = { semaphore, value: typeof value === 'bigint' && value >= 0n && value <= MAX_PAYLOAD ? value : checkPayload(`${what}[${i}].value`, value) };
+  }
+  return copy;
 }
 
 const usageNames: Record<number, string> = {

@@ -16,7 +16,7 @@
  *
  * Everything runs on the JS thread: no worker threads, no host-function callbacks, and no call ever blocks.
  */
-import type { DriverStream, GpuDriver } from '../driver.js';
+import type { DriverEvent, DriverStream, GpuDriver } from '../driver.js';
 import { HalError, StatusCode } from '../errors.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
 import { CompletionPoller } from './completion_poller.js';
@@ -97,26 +97,38 @@ export class Scheduler {
    * Any failed wait fails the submission (and its signals) immediately.
    */
   submit(laneIndex: number, waits: readonly SemaphoreValue[], signals: readonly SemaphoreValue[], work: SubmissionWork): void {
-    const lane = this.lanes[laneIndex]!;
-    const submission = new Submission(lane, waits, signals, work, this.submissionEvents);
-    this.batch(() => {
-      for (const { semaphore, value } of waits) {
-        if (semaphore.failure) {
-          this.enqueue(submission, semaphore.failure);
-          return;
-        }
+    const submission = new Submission(this.lanes[laneIndex]!, waits, signals, work, this.submissionEvents);
+    // batch() inlined: this is the per-operation hot path, so no closure per submission.
+    const outer = !this.draining;
+    this.draining = true;
+    try {
+      this.accept(submission);
+      if (outer) this.drain();
+    } finally {
+      if (outer) this.draining = false;
+    }
+  }
+
+  private accept(submission: Submission): void {
+    const waits = submission.waits;
+    for (let i = 0; i < waits.length; i++) {
+      const failure = waits[i]!.semaphore.failure;
+      if (failure) {
+        this.enqueue(submission, failure);
+        return;
       }
-      this.pending.add(submission);
-      for (const { semaphore, value } of waits) {
-        if (semaphore.satisfiable(value)) continue;
-        submission.unresolved++;
-        semaphore.addSubmissionWaiter(value, submission);
-      }
-      if (submission.unresolved === 0) {
-        submission.state = 'ready';
-        this.enqueue(submission, undefined);
-      }
-    });
+    }
+    this.pending.add(submission);
+    for (let i = 0; i < waits.length; i++) {
+      const { semaphore, value } = waits[i]!;
+      if (semaphore.satisfiable(value)) continue;
+      submission.unresolved++;
+      semaphore.addSubmissionWaiter(value, submission);
+    }
+    if (submission.unresolved === 0) {
+      submission.state = 'ready';
+      this.enqueue(submission, undefined);
+    }
   }
 
   /** Resolves when nothing is in flight (pending submissions waiting on the host are not waited for). */
@@ -175,8 +187,12 @@ export class Scheduler {
     }
     const lane = submission.lane;
     const stream = lane.stream;
-    let covered: { wait: SemaphoreValue; timepoint: SubmissionTimepoint }[] | undefined;
-    for (const wait of submission.waits) {
+    const waits = submission.waits;
+    // Waits not yet reached are covered by timepoints of issued submissions (never by an unrecorded event).
+    let covered: SemaphoreValue[] | undefined;
+    let coveringEvents: DriverEvent[] | undefined;
+    for (let i = 0; i < waits.length; i++) {
+      const wait = waits[i]!;
       if (wait.semaphore.currentValue >= wait.value) continue;
       const timepoint = wait.semaphore.findTimepoint(wait.value) as SubmissionTimepoint | undefined;
       if (timepoint === undefined) {
@@ -186,13 +202,13 @@ export class Scheduler {
         this.failSubmission(submission, new HalError(StatusCode.INTERNAL, message));
         return;
       }
-      (covered ??= []).push({ wait, timepoint });
+      (covered ??= []).push(wait);
+      // The lane's own earlier work is already ordered by its stream.
+      if (timepoint.owner.lane !== lane) (coveringEvents ??= []).push(timepoint.owner.event!);
     }
-    let event;
+    let event: DriverEvent | undefined;
     try {
-      for (const { timepoint } of covered ?? []) {
-        if (timepoint.owner.lane !== lane) this.driver.streamWaitEvent(stream, timepoint.owner.event!);
-      }
+      if (coveringEvents) for (const covering of coveringEvents) this.driver.streamWaitEvent(stream, covering);
       submission.work.encode(stream);
       event = this.events.acquire();
       this.driver.eventRecord(event, stream);
@@ -204,13 +220,13 @@ export class Scheduler {
     this.pending.delete(submission);
     submission.state = 'issued';
     submission.event = event;
-    if (covered) submission.coveredWaits = covered.map(({ wait }) => wait);
+    submission.coveredWaits = covered;
     lane.push(submission);
     this.inFlight++;
     for (const { semaphore, value } of submission.signals) {
       if (semaphore.failure) continue;
       const timepoint: SubmissionTimepoint = { value, owner: submission, semaphore };
-      submission.timepoints.push(timepoint);
+      (submission.timepoints ??= []).push(timepoint);
       semaphore.addTimepoint(timepoint);
     }
     this.poller.kick();
@@ -273,8 +289,8 @@ export class Scheduler {
     this.inFlight--;
     submission.state = 'done';
     submission.coveredWaits = undefined;
-    for (const timepoint of submission.timepoints) timepoint.semaphore.removeTimepoint(timepoint);
-    submission.timepoints.length = 0;
+    if (submission.timepoints) for (const timepoint of submission.timepoints) timepoint.semaphore.removeTimepoint(timepoint);
+    submission.timepoints = undefined;
     if (error) {
       for (const { semaphore } of submission.signals) semaphore.failWith(error);
     } else {

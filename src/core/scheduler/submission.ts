@@ -37,7 +37,7 @@ export class Submission implements SubmissionWaitTarget {
   /** The recorded completion event, while issued. */
   event: DriverEvent | undefined;
   /** This submission's entries in its signal semaphores' timepoint lists, while issued. */
-  readonly timepoints: SubmissionTimepoint[] = [];
+  timepoints: SubmissionTimepoint[] | undefined;
   /** Waits that were covered by other submissions' timepoints at issue; checked again at completion. */
   coveredWaits: readonly SemaphoreValue[] | undefined;
 

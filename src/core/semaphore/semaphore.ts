@@ -58,8 +58,12 @@ export class Semaphore extends HalObject {
   private readonly hostWaiters = new MinHeap<HostWaiter>();
   private cancelledHostWaiters = 0;
   private readonly submissionWaiters = new MinHeap<SubmissionWaiter>();
-  /** Sorted by value; appends are the common case (signals usually increase in issue order). */
-  private readonly timepoints: Timepoint[] = [];
+  /**
+   * Sorted by value from `timepointHead` on. Signals usually increase in issue order and retire oldest first, so
+   * inserts append and removals advance the head: both O(1) amortized even with thousands in flight.
+   */
+  private timepoints: (Timepoint | undefined)[] = [];
+  private timepointHead = 0;
 
   /** Internal: use `device.createSemaphore`. */
   constructor(owner: SemaphoreOwner, initialValue: bigint, label?: string) {
@@ -179,7 +183,7 @@ export class Semaphore extends HalObject {
   /** The earliest issued-but-incomplete signal of at least `value`, if any. */
   findTimepoint(value: bigint): Timepoint | undefined {
     const tps = this.timepoints;
-    let lo = 0;
+    let lo = this.timepointHead;
     let hi = tps.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
@@ -193,15 +197,26 @@ export class Semaphore extends HalObject {
   addTimepoint(timepoint: Timepoint): void {
     const tps = this.timepoints;
     let i = tps.length;
-    while (i > 0 && tps[i - 1]!.value > timepoint.value) i--;
-    tps.splice(i, 0, timepoint);
+    while (i > this.timepointHead && tps[i - 1]!.value > timepoint.value) i--;
+    if (i === tps.length) tps.push(timepoint);
+    else tps.splice(i, 0, timepoint);
     this.releaseSubmissionWaiters(timepoint.value);
   }
 
   removeTimepoint(timepoint: Timepoint): void {
     const tps = this.timepoints;
-    // Completions usually retire the oldest (smallest) timepoint first.
-    const i = tps[0] === timepoint ? 0 : tps.indexOf(timepoint);
+    if (tps[this.timepointHead] === timepoint) {
+      tps[this.timepointHead++] = undefined;
+      if (this.timepointHead === tps.length) {
+        this.timepoints = [];
+        this.timepointHead = 0;
+      } else if (this.timepointHead > 1024 && this.timepointHead * 2 > tps.length) {
+        this.timepoints = tps.slice(this.timepointHead);
+        this.timepointHead = 0;
+      }
+      return;
+    }
+    const i = tps.indexOf(timepoint, this.timepointHead);
     if (i >= 0) tps.splice(i, 1);
   }
 
@@ -210,7 +225,7 @@ export class Semaphore extends HalObject {
     return {
       hostWaiters: this.hostWaiters.size - this.cancelledHostWaiters,
       submissionWaiters: this.submissionWaiters.size,
-      timepoints: this.timepoints.length,
+      timepoints: this.timepoints.length - this.timepointHead,
     };
   }
 
