@@ -206,4 +206,17 @@ describe('sim host functions', () => {
     d.streamDestroy(s);
     d.destroy();
   });
+
+  it('a host function cannot step the simulator that is running it (manual mode)', () => {
+    const d = makeDriver({ mode: 'manual' });
+    const s = d.streamCreate();
+    const e = d.eventCreate();
+    d.launchHostFunc!(s, () => d.runUntilIdle());
+    d.eventRecord(e, s);
+    d.runUntilIdle();
+    expectHalError(() => d.eventQuery(e), StatusCode.ABORTED, 'cannot step from inside a host function');
+    d.eventDestroy(e);
+    d.streamDestroy(s);
+    d.destroy();
+  });
 });

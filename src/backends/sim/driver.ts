@@ -180,7 +180,7 @@ export class SimDriver implements GpuDriver {
     this.assertAlive('memsetAsync');
     const s = this.streams.get(stream, 'memsetAsync stream');
     const { dst, pattern, byteLength, allocations } = this.checkMemset(params, 'memsetAsync');
-    this.enqueue(s, { kind: 'memset', dst, pattern, byteLength, allocation: allocations[0] ?? null },
+    this.enqueue(s, { kind: 'memset', dst, pattern, byteLength, allocation: allocations[0] },
       `${hex(dst)} ${params.count}×${params.elementSize} B = ${hex(params.value)}`);
   }
 
@@ -494,7 +494,7 @@ export class SimDriver implements GpuDriver {
     return op;
   }
 
-  private checkMemset(params: MemsetParams, call: string): { dst: number; pattern: number; byteLength: number; allocations: Allocation[] } {
+  private checkMemset(params: MemsetParams, call: string): { dst: number; pattern: number; byteLength: number; allocations: [Allocation] } {
     if (typeof params !== 'object' || params === null) throw invalidArgument(`${call} params must be an object`);
     const pattern = memsetPattern(params.value, params.elementSize, call);
     if (!Number.isInteger(params.count) || params.count < 0) throw invalidArgument(`${call} count must be a non-negative integer (got ${String(params.count)})`);

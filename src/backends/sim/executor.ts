@@ -28,7 +28,7 @@ export class Executor {
     const model = this.costs.model;
     switch (p.kind) {
       case 'memset':
-        if (this.stale(op, p.allocation ? [p.allocation] : [])) return 0;
+        if (this.stale(op, [p.allocation])) return 0;
         if (p.byteLength > 0) exports.fill(p.dst, p.pattern, p.byteLength);
         return this.costs.streamDeviceCopy(p.byteLength);
       case 'memcpy':
@@ -36,11 +36,11 @@ export class Executor {
         if (p.byteLength > 0) exports.memcpy(p.dst, p.src, p.byteLength);
         return this.costs.streamDeviceCopy(p.byteLength);
       case 'htod':
-        if (this.stale(op, p.allocation ? [p.allocation] : [])) return 0;
+        if (this.stale(op, [p.allocation])) return 0;
         this.device.u8.set(p.data, p.dst);
         return this.costs.streamHostCopy(p.data.length);
       case 'dtoh': {
-        if (this.stale(op, p.allocation ? [p.allocation] : [])) return 0;
+        if (this.stale(op, [p.allocation])) return 0;
         const target = p.readback.target;
         if (target !== null) target.set(this.device.u8.subarray(p.src, p.src + p.byteLength));
         return this.costs.streamHostCopy(p.byteLength);

@@ -13,7 +13,7 @@
  * completion (or timer) per tick, and resolves nextProgress() waiters after each tick. In 'manual' mode nothing
  * happens until the caller calls step() or runUntilIdle(). No real timers, no threads.
  */
-import { HalError, StatusCode } from '../../core/errors.js';
+import { HalError, StatusCode, failedPrecondition } from '../../core/errors.js';
 import type { EventLog } from './event_log.js';
 import type { Executor } from './executor.js';
 import type { SimStream, StreamOp } from './streams.js';
@@ -53,6 +53,8 @@ export class Scheduler {
   private tickScheduled = false;
   private stopped = false;
   private nextTimerId = 1;
+  /** Set while an event is processed: host functions and timer callbacks run then and must not step again. */
+  private stepping = false;
   private readonly startCandidates: SimStream[] = [];
 
   constructor(
@@ -107,6 +109,18 @@ export class Scheduler {
 
   /** Processes the next event; null when there is nothing to do. */
   step(): StepEvent | null {
+    if (this.stepping) {
+      throw failedPrecondition('the simulator cannot step from inside a host function or timer callback it is running');
+    }
+    this.stepping = true;
+    try {
+      return this.stepOnce();
+    } finally {
+      this.stepping = false;
+    }
+  }
+
+  private stepOnce(): StepEvent | null {
     let bestTime = Infinity;
     let bestClass = CLASS_TIMER + 1;
     let completing: SimStream | null = null;

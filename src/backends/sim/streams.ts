@@ -15,10 +15,10 @@ import type { PreparedLaunch } from './kernel_launch.js';
 import type { SimReadback } from './readback.js';
 
 export type OpPayload =
-  | { readonly kind: 'memset'; readonly dst: number; readonly pattern: number; readonly byteLength: number; readonly allocation: Allocation | null }
+  | { readonly kind: 'memset'; readonly dst: number; readonly pattern: number; readonly byteLength: number; readonly allocation: Allocation }
   | { readonly kind: 'memcpy'; readonly dst: number; readonly src: number; readonly byteLength: number; readonly allocations: readonly Allocation[] }
-  | { readonly kind: 'htod'; readonly dst: number; readonly data: Uint8Array; readonly allocation: Allocation | null }
-  | { readonly kind: 'dtoh'; readonly src: number; readonly byteLength: number; readonly allocation: Allocation | null; readonly readback: SimReadback }
+  | { readonly kind: 'htod'; readonly dst: number; readonly data: Uint8Array; readonly allocation: Allocation }
+  | { readonly kind: 'dtoh'; readonly src: number; readonly byteLength: number; readonly allocation: Allocation; readonly readback: SimReadback }
   | { readonly kind: 'kernel'; readonly launch: PreparedLaunch }
   | { readonly kind: 'graph'; readonly exec: GraphExec }
   | { readonly kind: 'record' }
