@@ -7,23 +7,31 @@
  */
 import type { DriverTimer } from '../../core/driver.js';
 
-/** Ticks answered with setImmediate after the last observed completion. */
-const IMMEDIATE_TICKS = 256;
+/**
+ * How long after the last observed completion ticks stay setImmediate (a few µs each). Time-based rather than a
+ * tick count so that work of a few milliseconds (a 1 GiB copy) is still seen the moment it completes; a timer tick
+ * costs at least 1 ms of latency.
+ */
+const EAGER_WINDOW_MS = 10;
 /** The longest timer tick while nothing completes, in milliseconds. */
 const MAX_BACKOFF_MS = 4;
+/** Idle time over which the timer tick grows from 1 ms to MAX_BACKOFF_MS. */
+const BACKOFF_RAMP_MS = 100;
 
 export class PollBackoff {
-  private idleTicks = 0;
+  private idleSince: number | undefined;
 
   /** Something completed: poll eagerly again. */
   noteCompletion(): void {
-    this.idleTicks = 0;
+    this.idleSince = undefined;
   }
 
   next(): Promise<void> {
-    const idle = this.idleTicks++;
-    if (idle < IMMEDIATE_TICKS) return new Promise((resolve) => setImmediate(resolve));
-    const delay = Math.min(MAX_BACKOFF_MS, 1 + Math.floor((idle - IMMEDIATE_TICKS) / 64));
+    const now = performance.now();
+    this.idleSince ??= now;
+    const idle = now - this.idleSince;
+    if (idle < EAGER_WINDOW_MS) return new Promise((resolve) => setImmediate(resolve));
+    const delay = Math.min(MAX_BACKOFF_MS, 1 + Math.floor(((idle - EAGER_WINDOW_MS) / BACKOFF_RAMP_MS) * (MAX_BACKOFF_MS - 1)));
     return new Promise((resolve) => setTimeout(resolve, delay));
   }
 }

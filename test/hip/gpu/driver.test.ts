@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriverFunction, DriverModule, DriverStream, GpuDriver, KernelLaunch } from '../../../src/core/driver.js';
 import { StatusCode } from '../../../src/core/errors.js';
 import { sampleHipSource } from '../../../src/kernels/hip_source.js';
-import { drain, expectHal, GPU_ENABLED, GPU_NOTE, openGpu, SPIN_SOURCE, until } from './support.js';
+import { drain, expectHal, GPU_ENABLED, GPU_NOTE, openGpu, PLATFORM, SPIN_SOURCE, until } from './support.js';
 
 const PTX_FILL = `
 .version 7.0
@@ -67,6 +67,15 @@ describe.skipIf(!GPU_ENABLED)(`hip driver on a GPU${GPU_NOTE}`, () => {
     driver.streamDestroy(stream);
     expect(driver.outstanding()).toEqual({ streams: 0, events: 0, graphs: 0, graphExecs: 0, modules: 0, allocations: 0, timers: 0 });
     driver.destroy();
+  });
+
+  it("probe lists this GPU; 'auto' passes over a platform that cannot initialize", async () => {
+    const { hipProvider } = await import('../../../src/backends/hip/index.js');
+    const result = await hipProvider.probe({ platform: PLATFORM });
+    expect(result.available).toBe(true);
+    if (!result.available) return;
+    expect(result.devices[0]).toMatchObject({ ordinal: 0, platform: driver.info.platform, name: driver.info.name, totalMemoryBytes: driver.info.totalMemoryBytes });
+    console.log(`[gpu] probe: ${JSON.stringify(result.devices)}`);
   });
 
   it('reports the device', () => {
