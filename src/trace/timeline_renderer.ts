@@ -22,6 +22,14 @@ export interface TimelineRenderOptions {
   readonly width?: number;
   /** ANSI colors (default false). */
   readonly color?: boolean;
+  /**
+   * The time range the axis spans (default: the whole trace). Step mode renders each prefix of a trace against the
+   * full range, so the picture grows in place instead of rescaling at every step. Work outside is not drawn;
+   * work crossing an edge is cut there.
+   */
+  readonly range?: { readonly start: TraceTime; readonly end: TraceTime };
+  /** Marks a moment ("now" in step mode) with ▼ on the axis and a guide line through empty cells. */
+  readonly cursor?: TraceTime;
 }
 
 const SYMBOL = {
@@ -32,6 +40,8 @@ const SYMBOL = {
   continues: '>',
   single: '■',
   merged: '▒',
+  cursor: '▼',
+  guide: '│',
   failure: '✗',
   hostSignal: '▲',
   baseline: '─',
@@ -50,7 +60,7 @@ const ANSI: Record<Style, string> = {
 const RESET = '\u001b[0m';
 
 /** Priority: a higher layer overwrites a lower one; two items on the same layer in one cell merge. */
-const Layer = { Empty: 0, Waiting: 1, Bar: 2, Marker: 3 } as const;
+const Layer = { Empty: 0, Guide: 0.5, Waiting: 1, Bar: 2, Marker: 3 } as const;
 type Layer = (typeof Layer)[keyof typeof Layer];
 
 interface Cell {
@@ -126,6 +136,15 @@ class Scale {
     return [first, Math.max(first, last)];
   }
 
+  get end(): TraceTime {
+    return this.start + this.span;
+  }
+
+  /** True when [from, to] touches the range (a point when from === to). */
+  visible(from: TraceTime, to: TraceTime): boolean {
+    return to >= this.start && from <= this.end;
+  }
+
   /** Time per column, for the header. */
   get perColumn(): bigint {
     return this.span / BigInt(this.columns) || 1n;
@@ -142,16 +161,25 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineR
   const semName = semaphoreNamer(timeline);
   const labelWidth = Math.min(20, Math.max(8, ...lanes.map((lane) => lane.name.length + 1), ...timeline.semaphores.map((sem) => semName(sem.id).length + 1)));
   const plotWidth = width - labelWidth;
-  const scale = new Scale(timeline.start, timeline.end, plotWidth);
-  const at = (t: TraceTime): string => formatDuration(t - timeline.start);
+  const scale = new Scale(options.range?.start ?? timeline.start, options.range?.end ?? timeline.end, plotWidth);
+  const at = (t: TraceTime): string => formatDuration(t - scale.start);
   const out: string[] = [];
   const used = new Set<keyof typeof SYMBOL>();
 
   // Header and axis.
   const device = timeline.devices[0];
   const what = device === undefined ? 'gpuhal timeline' : `gpuhal timeline · ${device.name} (${device.platform}, ${device.clock} clock)`;
-  out.push(fit(`${what} · ${formatDuration(timeline.end - timeline.start)} · 1 column ≈ ${formatDuration(scale.perColumn)}`, width));
-  out.push(...axis(scale, labelWidth));
+  const now = options.cursor === undefined ? '' : ` · now ${at(options.cursor)}`;
+  out.push(fit(`${what} · ${formatDuration(scale.end - scale.start)}${now} · 1 column ≈ ${formatDuration(scale.perColumn)}`, width));
+  const axisLines = axis(scale, labelWidth);
+  const cursorColumn = options.cursor !== undefined && scale.visible(options.cursor, options.cursor) ? scale.column(options.cursor) : undefined;
+  if (cursorColumn !== undefined) {
+    const ruler = Array.from(axisLines[1]!);
+    ruler[labelWidth + cursorColumn] = SYMBOL.cursor;
+    axisLines[1] = ruler.join('');
+    used.add('cursor');
+  }
+  out.push(...axisLines);
 
   // Lanes.
   const laneRows = new Map<number, Row[]>();
@@ -164,7 +192,7 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineR
     if (row === undefined) continue;
     const id = owner++;
     const waitEnd = sub.started ?? sub.ended ?? timeline.end;
-    if (waitEnd > sub.enqueued) {
+    if (waitEnd > sub.enqueued && scale.visible(sub.enqueued, waitEnd)) {
       const [first, last] = scale.range(sub.enqueued, waitEnd);
       for (let c = first; c <= last; c++) row.put(c, SYMBOL.waiting, 'dim', Layer.Waiting, id);
       used.add('waiting');
@@ -172,7 +200,7 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineR
     if (sub.started !== null) {
       drawBar(row, scale, sub.started, sub.ended ?? timeline.end, sub.label, sub.ended === null, id, used);
     }
-    if (sub.outcome === 'failed' && sub.ended !== null) {
+    if (sub.outcome === 'failed' && sub.ended !== null && scale.visible(sub.ended, sub.ended)) {
       row.put(scale.column(sub.ended), SYMBOL.failure, 'fail', Layer.Marker, id);
       used.add('failure');
     }
@@ -187,35 +215,50 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineR
     const span = hostWaitSpan(wait, timeline);
     const targets = wait.targets.map((target) => `${semName(target.semaphore)}≥${target.value}`).join(wait.mode === 'all' ? '&' : '|');
     drawBar(row, scale, span.start, span.end, `wait ${targets}`, wait.end === null, owner++, used);
-    if (wait.outcome === 'failed') {
+    if (wait.outcome === 'failed' && scale.visible(span.end, span.end)) {
       row.put(scale.column(span.end), SYMBOL.failure, 'fail', Layer.Marker, owner);
       used.add('failure');
     }
   }
   for (const marker of timeline.hostMarkers) {
     const row = rowOf(marker.lane, 0);
-    if (row === undefined) continue;
+    if (row === undefined || !scale.visible(marker.ts, marker.ts)) continue;
     const failed = marker.action === 'fail';
     row.put(scale.column(marker.ts), failed ? SYMBOL.failure : SYMBOL.hostSignal, failed ? 'fail' : 'host', Layer.Marker, owner++);
     used.add(failed ? 'failure' : 'hostSignal');
   }
   for (const lane of lanes) {
-    laneRows.get(lane.id)!.forEach((row, index) => out.push(label(index === 0 ? lane.name : '', labelWidth) + row.render(color)));
+    laneRows.get(lane.id)!.forEach((row, index) => {
+      if (cursorColumn !== undefined) row.put(cursorColumn, SYMBOL.guide, 'dim', Layer.Guide, -1);
+      out.push(label(index === 0 ? lane.name : '', labelWidth) + row.render(color));
+    });
   }
 
   // Semaphore value rows.
   for (const sem of timeline.semaphores) {
     const row = new Row(plotWidth);
-    const from = scale.column(sem.declared);
-    const until = sem.failure === null ? plotWidth - 1 : scale.column(sem.failure.ts);
-    for (let c = from; c <= until; c++) row.put(c, SYMBOL.baseline, 'dim', Layer.Waiting, -1);
-    used.add('baseline');
-    const labels = [{ column: from, text: sem.initial.toString() }, ...sem.steps.map((step) => ({ column: scale.column(step.ts), text: step.value.toString() }))];
-    if (writeValueLabels(row, labels)) used.add('merged');
-    if (sem.failure !== null) {
-      row.put(until, SYMBOL.failure, 'fail', Layer.Marker, -1);
-      used.add('failure');
+    const failedAt = sem.failure?.ts ?? null;
+    // Drawn from its declaration (or the start of the range) until it failed (or the end of the trace so far).
+    const lastTime = failedAt ?? timeline.end;
+    if (scale.visible(sem.declared, lastTime)) {
+      const from = scale.column(sem.declared);
+      const until = scale.column(lastTime);
+      for (let c = from; c <= until; c++) row.put(c, SYMBOL.baseline, 'dim', Layer.Waiting, -1);
+      used.add('baseline');
+      // The value the row starts with: the last one set before the range began.
+      let first = sem.initial;
+      for (const step of sem.steps) if (step.ts < scale.start) first = step.value;
+      const labels = [
+        { column: from, text: first.toString() },
+        ...sem.steps.filter((step) => scale.visible(step.ts, step.ts) && step.ts >= scale.start).map((step) => ({ column: scale.column(step.ts), text: step.value.toString() })),
+      ];
+      if (writeValueLabels(row, labels)) used.add('merged');
+      if (failedAt !== null && scale.visible(failedAt, failedAt)) {
+        row.put(until, SYMBOL.failure, 'fail', Layer.Marker, -1);
+        used.add('failure');
+      }
     }
+    if (cursorColumn !== undefined) row.put(cursorColumn, SYMBOL.guide, 'dim', Layer.Guide, -1);
     out.push(label(semName(sem.id), labelWidth) + row.render(color));
   }
 
@@ -227,6 +270,8 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineR
 }
 
 function drawBar(row: Row, scale: Scale, start: TraceTime, end: TraceTime, text: string, open: boolean, owner: number, used: Set<keyof typeof SYMBOL>): void {
+  if (!scale.visible(start, end)) return;
+  open ||= end > scale.end; // cut at the right edge: it goes on
   const [first, last] = scale.range(start, end);
   const length = last - first + 1;
   if (length === 1) {
@@ -377,6 +422,7 @@ const LEGEND: Partial<Record<keyof typeof SYMBOL, string>> = {
   merged: '▒ several items in one column',
   failure: '✗ failure',
   hostSignal: '▲ host signal',
+  cursor: '▼│ now',
   baseline: '─0──1─ semaphore value where it changes',
 };
 

@@ -65,6 +65,30 @@ describe('terminal timeline', () => {
     expect(lines[queue0 + 1]).toMatch(/^ +·+✗$/);
   });
 
+  test('step mode: a prefix drawn against the full range, with the cursor at the last event (golden)', () => {
+    const events = crossQueueWait();
+    const full = { start: events[0]!.ts, end: events[events.length - 1]!.ts };
+    // Stop right after fill A signaled: copy is released but has not finished.
+    const upTo = events.findIndex((event) => event.kind === 'issue' && event.submission === 1);
+    const prefix = events.slice(0, upTo + 1);
+    const text = renderTimeline(prefix, { range: full, cursor: prefix[prefix.length - 1]!.ts });
+    const file = join(goldenDir, 'step-frame.txt');
+    if (update || !existsSync(file)) writeFileSync(file, text);
+    expect(text).toBe(readFileSync(file, 'utf8'));
+    // The axis is the full trace's, and copy (released at 13µs) is open-ended at the cursor.
+    expect(text).toContain(' · 40µs · now 13µs · ');
+    expect(text.split('\n').find((line) => line.startsWith('queue1 '))).toMatch(/·+>$/);
+  });
+
+  test('a window shows only what touches it, cut at the edges', () => {
+    const text = renderTimeline(crossQueueWait(), { range: { start: 20_000n, end: 30_000n } });
+    const lines = text.split('\n');
+    const lane = (name: string) => lines.find((line) => line.startsWith(`${name} `)) ?? `${name} (no line)`;
+    expect(lane('queue0').trim()).toBe('queue0'); // fill A ended at 13µs
+    expect(lane('queue1')).toMatch(/^queue1 +\[copy A→B=+>$/); // runs 13–40µs: cut on both sides
+    expect(text.split('\n')[0]).toContain(' · 10µs · ');
+  });
+
   test('an empty trace says so', () => {
     expect(renderTimeline([])).toBe('gpuhal timeline: empty trace (no events were recorded)\n');
   });
