@@ -187,6 +187,24 @@ describe('sim kernels: faults', () => {
     d.destroy();
   });
 
+  it('a poisoned stream still runs its stream-ordered frees, so a fault never leaks memory', async () => {
+    const d = makeDriver();
+    const { module, fn } = loadTesting(d);
+    const s = d.streamCreate();
+    const free0 = d.heapStats().freeBytes;
+    const p = d.memAllocAsync(1 << 16, s);
+    d.launchKernel(launch(fn('trap'), [1, 1, 1], [1, 1, 1], []), s);
+    d.memsetAsync({ dst: p, value: 1, elementSize: 1, count: 1 << 16 }, s);
+    d.memFreeAsync(p, s);
+    await expectRejects(d.streamSynchronize(s), StatusCode.INTERNAL, 'trap');
+    expect(d.eventLog().map((e) => `${e.op}:${e.status}`)).toEqual(['alloc:ok', 'kernel:failed', 'memset:skipped', 'free:ok']);
+    expect(d.outstanding().allocations).toBe(0);
+    expect(d.heapStats().freeBytes).toBe(free0);
+    d.streamDestroy(s);
+    d.moduleUnload(module);
+    d.destroy();
+  });
+
   it('a trapping kernel becomes a fault, not a crash', async () => {
     const d = makeDriver();
     const { module, fn } = loadTesting(d);

@@ -152,7 +152,9 @@ describe('sim memory: allocator', () => {
     expect(after.largestFreeBytes).toBe(before.largestFreeBytes);
     expect(after.memoryBytes).toBe(16 * MIB);
     expect(d.outstanding().allocations).toBe(0);
-    expect(exhausted).toBeGreaterThanOrEqual(0);
+    // The churn ran the heap full at times (the LCG is fixed, so this is deterministic): exhaustion mid-churn
+    // must leave the heap intact too.
+    expect(exhausted).toBeGreaterThan(0);
     d.destroy();
   });
 

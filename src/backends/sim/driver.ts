@@ -208,8 +208,8 @@ export class SimDriver implements GpuDriver {
   }
 
   /**
-   * Resolves once the last operation enqueued so far has completed; rejects with its error when it failed or
-   * was skipped because of an earlier fault.
+   * Resolves once the last operation enqueued so far has completed; rejects with the original error when that
+   * operation failed or the stream was poisoned by an earlier fault not yet cleared by an event record.
    */
   streamSynchronize(stream: DriverStream): Promise<void> {
     try {
@@ -217,7 +217,10 @@ export class SimDriver implements GpuDriver {
       const s = this.streams.get(stream, 'streamSynchronize stream');
       const last = s.lastOp;
       if (last === null) return Promise.resolve();
-      if (last.state === 'complete') return last.error ? Promise.reject(last.error) : Promise.resolve();
+      if (last.state === 'complete') {
+        const failure = last.error ?? s.poison;
+        return failure ? Promise.reject(failure) : Promise.resolve();
+      }
       return new Promise<void>((resolve, reject) => {
         (last.waiters ??= []).push({ resolve, reject });
       });

@@ -243,8 +243,10 @@ export class Scheduler {
     const waiters = op.waiters;
     if (waiters !== undefined) {
       op.waiters = undefined;
+      // The stream's poison counts too: a free that ran on a poisoned stream succeeded, the stream did not.
+      const failure = op.error ?? stream.poison;
       for (const w of waiters) {
-        if (op.error !== null) w.reject(op.error);
+        if (failure !== null) w.reject(failure);
         else w.resolve();
       }
     }
