@@ -7,7 +7,8 @@ import type { DriverEvent, GpuDriver } from '../driver.js';
 
 export class EventPool {
   private readonly free: DriverEvent[] = [];
-  private readonly live = new Set<DriverEvent>();
+  /** Created and not destroyed: the free ones plus those held by issued submissions (which return them). */
+  private live = 0;
 
   constructor(
     private readonly driver: GpuDriver,
@@ -19,30 +20,33 @@ export class EventPool {
     const event = this.free.pop();
     if (event !== undefined) return event;
     const created = this.driver.eventCreate();
-    this.live.add(created);
+    this.live++;
     return created;
   }
 
   /** Returns an event whose captured work completed; it will be re-recorded by a later submission. */
   recycle(event: DriverEvent): void {
-    if (!this.live.has(event)) return;
     if (this.free.length < this.maxFree) this.free.push(event);
     else this.discard(event);
   }
 
   /** Destroys an event instead of reusing it (e.g. one that captured a fault). */
   discard(event: DriverEvent): void {
-    if (!this.live.delete(event)) return;
+    this.live--;
     this.driver.eventDestroy(event);
   }
 
   get liveCount(): number {
-    return this.live.size;
+    return this.live;
   }
 
+  /**
+   * Destroys the free events. Called at teardown after every issued submission was retired or aborted (each
+   * returns its event), so the free list then holds every live event.
+   */
   destroyAll(): void {
-    for (const event of this.live) this.driver.eventDestroy(event);
-    this.live.clear();
+    for (const event of this.free) this.driver.eventDestroy(event);
+    this.live -= this.free.length;
     this.free.length = 0;
   }
 }

@@ -46,7 +46,9 @@ export class Scheduler {
   private readonly driver: GpuDriver;
   private readonly events: EventPool;
   private readonly poller: CompletionPoller;
-  private readonly pending = new Set<Submission>();
+  /** Submissions waiting on unsatisfiable waits, as an intrusive doubly-linked list. */
+  private pendingHead: Submission | undefined;
+  private pendingSize = 0;
   private inFlight = 0;
   private work: WorkItem[] = [];
   private workHead = 0;
@@ -66,8 +68,9 @@ export class Scheduler {
     this.poller = new CompletionPoller(host.driver, () => this.pollRound(), (error) => host.progressFailed(error));
   }
 
+  /** Submitted but not issued yet (waiting on their waits, or about to issue). */
   get pendingCount(): number {
-    return this.pending.size;
+    return this.pendingSize;
   }
 
   get inFlightCount(): number {
@@ -118,14 +121,15 @@ export class Scheduler {
         return;
       }
     }
-    this.pending.add(submission);
     for (let i = 0; i < waits.length; i++) {
       const { semaphore, value } = waits[i]!;
       if (semaphore.satisfiable(value)) continue;
       submission.unresolved++;
       semaphore.addSubmissionWaiter(value, submission);
     }
-    if (submission.unresolved === 0) {
+    if (submission.unresolved > 0) {
+      this.addPending(submission);
+    } else {
       submission.state = 'ready';
       this.enqueue(submission, undefined);
     }
@@ -145,7 +149,7 @@ export class Scheduler {
       for (const lane of this.lanes) {
         for (const submission of lane.takeAll()) this.retire(submission, inFlightError, true);
       }
-      for (const submission of [...this.pending]) this.failSubmission(submission, pendingError);
+      while (this.pendingHead !== undefined) this.failSubmission(this.pendingHead, pendingError);
     });
   }
 
@@ -174,8 +178,27 @@ export class Scheduler {
       if (error) this.failSubmission(submission, error);
       else this.issue(submission);
     }
-    this.work = [];
+    if (this.work.length > 0) this.work.length = 0;
     this.workHead = 0;
+  }
+
+  private addPending(submission: Submission): void {
+    submission.inPendingList = true;
+    submission.pendingNext = this.pendingHead;
+    if (this.pendingHead) this.pendingHead.pendingPrev = submission;
+    this.pendingHead = submission;
+    this.pendingSize++;
+  }
+
+  private removePending(submission: Submission): void {
+    if (!submission.inPendingList) return;
+    submission.inPendingList = false;
+    const { pendingPrev: prev, pendingNext: next } = submission;
+    if (prev) prev.pendingNext = next;
+    else this.pendingHead = next;
+    if (next) next.pendingPrev = prev;
+    submission.pendingPrev = submission.pendingNext = undefined;
+    this.pendingSize--;
   }
 
   private issue(submission: Submission): void {
@@ -189,7 +212,6 @@ export class Scheduler {
     const stream = lane.stream;
     const waits = submission.waits;
     // Waits not yet reached are covered by timepoints of issued submissions (never by an unrecorded event).
-    let covered: SemaphoreValue[] | undefined;
     let coveringEvents: DriverEvent[] | undefined;
     for (let i = 0; i < waits.length; i++) {
       const wait = waits[i]!;
@@ -202,7 +224,6 @@ export class Scheduler {
         this.failSubmission(submission, new HalError(StatusCode.INTERNAL, message));
         return;
       }
-      (covered ??= []).push(wait);
       // The lane's own earlier work is already ordered by its stream.
       if (timepoint.owner.lane !== lane) (coveringEvents ??= []).push(timepoint.owner.event!);
     }
@@ -217,10 +238,9 @@ export class Scheduler {
       this.failSubmission(submission, this.host.driverFailure(error, `issue ${submission.work.kind}`));
       return;
     }
-    this.pending.delete(submission);
+    this.removePending(submission);
     submission.state = 'issued';
     submission.event = event;
-    submission.coveredWaits = covered;
     lane.push(submission);
     this.inFlight++;
     for (const { semaphore, value } of submission.signals) {
@@ -236,7 +256,7 @@ export class Scheduler {
   private failSubmission(submission: Submission, error: HalError): void {
     if (submission.state === 'done') return;
     submission.state = 'done';
-    this.pending.delete(submission);
+    this.removePending(submission);
     for (const { semaphore } of submission.signals) semaphore.failWith(error);
     submission.work.finish(error);
   }
@@ -268,9 +288,10 @@ export class Scheduler {
       fault = this.host.driverFailure(error, `${submission.work.kind} on queue ${lane.index}`);
     }
     if (fault === undefined) {
-      // A wait covered by another submission's timepoint is only truly met once that submission retired
-      // successfully; if it failed, this one ran on a broken input and fails with the same error (rule 5).
-      for (const { semaphore, value } of submission.coveredWaits ?? []) {
+      // A wait covered at issue by another submission's timepoint is only truly met once that submission retired
+      // successfully; if it failed, this one ran on a broken input and fails with the same error (rule 5). Waits
+      // reached at issue stay reached (values only move forward), so checking every wait is the same check.
+      for (const { semaphore, value } of submission.waits) {
         if (semaphore.currentValue >= value) continue;
         if (semaphore.failure) {
           fault = semaphore.failure;
@@ -288,7 +309,6 @@ export class Scheduler {
   private retire(submission: Submission, error: HalError | undefined, aborted: boolean): void {
     this.inFlight--;
     submission.state = 'done';
-    submission.coveredWaits = undefined;
     if (submission.timepoints) for (const timepoint of submission.timepoints) timepoint.semaphore.removeTimepoint(timepoint);
     submission.timepoints = undefined;
     if (error) {

@@ -38,8 +38,10 @@ export class Submission implements SubmissionWaitTarget {
   event: DriverEvent | undefined;
   /** This submission's entries in its signal semaphores' timepoint lists, while issued. */
   timepoints: SubmissionTimepoint[] | undefined;
-  /** Waits that were covered by other submissions' timepoints at issue; checked again at completion. */
-  coveredWaits: readonly SemaphoreValue[] | undefined;
+  /** Links in the scheduler's intrusive list of pending submissions (O(1) insert and removal, no hashing). */
+  pendingPrev: Submission | undefined;
+  pendingNext: Submission | undefined;
+  inPendingList = false;
 
   constructor(
     readonly lane: Lane<Submission>,
