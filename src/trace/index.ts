@@ -26,5 +26,7 @@ export type { TimelineRenderOptions } from './timeline_renderer.js';
 export { formatDuration } from './time_format.js';
 export { Narrator, narrate } from './narrate.js';
 export { recordDevice } from './attach.js';
+export { TraceStepper } from './stepper.js';
+export type { Step } from './stepper.js';
 export { showTraceFile } from './show.js';
 export type { ShowOptions } from './show.js';
