@@ -249,6 +249,30 @@ describe('sim kernels: modules', () => {
     d.destroy();
   });
 
+  it('many modules and entry points: the function table grows, and unloaded slots are reused correctly', async () => {
+    const d = makeDriver();
+    const out = d.memAlloc(4);
+    const s = d.streamCreate();
+    const loaded = Array.from({ length: 30 }, () => loadTesting(d));
+    const fns = loaded.flatMap(({ fn }) => ['add_u32', 'workgroup_ids', 'store_at', 'append_digit'].map((n) => fn(n)));
+    expect(fns.length).toBe(120);
+    for (const m of loaded.slice(0, 29)) d.moduleUnload(m.module);
+    const fresh = loadTesting(d);
+    // The newest and the last surviving module both dispatch the right kernel.
+    for (const { fn } of [fresh, loaded[29]!]) {
+      d.memsetAsync({ dst: out, value: 0, elementSize: 4, count: 1 }, s);
+      d.launchKernel(launch(fn('append_digit'), [1, 1, 1], [1, 1, 1], [{ ptr: out, byteLength: 4 }], [7]), s);
+      await d.streamSynchronize(s);
+      expect(asU32(await readBack(d, out, 4))[0]).toBe(7);
+    }
+    d.moduleUnload(fresh.module);
+    d.moduleUnload(loaded[29]!.module);
+    d.streamDestroy(s);
+    d.memFree(out);
+    expectNothingOutstanding(d);
+    d.destroy();
+  });
+
   it('a kernel whose module is unloaded before it runs fails instead of calling a dead table slot', async () => {
     const d = makeDriver();
     const { module, fn } = loadTesting(d);

@@ -56,7 +56,7 @@ export class WasmDevice {
   readonly heapEnd: number;
   readonly streamArgsPtr: number;
   readonly sharedScratchPtr: number;
-  /** The table slots the device module itself uses; kernel entry points go above. */
+  /** Table slots below the first kernel entry point. */
   readonly reservedTableSlots: number;
 
   constructor(memoryBytes: number, maxSharedBytes: number) {
@@ -67,9 +67,9 @@ export class WasmDevice {
     } catch (cause) {
       throw new HalError(StatusCode.RESOURCE_EXHAUSTED, `cannot reserve ${memoryBytes} bytes of simulated device memory`, { cause });
     }
-    const tableImport = WebAssembly.Module.imports(compiledDevice).find((i) => i.kind === 'table');
-    this.reservedTableSlots = tableImport === undefined ? 0 : 1;
-    this.table = new WebAssembly.Table({ initial: Math.max(this.reservedTableSlots, 1) + 64, element: 'anyfunc' });
+    // Slot 0 stays empty, so a zeroed function index can never name a kernel; kernels are placed from slot 1.
+    this.reservedTableSlots = 1;
+    this.table = new WebAssembly.Table({ initial: 64, element: 'anyfunc' });
     const instance = new WebAssembly.Instance(compiledDevice, { env: { memory: this.memory, table: this.table } });
     this.exports = instance.exports as unknown as DeviceExports;
     if (this.exports.init(memoryBytes, maxSharedBytes) !== 1) {
