@@ -223,6 +223,7 @@ export class Scheduler {
       }
     }
     op.end = time + cost;
+    op.status = status;
     op.state = 'running';
     stream.inFlight = op;
     stream.freeAt = op.end;
@@ -251,7 +252,7 @@ export class Scheduler {
       }
     }
     this.removeIfDone(stream);
-    return { kind: 'complete', time: BigInt(op.end), stream: stream.id, op: op.kind, label: op.label, status: op.error ? 'failed' : 'ok' };
+    return { kind: 'complete', time: BigInt(op.end), stream: stream.id, op: op.kind, label: op.label, status: op.status };
   }
 
   private fireTimer(timer: SimTimer): StepEvent {

@@ -37,6 +37,8 @@ export class StreamOp {
   end = 0;
   /** This operation's fault, or the poison it was skipped with. */
   error: HalError | null = null;
+  /** How it ran: 'skipped' when its stream was poisoned. */
+  status: 'ok' | 'failed' | 'skipped' = 'ok';
   /** Graph node order, when node tracing is on. */
   trace: number[] | undefined;
   /** streamSynchronize promises waiting for this operation. */
