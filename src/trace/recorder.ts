@@ -137,19 +137,45 @@ interface SubmissionState {
   readonly unreached: Set<number>;
 }
 
+/**
+ * Ids of objects, held weakly: a recording must not keep the core's objects (submissions hold their captured
+ * buffers) alive. Primitive keys (a driver handle may be a number) are held in a plain map.
+ */
+class IdTable<V> {
+  private readonly objects = new WeakMap<object, V>();
+  private readonly primitives = new Map<unknown, V>();
+
+  get(key: unknown): V | undefined {
+    return isObject(key) ? this.objects.get(key) : this.primitives.get(key);
+  }
+
+  set(key: unknown, value: V): void {
+    if (isObject(key)) this.objects.set(key, value);
+    else this.primitives.set(key, value);
+  }
+
+  delete(key: unknown): void {
+    if (isObject(key)) this.objects.delete(key);
+    else this.primitives.delete(key);
+  }
+}
+
+const isObject = (key: unknown): key is object => (typeof key === 'object' && key !== null) || typeof key === 'function';
+
 /** Keeps every event in memory, stamped by `clock`. One recorder may serve several devices. */
 export class MemoryTraceRecorder implements TraceRecorder {
   readonly events: TraceEvent[] = [];
   private readonly clock: TraceClock;
   private readonly listeners: TraceListener[] = [];
-  private readonly devices = new Map<object, number>();
-  private readonly lanes = new Map<unknown, number>();
+  private readonly devices = new IdTable<number>();
+  private deviceCount = 0;
+  private readonly lanes = new IdTable<number>();
   private readonly hostLanes = new Map<number, number>();
-  private readonly semaphores = new Map<object, SemaphoreState>();
+  private readonly semaphores = new IdTable<SemaphoreState>();
   private readonly semaphoresById: SemaphoreState[] = [];
-  private readonly submissions = new Map<object, number>();
+  private readonly submissions = new IdTable<number>();
   private readonly submissionState = new Map<number, SubmissionState>();
-  private readonly hostWaits = new Map<object, number>();
+  private readonly hostWaits = new IdTable<number>();
   private readonly pendingWaits = new Map<number, PendingWait[]>();
   private nextLane = 1;
   private nextSubmission = 1;
@@ -171,22 +197,22 @@ export class MemoryTraceRecorder implements TraceRecorder {
   // --- declarations ----------------------------------------------------------------------------------------------
 
   declareDevice(device: object, info: TraceDeviceInfo): void {
-    if (this.devices.has(device)) return;
-    const id = this.devices.size + 1;
+    if (this.devices.get(device) !== undefined) return;
+    const id = ++this.deviceCount;
     this.devices.set(device, id);
     this.record({ kind: 'device', device: id, name: info.name, platform: info.platform, clock: info.clock });
   }
 
   declareQueue(queue: object, device: object, name: string): void {
-    if (!this.lanes.has(queue)) this.declareLane(queue, this.deviceId(device), 'queue', name);
+    if (this.lanes.get(queue) === undefined) this.declareLane(queue, this.deviceId(device), 'queue', name);
   }
 
   declareStream(stream: unknown, device: object, name: string): void {
-    if (!this.lanes.has(stream)) this.declareLane(stream, this.deviceId(device), 'stream', name);
+    if (this.lanes.get(stream) === undefined) this.declareLane(stream, this.deviceId(device), 'stream', name);
   }
 
   declareSemaphore(semaphore: object, device: object, name: string, initial: bigint): void {
-    if (!this.semaphores.has(semaphore)) this.addSemaphore(semaphore, this.deviceId(device), name, initial);
+    if (this.semaphores.get(semaphore) === undefined) this.addSemaphore(semaphore, this.deviceId(device), name, initial);
   }
 
   private addSemaphore(semaphore: object, device: number, name: string, initial: bigint): SemaphoreState {
@@ -337,15 +363,12 @@ export class MemoryTraceRecorder implements TraceRecorder {
     if (device !== undefined) {
       const id = this.devices.get(device);
       if (id !== undefined) return id;
-      this.declareDevice(device, { name: labelOf(device) ?? `device ${this.devices.size + 1}`, platform: 'unknown', clock: 'real' });
+      this.declareDevice(device, { name: labelOf(device) ?? `device ${this.deviceCount + 1}`, platform: 'unknown', clock: 'real' });
       return this.devices.get(device)!;
     }
     // Used before any device was declared: attribute it to the first device, or to an anonymous one.
-    const first = this.devices.values().next();
-    if (!first.done) return first.value;
-    const anonymous = {};
-    this.declareDevice(anonymous, { name: 'device', platform: 'unknown', clock: 'real' });
-    return this.devices.get(anonymous)!;
+    if (this.deviceCount === 0) this.declareDevice({}, { name: 'device', platform: 'unknown', clock: 'real' });
+    return 1;
   }
 
   private declareLane(key: unknown, device: number, laneKind: LaneKind, name: string): number {
