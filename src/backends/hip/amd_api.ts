@@ -188,7 +188,7 @@ export class AmdApi implements PlatformApi {
     currentHipDevice = this.device;
   }
 
-  closeDevice(): void {
+  closeDevice(_lost: boolean): void {
     this.device = -1;
   }
 

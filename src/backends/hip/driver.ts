@@ -489,7 +489,7 @@ export class HipDriver implements GpuDriver {
     this.allocations.clear();
     this.pinned.destroy();
     this.args.release();
-    quietly(() => this.api.closeDevice());
+    quietly(() => this.api.closeDevice(this.lost !== undefined));
     if (leaked.length > 0) {
       throw failedPrecondition(`hip driver destroyed with live objects (now released): ${leaked.map(([k, n]) => `${n} ${k}`).join(', ')}`);
     }

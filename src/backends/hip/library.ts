@@ -63,8 +63,19 @@ export interface BoundSymbols {
   readonly missingRequired: readonly string[];
 }
 
+/** Bound tables by library and table: libraries are never unloaded, so bindings can be shared by every driver. */
+const boundCache = new WeakMap<object, WeakMap<SymbolTable, BoundSymbols>>();
+
 /** `prototype` is a koffi declaration with `$` standing for the symbol name, e.g. 'int $(uint64_t ptr)'. */
 export function bindSymbols(lib: NativeLibrary, table: SymbolTable): BoundSymbols {
+  let byTable = boundCache.get(lib);
+  if (!byTable) boundCache.set(lib, (byTable = new WeakMap()));
+  let bound = byTable.get(table);
+  if (!bound) byTable.set(table, (bound = bindUncached(lib, table)));
+  return bound;
+}
+
+function bindUncached(lib: NativeLibrary, table: SymbolTable): BoundSymbols {
   const fns: Record<string, NativeFunction> = {};
   const missingOptional: string[] = [];
   const missingRequired: string[] = [];

@@ -140,9 +140,8 @@ export class NvidiaApi implements PlatformApi {
   openDevice(ordinal: number): DeviceFacts {
     this.check(this.f.cuDeviceGet!(this.int, ordinal), 'cuDeviceGet', `ordinal ${ordinal}`);
     const device = this.int[0]!;
-    this.check(this.f.cuDevicePrimaryCtxRetain!(this.out.arm(), device), 'cuDevicePrimaryCtxRetain');
+    this.context = this.retainPrimaryContext(device);
     this.device = device;
-    this.context = this.out.value;
     this.makeCurrent();
     const name = new Uint8Array(256);
     this.check(this.f.cuDeviceGetName!(name, name.length, device), 'cuDeviceGetName');
@@ -174,17 +173,40 @@ export class NvidiaApi implements PlatformApi {
     currentCudaContext = this.context;
   }
 
-  closeDevice(): void {
+  /**
+   * The device's primary context, retained once per process and kept after the last driver closes: creating a
+   * primary context costs hundreds of milliseconds, and test suites open a device per test. A context that saw a
+   * device-losing fault is released instead, so the next open gets a fresh one.
+   */
+  private retainPrimaryContext(device: number): number {
+    const kept = primaryContexts.get(device);
+    if (kept) {
+      kept.users++;
+      return kept.context;
+    }
+    this.check(this.f.cuDevicePrimaryCtxRetain!(this.out.arm(), device), 'cuDevicePrimaryCtxRetain');
+    primaryContexts.set(device, { context: this.out.value, users: 1, poisoned: false });
+    return this.out.value;
+  }
+
+  closeDevice(lost: boolean): void {
     if (this.device < 0) return;
     const device = this.device;
     this.device = -1;
+    const kept = primaryContexts.get(device);
     if (currentCudaContext === this.context) {
       this.f.cuCtxSetCurrent!(0);
       currentCudaContext = 0;
     }
     this.context = 0;
-    // A context broken by a kernel fault still releases; the status is not worth failing destroy over.
-    this.f.cuDevicePrimaryCtxRelease_v2!(device);
+    if (!kept) return;
+    kept.users--;
+    if (lost) kept.poisoned = true;
+    if (kept.users === 0 && kept.poisoned) {
+      primaryContexts.delete(device);
+      // A broken context still releases; its status is not worth failing destroy over.
+      this.f.cuDevicePrimaryCtxRelease_v2!(device);
+    }
   }
 
   memAlloc(bytes: number): number {
@@ -345,6 +367,9 @@ export class NvidiaApi implements PlatformApi {
     );
   }
 }
+
+/** Primary contexts this process retained, by CUdevice (see retainPrimaryContext). */
+const primaryContexts = new Map<number, { context: number; users: number; poisoned: boolean }>();
 
 /** The context current on the JS thread, shared by all NvidiaApi instances (CUDA tracks it per thread). */
 let currentCudaContext = 0;

@@ -52,7 +52,11 @@ export interface PlatformApi {
   openDevice(ordinal: number): DeviceFacts;
   /** Makes this device current on the calling thread (cheap when it already is). */
   makeCurrent(): void;
-  closeDevice(): void;
+  /**
+   * Gives the device back. `lost`: the context saw a device-losing fault, so it must not be reused by a later
+   * open (a healthy one may be kept for the next open, which makes opening cheap).
+   */
+  closeDevice(lost: boolean): void;
 
   memAlloc(bytes: number): number;
   memFree(ptr: number): void;

@@ -39,10 +39,27 @@ export function parseHipOptions(options: Readonly<Record<string, unknown>> | und
 }
 
 /**
+ * Platforms that failed to initialize, by platform: a library that is missing or whose init failed does not
+ * recover within a process, and retrying (hipInit scans for devices) would make every open pay for it again.
+ */
+const initFailures = new Map<HipPlatform, HalError>();
+
+/**
  * Loads and initializes one platform's library: the PlatformApi and its device count, or UNAVAILABLE naming the
  * library and the driver's error.
  */
 export function initPlatform(platform: HipPlatform): { api: PlatformApi; devices: number } {
+  const failed = initFailures.get(platform);
+  if (failed) throw failed;
+  try {
+    return initPlatformUncached(platform);
+  } catch (error) {
+    if (error instanceof HalError) initFailures.set(platform, error);
+    throw error;
+  }
+}
+
+function initPlatformUncached(platform: HipPlatform): { api: PlatformApi; devices: number } {
   const candidates = LIBRARIES[platform];
   const loaded = loadFirst(candidates);
   if (!isLoaded(loaded)) {
@@ -84,7 +101,7 @@ export function openHipDriver(options?: Readonly<Record<string, unknown>>): HipD
       try {
         return new HipDriver(api, ordinal, api.openDevice(ordinal));
       } catch (error) {
-        api.closeDevice();
+        api.closeDevice(false);
         if (!(error instanceof HalError)) throw error;
         throw new HalError(StatusCode.UNAVAILABLE, `${platform}: opening device ${ordinal} with ${api.libraryName} failed: ${error.detail}`, {
           cause: error,
