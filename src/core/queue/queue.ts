@@ -90,6 +90,44 @@ function copyTable(table: unknown): BindingTable | undefined {
   return table.map((entry: unknown) => (entry !== null && typeof entry === 'object' ? { ...entry } : entry)) as BindingTable;
 }
 
+const OPERATION_KINDS = ['execute', 'barrier', 'fill', 'update', 'copy', 'read', 'alloca', 'dealloca'] as const;
+type OperationKind = (typeof OPERATION_KINDS)[number];
+
+interface OperationNames {
+  readonly use: string;
+  readonly operation: string;
+  readonly waits: string;
+  readonly signals: string;
+}
+
+/** A barrier has no device work and captures nothing, so every barrier shares one work object. */
+const BARRIER_WORK: SubmissionWork = Object.freeze({ kind: 'barrier', encode: () => {}, finish: () => {} });
+
+/**
+ * An execute's work. A class rather than closures: thousands of executes may be pending at once, and one object
+ * per submission instead of three keeps the garbage collector's share of wait-before-signal small.
+ */
+class ExecuteWork implements SubmissionWork {
+  readonly kind = 'execute';
+
+  constructor(
+    private readonly commandBuffers: readonly CommandBuffer[],
+    private readonly tables: readonly (BindingTable | undefined)[] | undefined,
+    private readonly releases: readonly (() => void)[],
+  ) {}
+
+  encode(stream: DriverStream): void {
+    for (let i = 0; i < this.commandBuffers.length; i++) this.commandBuffers[i]!.encode(stream, this.tables?.[i]);
+  }
+
+  finish(): void {
+    for (let i = 0; i < this.commandBuffers.length; i++) {
+      this.releases[i]!();
+      this.commandBuffers[i]!.release();
+    }
+  }
+}
+
 /** Buffers made by alloca, and whether a dealloca was submitted for them. */
 const transients = new WeakMap<Buffer, { deallocaSubmitted: boolean }>();
 
@@ -106,7 +144,15 @@ export class Queue {
     this.index = index;
     this.stream = stream;
     this.label = `${host.context.label}.queue${index}`;
+    const names = {} as Record<OperationKind, OperationNames>;
+    for (const kind of OPERATION_KINDS) {
+      names[kind] = { use: `${kind} on ${this.label}`, operation: `${kind} operation`, waits: `${kind} waits`, signals: `${kind} signals` };
+    }
+    this.names = names;
   }
+
+  /** Field names for messages, built once: the valid path then allocates no strings. */
+  private readonly names: Readonly<Record<OperationKind, OperationNames>>;
 
   private readonly stream: DriverStream;
 
@@ -128,7 +174,7 @@ export class Queue {
       const cb: unknown = list[i];
       if (!(cb instanceof CommandBuffer)) throw invalidArgument(`execute commandBuffers[${i}] must be a CommandBuffer (got ${describe(cb)})`);
       if (cb.context !== this.context) throw invalidArgument(`execute commandBuffers[${i}] ${cb.label} belongs to another device`);
-      cb.assertAlive(`execute commandBuffers[${i}]`);
+      if (cb.destroyed) cb.assertAlive(`execute commandBuffers[${i}]`);
       if (cb.mode === 'one-shot' && list.indexOf(cb) !== i) {
         throw failedPrecondition(`execute commandBuffers[${i}] ${cb.label} is one-shot and already listed at [${list.indexOf(cb)}]`);
       }
@@ -144,24 +190,13 @@ export class Queue {
       cb.retain();
       releases[i] = cb.capture(tables?.[i]);
     }
-    this.submit(sync, {
-      kind: 'execute',
-      encode: (stream) => {
-        for (let i = 0; i < count; i++) commandBuffers[i]!.encode(stream, tables?.[i]);
-      },
-      finish: () => {
-        for (let i = 0; i < count; i++) {
-          releases[i]!();
-          commandBuffers[i]!.release();
-        }
-      },
-    });
+    this.submit(sync, new ExecuteWork(commandBuffers, tables, releases));
   }
 
   /** Orders nothing but its own waits before its signals (a semaphore relay point). */
   barrier(operation: QueueSync = {}): void {
     const sync = this.sync('barrier', this.begin<QueueSync>('barrier', operation));
-    this.submit(sync, { kind: 'barrier', encode: () => {}, finish: () => {} });
+    this.submit(sync, BARRIER_WORK);
   }
 
   /** Fills a range with a repeating 1-, 2- or 4-byte pattern. */
@@ -326,16 +361,15 @@ export class Queue {
   }
 
   /** Common prologue: the device is usable and the operation is an object. */
-  private begin<T extends object>(kind: string, operation: unknown): T {
-    this.context.assertUsable(`${kind} on ${this.label}`);
-    return checkObject<T>(`${kind} operation`, operation);
+  private begin<T extends object>(kind: OperationKind, operation: unknown): T {
+    const names = this.names[kind];
+    this.context.assertUsable(names.use);
+    return checkObject<T>(names.operation, operation);
   }
 
-  private sync(kind: string, op: QueueSync): { waits: readonly SemaphoreValue[]; signals: readonly SemaphoreValue[] } {
-    return {
-      waits: checkSemaphoreList(`${kind} waits`, op.waits, this.host),
-      signals: checkSemaphoreList(`${kind} signals`, op.signals, this.host),
-    };
+  private sync(kind: OperationKind, op: QueueSync): { waits: readonly SemaphoreValue[]; signals: readonly SemaphoreValue[] } {
+    const names = this.names[kind];
+    return { waits: checkSemaphoreList(names.waits, op.waits, this.host), signals: checkSemaphoreList(names.signals, op.signals, this.host) };
   }
 
   /** Retains `captured` until the submission finishes, then releases it. */
