@@ -156,6 +156,13 @@ describe.skipIf(!GPU_ENABLED)(`hip driver on a GPU${GPU_NOTE}`, () => {
     driver.memFree(a);
   });
 
+  it("formats of another platform or backend are UNIMPLEMENTED, naming the format", () => {
+    const other = driver.info.platform === 'nvidia' ? 'amdgcn' : 'ptx';
+    expectHal(() => driver.moduleLoad({ format: other, bytes: new Uint8Array(8), source: 'x', label: 'foreign' }), StatusCode.UNIMPLEMENTED, `'${other}'`);
+    expectHal(() => driver.moduleLoad({ format: 'sim-wasm', bytes: new Uint8Array(8), label: 'wasm' }), StatusCode.UNIMPLEMENTED, "format 'sim-wasm'");
+    expect(driver.outstanding().modules).toBe(2); // samples + spin: nothing was created by the rejected loads
+  });
+
   it('PTX modules load through the driver JIT', async () => {
     if (driver.info.platform !== 'nvidia') return;
     const m = driver.moduleLoad({ format: 'ptx', source: PTX_FILL, label: 'ptx-fill' });
@@ -245,23 +252,28 @@ describe.skipIf(!GPU_ENABLED)(`hip driver on a GPU${GPU_NOTE}`, () => {
     expect(driver.outstanding().timers).toBe(0);
   });
 
-  it('1 GiB fill and copy complete and poll without blocking the event loop', async () => {
+  it('1 GiB fill and copy complete, and polling never blocks the event loop', async () => {
     const size = 1 << 30;
     const a = driver.memAlloc(size);
     const b = driver.memAlloc(size);
+    const flag = driver.memAlloc(4);
     driver.memsetAsync({ dst: a, value: 0x5a5a5a5a, elementSize: 4, count: size / 4 }, stream);
     driver.memcpyDtoDAsync({ dst: b, src: a, byteLength: size }, stream);
+    driver.launchKernel(launch('spin_then_store', 1, [flag], [1, 50_000_000]), stream); // then 50 ms of device time
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 1);
     const e = driver.eventCreate();
     driver.eventRecord(e, stream);
+    const t0 = performance.now();
     await until(driver, () => driver.eventQuery(e));
+    const waitedMs = performance.now() - t0;
     clearInterval(ticker);
+    console.log(`[gpu] a 1 ms interval ticked ${ticks} times during ${waitedMs.toFixed(1)} ms of polling for fill+copy+spin`);
+    expect(waitedMs).toBeGreaterThanOrEqual(45);
+    expect(ticks).toBeGreaterThanOrEqual(20); // timers kept running while the driver polled
     const tail = u32(await read(b + size - 16, 16));
     expect([...tail]).toEqual([0x5a5a5a5a, 0x5a5a5a5a, 0x5a5a5a5a, 0x5a5a5a5a]);
     driver.eventDestroy(e);
-    driver.memFree(a);
-    driver.memFree(b);
-    console.log(`[gpu] event loop ticked ${ticks} times while 2 GiB of fill+copy ran`);
+    for (const p of [a, b, flag]) driver.memFree(p);
   });
 });
