@@ -165,9 +165,11 @@ export function toChromeTrace(events: readonly TraceEvent[], options: ChromeTrac
   // Driver work on streams.
   for (const op of timeline.ops) {
     const { pid, tid } = place(op.lane, op.row);
-    const args: Record<string, string | number> = { kind: op.kind };
+    const args: Record<string, string | number> = { kind: op.kind, status: op.status };
     if (op.submission !== null) args['submission'] = op.submission;
-    newGroup(op.start, op.seq, { name: op.name, cat: op.kind, ph: 'X', ts: ts(op.start), dur: dur(op.start, op.end), pid, tid, args });
+    if (op.error !== null) args['error'] = op.error;
+    const name = op.status === 'ok' ? op.name : `${op.name} (${op.status})`;
+    newGroup(op.start, op.seq, { name, cat: op.kind, ph: 'X', ts: ts(op.start), dur: dur(op.start, op.end), pid, tid, args });
   }
 
   // Host: waits, signals, fails.

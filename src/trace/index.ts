@@ -26,6 +26,8 @@ export type { TimelineRenderOptions } from './timeline_renderer.js';
 export { formatDuration } from './time_format.js';
 export { Narrator, narrate } from './narrate.js';
 export { recordDevice } from './attach.js';
+export { importDriverLog } from './driver_log.js';
+export type { DriverLogEntry, DriverLogImportOptions } from './driver_log.js';
 export { TraceStepper } from './stepper.js';
 export type { Step } from './stepper.js';
 export { showTraceFile } from './show.js';

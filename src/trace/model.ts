@@ -29,8 +29,11 @@ export interface TraceError {
   readonly message: string;
 }
 
-/** Kinds of driver-level work shown on stream lanes. */
-export type OpKind = 'kernel' | 'copy' | 'fill' | 'update' | 'read' | 'alloc' | 'free' | 'graph' | 'graph-node' | 'other';
+/** Kinds of driver-level work shown on stream lanes ('wait': the stream waits for an event of another stream). */
+export type OpKind = 'kernel' | 'copy' | 'fill' | 'update' | 'read' | 'alloc' | 'free' | 'graph' | 'graph-node' | 'wait' | 'host' | 'other';
+
+/** 'skipped': not run because an earlier operation on the stream failed (the stream is poisoned). */
+export type OpStatus = 'ok' | 'failed' | 'skipped';
 
 export type HostWaitMode = 'all' | 'any';
 
@@ -142,6 +145,9 @@ export interface StreamOp {
   readonly end: TraceTime;
   /** The submission this work belongs to, when known. */
   readonly submission: number | null;
+  readonly status: OpStatus;
+  /** The driver's message when it failed or was skipped. */
+  readonly error: string | null;
 }
 
 // --- host waits --------------------------------------------------------------------------------------------------

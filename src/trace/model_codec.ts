@@ -55,8 +55,9 @@ const eventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('semaphore-failed'), semaphore: id, error: traceError, submission: id.nullable(), ...stamp }),
   z.object({
     kind: z.literal('op'), lane: laneId,
-    opKind: z.enum(['kernel', 'copy', 'fill', 'update', 'read', 'alloc', 'free', 'graph', 'graph-node', 'other']),
-    name: z.string(), start: time, end: time, submission: id.nullable(), ...stamp,
+    opKind: z.enum(['kernel', 'copy', 'fill', 'update', 'read', 'alloc', 'free', 'graph', 'graph-node', 'wait', 'host', 'other']),
+    name: z.string(), start: time, end: time, submission: id.nullable(), status: z.enum(['ok', 'failed', 'skipped']),
+    error: z.string().nullable(), ...stamp,
   }),
   z.object({
     kind: z.literal('host-wait'), wait: id, lane: laneId, mode: z.enum(['all', 'any']), targets: z.array(valueRef),

@@ -29,6 +29,7 @@ import type {
   HostWaitOutcome,
   LaneKind,
   OpKind,
+  OpStatus,
   TraceError,
   TraceEvent,
   TraceEventBody,
@@ -73,6 +74,9 @@ export interface TraceOpInfo {
   readonly end: TraceTime;
   /** The core submission the work belongs to, when the caller knows it. */
   readonly submission?: object;
+  /** Default 'ok'. */
+  readonly status?: OpStatus;
+  readonly error?: string;
 }
 
 export interface TraceHostWaitInfo {
@@ -346,7 +350,10 @@ export class MemoryTraceRecorder implements TraceRecorder {
 
   streamOp(stream: unknown, info: TraceOpInfo): void {
     const submission = info.submission === undefined ? null : (this.submissions.get(info.submission) ?? null);
-    this.record({ kind: 'op', lane: this.laneId(stream, 'stream'), opKind: info.kind, name: info.name, start: info.start, end: info.end, submission });
+    this.record({
+      kind: 'op', lane: this.laneId(stream, 'stream'), opKind: info.kind, name: info.name, start: info.start, end: info.end, submission,
+      status: info.status ?? 'ok', error: info.error ?? null,
+    });
   }
 
   // --- internals -------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import type {
   HostWaitOutcome,
   LaneKind,
   OpKind,
+  OpStatus,
   TraceError,
   TraceEvent,
   TraceTime,
@@ -92,6 +93,8 @@ export interface TimelineOp {
   readonly start: TraceTime;
   readonly end: TraceTime;
   readonly submission: number | null;
+  readonly status: OpStatus;
+  readonly error: string | null;
   row: number;
 }
 
@@ -262,7 +265,10 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
       case 'op':
         touch(event.start);
         touch(event.end);
-        ops.push({ seq: event.seq, lane: event.lane, kind: event.opKind, name: event.name, start: event.start, end: event.end, submission: event.submission, row: 0 });
+        ops.push({
+          seq: event.seq, lane: event.lane, kind: event.opKind, name: event.name, start: event.start, end: event.end, submission: event.submission,
+          status: event.status, error: event.error, row: 0,
+        });
         break;
       case 'host-wait':
         hostWaits.set(event.wait, { id: event.wait, lane: event.lane, mode: event.mode, targets: event.targets, timeout: event.timeout, begin: event.ts, beginSeq: event.seq, end: null, endSeq: -1, outcome: null, error: null, row: 0 });

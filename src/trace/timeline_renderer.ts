@@ -35,6 +35,7 @@ export interface TimelineRenderOptions {
 const SYMBOL = {
   waiting: '·',
   fill: '=',
+  skipped: '~',
   open: '[',
   close: ']',
   continues: '>',
@@ -73,6 +74,8 @@ interface Cell {
 /** One drawable row of cells. */
 class Row {
   readonly cells: Cell[];
+  /** True once two items shared a cell (the legend then explains ▒). */
+  merged = false;
   constructor(width: number) {
     this.cells = Array.from({ length: width }, () => ({ char: ' ', style: 'plain' as Style, layer: Layer.Empty, owner: -1 }));
   }
@@ -85,6 +88,7 @@ class Row {
       cell.char = SYMBOL.merged;
       cell.style = 'merged';
       cell.owner = owner;
+      this.merged = true;
       return;
     }
     cell.char = char;
@@ -207,7 +211,15 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineR
   }
   for (const op of timeline.ops) {
     const row = rowOf(op.lane, op.row);
-    if (row !== undefined) drawBar(row, scale, op.start, op.end, op.name, false, owner++, used);
+    if (row === undefined) continue;
+    const id = owner++;
+    const skipped = op.status === 'skipped';
+    drawBar(row, scale, op.start, op.end, op.name, false, id, used, skipped ? SYMBOL.skipped : SYMBOL.fill);
+    if (skipped) used.add('skipped');
+    if (op.status === 'failed' && scale.visible(op.end, op.end)) {
+      row.put(scale.range(op.start, op.end)[1], SYMBOL.failure, 'fail', Layer.Marker, id);
+      used.add('failure');
+    }
   }
   for (const wait of timeline.hostWaits) {
     const row = rowOf(wait.lane, wait.row);
@@ -229,6 +241,7 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineR
   }
   for (const lane of lanes) {
     laneRows.get(lane.id)!.forEach((row, index) => {
+      if (row.merged) used.add('merged');
       if (cursorColumn !== undefined) row.put(cursorColumn, SYMBOL.guide, 'dim', Layer.Guide, -1);
       out.push(label(index === 0 ? lane.name : '', labelWidth) + row.render(color));
     });
@@ -269,7 +282,10 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineR
   return out.join('\n') + '\n';
 }
 
-function drawBar(row: Row, scale: Scale, start: TraceTime, end: TraceTime, text: string, open: boolean, owner: number, used: Set<keyof typeof SYMBOL>): void {
+function drawBar(
+  row: Row, scale: Scale, start: TraceTime, end: TraceTime, text: string, open: boolean, owner: number, used: Set<keyof typeof SYMBOL>,
+  fill: string = SYMBOL.fill,
+): void {
   if (!scale.visible(start, end)) return;
   open ||= end > scale.end; // cut at the right edge: it goes on
   const [first, last] = scale.range(start, end);
@@ -281,7 +297,7 @@ function drawBar(row: Row, scale: Scale, start: TraceTime, end: TraceTime, text:
   }
   const inner = Array.from(clip(text, length - 2));
   row.put(first, SYMBOL.open, 'bar', Layer.Bar, owner);
-  for (let i = 0; i < length - 2; i++) row.put(first + 1 + i, inner[i] ?? SYMBOL.fill, 'bar', Layer.Bar, owner);
+  for (let i = 0; i < length - 2; i++) row.put(first + 1 + i, inner[i] ?? fill, 'bar', Layer.Bar, owner);
   row.put(last, open ? SYMBOL.continues : SYMBOL.close, 'bar', Layer.Bar, owner);
   used.add(open ? 'continues' : 'open');
 }
@@ -417,6 +433,7 @@ const MAX_LISTED_STEPS = 12;
 const LEGEND: Partial<Record<keyof typeof SYMBOL, string>> = {
   open: '[name==] running',
   single: '■ short work',
+  skipped: '[name~~] skipped (an earlier failure poisoned the stream)',
   continues: '> still running at the end',
   waiting: '· waiting for semaphores',
   merged: '▒ several items in one column',
@@ -494,5 +511,5 @@ function wrap(text: string, width: number, indent: number): string[] {
     line = ' '.repeat(indent) + word;
   }
   if (line.trim() !== '') lines.push(line);
-  return lines.map((entry) => clip(entry, width));
+  return lines.map((entry) => clip(entry.trimEnd(), width));
 }
