@@ -6,16 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CU, CUDA_STRUCTS, HIP, HIP_DEVICE_PROP, HIP_STRUCTS, layoutOf } from '../../src/backends/hip/abi.js';
-import { cudaHeaderDir, HIP_HEADER, requirement } from './support/env.js';
+import { cudaHeaderDir, HIP_HEADER, onPath, requirement } from './support/env.js';
 
 const SOURCE = join(import.meta.dirname, '../../src/backends/hip/abi/abi_check.c');
+
+/** The system C compiler: cc where there is one, else the clang that hipcc brings along. */
+const COMPILER = [process.env.CC, 'cc', 'gcc', 'clang', 'clang-15'].find((c): c is string => !!c && onPath(c));
 
 type AbiReport = Record<string, number | { size: number; offsets: Record<string, number> }>;
 
 function runAbiCheck(defines: string[], includes: string[]): AbiReport {
   const dir = mkdtempSync(join(tmpdir(), 'gpuhal-abi-'));
   const exe = join(dir, 'abi_check');
-  execFileSync('cc', ['-std=c11', '-Wall', '-Werror', ...defines, ...includes.map((i) => `-I${i}`), '-o', exe, SOURCE], { stdio: 'pipe' });
+  if (!COMPILER) throw new Error('no C compiler on PATH (cc, gcc, clang, clang-15)');
+  execFileSync(COMPILER, ['-std=c11', '-Wall', '-Werror', ...defines, ...includes.map((i) => `-I${i}`), '-o', exe, SOURCE], { stdio: 'pipe' });
   return JSON.parse(execFileSync(exe, { encoding: 'utf8' })) as AbiReport;
 }
 
@@ -29,7 +33,9 @@ function expectStructsMatch(report: AbiReport, structs: typeof HIP_STRUCTS): voi
   }
 }
 
-const hip = requirement(existsSync(HIP_HEADER) ? undefined : `${HIP_HEADER} not found (apt-get install libamdhip64-dev)`);
+const hip = requirement(
+  !existsSync(HIP_HEADER) ? `${HIP_HEADER} not found (apt-get install libamdhip64-dev)` : COMPILER ? undefined : 'no C compiler on PATH',
+);
 
 describe.skipIf(hip.skip)(`ABI against ROCm's HIP headers${hip.note}`, () => {
   const report = hip.skip ? {} : runAbiCheck(['-DGPUHAL_ABI_HIP'], []);
@@ -76,7 +82,10 @@ describe.skipIf(hip.skip)(`ABI against ROCm's HIP headers${hip.note}`, () => {
 
 const cudaDir = cudaHeaderDir();
 // CUDA's headers are not Debian packages CI installs; they are checked wherever a CUDA toolkit is present.
-const cuda = cudaDir === undefined ? { skip: true, note: ' (skipped: cuda.h not found; set CUDA_HOME)' } : { skip: false, note: ` (${cudaDir}/cuda.h)` };
+const cuda =
+  cudaDir === undefined || !COMPILER
+    ? { skip: true, note: cudaDir === undefined ? ' (skipped: cuda.h not found; set CUDA_HOME)' : ' (skipped: no C compiler on PATH)' }
+    : { skip: false, note: ` (${cudaDir}/cuda.h)` };
 
 describe.skipIf(cuda.skip)(`ABI against CUDA's cuda.h${cuda.note}`, () => {
   const report = cuda.skip ? {} : runAbiCheck(['-DGPUHAL_ABI_CUDA'], [cudaDir!]);

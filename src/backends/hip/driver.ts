@@ -499,6 +499,8 @@ export class HipDriver implements GpuDriver {
 
   /** Whether a driver-internal fence completed; throws the device error when its work faulted. */
   fenceComplete(fence: Fence): boolean {
+    // After destroy the staging memory is gone: refuse even a completed readback.
+    if (this.destroyed) throw failedPrecondition('readback take(): the hip driver was destroyed');
     if (fence.completed) return true;
     this.usable('readback');
     const done = this.fences.isComplete(fence);
@@ -634,7 +636,7 @@ class HipReadback implements DriverReadback {
     if (into !== undefined && (!(into instanceof Uint8Array) || into.byteLength < this.byteLength)) {
       throw invalidArgument(`readback take() target must be a Uint8Array of at least ${this.byteLength} bytes`);
     }
-    if (this.fence && !this.driver.fenceComplete(this.fence)) {
+    if (this.block && !this.driver.fenceComplete(this.fence!)) {
       throw failedPrecondition(`readback of ${this.byteLength} bytes taken before its copy completed`);
     }
     const target = into ?? new Uint8Array(this.byteLength);

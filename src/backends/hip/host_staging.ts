@@ -22,6 +22,8 @@ const MAX_POOLED_BLOCK = 64 * 1024 * 1024;
 
 export class PinnedPool {
   private readonly free = new Map<number, PinnedBlock[]>();
+  /** Every block allocated and not yet freed, leased or pooled, so destroy() frees them all. */
+  private readonly all = new Set<PinnedBlock>();
   private leased = 0;
 
   constructor(private readonly api: PlatformApi) {}
@@ -37,6 +39,7 @@ export class PinnedPool {
   release(block: PinnedBlock): void {
     this.leased--;
     if (block.capacity > MAX_POOLED_BLOCK) {
+      this.all.delete(block);
       this.api.hostFree(block.address);
       return;
     }
@@ -50,15 +53,19 @@ export class PinnedPool {
     return this.leased;
   }
 
-  /** Frees the pooled blocks (leased ones are the owners' to release first). */
+  /** Frees every block, leased ones included: the driver is going away and no copy may use them any more. */
   destroy(): void {
-    for (const list of this.free.values()) for (const block of list) this.tryFree(block.address);
+    for (const block of this.all) this.tryFree(block.address);
+    this.all.clear();
     this.free.clear();
+    this.leased = 0;
   }
 
   private allocate(capacity: number): PinnedBlock {
     const address = this.api.hostAlloc(capacity);
-    return { address, capacity, bytes: new Uint8Array(koffi.view(address, capacity)) };
+    const block = { address, capacity, bytes: new Uint8Array(koffi.view(address, capacity)) };
+    this.all.add(block);
+    return block;
   }
 
   private tryFree(address: number): void {
