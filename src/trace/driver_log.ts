@@ -10,6 +10,8 @@ import type { TraceRecorder } from './recorder.js';
 
 /** One logged stream operation (the simulator's LogEntry has this shape). */
 export interface DriverLogEntry {
+  /** Position in the driver's log (0, 1, 2, ...): entries already imported for this device are skipped. */
+  readonly seq?: number;
   /** The stream's id within its driver. */
   readonly stream: number;
   /** memset, memcpy, htod, dtoh, kernel, graph, alloc, free, wait, record, host. */
@@ -40,17 +42,34 @@ const KINDS: Readonly<Record<string, OpKind>> = {
   host: 'host',
 };
 
-/** Stream lane keys per device: ids repeat across drivers, so each device gets its own. */
-const laneKeys = new WeakMap<object, Map<number, object>>();
+/** Per recorder and device: stream lane keys (ids repeat across drivers) and the last imported log seq. */
+interface ImportState {
+  readonly lanes: Map<number, object>;
+  lastSeq: number;
+}
+const imports = new WeakMap<TraceRecorder, WeakMap<object, ImportState>>();
+
+function importState(recorder: TraceRecorder, device: object): ImportState {
+  let perDevice = imports.get(recorder);
+  if (perDevice === undefined) imports.set(recorder, (perDevice = new WeakMap()));
+  let state = perDevice.get(device);
+  if (state === undefined) perDevice.set(device, (state = { lanes: new Map(), lastSeq: -1 }));
+  return state;
+}
 
 /**
  * Adds each entry as an `op` on the lane of its stream (declared on first use). Event recordings ('record') are
- * bookkeeping with no duration and are left out. Unknown operation names become 'other'.
+ * bookkeeping with no duration and are left out. Unknown operation names become 'other'. Calling it again with a
+ * later snapshot of the same log adds only the new entries (by `seq`), so a live view can import after each step.
  */
 export function importDriverLog(recorder: TraceRecorder, device: object, entries: readonly DriverLogEntry[], options: DriverLogImportOptions = {}): void {
-  let keys = laneKeys.get(device);
-  if (keys === undefined) laneKeys.set(device, (keys = new Map()));
+  const state = importState(recorder, device);
+  const keys = state.lanes;
   for (const entry of entries) {
+    if (entry.seq !== undefined) {
+      if (entry.seq <= state.lastSeq) continue;
+      state.lastSeq = entry.seq;
+    }
     if (entry.op === 'record') continue;
     let key = keys.get(entry.stream);
     if (key === undefined) {

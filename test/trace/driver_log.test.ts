@@ -74,6 +74,28 @@ describe('sim event log as stream lanes', () => {
     expect(text).toContain('skipped (an earlier failure poisoned the stream)');
   });
 
+  test('importing a later snapshot of the log adds only the new entries', () => {
+    const driver = createSimDriver({ memoryBytes: 16 * MIB, mode: 'manual' });
+    const device = {};
+    const recorder = recordDevice(device, driver);
+    const p = driver.memAlloc(4096);
+    const s = driver.streamCreate();
+    driver.memsetAsync({ dst: p, value: 1, elementSize: 4, count: 1024 }, s);
+    driver.runUntilIdle();
+    importDriverLog(recorder, device, driver.eventLog());
+    driver.memsetAsync({ dst: p, value: 2, elementSize: 4, count: 1024 }, s);
+    driver.runUntilIdle();
+    importDriverLog(recorder, device, driver.eventLog());
+    importDriverLog(recorder, device, driver.eventLog());
+    const ops = ofKind(recorder.events, 'op');
+    expect(ops.map((op) => op.name)).toEqual([expect.stringMatching(/= 0x1$/), expect.stringMatching(/= 0x2$/)]);
+    expect(ofKind(recorder.events, 'lane')).toHaveLength(1);
+    expect(ops[1]!.start).toBeGreaterThanOrEqual(ops[0]!.end);
+    driver.streamDestroy(s);
+    driver.memFree(p);
+    driver.destroy();
+  });
+
   test('valid for Perfetto, and the same seed gives the same bytes', async () => {
     const first = await runOnSim(7);
     expect(chromeTraceSchema.safeParse(JSON.parse(first.trace)).success).toBe(true);

@@ -1,12 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { HalError, StatusCode } from '../../src/core/errors.js';
-import type { EventOf, TraceEvent } from '../../src/trace/model.js';
 import { MemoryTraceRecorder, type TraceRecorder } from '../../src/trace/recorder.js';
 import { buildTimeline } from '../../src/trace/timeline.js';
+import { ofKind } from './event_kinds.js';
 import { rig } from './scenarios.js';
 
-const ofKind = <K extends TraceEvent['kind']>(events: readonly TraceEvent[], kind: K): EventOf<K>[] =>
-  events.filter((event): event is EventOf<K> => event.kind === kind);
 
 describe('MemoryTraceRecorder', () => {
   test('ids come from first use, not from object identity or global counters', () => {
