@@ -86,6 +86,10 @@ export function runReference(
     case 'saxpy_f32': return saxpyF32(view(0, Float32Array), view(1, Float32Array), f32FromBits(c(0)), count);
     case 'histogram_u8': return histogramU8(bindings[0]!, view(1, Uint32Array), count);
     case 'reduce_sum_u32': return reduceSumU32(view(0, Uint32Array), view(1, Uint32Array), count);
+    default: {
+      const unhandled: never = name; // a kernel added to the spec table needs its reference here
+      throw new RangeError(`no reference for ${String(unhandled)}`);
+    }
   }
 }
 
