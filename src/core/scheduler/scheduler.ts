@@ -3,8 +3,8 @@
  *
  * - Pending queue actions: a submission is held until each wait is either reached or covered by a timepoint —
  *   the *recorded* completion event of an issued submission that signals at least that value. Waits are indexed
- *   per semaphore (min-heap by value), so a new value or timepoint touches only the submissions it releases, and
- *   submitting is O(waits) regardless of how many submissions are pending. Order of submission is irrelevant:
+ *   per semaphore by value (waiter_index.ts), so a new value or timepoint touches only the submissions it
+ *   releases, and submitting is O(waits), independent of how many submissions are pending. Order of submission is irrelevant:
  *   wait-before-signal works across queues and in reverse dependency order.
  * - Issue: on the submission's lane stream, `streamWaitEvent` on the covering timepoints' events (skipped for the
  *   lane's own earlier work, which the stream already orders), then the work, then `eventRecord` of a pooled
@@ -124,8 +124,12 @@ export class Scheduler {
     for (let i = 0; i < waits.length; i++) {
       const { semaphore, value } = waits[i]!;
       if (semaphore.satisfiable(value)) continue;
-      submission.unresolved++;
-      semaphore.addSubmissionWaiter(value, submission);
+      if (submission.unresolved++ === 0) {
+        submission.key = value;
+        semaphore.addSubmissionWaiter(submission);
+      } else {
+        semaphore.addSubmissionWaiter({ key: value, target: submission });
+      }
     }
     if (submission.unresolved > 0) {
       this.addPending(submission);
@@ -265,17 +269,20 @@ export class Scheduler {
 
   /** One polling round; returns true while submissions remain in flight. */
   private pollRound(): boolean {
-    this.batch(() => {
-      let progressed = true;
-      while (progressed) {
-        progressed = false;
-        for (const lane of this.lanes) {
-          while (this.retireHead(lane)) progressed = true;
-        }
-      }
-    });
+    this.batch(this.retireCompleted);
     return this.inFlight > 0;
   }
+
+  /** Retires completed submissions until a pass over the lanes retires nothing (bound once: runs every tick). */
+  private readonly retireCompleted = (): void => {
+    let progressed = true;
+    while (progressed) {
+      progressed = false;
+      for (const lane of this.lanes) {
+        while (this.retireHead(lane)) progressed = true;
+      }
+    }
+  };
 
   /** Retires the lane's oldest submission if its event completed; false when it has not (or nothing is there). */
   private retireHead(lane: Lane<Submission>): boolean {

@@ -7,7 +7,7 @@
 import type { DriverEvent, DriverStream } from '../driver.js';
 import type { HalError } from '../errors.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
-import type { Semaphore, SubmissionWaitTarget, Timepoint } from '../semaphore/semaphore.js';
+import type { Semaphore, SubmissionWaitTarget, SubmissionWaiter, Timepoint } from '../semaphore/semaphore.js';
 import type { Lane } from './lane.js';
 
 /** What a queue operation does once issued, and how it lets go of what it captured. */
@@ -30,8 +30,16 @@ export interface SubmissionEvents {
   failed(submission: Submission, error: HalError): void;
 }
 
-export class Submission implements SubmissionWaitTarget {
+export class Submission implements SubmissionWaitTarget, SubmissionWaiter {
   state: SubmissionState = 'pending';
+  /**
+   * The submission doubles as the index entry of its first blocked wait (key = that wait's value), saving an
+   * object per pending submission; further blocked waits get their own entries.
+   */
+  key = 0n;
+  get target(): SubmissionWaitTarget {
+    return this;
+  }
   /** Waits not yet satisfiable. */
   unresolved = 0;
   /** The recorded completion event, while issued. */

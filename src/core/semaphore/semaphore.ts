@@ -3,8 +3,8 @@
  *
  * A semaphore is pure host state: a u64 value that only moves forward, a sticky failure, and three indexes that
  * keep every operation proportional to the work it actually unblocks:
- * - host waiters (`wait`, `device.waitSemaphores`) in a min-heap by the value they need;
- * - pending submissions in a min-heap by the value they need (the scheduler's wait-before-signal index);
+ * - host waiters (`wait`, `device.waitSemaphores`) ordered by the value they need (scheduler/waiter_index.ts);
+ * - pending submissions ordered likewise (the scheduler's wait-before-signal index);
  * - timepoints: issued-but-incomplete submissions that will signal a value, sorted by value. A pending submission
  *   whose wait is covered by a timepoint can be issued with a stream wait on that submission's *recorded* event.
  *   Values nobody has issued have no timepoint, so nothing ever waits on an unrecorded event (reference defect 1).
@@ -12,7 +12,8 @@
 import type { DeviceContext } from '../device_context.js';
 import { HalError, StatusCode, invalidArgument, outOfRange } from '../errors.js';
 import { HalObject } from '../lifetime.js';
-import { MinHeap, type HeapEntry } from '../scheduler/min_heap.js';
+import type { HeapEntry } from '../scheduler/min_heap.js';
+import { WaiterIndex } from '../scheduler/waiter_index.js';
 import { waitForSemaphores, type WaitOptions } from './host_wait.js';
 import { checkPayload, describe } from './payload.js';
 
@@ -46,7 +47,8 @@ interface HostWaiter extends HeapEntry {
   settle(error: HalError | undefined): void;
 }
 
-interface SubmissionWaiter extends HeapEntry {
+/** An entry in the pending-submission index: the value needed and who to tell. */
+export interface SubmissionWaiter extends HeapEntry {
   readonly target: SubmissionWaitTarget;
 }
 
@@ -55,9 +57,9 @@ export class Semaphore extends HalObject {
   readonly owner: SemaphoreOwner;
   private value: bigint;
   private failed: HalError | undefined;
-  private readonly hostWaiters = new MinHeap<HostWaiter>();
+  private readonly hostWaiters = new WaiterIndex<HostWaiter>();
   private cancelledHostWaiters = 0;
-  private readonly submissionWaiters = new MinHeap<SubmissionWaiter>();
+  private readonly submissionWaiters = new WaiterIndex<SubmissionWaiter>();
   /**
    * Sorted by value from `timepointHead` on. Signals usually increase in issue order and retire oldest first, so
    * inserts append and removals advance the head: both O(1) amortized even with thousands in flight.
@@ -170,9 +172,9 @@ export class Semaphore extends HalObject {
     };
   }
 
-  /** Indexes a pending submission until `value` is reached, covered by a timepoint, or the semaphore fails. */
-  addSubmissionWaiter(value: bigint, target: SubmissionWaitTarget): void {
-    this.submissionWaiters.push({ key: value, target });
+  /** Indexes a pending submission's wait until its value is reached, covered by a timepoint, or the semaphore fails. */
+  addSubmissionWaiter(waiter: SubmissionWaiter): void {
+    this.submissionWaiters.push(waiter);
   }
 
   /** True when `value` is reached or an issued submission will signal at least `value`. */
