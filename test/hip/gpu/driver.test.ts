@@ -238,6 +238,29 @@ describe.skipIf(!GPU_ENABLED)(`hip driver on a GPU${GPU_NOTE}`, () => {
     expect(driver.outstanding().allocations).toBe(0);
   });
 
+  it('the ordered fallback for stream-ordered allocation (a device without memory pools) frees after the stream passes', async () => {
+    const { initPlatform } = await import('../../../src/backends/hip/provider.js');
+    const { HipDriver } = await import('../../../src/backends/hip/driver.js');
+    const { api } = initPlatform(driver.info.platform as 'amd' | 'nvidia');
+    const fallback = new HipDriver(api, 0, { ...api.openDevice(0), memoryPools: false });
+    expect(fallback.info.streamOrderedAllocation).toBe(false);
+    expect(fallback.info.details.streamOrderedAllocation).toMatch(/memFreeAsync frees once the stream passes it/);
+    const s = fallback.streamCreate();
+    const m = fallback.moduleLoad({ format: 'hip-source', source: SPIN_SOURCE, label: 'spin' });
+    const p = fallback.memAllocAsync(4096, s);
+    // The kernel still writes p for 50 ms after memFreeAsync returns: the fallback must not free it before then.
+    fallback.launchKernel({ fn: fallback.moduleGetFunction(m, 'spin_then_store'), workgroupCount: [1, 1, 1], workgroupSize: [1, 1, 1], sharedMemoryBytes: 0, bindings: [{ ptr: p, byteLength: 4 }], constants: Uint32Array.of(5, 50_000_000) }, s);
+    fallback.memFreeAsync(p, s);
+    expect(fallback.outstanding().allocations).toBe(0);
+    await fallback.streamSynchronize(s);
+    await fallback.nextProgress(); // the deferred free runs on a progress tick
+    // Destroying with live objects releases them and reports the leak.
+    expectHal(() => fallback.destroy(), StatusCode.FAILED_PRECONDITION, 'live objects (now released): 1 streams, 1 modules');
+    expect(fallback.outstanding()).toEqual({ streams: 0, events: 0, graphs: 0, graphExecs: 0, modules: 0, allocations: 0, timers: 0 });
+    expect(() => fallback.destroy()).not.toThrow(); // idempotent
+    expectHal(() => fallback.streamCreate(), StatusCode.FAILED_PRECONDITION, 'destroyed');
+  });
+
   it('timers fire on a ns deadline and clearTimer cancels', async () => {
     let fired = 0n;
     const deadline = driver.now() + 2_000_000n;
