@@ -141,7 +141,9 @@ export class Scheduler {
 
   /** Resolves when nothing is in flight (pending submissions waiting on the host are not waited for). */
   whenIdle(): Promise<void> {
-    return this.inFlight === 0 ? Promise.resolve() : this.poller.whenIdle();
+    if (this.inFlight === 0) return Promise.resolve();
+    this.poller.kick(); // a no-op while it runs; guarantees someone is polling what we wait for
+    return this.poller.whenIdle();
   }
 
   /**
@@ -293,6 +295,8 @@ export class Scheduler {
       if (!this.driver.eventQuery(submission.event!)) return false;
     } catch (error) {
       fault = this.host.driverFailure(error, `${submission.work.kind} on queue ${lane.index}`);
+      // A sticky failure (device lost) aborts everything in flight, this submission included.
+      if (submission.state === 'done') return false;
     }
     if (fault === undefined) {
       // A wait covered at issue by another submission's timepoint is only truly met once that submission retired

@@ -60,16 +60,22 @@ export function waitForSemaphores(
     let timer: DriverTimer | undefined;
     let settled = false;
     let remaining = mode === 'all' ? unreached : 1;
+    const held: Semaphore[] = [];
     const settle = (error: HalError | undefined): void => {
       if (settled) return;
       settled = true;
       for (const cancel of cancels) cancel();
+      for (const semaphore of held) semaphore.release();
       if (timer !== undefined) context.driver.clearTimer(timer);
       if (error) reject(error);
       else resolve();
     };
     for (const { semaphore, value } of entries) {
       if (semaphore.currentValue >= value) continue;
+      // Held while waiting, so a semaphore the user destroys stays known to its device, whose teardown then
+      // fails it and rejects this wait instead of leaving it pending forever.
+      semaphore.retain();
+      held.push(semaphore);
       cancels.push(
         semaphore.addHostWaiter(value, (error) => {
           if (error) settle(error);

@@ -90,6 +90,16 @@ describe.each(SEEDS)('rule 9: lifetimes (seed %i)', (seed) => {
     expectHalError(() => semaphore.signal(1n), StatusCode.FAILED_PRECONDITION);
   });
 
+  it('a wait on a semaphore the user destroyed still settles: device destroy rejects it', async () => {
+    const device = await testDevice({ seed });
+    const semaphore = device.createSemaphore(0n);
+    const waiting = semaphore.wait(1n);
+    semaphore.destroy();
+    device.destroy();
+    await expectRejects(waiting, StatusCode.CANCELLED, 'destroyed');
+    expectNoDriverObjects(device);
+  });
+
   it('buffers the user never destroyed are freed by device destroy', async () => {
     const device = await testDevice({ seed });
     for (let i = 0; i < 5; i++) device.createBuffer({ byteLength: 4096 });
