@@ -28,14 +28,7 @@
 import { TRACE_MODEL_VERSION, type TraceEvent, type TraceTime } from './model.js';
 import { encodeEvents, type EncodedTraceEvent } from './model_codec.js';
 import { formatDuration, microseconds } from './time_format.js';
-import {
-  buildTimeline,
-  hostWaitSpan,
-  type DependencySource,
-  type Timeline,
-  type TimelineLane,
-  type TimelineSubmission,
-} from './timeline.js';
+import { buildTimeline, hostWaitSpan, orderedLanes, type DependencySource, type TimelineSubmission } from './timeline.js';
 
 export type ChromeArgs = Readonly<Record<string, string | number | boolean>>;
 
@@ -267,12 +260,6 @@ export function writeTraceFile(events: readonly TraceEvent[]): string {
   return serializeChromeTrace(toChromeTrace(events));
 }
 
-/** Queues, then streams, then the host; declaration order within each. */
-export function orderedLanes(lanes: readonly TimelineLane[]): TimelineLane[] {
-  const rank = { queue: 0, stream: 1, host: 2 } as const;
-  return [...lanes].sort((a, b) => a.device - b.device || rank[a.kind] - rank[b.kind] || Math.abs(a.id) - Math.abs(b.id));
-}
-
 function submissionArgs(sub: TimelineSubmission, semName: (id: number) => string): ChromeArgs {
   const list = (refs: readonly { semaphore: number; value: bigint }[], op: string): string =>
     refs.length === 0 ? '-' : refs.map((ref) => `${semName(ref.semaphore)} ${op} ${ref.value}`).join(', ');
@@ -287,4 +274,3 @@ function submissionArgs(sub: TimelineSubmission, semName: (id: number) => string
   return args;
 }
 
-export type { Timeline };

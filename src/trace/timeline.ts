@@ -395,6 +395,12 @@ function firstStepReaching(sem: TimelineSemaphore | undefined, value: bigint, by
   return step !== undefined && step.ts <= by ? step : undefined;
 }
 
+/** Display order: per device, queues, then streams, then the host; declaration order within each. */
+export function orderedLanes(lanes: readonly TimelineLane[]): TimelineLane[] {
+  const rank = { queue: 0, stream: 1, host: 2 } as const;
+  return [...lanes].sort((a, b) => a.device - b.device || rank[a.kind] - rank[b.kind] || Math.abs(a.id) - Math.abs(b.id));
+}
+
 /** When a submission ran: from its start to its end (or the end of the trace while running); null if it never ran. */
 export function runningSpan(sub: TimelineSubmission, timeline: Timeline): { start: TraceTime; end: TraceTime } | null {
   return sub.started === null ? null : { start: sub.started, end: sub.ended ?? timeline.end };

@@ -13,9 +13,8 @@
  * byte, and every line fits `width`.
  */
 import type { TraceEvent, TraceTime } from './model.js';
-import { orderedLanes } from './chrome_trace.js';
 import { formatDuration } from './time_format.js';
-import { buildTimeline, hostWaitSpan, type DependencySource, type Timeline, type TimelineSubmission } from './timeline.js';
+import { buildTimeline, hostWaitSpan, orderedLanes, type DependencySource, type Timeline, type TimelineSubmission } from './timeline.js';
 
 export interface TimelineRenderOptions {
   /** Total columns (default 100, at least 40). */
