@@ -14,7 +14,7 @@ export type {
   TraceSubmissionInfo,
   TraceValue,
   TraceValueList,
-} from './recorder.js';
+} from './hooks.js';
 export { buildTimeline } from './timeline.js';
 export type { Timeline } from './timeline.js';
 export { toChromeTrace, serializeChromeTrace, writeTraceFile } from './chrome_trace.js';
