@@ -1,6 +1,6 @@
 /**
  * gpuhal traces: record what a device did (opt-in), export it for Perfetto, draw it in a terminal, read it back.
- * See recorder.ts for the hook pattern the core and backends use.
+ * See hooks.ts for the hook pattern the core and backends use, and docs/trace-format.md.
  */
 export * from './model.js';
 export { MemoryTraceRecorder, traceError } from './recorder.js';
