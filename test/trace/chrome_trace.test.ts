@@ -190,3 +190,29 @@ describe('the Trace Event schema rejects what Perfetto would drop or misdraw', (
     expect(issues([{ name: 'sem', ph: 'C', ts: 0, pid: 1, args: { value: 'x' } }]).length).toBeGreaterThan(0);
   });
 });
+
+describe('more than one device, and payloads beyond 2^53', () => {
+  test('each device is its own process with its own lanes', () => {
+    const { recorder: r, queue } = rig('GPU A');
+    const other = { label: 'other' };
+    r.declareDevice(other, { name: 'GPU B', platform: 'sim', clock: 'virtual' });
+    queue('queue0');
+    r.declareQueue({ label: 'b0' }, other, 'queue0');
+    const events = checked(r.events);
+    const processes = events.filter((event) => event.ph === 'M' && event.name === 'process_name').map((event) => [event.pid, (event.args as { name: string }).name]);
+    expect(processes).toEqual([[1, 'GPU A (sim, virtual clock)'], [2, 'GPU B (sim, virtual clock)']]);
+    const threads = events.filter((event) => event.ph === 'M' && event.name === 'thread_name').map((event) => [event.pid, (event as { tid: number }).tid]);
+    expect(threads).toEqual([[1, 1001], [2, 2001]]);
+  });
+
+  test('u64 payloads stay exact in text; counters carry the nearest double', () => {
+    const { recorder: r, semaphore } = rig();
+    const big = (1n << 64n) - 1n;
+    const sem = semaphore('big', big - 1n);
+    r.signaled(sem, big);
+    const text = writeTraceFile(r.events);
+    expect(text).toContain(`"value":"${big}"`); // the embedded model
+    const counters = checked(r.events).filter((event) => event.ph === 'C').map((event) => (event.args as { value: number }).value);
+    expect(counters).toEqual([Number(big - 1n), Number(big)]);
+  });
+});
