@@ -5,9 +5,11 @@
  *   - fill and copy bandwidth on 1 GiB: driver memsetAsync / memcpyDtoDAsync against raw cuMemsetD32Async /
  *     cuMemcpyDtoDAsync_v2 (target ≥ 90%)
  *
- * Extending: a benchmark is a `HipBenchmark` (context in, rows out). The core-level rows (execute enqueue vs raw,
- * execute → semaphore round trip vs raw, vs PyTorch CUDAGraph.replay) are added by passing them to
- * `runHipBenchmarks([...])` or pushing onto `hipBenchmarks`; the context hands them the raw baseline numbers.
+ *   - core_rows.ts: queue.execute enqueue vs raw cuGraphLaunch, execute → semaphore round trip vs raw and vs PyTorch
+ *     CUDAGraph.replay() + synchronize
+ *
+ * Extending: a benchmark is a `HipBenchmark` (context in, rows out), added by passing it to `runHipBenchmarks([...])`
+ * or pushing onto `hipBenchmarks`; the context hands it the raw baseline numbers measured earlier in the run.
  * Run on the GPU machine: `node dist/bench/hip/run.js` (see scripts/gpu/README.md).
  */
 import type { BenchRow } from '../core/bench_row.js';
@@ -16,6 +18,7 @@ import type { HipDriver } from '../../src/backends/hip/driver.js';
 import type { DriverFunction, DriverStream, KernelLaunch } from '../../src/core/driver.js';
 import { KernelArgPacker } from '../../src/backends/hip/kernel_args.js';
 import { loadRuntimeCompiler } from '../../src/backends/hip/rtc.js';
+import { coreExecuteOnHip } from './core_rows.js';
 import { RawCuda } from './raw_cuda.js';
 
 export type { BenchRow } from '../core/bench_row.js';
@@ -222,7 +225,7 @@ export const fillCopyBandwidth: HipBenchmark = async (ctx) => {
 };
 
 /** The benchmarks `runHipBenchmarks` runs, in order; the raw-baseline ones first so later ones can use them. */
-export const hipBenchmarks: HipBenchmark[] = [graphLaunchEnqueue, launchPollRoundTrip, fillCopyBandwidth];
+export const hipBenchmarks: HipBenchmark[] = [graphLaunchEnqueue, launchPollRoundTrip, fillCopyBandwidth, coreExecuteOnHip];
 
 export async function runHipBenchmarks(extra: readonly HipBenchmark[] = []): Promise<BenchRow[]> {
   const driver = openHipDriver({ platform: process.env.GPUHAL_HIP_PLATFORM ?? 'auto' });
