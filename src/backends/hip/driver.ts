@@ -41,6 +41,8 @@ import {
 } from './handles.js';
 import { PinnedPool, type PinnedBlock } from './host_staging.js';
 import { KernelArgPacker } from './kernel_args.js';
+import { HipReadback } from './readback.js';
+import { checkByteLength, checkDevicePtr, checkMemset } from './validation.js';
 import type { DeviceFacts, Dims3, PlatformApi } from './platform_api.js';
 import { DeadlineTimers, nowNs, PollBackoff } from './progress.js';
 import { loadRuntimeCompiler, type RuntimeCompiler } from './rtc.js';
@@ -618,55 +620,5 @@ export class HipDriver implements GpuDriver {
       }
     }
     return this.compiler;
-  }
-}
-
-class HipReadback implements DriverReadback {
-  private released = false;
-
-  constructor(
-    private readonly driver: HipDriver,
-    private readonly block: PinnedBlock | undefined,
-    private readonly fence: Fence | undefined,
-    readonly byteLength: number,
-  ) {}
-
-  take(into?: Uint8Array): Uint8Array {
-    if (this.released) throw failedPrecondition('readback take() after release()');
-    if (into !== undefined && (!(into instanceof Uint8Array) || into.byteLength < this.byteLength)) {
-      throw invalidArgument(`readback take() target must be a Uint8Array of at least ${this.byteLength} bytes`);
-    }
-    if (this.block && !this.driver.fenceComplete(this.fence!)) {
-      throw failedPrecondition(`readback of ${this.byteLength} bytes taken before its copy completed`);
-    }
-    const target = into ?? new Uint8Array(this.byteLength);
-    if (this.block) target.set(this.block.bytes.subarray(0, this.byteLength));
-    return target;
-  }
-
-  release(): void {
-    if (this.released) return;
-    this.released = true;
-    if (this.block) this.driver.releaseStaging(this.block, this.fence);
-  }
-}
-
-function checkByteLength(value: number, field: string): void {
-  if (!Number.isSafeInteger(value) || value < 0) throw invalidArgument(`${field} must be a non-negative integer (got ${value})`);
-}
-
-function checkDevicePtr(value: number, field: string): void {
-  if (!Number.isSafeInteger(value) || value <= 0) throw invalidArgument(`${field} must be a device address (got ${value})`);
-}
-
-function checkMemset(params: MemsetParams): void {
-  checkDevicePtr(params.dst, 'memset dst');
-  if (params.elementSize !== 1 && params.elementSize !== 2 && params.elementSize !== 4) {
-    throw invalidArgument(`memset elementSize must be 1, 2 or 4 (got ${params.elementSize})`);
-  }
-  checkByteLength(params.count, 'memset count');
-  const max = 2 ** (8 * params.elementSize);
-  if (!Number.isInteger(params.value) || params.value < 0 || params.value >= max) {
-    throw invalidArgument(`memset value must be an unsigned ${8 * params.elementSize}-bit integer (got ${params.value})`);
   }
 }

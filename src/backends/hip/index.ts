@@ -9,7 +9,8 @@
  *   status.ts        driver status → HalError, and which statuses lose the device
  *   rtc.ts           hiprtc / nvrtc compilation of 'hip-source' modules, cached
  *   kernel_args.ts   the kernel-argument array; host_staging.ts pinned staging; fences.ts internal completion;
- *   progress.ts      poll cadence and deadline timers; handles.ts handle objects and validation
+ *   readback.ts      device→host readbacks; validation.ts argument checks; handles.ts handle objects
+ *   progress.ts      poll cadence and deadline timers; call_helpers.ts status checks and out-parameters
  */
 export { hipProvider, openHipDriver, initPlatform, parseHipOptions, type HipProviderOptions } from './provider.js';
 export { HipDriver } from './driver.js';
