@@ -14,12 +14,16 @@
  * - a counter ('C') per semaphore with its value over time;
  * - flow arrows ('s' → 'f', bp "e") from each signal to every wait it released (cat "dependency") and along the
  *   failure chain (cat "failure");
- * - instant events ('i', thread scope) for host signals, host fails, released host waits and failures.
+ * - instant events ('i', thread scope): "signal <sem> = <v>" where a submission signaled, "<sem> ≥ <v> reached"
+ *   where a wait was released, host signals and fails, "host woke", and failures. Flows start and end on these.
  *
- * Perfetto binds a flow event to the slice open on its track when the event is processed, and processes events in
- * timestamp order. So each flow event is placed at its anchor slice's start, directly after it, and ties at one
- * timestamp are ordered by the seq of the event that determined each slice's start: a releasing signal always
- * has a smaller seq than the start it released.
+ * Why flows bind to instants, never to the work slices: Perfetto binds a flow event to whatever slice is on top of
+ * its track when the event is processed, and processes events sorted by (timestamp, then every 'X' with a duration
+ * before everything else, then file order). A flow placed after a work slice can therefore end up bound to some
+ * other slice that begins at the same moment. An instant immediately followed by its flow events is processed as
+ * a unit (both sort as "everything else", in file order), so the flow always binds to it. Groups at one timestamp
+ * are ordered by the seq of the event behind them, and a releasing signal always has a smaller seq than the release,
+ * so every flow starts before it ends.
  *
  * Timestamps are microseconds (with ns decimals) relative to the start of the trace; `otherData` keeps the
  * origin. The gpuhal model is embedded under the top-level key "gpuhal" (trace viewers skip unknown keys), so
@@ -127,7 +131,6 @@ export function toChromeTrace(events: readonly TraceEvent[], options: ChromeTrac
   const semName = (id: number): string => timeline.semaphoreById.get(id)?.name ?? `semaphore ${id}`;
 
   // Submissions: waiting phase, run, failure marker.
-  const submissionAnchor = new Map<number, Anchor>();
   const failureAnchor = new Map<number, Anchor>();
   for (const sub of timeline.submissions) {
     const { pid, tid } = place(sub.lane, sub.row);
@@ -141,10 +144,7 @@ export function toChromeTrace(events: readonly TraceEvent[], options: ChromeTrac
     }
     if (sub.started !== null) {
       const end = sub.ended ?? timeline.end;
-      const group = newGroup(sub.started, sub.startSeq, {
-        name: sub.label, cat: 'submission', ph: 'X', ts: ts(sub.started), dur: dur(sub.started, end), pid, tid, args,
-      });
-      submissionAnchor.set(sub.id, { pid, tid, group });
+      newGroup(sub.started, sub.startSeq, { name: sub.label, cat: 'submission', ph: 'X', ts: ts(sub.started), dur: dur(sub.started, end), pid, tid, args });
     }
     if (sub.outcome === 'failed' && sub.ended !== null) {
       const group = newGroup(sub.ended, sub.endSeq, {
@@ -200,7 +200,20 @@ export function toChromeTrace(events: readonly TraceEvent[], options: ChromeTrac
     }
   }
 
-  // Flows.
+  // Device signals: an instant where the submission signaled, on its track (the end of its run).
+  const signalAnchor = new Map<number, Anchor>();
+  for (const sem of timeline.semaphores) {
+    for (const step of sem.steps) {
+      if (step.submission === null) continue; // host signals have their marker already
+      const sub = timeline.submissionById.get(step.submission);
+      if (sub === undefined) continue;
+      const { pid, tid } = place(sub.lane, sub.row);
+      const group = newGroup(step.ts, step.seq, { name: `signal ${sem.name} = ${step.value}`, cat: 'signal', ph: 'i', s: 't', ts: ts(step.ts), pid, tid });
+      signalAnchor.set(step.seq, { pid, tid, group });
+    }
+  }
+
+  // Flows: each end is an instant, and its flow events follow it directly (see the header comment).
   let nextFlow = 1;
   const flow = (cat: string, name: string, from: Anchor | undefined, to: Anchor | undefined): void => {
     if (from === undefined || to === undefined) return;
@@ -208,16 +221,24 @@ export function toChromeTrace(events: readonly TraceEvent[], options: ChromeTrac
     from.group.events.push({ name, cat, ph: 's', ts: from.group.events[0]!.ts!, pid: from.pid, tid: from.tid, id });
     to.group.events.push({ name, cat, ph: 'f', bp: 'e', ts: to.group.events[0]!.ts!, pid: to.pid, tid: to.tid, id });
   };
-  const sourceAnchor = (source: DependencySource, failure: boolean): Anchor | undefined =>
+  const sourceAnchor = (source: DependencySource, failure: boolean, signalSeq?: number): Anchor | undefined =>
     'submission' in source
-      ? (failure ? failureAnchor : submissionAnchor).get(source.submission)
+      ? (failure ? failureAnchor.get(source.submission) : signalAnchor.get(signalSeq!))
       : hostMarkerAnchor.get(source.host.seq);
   for (const dep of timeline.dependencies) {
-    // A submission that never ran (another wait failed) receives the arrow on its failure marker.
-    const to = 'submission' in dep.to
-      ? (submissionAnchor.get(dep.to.submission) ?? failureAnchor.get(dep.to.submission))
-      : hostWaitAnchor.get(dep.to.hostWait);
-    flow('dependency', `${semName(dep.semaphore)} ≥ ${dep.value}`, sourceAnchor(dep.from, false), to);
+    const name = `${semName(dep.semaphore)} ≥ ${dep.value}`;
+    let to: Anchor | undefined;
+    if ('submission' in dep.to) {
+      // Lands where the released submission started; one that never ran gets it when the wait was reached.
+      const sub = timeline.submissionById.get(dep.to.submission)!;
+      const at = sub.started ?? (dep.ts > sub.enqueued ? dep.ts : sub.enqueued);
+      const { pid, tid } = place(sub.lane, sub.row);
+      const order = sub.started !== null ? Math.max(sub.startSeq, dep.releaseSeq) : dep.releaseSeq;
+      to = { pid, tid, group: newGroup(at, order, { name: `${name} reached`, cat: 'dependency', ph: 'i', s: 't', ts: ts(at), pid, tid, args: { released: sub.label } }) };
+    } else {
+      to = hostWaitAnchor.get(dep.to.hostWait);
+    }
+    flow('dependency', name, sourceAnchor(dep.from, false, dep.signalSeq), to);
   }
   for (const edge of timeline.failureEdges) {
     const to = 'submission' in edge.to ? failureAnchor.get(edge.to.submission) : hostWaitAnchor.get(edge.to.hostWait);

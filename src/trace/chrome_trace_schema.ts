@@ -8,8 +8,11 @@
  *   open slice; without one the arrow is lost);
  * - every async begin ('b') has one end ('e') with the same cat, id and pid, not before it.
  *
- * `bindFlows` replays the importer's binding so tests can assert which slices an arrow connects.
- * Timestamps are compared in integer nanoseconds (llround(µs * 1000)), as the importer does.
+ * `bindFlows` replays the importer's binding so tests can assert which slices an arrow connects. The replay uses
+ * the importer's processing order for JSON traces that contain complete events: by timestamp, then 'E' events,
+ * then 'X' events longest first, then everything else in file order (Perfetto's TraceSorter "slow sorting"), and
+ * its slice-stack rule (closed on the left, open on the right; instants at one timestamp stack). Timestamps are
+ * compared in integer nanoseconds (llround(µs * 1000)), as the importer does.
  */
 import { z } from 'zod';
 
@@ -54,9 +57,11 @@ export interface BoundFlow {
   readonly id: number | string;
   readonly cat: string;
   readonly name: string;
-  /** Names of the slices the arrow connects. */
+  /** Names of the slices the arrow connects, and their tracks as "pid:tid". */
   readonly from: string;
   readonly to: string;
+  readonly fromTrack: string;
+  readonly toTrack: string;
 }
 
 interface Problem {
@@ -72,15 +77,21 @@ interface OpenSlice {
   readonly dur: number;
 }
 
-/** Replays the importer: events in timestamp order (stable), per-track stacks of open slices, flow binding. */
+/** Where the importer puts an event among those with the same timestamp (smaller first). */
+function tieKey(event: CheckedChromeEvent): number {
+  if (event.ph === 'X') return -nanos(event.dur);
+  return 0;
+}
+
+/** Replays the importer: its processing order, per-track stacks of open slices, flow binding. */
 function replay(events: readonly CheckedChromeEvent[]): { problems: Problem[]; flows: BoundFlow[] } {
   const problems: Problem[] = [];
   const order = events
     .map((event, index) => ({ event, index }))
     .filter((entry) => entry.event.ph !== 'M')
-    .sort((a, b) => nanos((a.event as { ts: number }).ts) - nanos((b.event as { ts: number }).ts) || a.index - b.index);
+    .sort((a, b) => nanos((a.event as { ts: number }).ts) - nanos((b.event as { ts: number }).ts) || tieKey(a.event) - tieKey(b.event) || a.index - b.index);
   const stacks = new Map<string, OpenSlice[]>();
-  const starts = new Map<string, { from: string; index: number; cat: string; name: string; id: number | string }>();
+  const starts = new Map<string, { from: string; fromTrack: string; index: number; cat: string; name: string; id: number | string }>();
   const flows: BoundFlow[] = [];
   const ends = new Set<string>();
   const openAsync = new Map<string, { index: number; name: string }>();
@@ -124,7 +135,7 @@ function replay(events: readonly CheckedChromeEvent[]): { problems: Problem[]; f
     }
     if (event.ph === 's') {
       if (starts.has(key)) problems.push({ index, message: `flow id ${event.id} (cat ${event.cat}) starts twice` });
-      starts.set(key, { from: top.name, index, cat: event.cat, name: event.name, id: event.id });
+      starts.set(key, { from: top.name, fromTrack: track, index, cat: event.cat, name: event.name, id: event.id });
     } else {
       const start = starts.get(key);
       if (start === undefined) {
@@ -133,7 +144,7 @@ function replay(events: readonly CheckedChromeEvent[]): { problems: Problem[]; f
       }
       if (ends.has(key)) problems.push({ index, message: `flow id ${event.id} (cat ${event.cat}) ends twice` });
       ends.add(key);
-      flows.push({ id: event.id, cat: event.cat, name: event.name, from: start.from, to: top.name });
+      flows.push({ id: event.id, cat: event.cat, name: event.name, from: start.from, to: top.name, fromTrack: start.fromTrack, toTrack: track });
     }
   }
   for (const open of openAsync.values()) problems.push({ index: open.index, message: `async slice "${open.name}" never ends` });

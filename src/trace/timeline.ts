@@ -134,6 +134,10 @@ export interface Dependency {
   readonly signaled: bigint;
   /** When the releasing signal happened. */
   readonly ts: TraceTime;
+  /** seq of the releasing signal event. */
+  readonly signalSeq: number;
+  /** seq of the event that recorded the release (wait-satisfied, or the end of a host wait). */
+  readonly releaseSeq: number;
   readonly from: DependencySource;
   readonly to: DependencyTarget;
 }
@@ -314,7 +318,7 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
     const signal = signalsBySeq.get(event.signal);
     if (signal === undefined) continue;
     dependencies.push({
-      semaphore: event.semaphore, value: event.value, signaled: signal.value, ts: signal.ts,
+      semaphore: event.semaphore, value: event.value, signaled: signal.value, ts: signal.ts, signalSeq: signal.seq, releaseSeq: event.seq,
       from: sourceOf(signal, hostMarkerBySeq), to: { submission: event.submission },
     });
   }
@@ -328,7 +332,7 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
     for (const { target, step } of chosen) {
       const signal = signalsBySeq.get(step.seq)!;
       dependencies.push({
-        semaphore: target.semaphore, value: target.value, signaled: step.value, ts: step.ts,
+        semaphore: target.semaphore, value: target.value, signaled: step.value, ts: step.ts, signalSeq: step.seq, releaseSeq: wait.endSeq,
         from: sourceOf(signal, hostMarkerBySeq), to: { hostWait: wait.id },
       });
     }

@@ -90,21 +90,26 @@ describe('Chrome trace export', () => {
   });
 
   test('flow arrows go from each signal to every wait it released (fan-out), host signals included', () => {
-    const flows = bindFlows(checked(fanOut()));
-    expect(flows.map(({ cat, from, to }) => ({ cat, from, to }))).toEqual([
-      { cat: 'dependency', from: 'host signal go = 1', to: 'produce' },
-      { cat: 'dependency', from: 'produce', to: 'consume 1' },
-      { cat: 'dependency', from: 'produce', to: 'consume 2' },
-      { cat: 'dependency', from: 'produce', to: 'consume 3' },
+    const events = checked(fanOut());
+    const lane = trackNames(events);
+    expect(bindFlows(events).map(({ cat, from, to, fromTrack, toTrack }) => `${cat}: ${from} (${lane(fromTrack)}) → ${to} (${lane(toTrack)})`)).toEqual([
+      'dependency: host signal go = 1 (host) → go ≥ 1 reached (queue0)',
+      'dependency: signal produced = 1 (queue0) → produced ≥ 1 reached (queue1)',
+      'dependency: signal produced = 1 (queue0) → produced ≥ 1 reached (queue2)',
+      'dependency: signal produced = 1 (queue0) → produced ≥ 1 reached (queue3)',
     ]);
   });
 
   test('a cross-queue wait and a host wait each get their arrow', () => {
-    const flows = bindFlows(checked(crossQueueWait()));
-    expect(flows.map(({ from, to, name }) => ({ from, to, name }))).toEqual([
-      { from: 'fill A', to: 'copy A→B', name: 'filled ≥ 1' },
-      { from: 'copy A→B', to: 'host woke (reached)', name: 'copied ≥ 1' },
+    const events = checked(crossQueueWait());
+    const lane = trackNames(events);
+    expect(bindFlows(events).map(({ from, to, name, fromTrack, toTrack }) => `${name}: ${from} (${lane(fromTrack)}) → ${to} (${lane(toTrack)})`)).toEqual([
+      'filled ≥ 1: signal filled = 1 (queue0) → filled ≥ 1 reached (queue1)',
+      'copied ≥ 1: signal copied = 1 (queue1) → host woke (reached) (host)',
     ]);
+    // The arrow's ends sit where the work ends and begins: fill A ends at 13µs, copy starts at 13µs.
+    const at = (name: string) => (events.find((event) => event.name === name && event.ph === 'i') as { ts: number }).ts;
+    expect([at('signal filled = 1'), at('filled ≥ 1 reached')]).toEqual([13, 13]);
   });
 
   test('failures are instant markers, and arrows follow the failure from semaphore to submission to semaphore', () => {
@@ -149,6 +154,15 @@ describe('Chrome trace export', () => {
   });
 });
 
+/** "pid:tid" → the track's thread name. */
+function trackNames(events: readonly CheckedChromeEvent[]): (track: string) => string {
+  const names = new Map<string, string>();
+  for (const event of events) {
+    if (event.ph === 'M' && event.name === 'thread_name') names.set(`${event.pid}:${event.tid}`, event.args.name);
+  }
+  return (track) => names.get(track) ?? track;
+}
+
 describe('the Trace Event schema rejects what Perfetto would drop or misdraw', () => {
   const base = [
     { name: 'thread_name', ph: 'M', pid: 1, tid: 1001, args: { name: 'queue0' } },
@@ -183,6 +197,19 @@ describe('the Trace Event schema rejects what Perfetto would drop or misdraw', (
       'flow end "f" (id 1) comes before its start, or has none',
     ]);
     expect(issues([...base, { name: 'f', cat: 'dependency', ph: 's', id: 1, ts: 20, pid: 1, tid: 1001 }])[0]).toMatch(/no open slice to bind to/);
+  });
+
+  test("flows bind the way Perfetto processes ties: complete events with a duration first, then file order", () => {
+    // In file order the flow follows the slice, but Perfetto takes 'X' events of one timestamp first, so the
+    // instant written before the slice is on top of the track when the flow is processed.
+    const flows = bindFlows([
+      { name: 'instant', ph: 'i', s: 't', ts: 5, pid: 1, tid: 1001 },
+      { name: 'work', ph: 'X', ts: 5, dur: 10, pid: 1, tid: 1001 },
+      { name: 'f', cat: 'dependency', ph: 's', id: 1, ts: 5, pid: 1, tid: 1001 },
+      { name: 'other', ph: 'X', ts: 6, dur: 1, pid: 1, tid: 1002 },
+      { name: 'f', cat: 'dependency', ph: 'f', bp: 'e', id: 1, ts: 6, pid: 1, tid: 1002 },
+    ]);
+    expect(flows.map(({ from, to }) => `${from} → ${to}`)).toEqual(['instant → other']);
   });
 
   test('a counter without a numeric value', () => {
