@@ -64,7 +64,10 @@ export interface ChromeTraceOptions {
   readonly embedModel?: boolean;
 }
 
-/** A slice or instant plus the flow events bound to it, kept together so the flows bind to it. */
+/**
+ * One event and what must follow it directly in the file: an instant's flow events. Groups are ordered by time,
+ * then by the seq of the model event behind them.
+ */
 interface Group {
   readonly ts: TraceTime;
   readonly order: number;
