@@ -39,6 +39,9 @@ export class CompletionPoller {
 
   private async loop(): Promise<void> {
     try {
+      // The first round runs after the current synchronous code: a queue call never retires work (and runs its
+      // completion side effects) inside itself, even when the device finished it already (a GPU often has).
+      await undefined;
       while (!this.stopped && this.pollRound()) await this.driver.nextProgress();
     } catch (error) {
       if (!this.stopped) this.onFatal(error);

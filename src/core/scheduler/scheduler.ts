@@ -4,8 +4,8 @@
  * - Pending queue actions: a submission is held until each wait is either reached or covered by a timepoint —
  *   the *recorded* completion event of an issued submission that signals at least that value. Waits are indexed
  *   per semaphore by value (waiter_index.ts), so a new value or timepoint touches only the submissions it
- *   releases, and submitting is O(waits), independent of how many submissions are pending. Order of submission is irrelevant:
- *   wait-before-signal works across queues and in reverse dependency order.
+ *   releases, and submitting is O(waits), independent of how many submissions are pending. Submission order is
+ *   irrelevant: wait-before-signal works across queues and in reverse dependency order.
  * - Issue: on the submission's lane stream, `streamWaitEvent` on the covering timepoints' events (skipped for the
  *   lane's own earlier work, which the stream already orders), then the work, then `eventRecord` of a pooled
  *   completion event; the submission's signals become timepoints, which may release further submissions.
@@ -68,7 +68,7 @@ export class Scheduler {
     this.poller = new CompletionPoller(host.driver, () => this.pollRound(), (error) => host.progressFailed(error));
   }
 
-  /** Submitted but not issued yet (waiting on their waits, or about to issue). */
+  /** Submissions held because some wait is neither reached nor covered by an issued signal. */
   get pendingCount(): number {
     return this.pendingSize;
   }

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { HalError, StatusCode } from '../../../src/index.js';
-import { SEEDS, expectHalError, expectRejects, settle, testDevice } from '../../helpers/device.js';
+import { ON_SIM, SEEDS, expectHalError, expectRejects, settle, testDevice } from '../../helpers/device.js';
 
 describe.each(SEEDS)('reference defects stay fixed (seed %i)', (seed) => {
   it('defect 1: streams only ever wait on events that were recorded, and nothing waits on unissued values', async () => {
@@ -82,8 +82,10 @@ describe.each(SEEDS)('reference defects stay fixed (seed %i)', (seed) => {
     expect(bytes[0]).toBe(0);
     expect(bytes[255]).toBe(1);
     if (hostFunc) expect(hostFunc).not.toHaveBeenCalled();
-    expect(progress).toHaveBeenCalled();
-    expect(query).toHaveBeenCalled();
+    expect(query).toHaveBeenCalled(); // completion was learned by polling events
+    // The simulator's work takes virtual time, so the poller had to wait for progress between rounds (a GPU may
+    // have finished these small operations before the first round looked).
+    if (ON_SIM) expect(progress).toHaveBeenCalled();
   });
 
   it('defect 7: a failed wait reaches the signal semaphores of a long pending chain without recursion limits', async () => {
