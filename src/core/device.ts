@@ -31,6 +31,8 @@ import { Scheduler, type SchedulerHost } from './scheduler/scheduler.js';
 import { checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
 import { checkPayload, describe } from './semaphore/payload.js';
 import { Semaphore } from './semaphore/semaphore.js';
+import { recordDevice } from '../trace/attach.js';
+import type { MemoryTraceRecorder } from '../trace/recorder.js';
 
 // --- options -----------------------------------------------------------------------------------------------------
 
@@ -58,6 +60,7 @@ const DeviceOptionsSchema = z.strictObject({
   label: z.string({ error: 'must be a string' }).optional(),
   sim: z.record(z.string(), z.unknown(), { error: 'must be an object of simulator driver options' }).optional(),
   hip: z.record(z.string(), z.unknown(), { error: 'must be an object of hip driver options' }).optional(),
+  trace: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 export interface DeviceOptions {
@@ -67,7 +70,7 @@ export interface DeviceOptions {
   readonly seed?: number;
   /** Number of queues (each its own driver stream); 1 by default. */
   readonly queueCount?: number;
-  /** Simulated device memory in bytes. */
+  /** Simulated device memory in bytes (sim only; a GPU reports its own). */
   readonly memoryBytes?: number;
   /** How command buffers are lowered: driver graphs (default) or replay onto a stream. */
   readonly commandBufferMode?: CommandBufferMode;
@@ -76,6 +79,8 @@ export interface DeviceOptions {
   readonly sim?: Readonly<Record<string, unknown>>;
   /** Extra hip driver options, e.g. { platform, ordinal } (passed to the hip provider). */
   readonly hip?: Readonly<Record<string, unknown>>;
+  /** Record a trace of submissions, semaphores and host waits (`device.trace`; see docs/trace-format.md). */
+  readonly trace?: boolean;
 }
 
 type ParsedOptions = z.infer<typeof DeviceOptionsSchema>;
@@ -136,6 +141,8 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
   readonly semaphores = new Set<Semaphore>();
   destroyed = false;
   lost: HalError | undefined;
+  /** Set when the device was created with `trace: true`. */
+  trace: MemoryTraceRecorder | undefined;
 
   constructor(driver: GpuDriver, label: string, queueCount: number, mode: CommandBufferMode) {
     this.driver = driver;
@@ -225,6 +232,7 @@ export class Device implements Disposable, AsyncDisposable {
   readonly limits: DeviceLimits;
   readonly queues: readonly Queue[];
   private readonly core: DeviceCore;
+  private semaphoreCount = 0;
 
   /** Internal: use `createDevice`. */
   constructor(driver: GpuDriver, backend: string, options: ParsedOptions, backendNotes: readonly string[]) {
@@ -234,6 +242,11 @@ export class Device implements Disposable, AsyncDisposable {
     this.core = new DeviceCore(driver, label, queueCount, mode);
     this.limits = this.core.limits;
     this.queues = Object.freeze(this.core.streams.map((stream, i) => new Queue(this.core, i, stream)));
+    if (options.trace) {
+      const trace = recordDevice(this, driver, label);
+      this.core.scheduler.lanes.forEach((lane, i) => trace.declareQueue(lane, this, `queue${i}`));
+      this.core.trace = trace;
+    }
     const d = driver.info;
     this.info = Object.freeze({
       label,
@@ -274,6 +287,14 @@ export class Device implements Disposable, AsyncDisposable {
   /** True after destroy(). */
   get destroyed(): boolean {
     return this.core.destroyed;
+  }
+
+  /**
+   * The trace being recorded (devices created with `trace: true`), else undefined. On the simulator, merge the
+   * device-side operations with `importDriverLog(device.trace, device, driver.eventLog())` from gpuhal's trace module.
+   */
+  get trace(): MemoryTraceRecorder | undefined {
+    return this.core.trace;
   }
 
   /** The device-lost error, once the driver reported a sticky failure. */
@@ -319,8 +340,11 @@ export class Device implements Disposable, AsyncDisposable {
     if (options.label !== undefined && typeof options.label !== 'string') {
       throw invalidArgument(`createSemaphore options.label must be a string (got ${describe(options.label)})`);
     }
-    const semaphore = new Semaphore(this.core, value, options.label);
+    // Numbered per device, not globally, so the same program names its semaphores the same way every run
+    // (traces and messages stay reproducible on the simulator).
+    const semaphore = new Semaphore(this.core, value, options.label ?? `semaphore#${++this.semaphoreCount}`);
     this.core.trackSemaphore(semaphore);
+    this.core.trace?.declareSemaphore(semaphore, this, semaphore.label, value);
     return semaphore;
   }
 

@@ -19,6 +19,7 @@
 import type { DriverEvent, DriverStream, GpuDriver } from '../driver.js';
 import { HalError, StatusCode } from '../errors.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
+import type { TraceRecorder } from '../../trace/hooks.js';
 import { CompletionPoller } from './completion_poller.js';
 import { EventPool } from './event_pool.js';
 import { Lane } from './lane.js';
@@ -26,6 +27,8 @@ import { Submission, type SubmissionTimepoint, type SubmissionWork } from './sub
 
 export interface SchedulerHost {
   readonly driver: GpuDriver;
+  /** The device's trace recorder while tracing is on; every hook is one optional call. */
+  readonly trace: TraceRecorder | undefined;
   /**
    * Turns something a driver call threw into the HalError to report, and lets the device notice a sticky
    * failure (device lost). `call` names what the scheduler was doing.
@@ -101,6 +104,7 @@ export class Scheduler {
    */
   submit(laneIndex: number, waits: readonly SemaphoreValue[], signals: readonly SemaphoreValue[], work: SubmissionWork): void {
     const submission = new Submission(this.lanes[laneIndex]!, waits, signals, work, this.submissionEvents);
+    this.host.trace?.submitted(submission, submission.lane, { op: work.kind, waits, signals });
     // batch() inlined: this is the per-operation hot path, so no closure per submission.
     const outer = !this.draining;
     this.draining = true;
@@ -247,6 +251,7 @@ export class Scheduler {
     this.removePending(submission);
     submission.state = 'issued';
     submission.event = event;
+    this.host.trace?.issued(submission);
     lane.push(submission);
     this.inFlight++;
     for (const { semaphore, value } of submission.signals) {
@@ -263,7 +268,8 @@ export class Scheduler {
     if (submission.state === 'done') return;
     submission.state = 'done';
     this.removePending(submission);
-    for (const { semaphore } of submission.signals) semaphore.failWith(error);
+    this.host.trace?.submissionFailed(submission, error);
+    for (const { semaphore } of submission.signals) semaphore.failWith(error, submission);
     submission.work.finish(error);
   }
 
@@ -323,9 +329,11 @@ export class Scheduler {
     if (submission.timepoints) for (const timepoint of submission.timepoints) timepoint.semaphore.removeTimepoint(timepoint);
     submission.timepoints = undefined;
     if (error) {
-      for (const { semaphore } of submission.signals) semaphore.failWith(error);
+      this.host.trace?.submissionFailed(submission, error);
+      for (const { semaphore } of submission.signals) semaphore.failWith(error, submission);
     } else {
-      for (const { semaphore, value } of submission.signals) semaphore.advance(value);
+      this.host.trace?.completed(submission);
+      for (const { semaphore, value } of submission.signals) semaphore.advance(value, submission);
     }
     const event = submission.event!;
     submission.event = undefined;

@@ -6,11 +6,10 @@
  * Waits never change semaphore values, and settling removes every registration it made ("any" leaves the other
  * semaphores exactly as they were).
  */
-import type { DeviceContext } from '../device_context.js';
 import type { DriverTimer } from '../driver.js';
 import { HalError, StatusCode, invalidArgument } from '../errors.js';
 import { describe } from './payload.js';
-import type { Semaphore } from './semaphore.js';
+import type { Semaphore, SemaphoreOwner } from './semaphore.js';
 
 export interface WaitOptions {
   /** Milliseconds of driver time (virtual on sim). 0 polls; omitted or Infinity waits forever. */
@@ -41,32 +40,49 @@ export function checkTimeout(field: string, options: WaitOptions | undefined): b
  * A failed entry rejects with its failure in both modes.
  */
 export function waitForSemaphores(
-  context: DeviceContext,
+  owner: SemaphoreOwner,
   mode: WaitMode,
   entries: readonly SemaphoreValue[],
   options: WaitOptions | undefined,
 ): Promise<void> {
   const timeoutNs = checkTimeout('wait options', options);
+  if (entries.length === 0) return Promise.resolve();
+  const trace = owner.trace;
+  // A token only while tracing: with tracing off the wait allocates nothing for it.
+  const token = trace ? {} : undefined;
+  trace?.hostWaitBegin(token!, { mode, targets: entries, timeout: timeoutNs ?? null });
   let unreached = 0;
   for (const { semaphore, value } of entries) {
-    if (semaphore.failure) return Promise.reject(semaphore.failure);
+    if (semaphore.failure) {
+      trace?.hostWaitEnd(token!, 'failed', semaphore.failure);
+      return Promise.reject(semaphore.failure);
+    }
     if (semaphore.currentValue < value) unreached++;
   }
-  if (entries.length === 0 || unreached === 0 || (mode === 'any' && unreached < entries.length)) return Promise.resolve();
-  if (timeoutNs === 0n) return Promise.reject(deadlineExceeded(mode, entries, 0));
+  if (unreached === 0 || (mode === 'any' && unreached < entries.length)) {
+    trace?.hostWaitEnd(token!, 'reached');
+    return Promise.resolve();
+  }
+  if (timeoutNs === 0n) {
+    const error = deadlineExceeded(mode, entries, 0);
+    trace?.hostWaitEnd(token!, 'timeout', error);
+    return Promise.reject(error);
+  }
 
+  const driver = owner.context.driver;
   return new Promise<void>((resolve, reject) => {
     const cancels: (() => void)[] = [];
     let timer: DriverTimer | undefined;
     let settled = false;
     let remaining = mode === 'all' ? unreached : 1;
     const held: Semaphore[] = [];
-    const settle = (error: HalError | undefined): void => {
+    const settle = (error: HalError | undefined, outcome: 'reached' | 'failed' | 'timeout'): void => {
       if (settled) return;
       settled = true;
       for (const cancel of cancels) cancel();
       for (const semaphore of held) semaphore.release();
-      if (timer !== undefined) context.driver.clearTimer(timer);
+      if (timer !== undefined) driver.clearTimer(timer);
+      trace?.hostWaitEnd(token!, outcome, error);
       if (error) reject(error);
       else resolve();
     };
@@ -78,16 +94,16 @@ export function waitForSemaphores(
       held.push(semaphore);
       cancels.push(
         semaphore.addHostWaiter(value, (error) => {
-          if (error) settle(error);
-          else if (--remaining === 0) settle(undefined);
+          if (error) settle(error, 'failed');
+          else if (--remaining === 0) settle(undefined, 'reached');
         }),
       );
     }
     if (timeoutNs !== undefined) {
       const ms = Number(timeoutNs) / 1e6;
-      timer = context.driver.setTimer(context.driver.now() + timeoutNs, () => {
-        timer = undefined; // fired timers are gone; clearing again is harmless but unnecessary
-        settle(deadlineExceeded(mode, entries, ms));
+      timer = driver.setTimer(driver.now() + timeoutNs, () => {
+        timer = undefined; // a fired timer is gone; clearing it again is unnecessary
+        settle(deadlineExceeded(mode, entries, ms), 'timeout');
       });
     }
   });

@@ -12,6 +12,7 @@
 import type { DeviceContext } from '../device_context.js';
 import { HalError, StatusCode, invalidArgument, outOfRange } from '../errors.js';
 import { HalObject } from '../lifetime.js';
+import type { TraceRecorder } from '../../trace/hooks.js';
 import type { HeapEntry } from '../scheduler/min_heap.js';
 import { WaiterIndex } from '../scheduler/waiter_index.js';
 import { waitForSemaphores, type WaitOptions } from './host_wait.js';
@@ -20,6 +21,8 @@ import { checkPayload, describe } from './payload.js';
 /** What a semaphore needs from its device: the context, and a way to batch scheduler work it triggers. */
 export interface SemaphoreOwner {
   readonly context: DeviceContext;
+  /** The device's trace recorder while tracing is on (createDevice({ trace: true })). */
+  readonly trace: TraceRecorder | undefined;
   /**
    * Runs `fn` and then issues/fails whatever submissions it made ready, iteratively. Without this a chain of
    * N dependent submissions released by one signal would recurse N deep.
@@ -108,7 +111,7 @@ export class Semaphore extends HalObject {
     try {
       this.assertAlive('wait on');
       const v = checkPayload(`${this.label} wait value`, value);
-      return waitForSemaphores(this.owner.context, 'all', [{ semaphore: this, value: v }], options);
+      return waitForSemaphores(this.owner, 'all', [{ semaphore: this, value: v }], options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -125,9 +128,14 @@ export class Semaphore extends HalObject {
     return this.failed;
   }
 
-  /** Moves the value forward (a no-op for values not above the current one) and releases waiters it satisfies. */
-  advance(value: bigint): void {
+  /**
+   * Moves the value forward (a no-op for values not above the current one) and releases waiters it satisfies.
+   * `by` is the completed submission that signaled, for traces (undefined: the host).
+   */
+  advance(value: bigint, by?: object): void {
     if (this.failed || value <= this.value) return;
+    // Traced before anything is released, so a trace shows the signal before the work it unblocks.
+    this.owner.trace?.signaled(this, value, by);
     this.value = value;
     for (let top = this.hostWaiters.peek(); top !== undefined && top.key <= value; top = this.hostWaiters.peek()) {
       this.hostWaiters.pop();
@@ -138,9 +146,10 @@ export class Semaphore extends HalObject {
     this.releaseSubmissionWaiters(value);
   }
 
-  /** Internal failure path (first failure wins). */
-  failWith(error: HalError): void {
+  /** Internal failure path (first failure wins); `by` is the failed submission, for traces. */
+  failWith(error: HalError, by?: object): void {
     if (this.failed) return;
+    this.owner.trace?.semaphoreFailed(this, error, by);
     this.failed = error;
     for (const waiter of this.hostWaiters.drain()) {
       waiter.removed = true;
