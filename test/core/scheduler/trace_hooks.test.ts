@@ -26,7 +26,7 @@ describe('trace hooks', () => {
     bad.fail(new HalError(StatusCode.DATA_LOSS, 'lost tile'));
     await expectRejects(out.wait(1n), StatusCode.DATA_LOSS);
 
-    const events = trace.events as readonly Event[];
+    const events = trace.events as unknown as readonly Event[];
     const kinds = (kind: string) => events.filter((e) => e.kind === kind);
     expect(kinds('device')).toHaveLength(1);
     expect(kinds('lane').filter((e) => e.laneKind === 'queue').map((e) => e.name)).toEqual(['queue0', 'queue1']);
