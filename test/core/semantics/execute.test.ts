@@ -66,6 +66,22 @@ describe.each(SEEDS.flatMap((seed) => (['graph', 'stream'] as const).map((mode) 
       expect(u32(await device.download(b))).toEqual(new Array(128).fill(7));
     });
 
+    it('alloca → execute into the scratch buffer (binding table) → copy out → dealloca, all submitted before any signal', async () => {
+      const device = await testDevice({ seed, commandBufferMode, queueCount: 2 });
+      const exe = await device.createExecutable(sampleExecutableManifestInput());
+      const cb = fillCommands(device, exe, { bindingCapacity: 1 }, undefined, 0x5eed, 64);
+      const result = device.createBuffer({ byteLength: 256 });
+      const s = device.createSemaphore(0n);
+      const scratch = device.queues[0]!.alloca({ byteLength: 256, waits: [{ semaphore: s, value: 1n }], signals: [{ semaphore: s, value: 2n }] });
+      device.queues[1]!.execute({ commandBuffers: [cb], bindingTables: [[{ buffer: scratch }]], waits: [{ semaphore: s, value: 2n }], signals: [{ semaphore: s, value: 3n }] });
+      device.queues[0]!.copy({ source: scratch, target: result, length: 256, waits: [{ semaphore: s, value: 3n }], signals: [{ semaphore: s, value: 4n }] });
+      device.queues[1]!.dealloca({ buffer: scratch, waits: [{ semaphore: s, value: 4n }], signals: [{ semaphore: s, value: 5n }] });
+      expect(device.workCounts.pending).toBe(4);
+      s.signal(1n);
+      await s.wait(5n);
+      expect(u32(await device.download(result))).toEqual(new Array(64).fill(0x5eed));
+    });
+
     // Sim only: real GPUs do not bounds-check, and a real fault loses the whole device (see device-lost handling).
     simOnly.it('a kernel fault fails the signal semaphores with the fault; unrelated work is unaffected', async () => {
       const device = await testDevice({ seed, commandBufferMode });
