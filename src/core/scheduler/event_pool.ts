@@ -7,8 +7,6 @@ import type { DriverEvent, GpuDriver } from '../driver.js';
 
 export class EventPool {
   private readonly free: DriverEvent[] = [];
-  /** Created and not destroyed: the free ones plus those held by issued submissions (which return them). */
-  private live = 0;
 
   constructor(
     private readonly driver: GpuDriver,
@@ -19,9 +17,7 @@ export class EventPool {
   acquire(): DriverEvent {
     const event = this.free.pop();
     if (event !== undefined) return event;
-    const created = this.driver.eventCreate();
-    this.live++;
-    return created;
+    return this.driver.eventCreate();
   }
 
   /** Returns an event whose captured work completed; it will be re-recorded by a later submission. */
@@ -32,12 +28,7 @@ export class EventPool {
 
   /** Destroys an event instead of reusing it (e.g. one that captured a fault). */
   discard(event: DriverEvent): void {
-    this.live--;
     this.driver.eventDestroy(event);
-  }
-
-  get liveCount(): number {
-    return this.live;
   }
 
   /**
@@ -46,7 +37,6 @@ export class EventPool {
    */
   destroyAll(): void {
     for (const event of this.free) this.driver.eventDestroy(event);
-    this.live -= this.free.length;
     this.free.length = 0;
   }
 }

@@ -53,13 +53,6 @@ export class MinHeap<T extends HeapEntry> {
     return top;
   }
 
-  /** Removes every entry for which `keep` is false (used to drop cancelled waiters in bulk); O(n). */
-  filter(keep: (item: T) => boolean): void {
-    const kept = this.items.filter(keep);
-    this.items.length = 0;
-    for (const item of kept) this.push(item);
-  }
-
   /** Removes and returns everything, in no particular order. */
   drain(): T[] {
     return this.items.splice(0, this.items.length);

@@ -169,11 +169,6 @@ export class Scheduler {
     this.events.destroyAll();
   }
 
-  /** Live driver events owned by the scheduler (pooled or recorded), for tests. */
-  get liveEvents(): number {
-    return this.events.liveCount;
-  }
-
   // --- issue ------------------------------------------------------------------------------------------------------
 
   private enqueue(submission: Submission, error: HalError | undefined): void {
