@@ -26,7 +26,7 @@ import {
 import type { HalObject } from './lifetime.js';
 import { Queue, type QueueHost, type ReadOperation } from './queue/queue.js';
 import { checkSemaphoreList } from './queue/validation.js';
-import { loadBackend, probeBackend, registeredBackends } from './registry.js';
+import { openFirstUsable, registeredBackends } from './registry.js';
 import { Scheduler, type SchedulerHost } from './scheduler/scheduler.js';
 import { checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
 import { checkPayload, describe } from './semaphore/payload.js';
@@ -497,38 +497,13 @@ export async function createDevice(options: DeviceOptions = {}): Promise<Device>
       throw invalidArgument(`createDevice options.backend ${JSON.stringify(name)} is not a registered backend (known: ${known.join(', ')})`);
     }
   }
-  const notes: string[] = [];
-  let lastError: unknown;
-  for (const name of candidates) {
-    const providerOptions = backendOptions(name, parsed);
-    const single = candidates.length === 1;
-    if (!single) {
-      const availability = await probeBackend(name, providerOptions);
-      if (!availability.available) {
-        notes.push(`${name}: ${availability.reason}`);
-        lastError = availability.error ?? new HalError(StatusCode.UNAVAILABLE, `backend ${name} is unavailable: ${availability.reason}`);
-        continue;
-      }
-    }
-    let driver: GpuDriver;
-    try {
-      driver = await (await loadBackend(name)).open(providerOptions);
-    } catch (error) {
-      if (single) throw error;
-      notes.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-      lastError = error;
-      continue;
-    }
-    try {
-      return new Device(driver, name, parsed, notes);
-    } catch (error) {
-      driver.destroy();
-      throw error;
-    }
+  const { driver, backend, notes } = await openFirstUsable(candidates, (name) => backendOptions(name, parsed));
+  try {
+    return new Device(driver, backend, parsed, notes);
+  } catch (error) {
+    driver.destroy();
+    throw error;
   }
-  throw new HalError(StatusCode.UNAVAILABLE, `createDevice found no usable backend among ${candidates.join(', ')}: ${notes.join('; ')}`, {
-    cause: lastError,
-  });
 }
 
 function backendOptions(name: string, options: ParsedOptions): Record<string, unknown> {

@@ -4,7 +4,7 @@
  * Built-in backends are dynamic imports so that importing gpuhal loads neither koffi (hip) nor the simulator's
  * WebAssembly until a device asks for them — the simulator must load in a browser where koffi does not exist.
  */
-import type { BackendAvailability, DriverDeviceSummary, DriverProvider } from './driver.js';
+import type { BackendAvailability, DriverDeviceSummary, DriverProvider, GpuDriver } from './driver.js';
 import { HalError, StatusCode, invalidArgument } from './errors.js';
 
 export type BackendLoader = () => Promise<DriverProvider>;
@@ -85,4 +85,37 @@ export async function listBackends(): Promise<BackendStatus[]> {
       ? { name: names[i]!, available: true, devices: availability.devices }
       : { name: names[i]!, available: false, reason: availability.reason, devices: [] },
   );
+}
+
+/**
+ * Opens the first usable backend of `candidates`, in order, noting why each earlier one was skipped (its probe's
+ * reason, or the error `open` threw). A single candidate is opened directly and its error propagates unchanged;
+ * when none can be opened, UNAVAILABLE lists every reason.
+ */
+export async function openFirstUsable(
+  candidates: readonly string[],
+  optionsFor: (name: string) => Readonly<Record<string, unknown>>,
+): Promise<{ driver: GpuDriver; backend: string; notes: string[] }> {
+  if (candidates.length === 1) {
+    const backend = candidates[0]!;
+    return { driver: await (await loadBackend(backend)).open(optionsFor(backend)), backend, notes: [] };
+  }
+  const notes: string[] = [];
+  let lastError: unknown;
+  for (const backend of candidates) {
+    const options = optionsFor(backend);
+    const availability = await probeBackend(backend, options);
+    if (!availability.available) {
+      notes.push(`${backend}: ${availability.reason}`);
+      lastError = availability.error ?? new HalError(StatusCode.UNAVAILABLE, `backend ${backend} is unavailable: ${availability.reason}`);
+      continue;
+    }
+    try {
+      return { driver: await (await loadBackend(backend)).open(options), backend, notes };
+    } catch (error) {
+      notes.push(`${backend}: ${error instanceof Error ? error.message : String(error)}`);
+      lastError = error;
+    }
+  }
+  throw new HalError(StatusCode.UNAVAILABLE, `no usable backend among ${candidates.join(', ')}: ${notes.join('; ')}`, { cause: lastError });
 }
