@@ -64,3 +64,6 @@ export type {
   ModuleFormat,
   Platform,
 } from './core/driver.js';
+/** Traces of what a device did (`createDevice({ trace: true })`, then `device.trace`): export, render, replay. */
+export * as trace from './trace/index.js';
+export type { MemoryTraceRecorder } from './trace/recorder.js';

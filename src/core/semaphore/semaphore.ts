@@ -45,7 +45,7 @@ export interface Timepoint {
 
 interface HostWaiter extends HeapEntry {
   cancelled: boolean;
-  /** Popped from the heap (settled); a later cancel must not count it. */
+  /** Taken out of the index (settled); a later cancel must not count it. */
   removed: boolean;
   settle(error: HalError | undefined): void;
 }
