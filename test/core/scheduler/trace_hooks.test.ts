@@ -4,7 +4,8 @@
  * failures with their cause, and host waits; a device without it records nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { HalError, StatusCode } from '../../../src/index.js';
+import type { SimDriver } from '../../../src/backends/sim/index.js';
+import { HalError, StatusCode, trace as traces } from '../../../src/index.js';
 import { expectRejects, simOnly, testDevice } from '../../helpers/device.js';
 
 type Event = { kind: string; [key: string]: unknown };
@@ -49,6 +50,21 @@ describe('trace hooks', () => {
     const issueOfConsumer = kinds('issue')[1]!;
     expect(seqOf(firstSignalOfMid)).toBeLessThan(seqOf(kinds('complete')[1]!));
     expect(seqOf(issueOfConsumer)).toBeGreaterThan(seqOf(signals[0]!));
+  });
+
+  simOnly.it('a recording with the simulator\'s device-side ops exports to a trace file and reads back', async () => {
+    const device = await testDevice({ seed: 2, queueCount: 2, trace: true, label: 'exported' });
+    const s = device.createSemaphore(0n);
+    const buffer = device.createBuffer({ byteLength: 1024 });
+    device.queues[1]!.copy({ source: buffer, target: buffer, sourceOffset: 0, targetOffset: 512, length: 512, waits: [{ semaphore: s, value: 1n }], signals: [{ semaphore: s, value: 2n }] });
+    device.queues[0]!.fill({ buffer, pattern: 7, patternLength: 1, signals: [{ semaphore: s, value: 1n }] });
+    await s.wait(2n);
+    traces.importDriverLog(device.trace!, device, (device.driver as SimDriver).eventLog());
+    const events = device.trace!.events;
+    expect(events.some((e) => e.kind === 'op')).toBe(true);
+    const text = traces.writeTraceFile(events);
+    expect(traces.parseTraceFile(text)).toEqual(events);
+    expect(traces.renderTimeline(events, { width: 80 })).toContain('queue1');
   });
 
   it('is off by default', async () => {
