@@ -134,6 +134,42 @@ describe.each(SEEDS)('rule 4: queue operations (seed %i)', (seed) => {
     expect(Array.from(await device.download(buffer))).toEqual([2, 2, 2, 2]);
   });
 
+  it('random dependency trees over 3 queues, submitted in random order, run every op after its dependency', async () => {
+    const device = await testDevice({ seed, queueCount: 3 });
+    let state = seed * 2654435761 + 1;
+    const random = (n: number): number => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state % n;
+    };
+    for (let round = 0; round < 3; round++) {
+      const n = 60;
+      const words = device.createBuffer({ byteLength: 4 * n });
+      await device.upload(words, new Uint8Array(4 * n));
+      const gate = device.createSemaphore(0n);
+      const done = Array.from({ length: n }, () => device.createSemaphore(0n));
+      // Op 0 writes the token into word 0 after the gate; op i copies word dep(i) into word i after dep(i) is done.
+      // A copy that ran before its dependency would leave a 0 behind.
+      const ops: (() => void)[] = [
+        () => device.queues[random(3)]!.update({ buffer: words, data: Uint32Array.of(0xfeed0000 + round), waits: [{ semaphore: gate, value: 1n }], signals: [{ semaphore: done[0]!, value: 1n }] }),
+      ];
+      for (let i = 1; i < n; i++) {
+        const dep = random(i);
+        const queue = device.queues[random(3)]!;
+        ops.push(() => queue.copy({ source: words, sourceOffset: 4 * dep, target: words, targetOffset: 4 * i, length: 4, waits: [{ semaphore: done[dep]!, value: 1n }], signals: [{ semaphore: done[i]!, value: 1n }] }));
+      }
+      for (let i = ops.length - 1; i > 0; i--) {
+        const j = random(i + 1);
+        [ops[i], ops[j]] = [ops[j]!, ops[i]!];
+      }
+      for (const submit of ops) submit();
+      expect(device.workCounts.pending).toBe(n);
+      gate.signal(1n);
+      await device.waitSemaphores('all', done.map((semaphore) => ({ semaphore, value: 1n })));
+      const bytes = await device.download(words);
+      expect(Array.from(new Uint32Array(bytes.buffer, bytes.byteOffset, n))).toEqual(new Array(n).fill(0xfeed0000 + round));
+    }
+  });
+
   it('copy, fill with 2-byte patterns and partial reads compose', async () => {
     const device = await testDevice({ seed });
     const a = device.createBuffer({ byteLength: 16 });
