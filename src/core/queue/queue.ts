@@ -136,6 +136,10 @@ export class Queue {
   readonly label: string;
   private readonly host: QueueHost;
   private readonly context: DeviceContext;
+  /** This queue's driver stream (alloca allocates on it; the scheduler issues this queue's work on it). */
+  private readonly stream: DriverStream;
+  /** Field names for messages, built once: the valid path then allocates no strings. */
+  private readonly names: Readonly<Record<OperationKind, OperationNames>>;
 
   /** Internal: devices create their queues. */
   constructor(host: QueueHost, index: number, stream: DriverStream) {
@@ -150,11 +154,6 @@ export class Queue {
     }
     this.names = names;
   }
-
-  /** Field names for messages, built once: the valid path then allocates no strings. */
-  private readonly names: Readonly<Record<OperationKind, OperationNames>>;
-
-  private readonly stream: DriverStream;
 
   /** Runs command buffers in order of the list (each with its binding table), after the waits. */
   execute(operation: ExecuteOperation): void {
