@@ -285,7 +285,8 @@ export class Queue {
 
   /**
    * Allocates a buffer whose memory is usable by work ordered after this operation's signals. Returns the buffer
-   * at once; the allocation is stream-ordered on this queue, so the call never blocks (reference defect 5).
+   * at once; the allocation is stream-ordered on this queue, so the call never blocks (reference defect 5). The
+   * memory is reserved at call time: when it cannot be, the call throws RESOURCE_EXHAUSTED and submits nothing.
    */
   alloca(operation: AllocaOperation): Buffer {
     const op = this.begin<AllocaOperation>('alloca', operation);

@@ -57,6 +57,17 @@ describe.each(SEEDS)('alloca / dealloca (seed %i)', (seed) => {
     s.signal(1n);
   });
 
+  it('an alloca that cannot reserve its memory is RESOURCE_EXHAUSTED at call time and changes nothing', async () => {
+    const device = await testDevice({ seed });
+    const held = device.createBuffer({ byteLength: 1 << 20 });
+    const s = device.createSemaphore(0n);
+    const before = { work: device.workCounts, counts: device.driver.outstanding() };
+    expectHalError(() => device.queue.alloca({ byteLength: device.limits.maxBufferBytes, signals: [{ semaphore: s, value: 1n }] }), StatusCode.RESOURCE_EXHAUSTED);
+    expect({ work: device.workCounts, counts: device.driver.outstanding() }).toEqual(before);
+    expect(s.query()).toBe(0n);
+    held.destroy();
+  });
+
   it('a dealloca whose wait fails leaves the buffer usable; destroying it frees the memory', async () => {
     const device = await testDevice({ seed });
     const allocations = device.driver.outstanding().allocations;
