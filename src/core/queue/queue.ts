@@ -128,6 +128,26 @@ class ExecuteWork implements SubmissionWork {
   }
 }
 
+/** An execute of one command buffer. */
+class SingleExecuteWork implements SubmissionWork {
+  readonly kind = 'execute';
+
+  constructor(
+    private readonly commandBuffer: CommandBuffer,
+    private readonly table: BindingTable | undefined,
+    private readonly releaseCapture: () => void,
+  ) {}
+
+  encode(stream: DriverStream): void {
+    this.commandBuffer.encode(stream, this.table);
+  }
+
+  finish(): void {
+    this.releaseCapture();
+    this.commandBuffer.release();
+  }
+}
+
 /** Buffers made by alloca, and whether a dealloca was submitted for them. */
 const transients = new WeakMap<Buffer, { deallocaSubmitted: boolean }>();
 
@@ -183,6 +203,14 @@ export class Queue {
     const tables: (BindingTable | undefined)[] | undefined = tablesIn === undefined ? undefined : (tablesIn as unknown[]).map(copyTable);
     for (let i = 0; i < count; i++) commandBuffers[i]!.validateSubmit(tables?.[i]);
 
+    if (count === 1) {
+      // The common case, kept to one small object: pending executes can number in the thousands.
+      const cb = commandBuffers[0]!;
+      const table = tables?.[0];
+      cb.retain();
+      this.submit(sync, new SingleExecuteWork(cb, table, cb.capture(table)));
+      return;
+    }
     const releases: (() => void)[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const cb = commandBuffers[i]!;
