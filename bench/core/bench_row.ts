@@ -1,12 +1,4 @@
-/** One benchmark result, printed against its target. */
-export interface BenchRow {
-  readonly name: string;
-  /** What was measured, with units (e.g. "2.1 µs/submission"). */
-  readonly measured: string;
-  /** The goal, with units (e.g. "≤ 5 µs/submission"). */
-  readonly target: string;
-  readonly pass: boolean;
-}
+export type { BenchRow } from '../bench_row.js';
 
 /** Wall-clock nanoseconds (real time: these benchmarks measure host overhead, not simulated device time). */
 export function nowNs(): bigint {

@@ -4,12 +4,8 @@
  */
 import { runSaxpyBenchmark } from './saxpy.js';
 
-export interface BenchRow {
-  name: string;
-  measured: string;
-  target: string;
-  pass: boolean;
-}
+import type { BenchRow } from '../bench_row.js';
+export type { BenchRow };
 
 export async function runKernelBenchmarks(): Promise<BenchRow[]> {
   return [...(await runSaxpyBenchmark())];

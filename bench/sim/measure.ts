@@ -1,14 +1,11 @@
 /** Timing helpers for the sim benchmarks: side-by-side repetitions, medians. */
 
-export interface BenchRow {
-  name: string;
-  /** The measured figure, with its unit, e.g. '11.2 GB/s (97% of Buffer.fill)'. */
-  measured: string;
-  target: string;
-  pass: boolean;
-  /** The number the target is checked against, and its unit. */
-  value?: number;
-  unit?: string;
+import type { BenchRow as SharedBenchRow } from '../bench_row.js';
+
+/** A shared bench row plus the raw number its target is checked against (used by the sim benches' own checks). */
+export interface BenchRow extends SharedBenchRow {
+  readonly value?: number;
+  readonly unit?: string;
 }
 
 export function median(values: readonly number[]): number {
