@@ -55,6 +55,23 @@ export interface HeapStats {
   readonly memoryBytes: number;
 }
 
+/** One operation on a stream (streamContents). */
+export interface SimQueuedOp {
+  /** memset, memcpy, htod, dtoh, kernel, graph, record, wait, alloc, free, host. */
+  readonly op: string;
+  readonly label: string;
+}
+
+/** A stream's running and queued operations (streamContents). */
+export interface SimStreamContents {
+  readonly stream: number;
+  /** Started and not yet completed; virtual ns. */
+  readonly running: (SimQueuedOp & { readonly start: bigint; readonly end: bigint; readonly status: 'ok' | 'failed' | 'skipped' }) | null;
+  readonly queued: readonly SimQueuedOp[];
+  /** The error that skips this stream's work until its next event record, if any. */
+  readonly poisoned: string | null;
+}
+
 const MAX_SHARED_BYTES = SIM_LIMITS.maxSharedMemoryBytes;
 const hex = (n: number): string => `0x${n.toString(16)}`;
 let nextDriverId = 1;
@@ -454,6 +471,20 @@ export class SimDriver implements GpuDriver {
   runUntilIdle(): number {
     this.assertAlive('runUntilIdle');
     return this.scheduler.runUntilIdle();
+  }
+
+  /**
+   * What each stream holds now, as plain data: the running operation and the queued ones in order (step mode's
+   * inspector shows this). Streams in creation order; a destroyed stream is listed until its work has run.
+   */
+  streamContents(): SimStreamContents[] {
+    const describe = (op: StreamOp): SimQueuedOp => ({ op: op.kind, label: op.label });
+    return this.scheduler.liveStreams.map((s) => ({
+      stream: s.id,
+      running: s.inFlight === null ? null : { ...describe(s.inFlight), start: BigInt(s.inFlight.start), end: BigInt(s.inFlight.end), status: s.inFlight.status },
+      queued: s.queued().map(describe),
+      poisoned: s.poison === null ? null : s.poison.message,
+    }));
   }
 
   /** The event log (oldest first). */

@@ -1,5 +1,5 @@
 /** The simulated GPU backend (see driver.ts for a map of its modules). */
-export { SimDriver, createSimDriver, type HeapStats } from './driver.js';
+export { SimDriver, createSimDriver, type HeapStats, type SimQueuedOp, type SimStreamContents } from './driver.js';
 export { simProvider } from './provider.js';
 export { DEFAULT_COST_MODEL, type CostModel } from './cost_model.js';
 export type { SimDriverOptions } from './options.js';

@@ -79,6 +79,11 @@ export class Scheduler {
     this.kick();
   }
 
+  /** Streams with live handles or pending work, in creation order (read-only; step-mode inspection). */
+  get liveStreams(): readonly SimStream[] {
+    return this.streams;
+  }
+
   get pendingTimers(): number {
     return this.timers.length;
   }

@@ -91,6 +91,11 @@ export class SimStream {
     }
   }
 
+  /** The operations waiting to start, in order (read-only view for step-mode inspection). */
+  queued(): readonly StreamOp[] {
+    return this.queue.slice(this.head);
+  }
+
   /** Nothing queued and nothing in flight. */
   get idle(): boolean {
     return this.inFlight === null && this.head === this.queue.length;
