@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import SummaryLineReporter from './test/support/summary_reporter.js';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Device/GPU suites are opted into by their own npm scripts (see package.json), never by default.
     exclude: ['**/node_modules/**', 'dist/**'],
     testTimeout: 20_000,
+    reporters: ['default', new SummaryLineReporter()],
   },
 });
