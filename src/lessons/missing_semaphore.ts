@@ -1,0 +1,38 @@
+/**
+ * Lesson: a missing semaphore is a race the simulator's seed exposes (DESIGN.md rules 4 and 11). The copy should wait
+ * for the fill but does not; with nothing ordering them, the seed decides which starts first.
+ */
+import type { Queue } from '../core/queue/queue.js';
+import type { Lesson } from './lesson.js';
+
+export const missingSemaphore: Lesson = {
+  id: 'missing-semaphore',
+  title: 'A missing semaphore, exposed by the seed',
+  explanation:
+    'queue0 fills "src" with 42s; queue1 copies src to "dst". The copy was meant to wait for "filled" ≥ 1 but its ' +
+    'wait list is empty, so nothing orders the two: both become ready at the same virtual moment and the simulator\'s ' +
+    'seeded scheduler picks which starts first. Seed 1 happens to run the fill first and the program looks correct; ' +
+    'seed 5 runs the copy first and dst holds zeros.',
+  notice:
+    'With seed 1 the fill starts first and dst starts with 42s; with seed 5 the copy starts first (no arrow points at it: ' +
+    'nothing released it) and dst starts with 0s. Fix it by adding waits: [{ semaphore: filled, value: 1n }] to the ' +
+    'copy and run again: every seed then gives 42s.',
+  queueCount: 2,
+  seed: 1,
+  seeds: { correct: 1, buggy: 5 },
+  run: async function missingSemaphore(device, log) {
+    const [q0, q1] = device.queues as [Queue, Queue];
+    const src = device.createBuffer({ byteLength: 4096, label: 'src' });
+    const dst = device.createBuffer({ byteLength: 4096, label: 'dst' });
+    const filled = device.createSemaphore(0n, { label: 'filled' });
+    const copied = device.createSemaphore(0n, { label: 'copied' });
+
+    q0.fill({ buffer: src, pattern: 0x2a, patternLength: 1, signals: [{ semaphore: filled, value: 1n }] });
+    // BUG: this copy reads src, so it must wait for filled ≥ 1 — but its wait list is empty.
+    q1.copy({ source: src, target: dst, length: 4096, signals: [{ semaphore: copied, value: 1n }] });
+
+    const bytes = await q1.read({ buffer: dst, length: 4, waits: [{ semaphore: copied, value: 1n }] });
+    const ok = bytes.every((b) => b === 0x2a);
+    log(`dst starts with ${Array.from(bytes).join(', ')}: ${ok ? 'correct (the fill happened to run first)' : 'WRONG: the copy ran before the fill'}`);
+  },
+};
