@@ -1,37 +1,62 @@
 /**
- * `gpuhal demo`: the main job. A two-queue pipeline that a newcomer can read top to bottom:
+ * `gpuhal demo`: the main job. The two-queue pipeline of pipeline.ts, told so a newcomer can read it top to
+ * bottom: the plan, what happened in order (submissions and semaphore values, on the device's clock), the result
+ * checked against the plain-TS reference (exit code 1 on a mismatch).
  *
- *   queue 1 (compute):  saxpy  y = a·x + y       waits x-ready ≥ 1 and y-ready ≥ 1, signals result ≥ 1
- *   queue 0 (transfer): upload x                 signals x-ready = 1
- *                       upload y                 signals y-ready = 1
- *                       read y back              waits result ≥ 1
- *
- * The compute work is submitted first, before its inputs exist (wait-before-signal): nothing runs until the
- * semaphores it waits on reach their values. The demo checks the result against the plain-TS reference and exits
- * non-zero on a mismatch. On the simulator all times are virtual, so the same seed prints the same story.
+ * `--timeline` records a trace (queue submissions from the core, stream operations from the simulator's event log)
+ * and draws it after the story; `--trace-out <file>` writes the same recording as Chrome Trace Event JSON for
+ * https://ui.perfetto.dev. On the simulator all times are virtual, so the same seed prints the same bytes.
  */
+import { writeFile } from 'node:fs/promises';
 import { createDevice, type Device } from '../core/device.js';
 import type { Semaphore } from '../core/semaphore/semaphore.js';
-import { saxpyF32, f32Bits } from '../kernels/reference.js';
-import { sampleExecutableManifestInput } from '../kernels/samples.js';
+import { writeTraceFile } from '../trace/chrome_trace.js';
+import { renderTimeline } from '../trace/timeline_renderer.js';
+import type { TraceEvent } from '../trace/model.js';
+import { PIPELINE_A, PIPELINE_COUNT, preparePipeline } from './pipeline.js';
+import { importSimDriverLog } from './sim_log.js';
 
 export interface DemoOptions {
   readonly backend: string | readonly string[];
   readonly seed: number;
   readonly out: (line: string) => void;
+  /** Draw the terminal timeline after the story. */
+  readonly timeline?: boolean;
+  /** Columns of the timeline (default 100). */
+  readonly width?: number;
+  /** Write the recording as Chrome Trace Event JSON (Perfetto) to this path. */
+  readonly traceOut?: string;
 }
 
-const COUNT = 4096;
-const A = 2.5;
-
 export async function runDemo(options: DemoOptions): Promise<number> {
-  const { out } = options;
-  const device = await createDevice({ backend: options.backend, seed: options.seed, queueCount: 2, label: 'demo' });
+  const traced = options.timeline === true || options.traceOut !== undefined;
+  const device = await createDevice({ backend: options.backend, seed: options.seed, queueCount: 2, label: 'demo', trace: traced });
+  let code: number;
+  let events: readonly TraceEvent[] = [];
   try {
-    return await runPipeline(device, options);
+    code = await runPipeline(device, options);
+    if (device.trace !== undefined) {
+      importSimDriverLog(device);
+      events = [...device.trace.events];
+    }
   } finally {
     await device[Symbol.asyncDispose]();
   }
+  if (options.timeline === true) {
+    options.out('');
+    options.out(renderTimeline(events, { width: options.width ?? 100 }).trimEnd());
+  }
+  if (options.traceOut !== undefined) {
+    try {
+      await writeFile(options.traceOut, writeTraceFile(events));
+    } catch (error) {
+      options.out(`gpuhal demo: cannot write the trace to ${options.traceOut}: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    }
+    options.out('');
+    options.out(`Trace written to ${options.traceOut} (${events.length} events): open it at https://ui.perfetto.dev or with \`gpuhal trace show ${options.traceOut}\`.`);
+  }
+  return code;
 }
 
 async function runPipeline(device: Device, { out, seed }: DemoOptions): Promise<number> {
@@ -43,25 +68,14 @@ async function runPipeline(device: Device, { out, seed }: DemoOptions): Promise<
   out(`gpuhal demo on ${device.info.name} (backend ${device.info.backend}${virtual ? `, seed ${seed}, virtual time` : ''})`);
   for (const note of device.info.backendNotes) out(`  note: ${note}`);
   out('');
-  out(`Plan: y = ${A}·x + y over ${COUNT} floats, on two queues.`);
+  out(`Plan: y = ${PIPELINE_A}·x + y over ${PIPELINE_COUNT} floats, on two queues.`);
   out('  queue 1 (compute)  : saxpy, waits for "x-ready" ≥ 1 and "y-ready" ≥ 1, then signals "result" = 1');
   out('  queue 0 (transfer) : upload x → "x-ready" = 1; upload y → "y-ready" = 1; read y back once "result" ≥ 1');
   out('The compute work is submitted first, before its inputs exist (wait-before-signal).');
   out('');
 
-  const [transfer, compute] = device.queues as [typeof device.queue, typeof device.queue];
-  const executable = await device.createExecutable(sampleExecutableManifestInput(), { label: 'samples' });
-  const entry = executable.entryPoint('saxpy_f32');
-  const bytes = COUNT * 4;
-  const x = device.createBuffer({ byteLength: bytes, label: 'x' });
-  const y = device.createBuffer({ byteLength: bytes, label: 'y' });
-  const xReady = device.createSemaphore(0n, { label: 'x-ready' });
-  const yReady = device.createSemaphore(0n, { label: 'y-ready' });
-  const result = device.createSemaphore(0n, { label: 'result' });
-
-  // Inputs chosen so every product is exact in f32: the check below can demand bit-identical results.
-  const xs = Float32Array.from({ length: COUNT }, (_, i) => (i % 97) - 48);
-  const ys = Float32Array.from({ length: COUNT }, (_, i) => (i % 13) * 0.5);
+  const pipeline = await preparePipeline(device);
+  const { xReady, yReady, result } = pipeline;
 
   const story: string[] = [];
   const say = (line: string): void => { story.push(`${at()}  ${line}`); };
@@ -73,26 +87,7 @@ async function runPipeline(device: Device, { out, seed }: DemoOptions): Promise<
   };
   for (const semaphore of [xReady, yReady, result]) watch(semaphore, 1n);
 
-  const commands = device.createCommandBuffer({ label: 'saxpy' });
-  commands.begin();
-  commands.pushDescriptorSet({ layout: entry.layout, set: 0, bindings: [{ binding: 0, buffer: x }, { binding: 1, buffer: y }] });
-  commands.pushConstants({ layout: entry.layout, values: [f32Bits(A), COUNT] });
-  commands.dispatch({ executable, entryPoint: 'saxpy_f32', workgroupCount: [Math.ceil(COUNT / entry.workgroupSize[0]), 1, 1] });
-  commands.end();
-
-  compute.execute({
-    commandBuffers: [commands],
-    waits: [{ semaphore: xReady, value: 1n }, { semaphore: yReady, value: 1n }],
-    signals: [{ semaphore: result, value: 1n }],
-  });
-  say('submitted saxpy on queue 1 — it must wait: "x-ready" and "y-ready" are still 0');
-  transfer.update({ data: xs, buffer: x, signals: [{ semaphore: xReady, value: 1n }] });
-  say('submitted upload of x on queue 0');
-  transfer.update({ data: ys, buffer: y, signals: [{ semaphore: yReady, value: 1n }] });
-  say('submitted upload of y on queue 0');
-  const readBack = transfer.read({ buffer: y, waits: [{ semaphore: result, value: 1n }] });
-  say('submitted read-back of y on queue 0 (waits for "result" ≥ 1)');
-
+  const readBack = pipeline.submit((what) => say(`submitted ${what}`));
   const data = await readBack;
   say('read-back complete');
   // Let the last semaphore observers print before the story is shown.
@@ -104,20 +99,12 @@ async function runPipeline(device: Device, { out, seed }: DemoOptions): Promise<
   out('');
   out('Semaphore values now: ' + [xReady, yReady, result].map((s) => `"${s.label}" = ${s.query()}`).join(', '));
 
-  const expected = ys.slice();
-  saxpyF32(xs, expected, A, COUNT);
-  const got = new Float32Array(data.buffer, data.byteOffset, COUNT);
-  let mismatches = 0;
-  let firstBad = -1;
-  for (let i = 0; i < COUNT; i++) {
-    if (Object.is(got[i], expected[i])) continue;
-    if (mismatches++ === 0) firstBad = i;
-  }
-  if (mismatches > 0) {
-    out(`Result: WRONG — ${mismatches} of ${COUNT} values differ from the reference; first at [${firstBad}]: got ${got[firstBad]}, expected ${expected[firstBad]}`);
+  const wrong = pipeline.mismatch(data);
+  if (wrong !== null) {
+    out(`Result: WRONG — ${wrong}`);
     return 1;
   }
-  out(`Result: all ${COUNT} values match the reference (y = ${A}·x + y). OK`);
-  for (const object of [commands, executable, x, y, xReady, yReady, result]) object.destroy();
+  out(`Result: all ${PIPELINE_COUNT} values match the reference (y = ${PIPELINE_A}·x + y). OK`);
+  pipeline.destroy();
   return 0;
 }

@@ -1,23 +1,50 @@
 /**
- * The `gpuhal` command line: `demo` (the main job), `devices`, `help`.
+ * The `gpuhal` command line: `demo` (the main job), `step`, `trace show`, `devices`, `playground`, `help`.
  * Argument parsing uses node:util's parseArgs; each command lives in its own module.
  */
 import { parseArgs } from 'node:util';
 import { runDemo } from './demo.js';
 import { listDevices } from './devices.js';
+import { stepScenarios } from './scenarios.js';
+import { runStepSession } from './step_session.js';
+import { showTraceCommand } from './trace_show.js';
 
 const USAGE = `usage: gpuhal <command> [options]
 
 commands:
-  demo       run a small two-queue pipeline (upload, a compute kernel, read back), check the result,
-             and explain what ran when and how each semaphore moved
-  devices    list the backends, whether each can be used here (and why not), and their devices
-  help       show this text
+  demo                 run a small two-queue pipeline (upload, a compute kernel, read back), check the result,
+                       and explain what ran when and how each semaphore moved
+  step [scenario]      walk through a scenario on the simulator one event at a time (default: demo);
+                       commands on stdin: n next event, s to next signal, c continue, i inspect, t timeline, q quit
+  step --list          list the scenarios
+  trace show <file>    draw a trace file (from demo --trace-out) as a terminal timeline
+  devices              list the backends, whether each can be used here (and why not), and their devices
+  playground           serve the browser playground (timelines and lessons) on localhost
+  help                 show this text
 
 options:
-  --backend <name>   sim (default for demo), hip, auto, or a comma-separated preference list
-  --seed <n>         the simulator's scheduling seed (default 1)
+  --backend <name>     sim (default for demo), hip, auto, or a comma-separated preference list
+  --seed <n>           the simulator's scheduling seed (default 1; step: the scenario's own)
+  --timeline           demo: draw the timeline of what ran (lanes per queue and stream, semaphore values)
+  --trace-out <file>   demo: write the trace as Chrome Trace Event JSON (open it at https://ui.perfetto.dev)
+  --width <n>          timeline columns (default 100)
+  --events             trace show: also list every event in plain English
+  --port <n>           playground: the port to listen on
 `;
+
+function fail(message: string): number {
+  console.error(`gpuhal: ${message}`);
+  return 2;
+}
+
+function integerOption(name: string, raw: string | undefined, min: number, max: number): number | string | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    return `--${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`;
+  }
+  return value;
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   let parsed;
@@ -28,6 +55,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       options: {
         backend: { type: 'string' },
         seed: { type: 'string' },
+        timeline: { type: 'boolean' },
+        'trace-out': { type: 'string' },
+        width: { type: 'string' },
+        events: { type: 'boolean' },
+        list: { type: 'boolean' },
+        port: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -36,30 +69,70 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const [command = 'help', ...rest] = parsed.positionals;
-  if (parsed.values.help || command === 'help') {
+  const values = parsed.values;
+  if (values.help || command === 'help') {
     console.log(USAGE);
     return 0;
   }
-  if (rest.length > 0) {
-    console.error(`gpuhal: unexpected argument ${JSON.stringify(rest[0])}\n\n${USAGE}`);
-    return 2;
-  }
-  const backend = parsed.values.backend?.includes(',') ? parsed.values.backend.split(',') : parsed.values.backend;
-  let seed: number | undefined;
-  if (parsed.values.seed !== undefined) {
-    seed = Number(parsed.values.seed);
-    if (!Number.isSafeInteger(seed) || seed < 0) {
-      console.error(`gpuhal: --seed must be a non-negative integer (got ${JSON.stringify(parsed.values.seed)})`);
-      return 2;
-    }
-  }
+  const maxArgs = command === 'trace' ? 2 : command === 'step' ? 1 : 0;
+  if (rest.length > maxArgs) return fail(`unexpected argument ${JSON.stringify(rest[maxArgs])}\n\n${USAGE}`);
+  const backend = values.backend?.includes(',') ? values.backend.split(',') : values.backend;
+  const seed = integerOption('seed', values.seed, 0, Number.MAX_SAFE_INTEGER);
+  if (typeof seed === 'string') return fail(seed.replace('from 0 to 9007199254740991', 'that is not negative'));
+  const width = integerOption('width', values.width, 40, 1000);
+  if (typeof width === 'string') return fail(width);
+  const out = (line: string): void => console.log(line);
+
   switch (command) {
     case 'demo':
-      return runDemo({ backend: backend ?? 'sim', seed: seed ?? 1, out: (line) => console.log(line) });
+      return runDemo({
+        backend: backend ?? 'sim',
+        seed: seed ?? 1,
+        out,
+        timeline: values.timeline === true,
+        ...(width !== undefined ? { width } : {}),
+        ...(values['trace-out'] !== undefined ? { traceOut: values['trace-out'] } : {}),
+      });
+    case 'step': {
+      const scenarios = await stepScenarios();
+      if (values.list) {
+        for (const s of scenarios) out(`${s.id.padEnd(22)} ${s.title}`);
+        return 0;
+      }
+      const id = rest[0] ?? 'demo';
+      const scenario = scenarios.find((s) => s.id === id);
+      if (scenario === undefined) return fail(`unknown scenario ${JSON.stringify(id)} (scenarios: ${scenarios.map((s) => s.id).join(', ')})`);
+      return runStepSession({ scenario, ...(seed !== undefined ? { seed } : {}), ...(width !== undefined ? { width } : {}), input: process.stdin, out });
+    }
+    case 'trace': {
+      const [sub, file] = rest;
+      if (sub !== 'show') return fail(`unknown trace command ${JSON.stringify(sub ?? '')} (usage: gpuhal trace show <file> [--width N] [--events])`);
+      if (file === undefined) return fail('trace show needs a file: gpuhal trace show <file> [--width N] [--events]');
+      return showTraceCommand(file, { ...(width !== undefined ? { width } : {}), events: values.events === true }, out, (line) => console.error(line));
+    }
     case 'devices':
-      return listDevices((line) => console.log(line));
+      return listDevices(out);
+    case 'playground':
+      return startPlaygroundCommand(values.port);
     default:
-      console.error(`gpuhal: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
-      return 2;
+      return fail(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
   }
+}
+
+/** The playground lives in src/playground/server.ts (its own module, loaded only for this command). */
+async function startPlaygroundCommand(rawPort: string | undefined): Promise<number> {
+  const port = integerOption('port', rawPort, 0, 65535);
+  if (typeof port === 'string') return fail(port);
+  const specifier = '../playground/server.js';
+  let server: { startPlayground?: (options: { port?: number }) => unknown };
+  try {
+    server = (await import(specifier)) as typeof server;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND') return fail('the playground is not part of this build (src/playground/server.ts is missing)');
+    throw error;
+  }
+  if (typeof server.startPlayground !== 'function') return fail('the playground module does not export startPlayground');
+  await server.startPlayground(port === undefined ? {} : { port });
+  return 0;
 }

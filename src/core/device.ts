@@ -31,6 +31,7 @@ import { Scheduler, type SchedulerHost } from './scheduler/scheduler.js';
 import { checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
 import { checkPayload, describe } from './semaphore/payload.js';
 import { Semaphore } from './semaphore/semaphore.js';
+import { inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
 import { recordDevice } from '../trace/attach.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
 
@@ -305,6 +306,23 @@ export class Device implements Disposable, AsyncDisposable {
   /** Submissions waiting for their waits, and submissions issued but not yet retired. */
   get workCounts(): { pending: number; inFlight: number } {
     return { pending: this.core.scheduler.pendingCount, inFlight: this.core.scheduler.inFlightCount };
+  }
+
+  // --- step mode (inspection.ts) -----------------------------------------------------------------------------------
+
+  /**
+   * Simulator in manual mode only (`sim: { mode: 'manual' }`): processes one simulator event, lets the core react
+   * (retire, signal, issue what that released) and says what happened. UNIMPLEMENTED on other backends.
+   */
+  async step(): Promise<StepOutcome> {
+    this.core.assertUsable('step');
+    return stepDevice(this);
+  }
+
+  /** Simulator, traced devices: a plain-data snapshot of pending and in-flight work, semaphores and streams. */
+  inspect(): Inspection {
+    this.core.assertUsable('inspect');
+    return inspectDevice(this);
   }
 
   // --- objects -----------------------------------------------------------------------------------------------------
