@@ -52,6 +52,12 @@ const DeviceOptionsSchema = z.strictObject({
     .min(1, { error: 'must be an integer from 1 to 16' })
     .max(16, { error: 'must be an integer from 1 to 16' })
     .optional(),
+  streamsPerQueue: z
+    .number({ error: 'must be an integer from 1 to 16' })
+    .int({ error: 'must be an integer from 1 to 16' })
+    .min(1, { error: 'must be an integer from 1 to 16' })
+    .max(16, { error: 'must be an integer from 1 to 16' })
+    .optional(),
   memoryBytes: z
     .number({ error: 'must be a positive integer' })
     .int({ error: 'must be a positive integer' })
@@ -69,8 +75,14 @@ export interface DeviceOptions {
   readonly backend?: 'sim' | 'hip' | 'auto' | (string & {}) | readonly string[];
   /** The simulator's scheduling seed (same seed, same results, events and timestamps). */
   readonly seed?: number;
-  /** Number of queues (each its own driver stream); 1 by default. */
+  /** Number of queues; 1 by default. */
   readonly queueCount?: number;
+  /**
+   * Driver streams behind each queue (1 to 16; 4 by default). Independent submissions on one queue are spread
+   * over them, so they may overlap or run in either order, as DESIGN.md rule 4 allows — on the simulator the seed
+   * decides, which exposes a missing semaphore. 1 issues each queue's work strictly in submission order.
+   */
+  readonly streamsPerQueue?: number;
   /** Simulated device memory in bytes (sim only; a GPU reports its own). */
   readonly memoryBytes?: number;
   /** How command buffers are lowered: driver graphs (default) or replay onto a stream. */
@@ -114,6 +126,7 @@ export interface DeviceInfo {
   readonly warpSize: number;
   readonly formats: readonly ModuleFormat[];
   readonly queueCount: number;
+  readonly streamsPerQueue: number;
   readonly commandBufferMode: CommandBufferMode;
   /** Why earlier backend candidates were skipped (e.g. 'hip: libamdhip64.so not found'). */
   readonly backendNotes: readonly string[];
@@ -123,6 +136,9 @@ export interface DeviceInfo {
 export interface SemaphoreOptions {
   readonly label?: string;
 }
+
+/** Driver streams per queue unless `streamsPerQueue` says otherwise. */
+const DEFAULT_STREAMS_PER_QUEUE = 4;
 
 /** Limits every backend reports at least (DESIGN.md rule 8). */
 const CORE_LIMITS = { maxDescriptorSets: 4, maxBindingsPerSet: 16, maxPushConstants: 64 } as const;
@@ -135,7 +151,8 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
   readonly commandBufferMode: CommandBufferMode;
   readonly label: string;
   readonly scheduler: Scheduler;
-  readonly streams: readonly DriverStream[];
+  /** `streams[q]`: queue q's driver streams. */
+  readonly streams: readonly (readonly DriverStream[])[];
   /** Objects to free at teardown; each removes itself when freed normally. */
   readonly objects = new Set<HalObject>();
   /** Semaphores to fail at teardown (so no wait hangs); removed when freed. */
@@ -145,7 +162,7 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
   /** Set when the device was created with `trace: true`. */
   trace: MemoryTraceRecorder | undefined;
 
-  constructor(driver: GpuDriver, label: string, queueCount: number, mode: CommandBufferMode) {
+  constructor(driver: GpuDriver, label: string, queueCount: number, streamsPerQueue: number, mode: CommandBufferMode) {
     this.driver = driver;
     this.label = label;
     this.commandBufferMode = mode;
@@ -158,11 +175,15 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
       maxSharedMemoryBytes: d.maxSharedMemoryBytes,
       maxBufferBytes: driver.info.totalMemoryBytes,
     });
-    const streams: DriverStream[] = [];
+    const streams: DriverStream[][] = [];
     try {
-      for (let i = 0; i < queueCount; i++) streams.push(driver.streamCreate());
+      for (let q = 0; q < queueCount; q++) {
+        const queueStreams: DriverStream[] = [];
+        streams.push(queueStreams);
+        for (let i = 0; i < streamsPerQueue; i++) queueStreams.push(driver.streamCreate());
+      }
     } catch (error) {
-      for (const stream of streams) driver.streamDestroy(stream);
+      for (const stream of streams.flat()) driver.streamDestroy(stream);
       throw error;
     }
     this.streams = streams;
@@ -238,14 +259,15 @@ export class Device implements Disposable, AsyncDisposable {
   /** Internal: use `createDevice`. */
   constructor(driver: GpuDriver, backend: string, options: ParsedOptions, backendNotes: readonly string[]) {
     const queueCount = options.queueCount ?? 1;
+    const streamsPerQueue = options.streamsPerQueue ?? DEFAULT_STREAMS_PER_QUEUE;
     const mode = options.commandBufferMode ?? 'graph';
     const label = options.label ?? `device-${backend}#${++deviceCount}`;
-    this.core = new DeviceCore(driver, label, queueCount, mode);
+    this.core = new DeviceCore(driver, label, queueCount, streamsPerQueue, mode);
     this.limits = this.core.limits;
-    this.queues = Object.freeze(this.core.streams.map((stream, i) => new Queue(this.core, i, stream)));
+    this.queues = Object.freeze(Array.from({ length: queueCount }, (_, i) => new Queue(this.core, i)));
     if (options.trace) {
       const trace = recordDevice(this, driver, label);
-      this.core.scheduler.lanes.forEach((lane, i) => trace.declareQueue(lane, this, `queue${i}`));
+      this.core.scheduler.queues.forEach((queue, i) => trace.declareQueue(queue, this, `queue${i}`));
       this.core.trace = trace;
     }
     const d = driver.info;
@@ -260,6 +282,7 @@ export class Device implements Disposable, AsyncDisposable {
       warpSize: d.warpSize,
       formats: d.formats,
       queueCount,
+      streamsPerQueue,
       commandBufferMode: mode,
       backendNotes: Object.freeze([...backendNotes]),
       details: d.details,
@@ -459,7 +482,7 @@ export class Device implements Disposable, AsyncDisposable {
     for (const semaphore of core.semaphores) step(() => semaphore.forceFree());
     core.semaphores.clear();
     step(() => core.scheduler.destroy());
-    for (const stream of core.streams) step(() => core.driver.streamDestroy(stream));
+    for (const stream of core.streams.flat()) step(() => core.driver.streamDestroy(stream));
     step(() => core.driver.destroy());
     if (errors.length > 0 && !core.lost) {
       throw new HalError(StatusCode.INTERNAL, `device ${core.label} teardown: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`, {

@@ -113,8 +113,8 @@ export interface DispatchIndirectOptions {
 
 type RecordingState = 'initial' | 'recording' | 'executable' | 'failed';
 
-/** Lowered graphs of a command buffer with binding slots, one per distinct binding table. */
-interface LoweredTable {
+/** Lowered graphs of a command buffer with binding slots, one per distinct binding table (internal). */
+export interface LoweredTable {
   readonly exec: DriverGraphExec | undefined;
   /** Submissions holding this graph; it is only evicted at zero. */
   pins: number;
@@ -123,6 +123,22 @@ interface LoweredTable {
 
 /** Per-table graphs kept for reuse; older unpinned ones are destroyed beyond this. */
 const MAX_LOWERED_TABLES = 16;
+
+const NO_ENTRIES: readonly ResolvedEntry[] = Object.freeze([]);
+
+/**
+ * What one execute with a binding table holds beyond the command buffer itself: the table's buffers (each once)
+ * and, in graph mode, the graph lowered for the table (pinned against eviction). Released once; later releases
+ * of the same capture are no-ops.
+ */
+export class TableCapture {
+  released = false;
+
+  constructor(
+    readonly buffers: readonly HalObject[],
+    readonly lowered: LoweredTable | undefined,
+  ) {}
+}
 
 export class CommandBuffer extends HalObject {
   readonly context: DeviceContext;
@@ -401,37 +417,53 @@ export class CommandBuffer extends HalObject {
     if (this.context.commandBufferMode === 'graph' && this.bindingCapacity > 0) this.loweredFor(entries);
   }
 
-  /** Marks a one-shot buffer used and holds this command buffer and the table's buffers for one submission. */
-  capture(table: BindingTable | undefined): () => void {
-    const entries = resolveCapturedTable(table);
+  /**
+   * Marks a one-shot buffer used and holds this command buffer (and the table's buffers) for one submission;
+   * `releaseCapture` lets go. Without a binding table nothing is allocated and `undefined` comes back: the
+   * command buffer already holds everything its commands use (retained while recording), so holding the
+   * command buffer is the whole capture — the hot path of every plain execute.
+   */
+  capture(table: BindingTable | undefined): TableCapture | undefined {
     if (this.mode === 'one-shot') this.executed = true;
     this.retain();
-    const buffers = [...new Set(entries.map((e) => e.buffer))];
-    for (const b of buffers) b.retain();
-    let pinned: LoweredTable | undefined;
-    if (this.context.commandBufferMode === 'graph' && this.bindingCapacity > 0) {
-      pinned = this.loweredTables.get(bindingTableKey(entries));
-      if (pinned !== undefined) pinned.pins++;
+    if (table === undefined || table.length === 0) return undefined;
+    const entries = resolveCapturedTable(table);
+    const buffers: HalObject[] = [];
+    for (const { buffer } of entries) {
+      if (buffers.includes(buffer)) continue; // a table is small (its capacity): a scan beats a Set
+      buffer.retain();
+      buffers.push(buffer);
     }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (pinned !== undefined) pinned.pins--;
-      for (const b of buffers) b.release();
-      this.release();
-    };
+    let lowered: LoweredTable | undefined;
+    if (this.context.commandBufferMode === 'graph' && this.bindingCapacity > 0) {
+      lowered = this.loweredTables.get(bindingTableKey(entries));
+      if (lowered !== undefined) lowered.pins++;
+    }
+    return new TableCapture(buffers, lowered);
+  }
+
+  /**
+   * Ends what `capture` returned. Call it exactly once per capture (for a TableCapture, repeats are no-ops);
+   * the command buffer's resources go once no submission holds it and the user destroyed it.
+   */
+  releaseCapture(captured: TableCapture | undefined): void {
+    if (captured !== undefined) {
+      if (captured.released) return;
+      captured.released = true;
+      if (captured.lowered !== undefined) captured.lowered.pins--;
+      for (const buffer of captured.buffers) buffer.release();
+    }
+    this.release();
   }
 
   /** Enqueues the recorded work on `stream` (at issue time, after validateSubmit and capture). */
   encode(stream: DriverStream, table: BindingTable | undefined): void {
     const driver = this.context.driver;
-    const entries = resolveCapturedTable(table);
     if (this.context.commandBufferMode === 'stream') {
-      replayOnStream(driver, this.commands, entries, stream);
+      replayOnStream(driver, this.commands, table === undefined ? NO_ENTRIES : resolveCapturedTable(table), stream);
       return;
     }
-    const exec = this.bindingCapacity === 0 ? this.graphExec : this.loweredFor(entries).exec;
+    const exec = this.bindingCapacity === 0 ? this.graphExec : this.loweredFor(resolveCapturedTable(table)).exec;
     if (exec === undefined) return;
     // The staging bytes never change, so re-uploading them before every launch is idempotent; doing it on the
     // launch's stream orders it before the graph's memcpy nodes without any other synchronization.

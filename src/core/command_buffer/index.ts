@@ -13,6 +13,7 @@ export {
   type FillCommandOptions,
   type PushConstantsOptions,
   type PushDescriptorSetOptions,
+  type TableCapture,
   type UpdateCommandOptions,
 } from './command_buffer.js';
 export type { BindingSlot, BindingTable, BindingTableEntry, BufferOrSlot } from './binding_table.js';

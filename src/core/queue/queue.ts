@@ -7,13 +7,14 @@
  * and ordering comes only from the wait and signal lists.
  */
 import { Buffer, BufferUsage } from '../buffer.js';
-import { CommandBuffer, type BindingTable } from '../command_buffer/index.js';
+import { CommandBuffer, type BindingTable, type TableCapture } from '../command_buffer/index.js';
 import type { DeviceContext } from '../device_context.js';
 import type { DevicePtr, DriverReadback, DriverStream } from '../driver.js';
 import { HalError, failedPrecondition, invalidArgument, outOfRange } from '../errors.js';
 import type { HalObject } from '../lifetime.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
-import type { SubmissionWork } from '../scheduler/submission.js';
+import type { Lane } from '../scheduler/lane.js';
+import type { Submission, SubmissionWork } from '../scheduler/submission.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
 import { describe } from '../semaphore/payload.js';
 import type { SemaphoreOwner } from '../semaphore/semaphore.js';
@@ -113,7 +114,7 @@ class ExecuteWork implements SubmissionWork {
   constructor(
     private readonly commandBuffers: readonly CommandBuffer[],
     private readonly tables: readonly (BindingTable | undefined)[] | undefined,
-    private readonly releases: readonly (() => void)[],
+    private readonly captures: readonly (TableCapture | undefined)[],
   ) {}
 
   encode(stream: DriverStream): void {
@@ -121,21 +122,18 @@ class ExecuteWork implements SubmissionWork {
   }
 
   finish(): void {
-    for (let i = 0; i < this.commandBuffers.length; i++) {
-      this.releases[i]!();
-      this.commandBuffers[i]!.release();
-    }
+    for (let i = 0; i < this.commandBuffers.length; i++) this.commandBuffers[i]!.releaseCapture(this.captures[i]);
   }
 }
 
-/** An execute of one command buffer. */
+/** An execute of one command buffer: the common case, one small object (no capture object without a table). */
 class SingleExecuteWork implements SubmissionWork {
   readonly kind = 'execute';
 
   constructor(
     private readonly commandBuffer: CommandBuffer,
     private readonly table: BindingTable | undefined,
-    private readonly releaseCapture: () => void,
+    private readonly captured: TableCapture | undefined,
   ) {}
 
   encode(stream: DriverStream): void {
@@ -143,8 +141,7 @@ class SingleExecuteWork implements SubmissionWork {
   }
 
   finish(): void {
-    this.releaseCapture();
-    this.commandBuffer.release();
+    this.commandBuffer.releaseCapture(this.captured);
   }
 }
 
@@ -156,17 +153,14 @@ export class Queue {
   readonly label: string;
   private readonly host: QueueHost;
   private readonly context: DeviceContext;
-  /** This queue's driver stream (alloca allocates on it; the scheduler issues this queue's work on it). */
-  private readonly stream: DriverStream;
   /** Field names for messages, built once: the valid path then allocates no strings. */
   private readonly names: Readonly<Record<OperationKind, OperationNames>>;
 
   /** Internal: devices create their queues. */
-  constructor(host: QueueHost, index: number, stream: DriverStream) {
+  constructor(host: QueueHost, index: number) {
     this.host = host;
     this.context = host.context;
     this.index = index;
-    this.stream = stream;
     this.label = `${host.context.label}.queue${index}`;
     const names = {} as Record<OperationKind, OperationNames>;
     for (const kind of OPERATION_KINDS) {
@@ -175,7 +169,10 @@ export class Queue {
     this.names = names;
   }
 
-  /** Runs command buffers in order of the list (each with its binding table), after the waits. */
+  /**
+   * Runs command buffers in order of the list (each with its binding table), after the waits. Like every queue
+   * operation it is ordered against other submissions only by its waits and signals (rule 4).
+   */
   execute(operation: ExecuteOperation): void {
     const op = this.begin<ExecuteOperation>('execute', operation);
     const sync = this.sync('execute', op);
@@ -207,17 +204,12 @@ export class Queue {
       // The common case, kept to one small object: pending executes can number in the thousands.
       const cb = commandBuffers[0]!;
       const table = tables?.[0];
-      cb.retain();
       this.submit(sync, new SingleExecuteWork(cb, table, cb.capture(table)));
       return;
     }
-    const releases: (() => void)[] = new Array(count);
-    for (let i = 0; i < count; i++) {
-      const cb = commandBuffers[i]!;
-      cb.retain();
-      releases[i] = cb.capture(tables?.[i]);
-    }
-    this.submit(sync, new ExecuteWork(commandBuffers, tables, releases));
+    const captures: (TableCapture | undefined)[] = new Array(count);
+    for (let i = 0; i < count; i++) captures[i] = commandBuffers[i]!.capture(tables?.[i]);
+    this.submit(sync, new ExecuteWork(commandBuffers, tables, captures));
   }
 
   /** Orders nothing but its own waits before its signals (a semaphore relay point). */
@@ -328,13 +320,16 @@ export class Queue {
     }
     if (op.label !== undefined && typeof op.label !== 'string') throw invalidArgument(`alloca label must be a string (got ${describe(op.label)})`);
 
-    const ptr = this.context.driver.memAllocAsync(byteLength, this.stream);
+    // The allocation is enqueued now, on the lane the alloca will be issued to: its completion then follows the
+    // allocation on that stream, and everything ordered after its signals finds the memory allocated.
+    const lane = this.host.scheduler.takeLane(this.index);
+    const ptr = this.context.driver.memAllocAsync(byteLength, lane.stream);
     const buffer = new Buffer(this.context, { byteLength, label: op.label }, ptr, (p) => this.host.freeTransient(p));
     transients.set(buffer, { deallocaSubmitted: false });
     this.host.track(buffer);
     // The alloca holds its buffer until it completes, so the memory is only ever freed after its stream-ordered
     // allocation ran, and every free happens once no submission uses the buffer any more.
-    this.submitWith(sync, 'alloca', [buffer], () => {});
+    this.submitWith(sync, 'alloca', [buffer], () => {}, undefined, lane);
     return buffer;
   }
 
@@ -407,6 +402,7 @@ export class Queue {
     captured: readonly HalObject[],
     encode: (stream: DriverStream) => void,
     settle?: (error: HalError | undefined) => void,
+    lane?: Lane<Submission>,
   ): void {
     for (const object of captured) object.retain();
     this.submit(sync, {
@@ -416,10 +412,14 @@ export class Queue {
         for (const object of captured) object.release();
         settle?.(error);
       },
-    });
+    }, lane);
   }
 
-  private submit(sync: { waits: readonly SemaphoreValue[]; signals: readonly SemaphoreValue[] }, work: SubmissionWork): void {
-    this.host.scheduler.submit(this.index, sync.waits, sync.signals, work);
+  private submit(
+    sync: { waits: readonly SemaphoreValue[]; signals: readonly SemaphoreValue[] },
+    work: SubmissionWork,
+    lane?: Lane<Submission>,
+  ): void {
+    this.host.scheduler.submit(this.index, sync.waits, sync.signals, work, lane);
   }
 }

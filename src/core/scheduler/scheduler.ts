@@ -6,9 +6,14 @@
  *   per semaphore by value (waiter_index.ts), so a new value or timepoint touches only the submissions it
  *   releases, and submitting is O(waits), independent of how many submissions are pending. Submission order is
  *   irrelevant: wait-before-signal works across queues and in reverse dependency order.
- * - Issue: on the submission's lane stream, `streamWaitEvent` on the covering timepoints' events (skipped for the
- *   lane's own earlier work, which the stream already orders), then the work, then `eventRecord` of a pooled
- *   completion event; the submission's signals become timepoints, which may release further submissions.
+ * - Lanes: each queue issues to several driver streams (queue_lanes.ts). A submission that waits on the latest
+ *   work of one of its queue's lanes follows it on that lane; anything else takes the queue's lanes in turn, so
+ *   independent submissions on one queue may overlap or run in either order (rule 4), and on the simulator a seed
+ *   decides which (rule 11).
+ * - Issue: on the chosen lane's stream, `streamWaitEvent` on the covering timepoints' events (skipped only for
+ *   earlier work on that same lane, which the stream already orders — never for another lane of the same queue),
+ *   then the work, then `eventRecord` of a pooled completion event; the submission's signals become timepoints,
+ *   which may release further submissions.
  * - Completion: the device's single poller queries each lane's oldest in-flight event between `nextProgress()`
  *   ticks, then advances the signal semaphores in order, releases captures and recycles the event.
  * - Failure: a failed wait fails the submission before it runs and its signals with the same error; a fault
@@ -22,8 +27,9 @@ import type { SemaphoreValue } from '../semaphore/host_wait.js';
 import type { TraceRecorder } from '../../trace/hooks.js';
 import { CompletionPoller } from './completion_poller.js';
 import { EventPool } from './event_pool.js';
-import { Lane } from './lane.js';
-import { Submission, type SubmissionTimepoint, type SubmissionWork } from './submission.js';
+import type { Lane } from './lane.js';
+import { QueueLanes } from './queue_lanes.js';
+import { ExtraTimepoint, Submission, type SubmissionTimepoint, type SubmissionWork } from './submission.js';
 
 export interface SchedulerHost {
   readonly driver: GpuDriver;
@@ -38,13 +44,10 @@ export interface SchedulerHost {
   progressFailed(error: unknown): void;
 }
 
-interface WorkItem {
-  readonly submission: Submission;
-  /** Set when the submission must fail instead of issuing. */
-  readonly error: HalError | undefined;
-}
-
 export class Scheduler {
+  /** One entry per queue, each with its lanes (driver streams). */
+  readonly queues: readonly QueueLanes<Submission>[];
+  /** Every lane of every queue, in queue order (what a polling round visits). */
   readonly lanes: readonly Lane<Submission>[];
   private readonly driver: GpuDriver;
   private readonly events: EventPool;
@@ -53,20 +56,25 @@ export class Scheduler {
   private pendingHead: Submission | undefined;
   private pendingSize = 0;
   private inFlight = 0;
-  private work: WorkItem[] = [];
+  /** Submissions made ready (or doomed: `submission.failure`) and not yet issued, oldest first. */
+  private work: Submission[] = [];
   private workHead = 0;
   private draining = false;
+  /** Scratch list of the covering timepoints of the submission being issued (issue is never re-entered). */
+  private readonly covering: SubmissionTimepoint[] = [];
   private readonly submissionEvents = {
     ready: (submission: Submission) => this.enqueue(submission, undefined),
     failed: (submission: Submission, error: HalError) => this.enqueue(submission, error),
   };
 
+  /** `streams[q]` are queue q's driver streams, one lane each. */
   constructor(
     private readonly host: SchedulerHost,
-    streams: readonly DriverStream[],
+    streams: readonly (readonly DriverStream[])[],
   ) {
     this.driver = host.driver;
-    this.lanes = streams.map((stream, index) => new Lane<Submission>(stream, index));
+    this.queues = streams.map((queueStreams, index) => new QueueLanes<Submission>(index, queueStreams));
+    this.lanes = this.queues.flatMap((queue) => queue.lanes);
     this.events = new EventPool(host.driver);
     this.poller = new CompletionPoller(host.driver, () => this.pollRound(), (error) => host.progressFailed(error));
   }
@@ -99,12 +107,29 @@ export class Scheduler {
   }
 
   /**
-   * Accepts a validated, captured queue operation. Returns at once; the work is issued when its waits allow.
-   * Any failed wait fails the submission (and its signals) immediately.
+   * The lane queue `queueIndex` gives its next independent submission. An operation that must enqueue driver work
+   * at call time (alloca's stream-ordered allocation) takes its lane here and passes it to `submit`, so the
+   * submission is issued behind that work on the same stream.
    */
-  submit(laneIndex: number, waits: readonly SemaphoreValue[], signals: readonly SemaphoreValue[], work: SubmissionWork): void {
-    const submission = new Submission(this.lanes[laneIndex]!, waits, signals, work, this.submissionEvents);
-    this.host.trace?.submitted(submission, submission.lane, { op: work.kind, waits, signals });
+  takeLane(queueIndex: number): Lane<Submission> {
+    return this.queues[queueIndex]!.nextLane();
+  }
+
+  /**
+   * Accepts a validated, captured queue operation. Returns at once; the work is issued when its waits allow.
+   * Any failed wait fails the submission (and its signals) immediately. `lane`, from `takeLane`, pins the lane.
+   */
+  submit(
+    queueIndex: number,
+    waits: readonly SemaphoreValue[],
+    signals: readonly SemaphoreValue[],
+    work: SubmissionWork,
+    lane?: Lane<Submission>,
+  ): void {
+    const queue = this.queues[queueIndex]!;
+    const submission = new Submission(queue, waits, signals, work, this.submissionEvents);
+    if (lane !== undefined) submission.lane = lane;
+    this.host.trace?.submitted(submission, queue, { op: work.kind, waits, signals });
     // batch() inlined: this is the per-operation hot path, so no closure per submission.
     const outer = !this.draining;
     this.draining = true;
@@ -171,16 +196,18 @@ export class Scheduler {
 
   // --- issue ------------------------------------------------------------------------------------------------------
 
+  /** Queues a ready submission to issue, or (with `error`) one to fail; the first error given wins. */
   private enqueue(submission: Submission, error: HalError | undefined): void {
-    this.work.push({ submission, error });
+    if (error !== undefined && submission.failure === undefined) submission.failure = error;
+    this.work.push(submission);
     if (!this.draining) this.batch(() => {});
   }
 
   private drain(): void {
     while (this.workHead < this.work.length) {
-      const { submission, error } = this.work[this.workHead++]!;
+      const submission = this.work[this.workHead++]!;
       if (submission.state === 'done' || submission.state === 'issued') continue;
-      if (error) this.failSubmission(submission, error);
+      if (submission.failure !== undefined) this.failSubmission(submission, submission.failure);
       else this.issue(submission);
     }
     if (this.work.length > 0) this.work.length = 0;
@@ -188,7 +215,6 @@ export class Scheduler {
   }
 
   private addPending(submission: Submission): void {
-    submission.inPendingList = true;
     submission.pendingNext = this.pendingHead;
     if (this.pendingHead) this.pendingHead.pendingPrev = submission;
     this.pendingHead = submission;
@@ -196,28 +222,28 @@ export class Scheduler {
   }
 
   private removePending(submission: Submission): void {
-    if (!submission.inPendingList) return;
-    submission.inPendingList = false;
     const { pendingPrev: prev, pendingNext: next } = submission;
     if (prev) prev.pendingNext = next;
-    else this.pendingHead = next;
+    else if (this.pendingHead === submission) this.pendingHead = next;
+    else return; // not in the list
     if (next) next.pendingPrev = prev;
     submission.pendingPrev = submission.pendingNext = undefined;
     this.pendingSize--;
   }
 
   private issue(submission: Submission): void {
-    for (const { semaphore } of submission.waits) {
-      if (semaphore.failure) {
-        this.failSubmission(submission, semaphore.failure);
+    const waits = submission.waits;
+    for (let i = 0; i < waits.length; i++) {
+      const failure = waits[i]!.semaphore.failure;
+      if (failure) {
+        this.failSubmission(submission, failure);
         return;
       }
     }
-    const lane = submission.lane;
-    const stream = lane.stream;
-    const waits = submission.waits;
+    const queue = submission.queue;
+    let lane = submission.lane;
     // Waits not yet reached are covered by timepoints of issued submissions (never by an unrecorded event).
-    let coveringEvents: DriverEvent[] | undefined;
+    const covering = this.covering;
     for (let i = 0; i < waits.length; i++) {
       const wait = waits[i]!;
       if (wait.semaphore.currentValue >= wait.value) continue;
@@ -225,35 +251,56 @@ export class Scheduler {
       if (timepoint === undefined) {
         // Unreachable by construction (a timepoint only leaves once its value is reached or failed); refusing
         // beats waiting on an unrecorded event, which would silently not wait (reference defect 1).
+        covering.length = 0;
         const message = `${submission.work.kind}: no recorded signal covers ${wait.semaphore.label} ≥ ${wait.value}n`;
         this.failSubmission(submission, new HalError(StatusCode.INTERNAL, message));
         return;
       }
-      // The lane's own earlier work is already ordered by its stream.
-      if (timepoint.owner.lane !== lane) (coveringEvents ??= []).push(timepoint.owner.event!);
+      covering.push(timepoint);
+      // Continuing a chain: behind the latest work of one of this queue's lanes, the stream orders the pair.
+      const ownerLane = timepoint.owner.lane!;
+      if (lane === undefined && ownerLane.queue === queue && ownerLane.peekLast() === timepoint.owner) lane = ownerLane;
     }
+    lane ??= queue.nextLane();
+    const stream = lane.stream;
     let event: DriverEvent | undefined;
     try {
-      if (coveringEvents) for (const covering of coveringEvents) this.driver.streamWaitEvent(stream, covering);
+      // Only earlier work on this very lane is ordered by its stream; another lane of the same queue needs the
+      // event wait like any other queue.
+      for (let i = 0; i < covering.length; i++) {
+        const owner = covering[i]!.owner;
+        if (owner.lane !== lane) this.driver.streamWaitEvent(stream, owner.event!);
+      }
+      covering.length = 0;
       submission.work.encode(stream);
       event = this.events.acquire();
       this.driver.eventRecord(event, stream);
     } catch (error) {
+      covering.length = 0;
       if (event !== undefined) this.events.discard(event);
       this.failSubmission(submission, this.host.driverFailure(error, `issue ${submission.work.kind}`));
       return;
     }
     this.removePending(submission);
     submission.state = 'issued';
+    submission.lane = lane;
     submission.event = event;
     this.host.trace?.issued(submission);
     lane.push(submission);
     this.inFlight++;
-    for (const { semaphore, value } of submission.signals) {
+    const signals = submission.signals;
+    for (let i = 0; i < signals.length; i++) {
+      const { semaphore, value } = signals[i]!;
       if (semaphore.failure) continue;
-      const timepoint: SubmissionTimepoint = { value, owner: submission, semaphore };
-      (submission.timepoints ??= []).push(timepoint);
-      semaphore.addTimepoint(timepoint);
+      if (i === 0) {
+        submission.value = value;
+        submission.timepointed = true;
+        semaphore.addTimepoint(submission);
+      } else {
+        const timepoint = new ExtraTimepoint(value, submission, semaphore);
+        (submission.extraTimepoints ??= []).push(timepoint);
+        semaphore.addTimepoint(timepoint);
+      }
     }
     this.poller.kick();
   }
@@ -295,7 +342,7 @@ export class Scheduler {
     try {
       if (!this.driver.eventQuery(submission.event!)) return false;
     } catch (error) {
-      fault = this.host.driverFailure(error, `${submission.work.kind} on queue ${lane.index}`);
+      fault = this.host.driverFailure(error, `${submission.work.kind} on queue ${lane.queue.index}`);
       // A sticky failure (device lost) aborts everything in flight, this submission included.
       if (submission.state === 'done') return false;
     }
@@ -321,8 +368,15 @@ export class Scheduler {
   private retire(submission: Submission, error: HalError | undefined, aborted: boolean): void {
     this.inFlight--;
     submission.state = 'done';
-    if (submission.timepoints) for (const timepoint of submission.timepoints) timepoint.semaphore.removeTimepoint(timepoint);
-    submission.timepoints = undefined;
+    if (submission.timepointed) {
+      submission.timepointed = false;
+      submission.semaphore.removeTimepoint(submission);
+    }
+    const extra = submission.extraTimepoints;
+    if (extra !== undefined) {
+      submission.extraTimepoints = undefined;
+      for (const timepoint of extra) timepoint.semaphore.removeTimepoint(timepoint);
+    }
     if (error) {
       this.host.trace?.submissionFailed(submission, error);
       for (const { semaphore } of submission.signals) semaphore.failWith(error, submission);

@@ -1,14 +1,20 @@
 /**
  * One queue operation on its way through the scheduling stack:
  *   pending (some wait has neither a reached value nor a recorded timepoint)
- *   → ready (every wait satisfiable) → issued (on its lane's stream, completion event recorded)
+ *   → ready (every wait satisfiable) → issued (on one of its queue's lanes, completion event recorded)
  *   → done (signals advanced, or failed with the cause).
+ *
+ * Thousands of submissions may be pending at once (wait-before-signal in reverse dependency order), so a
+ * submission keeps its bookkeeping in its own fields instead of small side objects: it is the index entry of its
+ * first blocked wait, the timepoint of its first signal, its own link in the pending list and its own entry in the
+ * scheduler's work queue. Fewer objects per pending submission is less for the garbage collector to copy.
  */
 import type { DriverEvent, DriverStream } from '../driver.js';
 import type { HalError } from '../errors.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
 import type { Semaphore, SubmissionWaitTarget, SubmissionWaiter, Timepoint } from '../semaphore/semaphore.js';
 import type { Lane } from './lane.js';
+import type { QueueLanes } from './queue_lanes.js';
 
 /** What a queue operation does once issued, and how it lets go of what it captured. */
 export interface SubmissionWork {
@@ -30,34 +36,62 @@ export interface SubmissionEvents {
   failed(submission: Submission, error: HalError): void;
 }
 
-export class Submission implements SubmissionWaitTarget, SubmissionWaiter {
+/** An issued submission's promise to signal `value` on `semaphore` once its recorded event completes. */
+export interface SubmissionTimepoint extends Timepoint {
+  readonly owner: Submission;
+  readonly semaphore: Semaphore;
+}
+
+/** The timepoint of a signal after a submission's first (the first one is the submission itself). */
+export class ExtraTimepoint implements SubmissionTimepoint {
+  constructor(
+    readonly value: bigint,
+    readonly owner: Submission,
+    readonly semaphore: Semaphore,
+  ) {}
+}
+
+export class Submission implements SubmissionWaitTarget, SubmissionWaiter, SubmissionTimepoint {
   state: SubmissionState = 'pending';
-  /**
-   * The submission doubles as the index entry of its first blocked wait (key = that wait's value), saving an
-   * object per pending submission; further blocked waits get their own entries.
-   */
+  /** As the index entry of its first blocked wait: that wait's value (further blocked waits get own entries). */
   key = 0n;
-  get target(): SubmissionWaitTarget {
-    return this;
-  }
   /** Waits not yet satisfiable. */
   unresolved = 0;
+  /** The lane it was issued on; set before issue only when the operation needs a particular lane (alloca). */
+  lane: Lane<Submission> | undefined;
   /** The recorded completion event, while issued. */
   event: DriverEvent | undefined;
-  /** This submission's entries in its signal semaphores' timepoint lists, while issued. */
-  timepoints: SubmissionTimepoint[] | undefined;
+  /** As the timepoint of its first signal, while issued: the value it will signal. */
+  value = 0n;
+  /** True while the first signal's timepoint is registered with its semaphore. */
+  timepointed = false;
+  /** Timepoints of the signals after the first, while issued. */
+  extraTimepoints: ExtraTimepoint[] | undefined;
   /** Links in the scheduler's intrusive list of pending submissions (O(1) insert and removal, no hashing). */
   pendingPrev: Submission | undefined;
   pendingNext: Submission | undefined;
-  inPendingList = false;
+  /** Set when the submission must fail instead of issuing (the first cause wins). */
+  failure: HalError | undefined;
 
   constructor(
-    readonly lane: Lane<Submission>,
+    readonly queue: QueueLanes<Submission>,
     readonly waits: readonly SemaphoreValue[],
     readonly signals: readonly SemaphoreValue[],
     readonly work: SubmissionWork,
     private readonly events: SubmissionEvents,
   ) {}
+
+  get target(): SubmissionWaitTarget {
+    return this;
+  }
+
+  get owner(): Submission {
+    return this;
+  }
+
+  get semaphore(): Semaphore {
+    return this.signals[0]!.semaphore;
+  }
 
   waitSatisfied(): void {
     if (this.state !== 'pending') return;
@@ -70,9 +104,4 @@ export class Submission implements SubmissionWaitTarget, SubmissionWaiter {
   waitFailed(error: HalError): void {
     if (this.state === 'pending' || this.state === 'ready') this.events.failed(this, error);
   }
-}
-
-export interface SubmissionTimepoint extends Timepoint {
-  readonly owner: Submission;
-  readonly semaphore: Semaphore;
 }

@@ -124,12 +124,12 @@ export class Bench {
   /** What Queue.execute does: validate, capture, encode; then wait for the stream and release the capture. */
   async execute(commandBuffer: CommandBuffer, table?: BindingTable): Promise<void> {
     commandBuffer.validateSubmit(table);
-    const release = commandBuffer.capture(table);
+    const captured = commandBuffer.capture(table);
     try {
       commandBuffer.encode(this.stream, table);
       await this.driver.streamSynchronize(this.stream);
     } finally {
-      release();
+      commandBuffer.releaseCapture(captured);
     }
   }
 

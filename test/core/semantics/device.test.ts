@@ -1,7 +1,7 @@
 /**
  * createDevice, the backend registry and device facts: options validated at the boundary (messages name the field
  * and value), 'auto' and ordered lists with the reasons a backend was skipped, limits of at least 4 sets, 16
- * bindings per set and 64 push constants (DESIGN.md rule 8), one driver stream per queue.
+ * bindings per set and 64 push constants (DESIGN.md rule 8), `streamsPerQueue` driver streams per queue (4 by default).
  */
 import { describe, expect, it } from 'vitest';
 import { simProvider } from '../../../src/backends/sim/index.js';
@@ -23,7 +23,18 @@ describe('createDevice and backends', () => {
     expect(device.limits.maxBindingsPerSet).toBeGreaterThanOrEqual(16);
     expect(device.limits.maxPushConstants).toBeGreaterThanOrEqual(64);
     expect(device.limits.maxWorkgroupInvocations).toBe(device.driver.info.limits.maxWorkgroupInvocations);
-    expect(device.driver.outstanding().streams).toBe(3);
+    expect(device.info.streamsPerQueue).toBe(4);
+    expect(device.driver.outstanding().streams).toBe(3 * 4);
+  });
+
+  it('streamsPerQueue sets the driver streams behind each queue, and destroy returns all of them', async () => {
+    for (const streamsPerQueue of [1, 3, 16]) {
+      const device = await createDevice({ backend: BACKEND, queueCount: 2, streamsPerQueue });
+      expect(device.info.streamsPerQueue).toBe(streamsPerQueue);
+      expect(device.driver.outstanding().streams).toBe(2 * streamsPerQueue);
+      device.destroy();
+      expectNoDriverObjects(device);
+    }
   });
 
   it("'auto' picks hip when it is usable and otherwise explains why it fell back to sim", async () => {
@@ -78,6 +89,10 @@ describe('createDevice and backends', () => {
     await expectRejects(createDevice({ backend: [] as never }), StatusCode.INVALID_ARGUMENT, 'options.backend');
     await expectRejects(createDevice({ queueCount: 0 }), StatusCode.INVALID_ARGUMENT, 'options.queueCount', 'from 1 to 16', 'got 0');
     await expectRejects(createDevice({ queueCount: 2.5 }), StatusCode.INVALID_ARGUMENT, 'options.queueCount', '2.5');
+    await expectRejects(createDevice({ streamsPerQueue: 0 }), StatusCode.INVALID_ARGUMENT, 'options.streamsPerQueue', 'from 1 to 16', 'got 0');
+    await expectRejects(createDevice({ streamsPerQueue: 17 }), StatusCode.INVALID_ARGUMENT, 'options.streamsPerQueue', 'from 1 to 16', 'got 17');
+    await expectRejects(createDevice({ streamsPerQueue: 1.5 }), StatusCode.INVALID_ARGUMENT, 'options.streamsPerQueue', '1.5');
+    await expectRejects(createDevice({ streamsPerQueue: '4' as never }), StatusCode.INVALID_ARGUMENT, 'options.streamsPerQueue', '"4"');
     await expectRejects(createDevice({ commandBufferMode: 'jit' as never }), StatusCode.INVALID_ARGUMENT, 'options.commandBufferMode', '"jit"');
     await expectRejects(createDevice({ seed: -4 }), StatusCode.INVALID_ARGUMENT, 'options.seed', '-4');
     await expectRejects(createDevice({ memoryBytes: 0 }), StatusCode.INVALID_ARGUMENT, 'options.memoryBytes', 'got 0');

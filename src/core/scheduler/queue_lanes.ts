@@ -1,0 +1,36 @@
+/**
+ * One queue's lanes: several driver streams behind one queue (the device option `streamsPerQueue`).
+ *
+ * DESIGN.md rule 4 orders queue operations only through semaphores. With one stream per queue every submission
+ * would still run in submission order, so a missing semaphore between two operations on the same queue could
+ * never show on the simulator (rule 11), and independent work on one queue could never overlap on a GPU. Several
+ * streams make the contract real: independent submissions go round-robin over the lanes, and the simulator's seed
+ * then decides which of them starts first.
+ *
+ * The choice is deterministic (it depends only on the order of issue), so the same program and seed still replay
+ * identically. A submission that continues a dependency chain — it waits on the most recent submission issued to
+ * one of this queue's lanes — is issued behind it on that lane: the stream orders the pair, no event wait is
+ * needed, and nothing is ordered that was not already ordered by the semaphore.
+ */
+import type { DriverStream } from '../driver.js';
+import { Lane } from './lane.js';
+
+export class QueueLanes<T> {
+  readonly lanes: readonly Lane<T>[];
+  private cursor = 0;
+
+  constructor(
+    /** The queue's index on its device. */
+    readonly index: number,
+    streams: readonly DriverStream[],
+  ) {
+    this.lanes = streams.map((stream, i) => new Lane<T>(stream, this, i));
+  }
+
+  /** The lane for work that follows no in-flight submission of this queue: the lanes in turn. */
+  nextLane(): Lane<T> {
+    const lane = this.lanes[this.cursor]!;
+    this.cursor = this.cursor + 1 === this.lanes.length ? 0 : this.cursor + 1;
+    return lane;
+  }
+}
