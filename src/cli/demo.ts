@@ -90,8 +90,8 @@ async function runPipeline(device: Device, { out, seed }: DemoOptions): Promise<
   const readBack = pipeline.submit((what) => say(`submitted ${what}`));
   const data = await readBack;
   say('read-back complete');
-  // Let the last semaphore observers print before the story is shown.
-  await result.wait(1n);
+  // The semaphore observers ran before the read-back settled (its wait needed "result"); one turn lets any
+  // rejection handlers print too.
   await new Promise((resolve) => setImmediate(resolve));
 
   out('What happened, in order:');

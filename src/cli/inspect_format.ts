@@ -14,12 +14,19 @@ export function formatInspection(state: Inspection): string[] {
   lines.push('  semaphores: ' + (state.semaphores.length === 0 ? 'none' : state.semaphores.map((s) => `${s.name} = ${s.value}${s.failure === null ? '' : ` (FAILED ${s.failure.code})`}`).join(', ')));
   if (state.streams.length > 0) {
     lines.push('  driver streams:');
+    const idle: number[] = [];
     for (const s of state.streams) {
-      const running = s.running === null ? 'idle' : `running ${s.running.op} ${s.running.label} (${formatDuration(s.running.start)} → ${formatDuration(s.running.end)})`;
+      if (s.running === null && s.queued.length === 0 && s.poisoned === null) {
+        idle.push(s.stream);
+        continue;
+      }
+      const running = s.running === null ? 'waiting to start' : `running ${s.running.op} ${s.running.label} (${formatDuration(s.running.start)} → ${formatDuration(s.running.end)})`;
       const queued = s.queued.length === 0 ? '' : `; queued: ${s.queued.map((op) => `${op.op} ${op.label}`.trimEnd()).join(', ')}`;
       const poisoned = s.poisoned === null ? '' : `; skipping work after a failure: ${s.poisoned}`;
       lines.push(`    stream ${s.stream}: ${running}${queued}${poisoned}`);
     }
+    // Queues own several streams each; a list of idle ones says little, so they share one line.
+    if (idle.length > 0) lines.push(`    idle: ${idle.length === state.streams.length ? 'all' : `stream ${idle.join(', ')}`}`);
   }
   return lines;
 }

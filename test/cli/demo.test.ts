@@ -1,0 +1,71 @@
+/**
+ * `gpuhal demo`: the story, the terminal timeline (golden, 100 columns) and the Perfetto trace file. On the
+ * simulator everything runs on the virtual clock, so the same seed must give the same bytes.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../../src/cli/demo.js';
+import { preparePipeline } from '../../src/cli/pipeline.js';
+import { createDevice, trace } from '../../src/index.js';
+import { collector, expectGolden } from './golden.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gpuhal-demo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('gpuhal demo', () => {
+  it('prints the plan, the story and a checked result (golden)', async () => {
+    const { out, text } = collector();
+    expect(await runDemo({ backend: 'sim', seed: 1, out })).toBe(0);
+    expectGolden('demo.txt', text());
+  });
+
+  it('--timeline draws lanes per queue and stream and the semaphore values in 100 columns (golden)', async () => {
+    const { out, text } = collector();
+    expect(await runDemo({ backend: 'sim', seed: 1, out, timeline: true })).toBe(0);
+    const output = text();
+    expectGolden('demo_timeline.txt', output);
+    const timeline = output.slice(output.indexOf('gpuhal timeline'));
+    for (const line of timeline.split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
+    for (const lane of ['queue0', 'queue1', 'stream 1', 'stream 2', 'x-ready', 'y-ready', 'result']) expect(timeline).toMatch(new RegExp(`^${lane} `, 'm'));
+  });
+
+  it('same seed → identical output and identical trace bytes; the file reads back to the recorded events', async () => {
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const file = join(dir, `run${i}.json`);
+      const { out, text } = collector();
+      expect(await runDemo({ backend: 'sim', seed: 3, out, timeline: true, traceOut: file })).toBe(0);
+      runs.push({ output: text().replaceAll(file, 'FILE'), bytes: readFileSync(file, 'utf8') });
+    }
+    expect(runs[1]!.output).toBe(runs[0]!.output);
+    expect(runs[1]!.bytes).toBe(runs[0]!.bytes);
+    expect(runs[0]!.output).toContain('Trace written to FILE');
+    const events = trace.parseTraceFile(runs[0]!.bytes, 'run0.json');
+    expect(events.filter((e) => e.kind === 'submit')).toHaveLength(4);
+    expect(events.filter((e) => e.kind === 'op').length).toBeGreaterThan(0);
+  });
+
+  it('reports an unwritable --trace-out path and exits non-zero', async () => {
+    const { out, text } = collector();
+    const bad = join(dir, 'no-such-dir', 'trace.json');
+    expect(await runDemo({ backend: 'sim', seed: 1, out, traceOut: bad })).toBe(1);
+    expect(text()).toContain(`cannot write the trace to ${bad}`);
+  });
+
+  it('the result check rejects wrong bytes (what makes the demo exit 1)', async () => {
+    const device = await createDevice({ backend: 'sim', queueCount: 2 });
+    try {
+      const pipeline = await preparePipeline(device);
+      const data = await pipeline.submit();
+      expect(pipeline.mismatch(data)).toBeNull();
+      const wrong = new Float32Array(data.slice().buffer);
+      wrong[7] = wrong[7]! + 1;
+      expect(pipeline.mismatch(new Uint8Array(wrong.buffer))).toMatch(/^1 of 4096 values differ from the reference; first at \[7\]/);
+      pipeline.destroy();
+    } finally {
+      await device[Symbol.asyncDispose]();
+    }
+  });
+});
