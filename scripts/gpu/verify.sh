@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# One-command verification of the hip backend on a machine with a GPU (`npm run gpu:verify`, or on the device
+# tool's machine `source scripts/gpu/remote-env.sh && bash scripts/gpu/verify.sh`; see README.md):
+#   core          the core semantics suite (test/core) on the hip backend
+#   demo          `gpuhal demo --backend hip` (exits 1 if the result differs from the TS reference)
+#   hip-gpu       the driver-level GPU suite (test/hip/gpu)
+#   kernels-gpu   every sample kernel on the GPU against its TS reference (test/kernels/gpu)
+#   differential  random multi-queue programs, simulator vs GPU, byte for byte (test/differential)
+# Each step's output goes to the terminal and to <logs>/<step>.log, <logs> being $OUT when set (else a temporary
+# folder); one summary line per step, also in <logs>/summary.txt. Exits non-zero if any step failed. Steps never stop early: a failing core test does
+# not hide what the differential test says.
+#
+# Environment: GPUHAL_VERIFY_STEP_TIMEOUT (seconds per step, default 240), GPUHAL_HIP_PLATFORM (nvidia|amd|auto).
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+# On the device tool's machine node comes from the packed runtime; set it up if the caller did not.
+if ! command -v node >/dev/null 2>&1 && [ -f .device/enter ]; then
+  # shellcheck source=remote-env.sh
+  source scripts/gpu/remote-env.sh
+fi
+export GPUHAL_BACKEND=${GPUHAL_BACKEND:-hip}
+export GPUHAL_HIP_GPU=${GPUHAL_HIP_GPU:-1}
+step_timeout=${GPUHAL_VERIFY_STEP_TIMEOUT:-240}
+# Logs go to $OUT (the device tool brings that folder back) or to a fresh temporary folder.
+out=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/gpuhal-verify.XXXXXX")}
+mkdir -p "$out"
+
+# Where the toolchain is installed (a developer's checkout), build first so dist/ (the demo) and the simulator's
+# generated wasm (the differential test) match the sources. The device machine has neither tsc nor asc: there
+# dist/ and src/backends/sim/generated/ must have been built by scripts/gpu/pack.sh and carried.
+if command -v npm >/dev/null 2>&1 && [ -d node_modules/typescript ] && [ -d node_modules/assemblyscript ]; then
+  echo "== build (npm run build)"
+  npm run --silent build >/dev/null || { echo "verify: build FAILED (npm run build)"; exit 1; }
+fi
+for needed in dist/src/cli/main.js src/backends/sim/generated node_modules/vitest/vitest.mjs; do
+  if [ ! -e "$needed" ]; then
+    echo "verify: $needed is missing: run 'npm install && npm run build' (or, for the device tool, scripts/gpu/pack.sh and carry it)" >&2
+    exit 1
+  fi
+done
+
+vitest=(node node_modules/vitest/vitest.mjs run)
+summaries=()
+failed=()
+
+# run_step NAME COMMAND...: runs it under the step timeout, tees the log, records one summary line.
+run_step() {
+  local name=$1
+  shift
+  local log="$out/$name.log"
+  echo
+  echo "== $name: $*"
+  local start=$SECONDS
+  timeout --kill-after=10 "$step_timeout" "$@" 2>&1 | tee "$log"
+  local code=${PIPESTATUS[0]}
+  local took=$((SECONDS - start))
+  # vitest ends with 'tests: N passed, N failed, N skipped' (test/support/summary_reporter.ts); the demo prints none.
+  local detail
+  detail=$(grep -E '^tests: [0-9]+ passed' "$log" | tail -1)
+  local verdict=PASS
+  if [ "$code" -ne 0 ]; then
+    verdict=FAIL
+    [ "$code" -eq 124 ] || [ "$code" -eq 137 ] && detail="timed out after ${step_timeout}s${detail:+; $detail}"
+    failed+=("$name")
+  fi
+  summaries+=("verify: $(printf '%-13s' "$name") $verdict (exit $code, ${took}s)${detail:+ — $detail}")
+}
+
+# test/core/command_buffer/push_constants.test.ts is excluded: it compiles a test kernel with assemblyscript's asc at
+# test time (not packed for the GPU machine), and its kernel has only a sim-wasm payload, so it tests the simulator
+# whatever GPUHAL_BACKEND says. test/core/semantics/device_lost_gpu.test.ts stays in but skips itself unless
+# GPUHAL_DEVICE_LOST_TEST=1: it faults the GPU on purpose and must run on its own.
+run_step core "${vitest[@]}" test/core --exclude test/core/command_buffer/push_constants.test.ts
+run_step demo node bin/gpuhal.js demo --backend hip
+run_step hip-gpu "${vitest[@]}" test/hip/gpu
+run_step kernels-gpu "${vitest[@]}" test/kernels/gpu
+run_step differential "${vitest[@]}" test/differential
+
+echo
+echo "== summary ($(node --version), GPUHAL_BACKEND=$GPUHAL_BACKEND, GPUHAL_HIP_GPU=$GPUHAL_HIP_GPU; logs in $out)"
+if [ ${#failed[@]} -eq 0 ]; then
+  summaries+=("verify: all ${#summaries[@]} steps passed")
+else
+  summaries+=("verify: ${#failed[@]} of ${#summaries[@]} steps FAILED: ${failed[*]}")
+fi
+printf '%s\n' "${summaries[@]}"
+printf '%s\n' "${summaries[@]}" > "$out/summary.txt"
+[ ${#failed[@]} -eq 0 ]
