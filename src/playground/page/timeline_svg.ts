@@ -42,10 +42,19 @@ const SEMAPHORE_ROW = 24;
 export function renderTimelineSvg(events: readonly TraceEvent[], options: TimelineSvgOptions): string {
   const width = options.width ?? 960;
   const timeline = buildTimeline(events);
+  // buildTimeline starts a bar at issue once the waits recorded so far are met; mid-run, a wait not yet reached is
+  // not recorded at all, so a submission issued to the device ahead of its signal would look running. Live, it is
+  // still waiting: count its reached waits.
+  const reached = new Map<number, number>();
+  for (const event of events) if (event.kind === 'wait-satisfied') reached.set(event.submission, (reached.get(event.submission) ?? 0) + 1);
+  for (const sub of timeline.submissions) {
+    if (sub.outcome === 'pending' && (reached.get(sub.id) ?? 0) < sub.waits.length) sub.started = null;
+  }
   const t0 = timeline.start;
   const now = options.now > t0 ? options.now : t0;
-  const t1 = now > timeline.end ? now : timeline.end;
-  const span = t1 > t0 ? t1 - t0 : 1n;
+  const last = now > timeline.end ? now : timeline.end;
+  // A fifth of headroom after the latest moment, so what just happened is not pressed against the edge.
+  const span = last > t0 ? ((last - t0) * 6n) / 5n : 1000n;
   const plot = width - LABEL_WIDTH - RIGHT_PAD;
   const x = (t: TraceTime): number => LABEL_WIDTH + (Number((t < t0 ? t0 : t) - t0) / Number(span)) * plot;
   const clip = (t: TraceTime): TraceTime => (t > now ? now : t);
@@ -95,7 +104,7 @@ export function renderTimelineSvg(events: readonly TraceEvent[], options: Timeli
       if (sub.outcome === 'failed') {
         const xe = x(clip(sub.ended!));
         out.push(`<g class="submission" data-submission="${sub.id}" data-outcome="failed" data-label="${esc(sub.label)}">` +
-          `<rect x="${f(xe - 7)}" y="${top}" width="14" height="${BAR_HEIGHT}" fill="${COLORS.failed}"/><text x="${f(xe + 10)}" y="${top + 12}" fill="${COLORS.failed}" font-weight="600">${esc(`${name} never ran: ${sub.error?.code ?? ''}`)}</text>` +
+          `<rect x="${f(xe - 7)}" y="${top}" width="14" height="${BAR_HEIGHT}" fill="${COLORS.failed}"/>${label(xe, 10, top + 12, `${name} never ran: ${sub.error?.code ?? ''}`, COLORS.failed, width, true)}` +
           `<title>${esc(`${name} did not run: ${sub.error?.code}: ${sub.error?.message}`)}</title></g>`);
       } else {
         out.push(`<g class="submission" data-submission="${sub.id}" data-outcome="waiting" data-label="${esc(sub.label)}"><text x="${f(x(sub.enqueued) + 4)}" y="${top + 12}" fill="#6d4c00">${esc(`${name} waits`)}</text></g>`);
@@ -117,7 +126,7 @@ export function renderTimelineSvg(events: readonly TraceEvent[], options: Timeli
     const x0 = x(op.start);
     const w = Math.max(2, x(clip(op.end)) - x0);
     const color = op.status === 'ok' ? COLORS.op : COLORS.opFailed;
-    out.push(`<g class="op" data-op="${esc(op.name)}" data-status="${op.status}"><rect x="${f(x0)}" y="${top + 2}" width="${f(w)}" height="${BAR_HEIGHT - 4}" fill="${color}" opacity="${op.status === 'skipped' ? 0.4 : 0.85}"/>` +
+    out.push(`<g class="op" data-op="${esc(op.name)}" data-status="${op.status}"><rect x="${f(x0)}" y="${top + 2}" width="${f(w)}" height="${BAR_HEIGHT - 4}" fill="${color}" opacity="${op.status === 'skipped' ? 0.4 : 1}"/>` +
       (w > 50 ? `<text x="${f(x0 + 3)}" y="${top + 11}" fill="#ffffff" font-size="10">${esc(fit(op.name, w - 6))}</text>` : '') +
       `<title>${esc(`${op.name} (${op.kind}, ${op.status}) ${formatDuration(op.end - op.start)}`)}</title></g>`);
   }
@@ -135,7 +144,7 @@ export function renderTimelineSvg(events: readonly TraceEvent[], options: Timeli
     const name = semName(timeline, marker.semaphore);
     const color = marker.action === 'fail' ? COLORS.failed : COLORS.dependency;
     const text = marker.action === 'fail' ? `${name} FAILED` : `${name} = ${marker.value}`;
-    out.push(`<g class="host-marker" data-action="${marker.action}"><path d="M${f(mx)},${top} l6,${BAR_HEIGHT} l-12,0 z" fill="${color}"/><text x="${f(mx + 8)}" y="${top + 12}" fill="${color}">${esc(text)}</text></g>`);
+    out.push(`<g class="host-marker" data-action="${marker.action}"><path d="M${f(mx)},${top} l6,${BAR_HEIGHT} l-12,0 z" fill="${color}"/>${label(mx, 8, top + 12, text, color, width, false)}</g>`);
   }
 
   // Arrows last so they stay visible over bars.
@@ -212,7 +221,7 @@ function semaphores(out: string[], timeline: Timeline, top: number, width: numbe
     points.push(`${f(endX)},${level(value)}`);
     out.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${COLORS.dependency}" stroke-width="1.5"/>`);
     if (failed) {
-      out.push(`<text x="${f(endX)}" y="${y + 15}" fill="${COLORS.failed}" font-weight="700">✗ ${esc(sem.failure!.error.code)}</text>`);
+      out.push(label(endX, 4, y + 15, `✗ ${sem.failure!.error.code}`, COLORS.failed, width, true));
     }
     out.push('</g>');
   });
@@ -224,6 +233,12 @@ function arrow(from: { x: number; y: number }, to: { x: number; y: number }, col
     ? `M${f(from.x)},${f(from.y)} l0,0`
     : `M${f(from.x)},${f(from.y)} C${f(from.x + dx)},${f(from.y)} ${f(to.x - dx)},${f(to.y)} ${f(to.x)},${f(to.y)}`;
   return `<path class="${kind}" d="${path}" fill="none" stroke="${color}" stroke-width="1.5"${dashed ? ' stroke-dasharray="5 3"' : ''} marker-end="url(#${dashed ? 'arrow-failed' : 'arrow'})"><title>${esc(title)}</title></path>`;
+}
+
+/** Text `gap` px right of `x`, or left of it when it would run past the drawing's right edge. */
+function label(x: number, gap: number, y: number, text: string, color: string, width: number, bold: boolean): string {
+  const flip = x + gap + text.length * 6.5 > width - 4;
+  return `<text x="${f(flip ? x - gap : x + gap)}" y="${y}" fill="${color}"${flip ? ' text-anchor="end"' : ''}${bold ? ' font-weight="600"' : ''}>${esc(text)}</text>`;
 }
 
 function laneTitle(lane: TimelineLane): string {
