@@ -1,6 +1,7 @@
 /**
  * Scheduling-stack internals: long chains released by one signal, per-semaphore waiter indexes, timepoints, the
- * event pool, stream waits only across queues, and device loss (sticky driver failure).
+ * event pool, stream waits only between lanes (a same-queue chain follows its producer on one lane), and device loss
+ * (sticky driver failure).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { simProvider } from '../../../src/backends/sim/index.js';
@@ -60,7 +61,7 @@ describe.each(SEEDS)('scheduler (seed %i)', (seed) => {
     await device[Symbol.asyncDispose]();
   });
 
-  it('stream waits are only used across queues; work on the same queue is ordered by its stream', async () => {
+  it('a chain on one queue follows its producer on the same lane (no stream wait); the other queue needs one', async () => {
     const device = await testDevice({ seed, queueCount: 2 });
     const streamWait = vi.spyOn(device.driver, 'streamWaitEvent');
     const gate = device.createSemaphore(0n);
