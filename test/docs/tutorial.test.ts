@@ -1,0 +1,107 @@
+/**
+ * Every example in docs/tutorial.md is a test: each ```ts block is written to a module (its `'gpuhal'` imports
+ * mapped to src/), imported, and what it prints with console.log must equal the ```text block right after it.
+ * A ts block without a text block after it fails the suite, so no example escapes.
+ *
+ * After an intended change: `UPDATE_TUTORIAL=1 npx vitest run test/docs`, then read the diff of the tutorial.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const tutorialPath = join(root, 'docs', 'tutorial.md');
+const workDir = join(root, 'test', 'docs', `.examples-${process.pid}`);
+const update = process.env.UPDATE_TUTORIAL === '1';
+
+/** The package's entry points (package.json "exports") as source modules. */
+const ENTRY_POINTS: Readonly<Record<string, string>> = {
+  gpuhal: 'src/index.js',
+  'gpuhal/sim': 'src/backends/sim/index.js',
+  'gpuhal/trace': 'src/trace/index.js',
+  'gpuhal/kernels': 'src/kernels/samples.js',
+};
+
+interface Example {
+  readonly heading: string;
+  readonly code: string;
+  readonly expected: string;
+  /** Offsets of the text block's body in the markdown, for UPDATE_TUTORIAL. */
+  readonly textStart: number;
+  readonly textEnd: number;
+}
+
+function extract(markdown: string): { examples: Example[]; unpaired: string[] } {
+  const examples: Example[] = [];
+  const unpaired: string[] = [];
+  const fence = /^```(\w*)\n([\s\S]*?)^```$/gm;
+  let heading = '(top)';
+  let last = 0;
+  let pending: { code: string; heading: string } | undefined;
+  for (let m = fence.exec(markdown); m !== null; m = fence.exec(markdown)) {
+    for (const h of markdown.slice(last, m.index).matchAll(/^#{1,4} (.+)$/gm)) heading = h[1]!;
+    last = m.index + m[0].length;
+    const [, lang, body] = m;
+    if (lang === 'ts') {
+      if (pending) unpaired.push(pending.heading);
+      pending = { code: body!, heading };
+    } else if (lang === 'text' && pending) {
+      const textStart = m.index + '```text\n'.length;
+      examples.push({ heading: pending.heading, code: pending.code, expected: body!, textStart, textEnd: textStart + body!.length });
+      pending = undefined;
+    }
+  }
+  if (pending) unpaired.push(pending.heading);
+  return { examples, unpaired };
+}
+
+function toModule(code: string, file: string): string {
+  return code.replace(/from '(gpuhal(?:\/\w+)?)'/g, (whole, name: string) => {
+    const target = ENTRY_POINTS[name];
+    if (target === undefined) throw new Error(`the tutorial imports ${name}, which is not one of the package's entry points`);
+    let path = relative(dirname(file), join(root, target)).replaceAll('\\', '/');
+    if (!path.startsWith('.')) path = `./${path}`;
+    return `from '${path}'`;
+  });
+}
+
+const markdown = readFileSync(tutorialPath, 'utf8');
+const { examples, unpaired } = extract(markdown);
+const actual = new Map<Example, string>();
+
+mkdirSync(workDir, { recursive: true });
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+  if (!update) return;
+  let text = markdown;
+  for (const example of [...examples].reverse()) {
+    const output = actual.get(example);
+    if (output !== undefined) text = text.slice(0, example.textStart) + output + text.slice(example.textEnd);
+  }
+  writeFileSync(tutorialPath, text);
+});
+
+describe('docs/tutorial.md', () => {
+  it('has examples, each followed by the output it prints', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(10);
+    expect(unpaired).toEqual([]);
+  });
+
+  examples.forEach((example, index) => {
+    it(`example ${index + 1} (${example.heading}) prints what the tutorial says`, async () => {
+      const file = join(workDir, `example_${index + 1}.ts`);
+      writeFileSync(file, toModule(example.code, file));
+      const lines: string[] = [];
+      const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => { lines.push(args.map(String).join(' ')); });
+      try {
+        await import(pathToFileURL(file).href);
+      } finally {
+        spy.mockRestore();
+      }
+      const printed = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+      actual.set(example, printed);
+      if (!update) expect(printed).toBe(example.expected);
+    });
+  });
+});
