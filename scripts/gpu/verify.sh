@@ -62,8 +62,12 @@ run_step() {
   if [ "$code" -ne 0 ]; then
     verdict=FAIL
     [ "$code" -eq 124 ] || [ "$code" -eq 137 ] && detail="timed out after ${step_timeout}s${detail:+; $detail}"
-    failed+=("$name")
+  elif [[ "$detail" == 'tests: 0 passed'* ]]; then
+    # Everything skipped is not a pass on a GPU machine (GPUHAL_HIP_GPU unset, or no test matched).
+    verdict=FAIL
+    detail="nothing ran: $detail"
   fi
+  [ "$verdict" = FAIL ] && failed+=("$name")
   summaries+=("verify: $(printf '%-13s' "$name") $verdict (exit $code, ${took}s)${detail:+ — $detail}")
 }
 
