@@ -10,8 +10,21 @@ import { createDevice, type Device, type DeviceOptions, type DriverObjectCounts,
 
 export const BACKEND = process.env.GPUHAL_BACKEND ?? 'sim';
 export const ON_SIM = BACKEND === 'sim';
-/** Several seeds on the simulator (each may reorder unordered work differently); one run on real hardware. */
-export const SEEDS: readonly number[] = ON_SIM ? [1, 7, 42] : [0];
+/**
+ * Several seeds on the simulator (each may reorder unordered work differently); one run on real hardware.
+ * GPUHAL_SEEDS=a-b (or a comma list) runs the seeded suites over other seeds, e.g. to hunt a missing semaphore.
+ */
+export const SEEDS: readonly number[] = ON_SIM ? seedsFromEnv(process.env.GPUHAL_SEEDS) ?? [1, 7, 42] : [0];
+
+function seedsFromEnv(text: string | undefined): number[] | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const range = /^(\d+)-(\d+)$/.exec(text.trim());
+  const seeds = range ? Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, i) => Number(range[1]) + i) : text.split(',').map(Number);
+  if (seeds.length === 0 || !seeds.every((seed) => Number.isSafeInteger(seed) && seed >= 0)) {
+    throw new Error(`GPUHAL_SEEDS must be a range like 1-32 or a comma-separated list of seeds (got ${JSON.stringify(text)})`);
+  }
+  return seeds;
+}
 
 export const simOnly = {
   it: ON_SIM ? it : it.skip,
