@@ -9,11 +9,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { createDevice, type Device } from '../core/device.js';
-import type { Semaphore } from '../core/semaphore/semaphore.js';
 import { writeTraceFile } from '../trace/chrome_trace.js';
 import { renderTimeline } from '../trace/timeline_renderer.js';
 import type { TraceEvent } from '../trace/model.js';
-import { PIPELINE_A, PIPELINE_COUNT, preparePipeline } from './pipeline.js';
+import { tellStory } from './demo_story.js';
+import { PIPELINE_A, PIPELINE_COUNT, PIPELINE_SUBMISSIONS, preparePipeline } from './pipeline.js';
 import { importSimDriverLog } from './sim_log.js';
 
 export interface DemoOptions {
@@ -29,16 +29,14 @@ export interface DemoOptions {
 }
 
 export async function runDemo(options: DemoOptions): Promise<number> {
-  const traced = options.timeline === true || options.traceOut !== undefined;
-  const device = await createDevice({ backend: options.backend, seed: options.seed, queueCount: 2, label: 'demo', trace: traced });
+  // Always traced: the story is told from the trace (the cost is one small object per event).
+  const device = await createDevice({ backend: options.backend, seed: options.seed, queueCount: 2, label: 'demo', trace: true });
   let code: number;
   let events: readonly TraceEvent[] = [];
   try {
     code = await runPipeline(device, options);
-    if (device.trace !== undefined) {
-      importSimDriverLog(device);
-      events = [...device.trace.events];
-    }
+    importSimDriverLog(device);
+    events = [...device.trace!.events];
   } finally {
     await device[Symbol.asyncDispose]();
   }
@@ -60,11 +58,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 }
 
 async function runPipeline(device: Device, { out, seed }: DemoOptions): Promise<number> {
-  const clock = device.driver;
-  const started = clock.now();
-  const at = (): string => `${(Number(clock.now() - started) / 1000).toFixed(3).padStart(9)} µs`;
   const virtual = device.info.platform === 'sim';
-
   out(`gpuhal demo on ${device.info.name} (backend ${device.info.backend}${virtual ? `, seed ${seed}, virtual time` : ''})`);
   for (const note of device.info.backendNotes) out(`  note: ${note}`);
   out('');
@@ -76,26 +70,10 @@ async function runPipeline(device: Device, { out, seed }: DemoOptions): Promise<
 
   const pipeline = await preparePipeline(device);
   const { xReady, yReady, result } = pipeline;
+  const data = await pipeline.submit();
 
-  const story: string[] = [];
-  const say = (line: string): void => { story.push(`${at()}  ${line}`); };
-  const watch = (semaphore: Semaphore, value: bigint): void => {
-    semaphore.wait(value).then(
-      () => say(`semaphore "${semaphore.label}" reached ${value}`),
-      (error: unknown) => say(`semaphore "${semaphore.label}" failed: ${error instanceof Error ? error.message : String(error)}`),
-    );
-  };
-  for (const semaphore of [xReady, yReady, result]) watch(semaphore, 1n);
-
-  const readBack = pipeline.submit((what) => say(`submitted ${what}`));
-  const data = await readBack;
-  say('read-back complete');
-  // The semaphore observers ran before the read-back settled (its wait needed "result"); one turn lets any
-  // rejection handlers print too.
-  await new Promise((resolve) => setImmediate(resolve));
-
-  out('What happened, in order:');
-  for (const line of story) out(line);
+  out(`What happened, in order (${virtual ? 'virtual' : 'real'} time since the first submission):`);
+  for (const line of tellStory(device.trace!.events, PIPELINE_SUBMISSIONS)) out(line);
   out('');
   out('Semaphore values now: ' + [xReady, yReady, result].map((s) => `"${s.label}" = ${s.query()}`).join(', '));
 

@@ -16,6 +16,8 @@ import { saxpyF32, f32Bits } from '../kernels/reference.js';
 import { sampleExecutableManifestInput } from '../kernels/samples.js';
 
 export const PIPELINE_COUNT = 4096;
+/** The submissions' names, in the order `submit` makes them. */
+export const PIPELINE_SUBMISSIONS: readonly string[] = ['saxpy', 'upload of x', 'upload of y', 'read-back of y'];
 export const PIPELINE_A = 2.5;
 
 export interface Pipeline {
