@@ -168,7 +168,8 @@ function render(): void {
     li.dataset.kind = events[narrated]!.kind;
     ui.narration.append(li);
   }
-  ui.narration.lastElementChild?.scrollIntoView({ block: 'nearest' });
+  // Scroll the list itself, not the page: the timeline above should stay where the reader put it.
+  ui.narration.scrollTop = ui.narration.scrollHeight;
   for (; shownOutput < session.output.length; shownOutput++) {
     const li = document.createElement('li');
     li.textContent = session.output[shownOutput]!;
