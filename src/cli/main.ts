@@ -3,6 +3,7 @@
  * Argument parsing uses node:util's parseArgs; each command lives in its own module.
  */
 import { parseArgs } from 'node:util';
+import { HalError } from '../core/errors.js';
 import { runDemo } from './demo.js';
 import { listDevices } from './devices.js';
 import { stepScenarios } from './scenarios.js';
@@ -37,11 +38,13 @@ function fail(message: string): number {
   return 2;
 }
 
-function integerOption(name: string, raw: string | undefined, min: number, max: number): number | string | undefined {
+/** The option's value, or the error message naming it (a string). */
+function integerOption(name: string, raw: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | string | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    return `--${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`;
+  if (raw.trim() === '' || !Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? (min === 0 ? 'a non-negative integer' : `an integer ≥ ${min}`) : `an integer from ${min} to ${max}`;
+    return `--${name} must be ${range} (got ${JSON.stringify(raw)})`;
   }
   return value;
 }
@@ -77,8 +80,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const maxArgs = command === 'trace' ? 2 : command === 'step' ? 1 : 0;
   if (rest.length > maxArgs) return fail(`unexpected argument ${JSON.stringify(rest[maxArgs])}\n\n${USAGE}`);
   const backend = values.backend?.includes(',') ? values.backend.split(',') : values.backend;
-  const seed = integerOption('seed', values.seed, 0, Number.MAX_SAFE_INTEGER);
-  if (typeof seed === 'string') return fail(seed.replace('from 0 to 9007199254740991', 'that is not negative'));
+  const seed = integerOption('seed', values.seed, 0);
+  if (typeof seed === 'string') return fail(seed);
   const width = integerOption('width', values.width, 40, 1000);
   if (typeof width === 'string') return fail(width);
   const out = (line: string): void => console.log(line);
@@ -124,7 +127,7 @@ async function startPlaygroundCommand(rawPort: string | undefined): Promise<numb
   const port = integerOption('port', rawPort, 0, 65535);
   if (typeof port === 'string') return fail(port);
   const specifier = '../playground/server.js';
-  let server: { startPlayground?: (options: { port?: number }) => unknown };
+  let server: { startPlayground?: (options: { port?: number }) => Promise<{ url: string; close(): Promise<void> }> };
   try {
     server = (await import(specifier)) as typeof server;
   } catch (error) {
@@ -133,6 +136,16 @@ async function startPlaygroundCommand(rawPort: string | undefined): Promise<numb
     throw error;
   }
   if (typeof server.startPlayground !== 'function') return fail('the playground module does not export startPlayground');
-  await server.startPlayground(port === undefined ? {} : { port });
+  let playground;
+  try {
+    playground = await server.startPlayground(port === undefined ? {} : { port });
+  } catch (error) {
+    if (!HalError.is(error)) throw error;
+    console.error(`gpuhal playground: ${error.message}`);
+    return 1;
+  }
+  console.log(`gpuhal playground: open ${playground.url} in a browser (Ctrl+C stops it)`);
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  await playground.close();
   return 0;
 }

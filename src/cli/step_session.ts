@@ -61,6 +61,8 @@ class Session {
   private readonly narrator = new Narrator();
   private narrated = 0;
   private finished: { ok: boolean; line: string | null } | undefined;
+  /** What the program logged since the last report: printed after the events that led to it. */
+  private programLines: string[] = [];
   private readonly out: (line: string) => void;
 
   constructor(
@@ -78,7 +80,7 @@ class Session {
     out(scenario.explanation);
     out('Lines: "sim" what the simulated device did, "core" how the scheduling stack reacted, "|" what the program says.');
     out('');
-    const program = await scenario.prepare(this.device, (line) => out(`           | ${line}`));
+    const program = await scenario.prepare(this.device, (line) => this.programLines.push(line));
     // Trace lines of the preparation (device, lanes, semaphores) are declarations: skip them in the story.
     this.narrated = this.events.length;
     for (const event of this.events) this.narrator.describe(event);
@@ -176,6 +178,8 @@ class Session {
       if (event.kind === 'op' || (event.kind === 'lane' && event.laneKind !== 'queue')) continue;
       this.out(`${formatDuration(event.ts).padStart(9)}  core  ${what}`);
     }
+    for (const line of this.programLines) this.out(`           | ${line}`);
+    this.programLines = [];
     if (this.finished !== undefined && this.finished.line !== null) {
       this.out(`           | ${this.finished.line}`);
       this.finished = { ...this.finished, line: null };

@@ -44,3 +44,16 @@ describe('gpuhal step', () => {
     expect(scenarios[0]!.id).toBe('demo');
   });
 });
+
+describe('gpuhal step with the playground lessons', () => {
+  it('runs every lesson found in src/lessons to the end (c) without a failure', async () => {
+    const lessons = (await stepScenarios()).slice(1);
+    for (const scenario of lessons) {
+      const { out, text } = collector();
+      const code = await runStepSession({ scenario, input: Readable.from(['c\ni\nq\n']), out, echo: true });
+      expect(code, scenario.id).toBe(0);
+      expect(text(), scenario.id).toMatch(/The simulator has nothing left to do/);
+      expect(text(), scenario.id).toContain('pending (not yet handed to the device):\n    none');
+    }
+  });
+});
