@@ -67,3 +67,14 @@ export type {
 /** Traces of what a device did (`createDevice({ trace: true })`, then `device.trace`): export, render, replay. */
 export * as trace from './trace/index.js';
 export type { MemoryTraceRecorder } from './trace/recorder.js';
+/** Step mode on the simulator (`device.step()`, `device.inspect()`): what a step did and the state snapshot. */
+export type {
+  Inspection,
+  SemaphoreView,
+  SimStepEvent,
+  StepOutcome,
+  StreamOpView,
+  StreamView,
+  SubmissionView,
+  WaitView,
+} from './core/inspection.js';
