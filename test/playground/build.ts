@@ -3,7 +3,7 @@
  * (npm install runs the build); during development a changed source file makes this rebuild with tsc first.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,8 +26,38 @@ function staleSources(): string[] {
   return stale;
 }
 
-/** Builds what the page needs when it is missing or stale; returns what was done, for the test log. */
+/**
+ * Builds what the page needs when it is missing or stale; returns what was done, for the test log. Test files run in
+ * parallel workers, so builds take a lock: one tsc writes dist/ while the others wait, then find it current.
+ */
 export function ensureBuilt(): string {
+  return withBuildLock(build);
+}
+
+function withBuildLock<T>(fn: () => T): T {
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const lock = join(ROOT, 'dist', '.playground-build.lock');
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 180_000) rmSync(lock, { recursive: true, force: true }); // left by a killed run
+      else if (Date.now() > deadline) throw new Error(`waited 3 minutes for another playground build (${lock})`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function build(): string {
   const notes: string[] = [];
   if (!existsSync(join(ROOT, 'src', 'backends', 'sim', 'generated', 'device_wasm.ts'))) {
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-asm.mjs')], { cwd: ROOT, stdio: 'pipe' });
