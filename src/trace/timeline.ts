@@ -180,6 +180,8 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
   const signalsBySeq = new Map<number, EventOf<'signal'>>();
   const hostMarkerBySeq = new Map<number, HostMarker>();
   const satisfied: EventOf<'wait-satisfied'>[] = [];
+  /** Waits reached per submission: an issued submission still short of some is waiting on the device, not running. */
+  const waitsReached = new Map<number, number>();
   const hostLaneOfDevice = new Map<number, number>();
   let start: TraceTime | null = null;
   let end: TraceTime | null = null;
@@ -221,6 +223,7 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
       }
       case 'wait-satisfied': {
         satisfied.push(event);
+        waitsReached.set(event.submission, (waitsReached.get(event.submission) ?? 0) + 1);
         const ready = lastReadyAt.get(event.submission);
         if (ready !== undefined && event.ts > ready) lastReadyAt.set(event.submission, event.ts);
         const sub = submissions.get(event.submission);
@@ -303,6 +306,8 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
   for (const sub of submissions.values()) {
     const ready = lastReadyAt.get(sub.id)!;
     if (sub.outcome === 'failed' && sub.cause !== null) continue; // never ran
+    // A trace cut short (step mode) may end while an issued submission still waits for a value: not started yet.
+    if (sub.outcome === 'pending' && (waitsReached.get(sub.id) ?? 0) < sub.waits.length) continue;
     if (sub.issued !== null) sub.started = sub.issued > ready ? sub.issued : ready;
     else if (sub.outcome !== 'pending') sub.started = ready; // completed without an issue hook: assume it ran once ready
     if (sub.started !== null && sub.ended !== null && sub.started > sub.ended) sub.started = sub.ended;
