@@ -5,16 +5,16 @@
 // Runs only with GPUHAL_HIP_GPU=1 on a GPU machine (scripts/gpu/verify.sh; see scripts/gpu/README.md).
 import { describe, expect, it } from 'vitest';
 import { GPU_ENABLED, GPU_NOTE, PLATFORM } from '../hip/gpu/support.js';
+import { DIFFERENTIAL_CASES, caseName } from './cases.js';
 import { runModel } from './model.js';
 import { firstDifference, generateProgram, programStats, runOnFreshDevice } from './workload.js';
 
-const PROGRAM_SEEDS = [1, 2, 3, 4, 5, 6];
 const MODES = ['graph', 'stream'] as const;
 const SIM_SEED = 7;
 
 describe.skipIf(!GPU_ENABLED).each(MODES)(`simulator vs GPU, byte for byte (%s mode)${GPU_NOTE}`, (commandBufferMode) => {
-  it.each(PROGRAM_SEEDS)('program %i', async (seed) => {
-    const program = generateProgram(seed);
+  it.each(DIFFERENTIAL_CASES.map((c) => [caseName(c), c] as const))('%s', async (_, { seed, steps }) => {
+    const program = generateProgram(seed, { steps });
     const stats = programStats(program);
     const expected = runModel(program);
     const sim = await runOnFreshDevice({ backend: 'sim', seed: SIM_SEED, commandBufferMode }, program);

@@ -1,19 +1,19 @@
-// The differential workloads on the simulator alone, in every `npm test`: the same program on two simulator seeds
+// The differential workloads on the simulator alone, in every `npm test`: the same program on three simulator seeds
 // (which order unordered work differently, DESIGN.md rule 11) and in the plain-TypeScript model must give the same
 // bytes. That is what proves the generator's programs race-free, so that sim_vs_hip.test.ts may demand byte
 // equality from a GPU. A deliberately racy program shows the comparison can fail.
 import { describe, expect, it } from 'vitest';
+import { DIFFERENTIAL_CASES, caseName } from './cases.js';
 import { runModel } from './model.js';
 import { INTEGER_KERNELS, type Program, REGION_BYTES } from './program.js';
 import { firstDifference, generateProgram, programStats, runOnFreshDevice } from './workload.js';
 
-const PROGRAM_SEEDS = [1, 2, 3, 4, 5];
 const MODES = ['graph', 'stream'] as const;
-const SIM_SEEDS = [11, 977];
+const SIM_SEEDS = [11, 977, 31337];
 
-describe.each(MODES)('differential workloads on two simulator seeds (%s mode)', (commandBufferMode) => {
-  it.each(PROGRAM_SEEDS)(`program %i: sim seeds ${SIM_SEEDS.join(' and ')} and the TS model agree byte for byte`, async (seed) => {
-    const program = generateProgram(seed);
+describe.each(MODES)('differential workloads on three simulator seeds (%s mode)', (commandBufferMode) => {
+  it.each(DIFFERENTIAL_CASES.map((c) => [caseName(c), c] as const))(`%s: sim seeds ${SIM_SEEDS.join(' and ')} and the TS model agree byte for byte`, async (_, { seed, steps }) => {
+    const program = generateProgram(seed, { steps });
     const expected = runModel(program);
     for (const simSeed of SIM_SEEDS) {
       const run = await runOnFreshDevice({ backend: 'sim', seed: simSeed, commandBufferMode }, program);
@@ -31,7 +31,7 @@ describe('the workload generator', () => {
   });
 
   it('exercises what the differential test claims to cover, over the seeds it uses', () => {
-    const stats = PROGRAM_SEEDS.map((seed) => programStats(generateProgram(seed)));
+    const stats = DIFFERENTIAL_CASES.map(({ seed, steps }) => programStats(generateProgram(seed, { steps })));
     const sum = (f: (s: (typeof stats)[number]) => number): number => stats.reduce((n, s) => n + f(s), 0);
     for (const kernel of INTEGER_KERNELS) expect(sum((s) => s.dispatches[kernel]), `${kernel} dispatches`).toBeGreaterThan(0);
     expect(new Set(stats.flatMap((s) => [...s.fillPatternLengths]))).toEqual(new Set([1, 2, 4]));
@@ -45,6 +45,24 @@ describe('the workload generator', () => {
       expect(s.waitsBeforeSignal, 'waits submitted before their signal').toBeGreaterThan(0);
       expect(s.executes).toBeGreaterThan(0);
     }
+  });
+
+  it('negative control: a generated program stripped of its semaphore ordering gives other bytes on the simulator', async () => {
+    // Same steps, but each signals a semaphore of its own and waits only for the host's go: nothing is ordered.
+    const program = generateProgram(1);
+    const unordered: Program = {
+      ...program,
+      chainCount: program.steps.length,
+      steps: program.steps.map((s) => ({ ...s, chain: s.id, value: 1n, waits: [{ chain: -1, value: 1n }] })),
+      chainEnds: program.steps.map(() => 1n),
+    };
+    const expected = runModel(program);
+    const differing: number[] = [];
+    for (const simSeed of SIM_SEEDS) {
+      const run = await runOnFreshDevice({ backend: 'sim', seed: simSeed }, unordered);
+      if (firstDifference(run.bytes, expected) !== undefined) differing.push(simSeed);
+    }
+    expect(differing.length, 'sim seeds whose unordered run differs from the model').toBeGreaterThan(0);
   });
 
   it('negative control: two unordered fills of one region on two queues differ across simulator seeds', async () => {
