@@ -66,11 +66,14 @@ function moduleSource(name, bytes) {
 // (write a temporary file, rename it over the old one) and stale files are removed only at the end, so a
 // concurrent reader never finds generated/ missing or half written.
 const written = new Set();
+// Unchanged files are left alone, so their timestamps keep telling build tools (tsc, the playground's
+// dist freshness check) that nothing needs rebuilding.
 async function writeAtomic(file, text) {
+  written.add(file);
+  if ((await readFile(file, 'utf8').catch(() => undefined)) === text) return;
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, text);
   await rename(tmp, file);
-  written.add(file);
 }
 
 async function removeStale(dir) {
