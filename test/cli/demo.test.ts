@@ -47,6 +47,16 @@ describe('gpuhal demo', () => {
     expect(events.filter((e) => e.kind === 'op').length).toBeGreaterThan(0);
   });
 
+  it('another seed may reorder what the semaphores leave unordered: seed 2 finishes the upload of y first', async () => {
+    const order = async (seed: number): Promise<string[]> => {
+      const { out, text } = collector();
+      expect(await runDemo({ backend: 'sim', seed, out })).toBe(0);
+      return text().split('\n').filter((line) => / upload of [xy] done/.test(line)).map((line) => line.match(/upload of ([xy])/)![1]!);
+    };
+    expect(await order(1)).toEqual(['x', 'y']);
+    expect(await order(2)).toEqual(['y', 'x']);
+  });
+
   it('reports an unwritable --trace-out path and exits non-zero', async () => {
     const { out, text } = collector();
     const bad = join(dir, 'no-such-dir', 'trace.json');
