@@ -163,6 +163,8 @@ export class CommandBuffer extends HalObject {
   private stagingHost: Uint8Array | undefined;
   private readonly loweredTables = new Map<string, LoweredTable>();
   private useClock = 0;
+  /** What a failed device check names (built once: validateSubmit runs on every execute). */
+  private readonly executeUse: string;
 
   constructor(context: DeviceContext, descriptor: CommandBufferDescriptor = {}) {
     context.assertUsable('create a command buffer');
@@ -179,6 +181,7 @@ export class CommandBuffer extends HalObject {
     this.mode = mode;
     this.bindingCapacity = bindingCapacity;
     this.dispatchState = new DispatchState(context.limits.maxPushConstants);
+    this.executeUse = `execute ${this.label}`;
   }
 
   /** Number of recorded commands, barriers included (for tests and traces). */
@@ -404,7 +407,7 @@ export class CommandBuffer extends HalObject {
    */
   validateSubmit(table: BindingTable | undefined): void {
     this.assertAlive('execute');
-    this.context.assertUsable(`execute ${this.label}`);
+    this.context.assertUsable(this.executeUse);
     if (this.state === 'failed') {
       throw failedPrecondition(`${this.label} cannot be executed: its end() failed (${errorText(this.endError)})`);
     }
@@ -412,6 +415,8 @@ export class CommandBuffer extends HalObject {
     if (this.mode === 'one-shot' && this.executed) {
       throw failedPrecondition(`${this.label} is one-shot and was already executed`);
     }
+    // Without slots there are no slot uses or per-table graphs to check: nothing is left but a stray table.
+    if (table === undefined && this.bindingCapacity === 0) return;
     const entries = resolveBindingTable(this.context, table, this.bindingCapacity, this.label);
     this.checkSlotUses(entries);
     if (this.context.commandBufferMode === 'graph' && this.bindingCapacity > 0) this.loweredFor(entries);

@@ -145,6 +145,21 @@ class SingleExecuteWork implements SubmissionWork {
   }
 }
 
+/**
+ * The work of executing one command buffer without a binding table is the same for every such execute: one shared
+ * object per command buffer, so a plain execute allocates no work object at all.
+ */
+const plainExecuteWork = new WeakMap<CommandBuffer, SubmissionWork>();
+
+function plainWorkFor(cb: CommandBuffer): SubmissionWork {
+  let work = plainExecuteWork.get(cb);
+  if (work === undefined) {
+    work = new SingleExecuteWork(cb, undefined, undefined);
+    plainExecuteWork.set(cb, work);
+  }
+  return work;
+}
+
 /** Buffers made by alloca, and whether a dealloca was submitted for them. */
 const transients = new WeakMap<Buffer, { deallocaSubmitted: boolean }>();
 
@@ -185,31 +200,35 @@ export class Queue {
       );
     }
     const count = list.length;
-    const commandBuffers: CommandBuffer[] = new Array(count);
-    for (let i = 0; i < count; i++) {
-      const cb: unknown = list[i];
-      if (!(cb instanceof CommandBuffer)) throw invalidArgument(`execute commandBuffers[${i}] must be a CommandBuffer (got ${describe(cb)})`);
-      if (cb.context !== this.context) throw invalidArgument(`execute commandBuffers[${i}] ${cb.label} belongs to another device`);
-      if (cb.destroyed) cb.assertAlive(`execute commandBuffers[${i}]`);
-      if (cb.mode === 'one-shot' && list.indexOf(cb) !== i) {
-        throw failedPrecondition(`execute commandBuffers[${i}] ${cb.label} is one-shot and already listed at [${list.indexOf(cb)}]`);
-      }
-      commandBuffers[i] = cb;
-    }
+    for (let i = 0; i < count; i++) this.checkListed(list, i);
     // A private copy of each table: edits the caller makes after this call change nothing.
     const tables: (BindingTable | undefined)[] | undefined = tablesIn === undefined ? undefined : (tablesIn as unknown[]).map(copyTable);
-    for (let i = 0; i < count; i++) commandBuffers[i]!.validateSubmit(tables?.[i]);
+    for (let i = 0; i < count; i++) (list[i] as CommandBuffer).validateSubmit(tables?.[i]);
 
     if (count === 1) {
-      // The common case, kept to one small object: pending executes can number in the thousands.
-      const cb = commandBuffers[0]!;
+      // The common case, kept small: pending executes can number in the thousands. Without a table the work object
+      // is shared and the capture allocates nothing.
+      const cb = list[0] as CommandBuffer;
       const table = tables?.[0];
-      this.submit(sync, new SingleExecuteWork(cb, table, cb.capture(table)));
+      const captured = cb.capture(table);
+      this.submit(sync, table === undefined ? plainWorkFor(cb) : new SingleExecuteWork(cb, table, captured));
       return;
     }
+    const commandBuffers = list.slice() as CommandBuffer[];
     const captures: (TableCapture | undefined)[] = new Array(count);
     for (let i = 0; i < count; i++) captures[i] = commandBuffers[i]!.capture(tables?.[i]);
     this.submit(sync, new ExecuteWork(commandBuffers, tables, captures));
+  }
+
+  /** Checks entry `i` of an execute's command buffer list. */
+  private checkListed(list: readonly unknown[], i: number): void {
+    const cb = list[i];
+    if (!(cb instanceof CommandBuffer)) throw invalidArgument(`execute commandBuffers[${i}] must be a CommandBuffer (got ${describe(cb)})`);
+    if (cb.context !== this.context) throw invalidArgument(`execute commandBuffers[${i}] ${cb.label} belongs to another device`);
+    if (cb.destroyed) cb.assertAlive(`execute commandBuffers[${i}]`);
+    if (cb.mode === 'one-shot' && list.indexOf(cb) !== i) {
+      throw failedPrecondition(`execute commandBuffers[${i}] ${cb.label} is one-shot and already listed at [${list.indexOf(cb)}]`);
+    }
   }
 
   /** Orders nothing but its own waits before its signals (a semaphore relay point). */
