@@ -12,6 +12,7 @@
 import type { GpuDriver } from './driver.js';
 import { HalError, StatusCode, failedPrecondition } from './errors.js';
 import type { TraceError, TraceEvent } from '../trace/model.js';
+import { nextMacrotask } from './macrotask.js';
 
 /** What the simulator did in one step (the sim driver's StepEvent, structurally). */
 export interface SimStepEvent {
@@ -118,7 +119,7 @@ function simDriverOf(device: SteppableDevice, call: string): SimDriverFace {
 }
 
 /** Lets promise reactions and the core's completion poller run after the simulator moved. */
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const settle = nextMacrotask;
 
 /**
  * Processes one simulator event, then lets the core react (retire completed work, signal, release and issue

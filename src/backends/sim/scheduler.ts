@@ -9,7 +9,7 @@
  * At equal times completions go first, then starts, then timers. Ties between starts are broken by the seeded
  * PRNG: that is the only freedom a seed has, and it only reorders what streams and events leave unordered.
  *
- * Progress: in 'auto' mode the scheduler runs itself from setImmediate whenever work or timers are pending, one
+ * Progress: in 'auto' mode the scheduler runs itself on the next macrotask (setImmediate; a MessageChannel in browsers) whenever work or timers are pending, one
  * completion (or timer) per tick, and resolves nextProgress() waiters after each tick. In 'manual' mode nothing
  * happens until the caller calls step() or runUntilIdle(). No real timers, no threads.
  */
@@ -17,6 +17,7 @@ import { HalError, StatusCode, failedPrecondition } from '../../core/errors.js';
 import type { EventLog } from './event_log.js';
 import type { Executor } from './executor.js';
 import type { SimStream, StreamOp } from './streams.js';
+import { scheduleMacrotask } from '../../core/macrotask.js';
 
 export type SchedulerMode = 'auto' | 'manual';
 
@@ -294,7 +295,7 @@ export class Scheduler {
     if (this.mode !== 'auto' || this.tickScheduled || this.stopped) return;
     if (!force && !this.hasWork()) return;
     this.tickScheduled = true;
-    setImmediate(this.tick);
+    scheduleMacrotask(this.tick);
   }
 
   private readonly tick = (): void => {
