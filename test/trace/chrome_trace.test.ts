@@ -55,12 +55,12 @@ describe('Chrome trace export', () => {
     expect(slice('fill A')).toMatchObject({ ts: 1, dur: 12, cat: 'submission' });
     expect(slice('copy A→B')).toMatchObject({ ts: 13, dur: 27, cat: 'submission' });
     expect(slice('memcpy 4096B')).toMatchObject({ ts: 13, dur: 27, cat: 'copy' });
-    const waiting = events.filter((event) => event.cat === 'waiting');
+    const waiting = events.filter((event) => 'cat' in event && event.cat === 'waiting');
     expect(waiting.map((event) => [event.ph, event.name, (event as { ts: number }).ts, (event as { id: number }).id])).toEqual([
       ['b', 'waiting on queue1', 0, 1],
       ['e', 'waiting on queue1', 13, 1],
     ]);
-    expect(waiting[0]!.args).toMatchObject({ label: 'copy A→B', waits: 'filled ≥ 1' });
+    expect((waiting[0] as { args?: unknown }).args).toMatchObject({ label: 'copy A→B', waits: 'filled ≥ 1' });
   });
 
   test('many submissions waiting at once do not multiply the queue tracks', () => {
@@ -85,7 +85,7 @@ describe('Chrome trace export', () => {
 
   test('a counter per semaphore with its value over time', () => {
     const events = checked(fanOut());
-    const done = events.filter((event) => event.ph === 'C' && event.name === 'done').map((event) => [(event as { ts: number }).ts, (event.args as { value: number }).value]);
+    const done = events.filter((event) => event.ph === 'C' && event.name === 'done').map((event) => [(event as { ts: number }).ts, ((event as { args?: unknown }).args as { value: number }).value]);
     expect(done).toEqual([[0, 0], [45, 1], [60, 2], [80, 3]]);
   });
 

@@ -89,9 +89,9 @@ describe('fill', () => {
   it('takes pattern lengths 1, 2 and 4 only', () => {
     const buffer = bench.createBuffer(64);
     const cb = recording();
-    for (const patternLength of [1, 2, 4]) cb.fill({ buffer, offset: 0, length: 64, pattern: 1, patternLength });
+    for (const patternLength of [1, 2, 4] as const) cb.fill({ buffer, offset: 0, length: 64, pattern: 1, patternLength });
     for (const patternLength of [0, 3, 8]) {
-      expectError(() => cb.fill({ buffer, offset: 0, length: 64, pattern: 1, patternLength }), 'INVALID_ARGUMENT', new RegExp(`patternLength must be 1, 2 or 4 \\(got ${patternLength}\\)`));
+      expectError(() => cb.fill({ buffer, offset: 0, length: 64, pattern: 1, patternLength: patternLength as 1 }), 'INVALID_ARGUMENT', new RegExp(`patternLength must be 1, 2 or 4 \\(got ${patternLength}\\)`));
     }
     expectError(() => cb.fill({ buffer, offset: 0, length: 64, pattern: 0x100, patternLength: 1 }), 'INVALID_ARGUMENT', /pattern must be an integer in \[0, 256\).*\(got 256\)/);
     expect(cb.commandCount).toBe(3);
