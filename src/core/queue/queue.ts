@@ -15,10 +15,11 @@ import type { HalObject } from '../lifetime.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Lane } from '../scheduler/lane.js';
 import type { Submission, SubmissionWork } from '../scheduler/submission.js';
+import type { SyncList } from '../scheduler/sync_list.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
 import { describe } from '../semaphore/payload.js';
 import type { SemaphoreOwner } from '../semaphore/semaphore.js';
-import { checkBuffer, checkInteger, checkObject, checkSemaphoreList, copyBytes } from './validation.js';
+import { checkBuffer, checkInteger, checkObject, checkSyncList, copyBytes } from './validation.js';
 
 /** The wait and signal lists every queue operation takes. */
 export interface QueueSync {
@@ -409,14 +410,14 @@ export class Queue {
     return checkObject<T>(names.operation, operation);
   }
 
-  private sync(kind: OperationKind, op: QueueSync): { waits: readonly SemaphoreValue[]; signals: readonly SemaphoreValue[] } {
+  private sync(kind: OperationKind, op: QueueSync): SyncList {
     const names = this.names[kind];
-    return { waits: checkSemaphoreList(names.waits, op.waits, this.host), signals: checkSemaphoreList(names.signals, op.signals, this.host) };
+    return checkSyncList(names.waits, op.waits, names.signals, op.signals, this.host);
   }
 
   /** Retains `captured` until the submission finishes, then releases it. */
   private submitWith(
-    sync: { waits: readonly SemaphoreValue[]; signals: readonly SemaphoreValue[] },
+    sync: SyncList,
     kind: string,
     captured: readonly HalObject[],
     encode: (stream: DriverStream) => void,
@@ -435,10 +436,10 @@ export class Queue {
   }
 
   private submit(
-    sync: { waits: readonly SemaphoreValue[]; signals: readonly SemaphoreValue[] },
+    sync: SyncList,
     work: SubmissionWork,
     lane?: Lane<Submission>,
   ): void {
-    this.host.scheduler.submit(this.index, sync.waits, sync.signals, work, lane);
+    this.host.scheduler.submit(this.index, sync, work, lane);
   }
 }

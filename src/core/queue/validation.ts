@@ -9,6 +9,7 @@ import { invalidArgument } from '../errors.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
 import { MAX_PAYLOAD, checkPayload, describe } from '../semaphore/payload.js';
 import { Semaphore, type SemaphoreOwner } from '../semaphore/semaphore.js';
+import { EMPTY_SYNC, type SyncList } from '../scheduler/sync_list.js';
 
 export function checkObject<T extends object>(what: string, value: unknown): T {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -29,23 +30,62 @@ const NO_SEMAPHORES: readonly SemaphoreValue[] = Object.freeze([]);
 /** Validates a wait or signal list and returns a private copy (later edits by the caller change nothing). */
 export function checkSemaphoreList(what: string, list: unknown, owner: SemaphoreOwner): readonly SemaphoreValue[] {
   if (list === undefined) return NO_SEMAPHORES;
-  if (!Array.isArray(list)) throw invalidArgument(`${what} must be an array of { semaphore, value } (got ${describe(list)})`);
-  // A plain loop: this runs twice per queue operation, on the submission hot path.
+  checkListShape(what, list);
   const copy: SemaphoreValue[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
-    const entry: unknown = list[i];
-    if (entry === null || typeof entry !== 'object') throw invalidArgument(`${what}[${i}] must be an object (got ${describe(entry)})`);
-    const { semaphore, value } = entry as { semaphore?: unknown; value?: unknown };
-    if (!(semaphore instanceof Semaphore)) {
-      throw invalidArgument(`${what}[${i}].semaphore must be a Semaphore (got ${describe(semaphore)})`);
-    }
-    if (semaphore.owner !== owner) {
-      throw invalidArgument(`${what}[${i}].semaphore ${semaphore.label} belongs to another device (${semaphore.owner.context.label})`);
-    }
-    if (semaphore.destroyed) semaphore.assertAlive(`use ${what}[${i}].semaphore`);
-    copy[i] = { semaphore, value: typeof value === 'bigint' && value >= 0n && value <= MAX_PAYLOAD ? value : checkPayload(`${what}[${i}].value`, value) };
+    const entry = list[i];
+    copy[i] = { semaphore: checkEntrySemaphore(what, i, entry, owner), value: checkEntryValue(what, i, entry) };
   }
   return copy;
+}
+
+/**
+ * Validates a queue operation's wait and signal lists and copies them into one flat SyncList (later edits by the
+ * caller change nothing). Runs on every queue operation: plain loops, one allocation.
+ */
+export function checkSyncList(waitsWhat: string, waits: unknown, signalsWhat: string, signals: unknown, owner: SemaphoreOwner): SyncList {
+  if (waits === undefined && signals === undefined) return EMPTY_SYNC;
+  if (waits !== undefined) checkListShape(waitsWhat, waits);
+  if (signals !== undefined) checkListShape(signalsWhat, signals);
+  const waitCount = waits === undefined ? 0 : waits.length;
+  const signalCount = signals === undefined ? 0 : signals.length;
+  const list: (number | Semaphore | bigint)[] = new Array(1 + 2 * (waitCount + signalCount));
+  list[0] = waitCount;
+  let at = 1;
+  for (let i = 0; i < waitCount; i++) {
+    const entry = waits![i];
+    list[at++] = checkEntrySemaphore(waitsWhat, i, entry, owner);
+    list[at++] = checkEntryValue(waitsWhat, i, entry);
+  }
+  for (let i = 0; i < signalCount; i++) {
+    const entry = signals![i];
+    list[at++] = checkEntrySemaphore(signalsWhat, i, entry, owner);
+    list[at++] = checkEntryValue(signalsWhat, i, entry);
+  }
+  return list;
+}
+
+function checkListShape(what: string, list: unknown): asserts list is readonly unknown[] {
+  if (!Array.isArray(list)) throw invalidArgument(`${what} must be an array of { semaphore, value } (got ${describe(list)})`);
+}
+
+function checkEntrySemaphore(what: string, i: number, entry: unknown, owner: SemaphoreOwner): Semaphore {
+  if (entry === null || typeof entry !== 'object') throw invalidArgument(`${what}[${i}] must be an object (got ${describe(entry)})`);
+  const semaphore = (entry as { semaphore?: unknown }).semaphore;
+  if (!(semaphore instanceof Semaphore)) {
+    throw invalidArgument(`${what}[${i}].semaphore must be a Semaphore (got ${describe(semaphore)})`);
+  }
+  if (semaphore.owner !== owner) {
+    throw invalidArgument(`${what}[${i}].semaphore ${semaphore.label} belongs to another device (${semaphore.owner.context.label})`);
+  }
+  if (semaphore.destroyed) semaphore.assertAlive(`use ${what}[${i}].semaphore`);
+  return semaphore;
+}
+
+/** The entry's value (its semaphore was checked first, so the entry is an object). */
+function checkEntryValue(what: string, i: number, entry: unknown): bigint {
+  const value = (entry as { value?: unknown }).value;
+  return typeof value === 'bigint' && value >= 0n && value <= MAX_PAYLOAD ? value : checkPayload(`${what}[${i}].value`, value);
 }
 
 const usageNames: Record<number, string> = {

@@ -23,13 +23,14 @@
  */
 import type { DriverEvent, DriverStream, GpuDriver } from '../driver.js';
 import { HalError, StatusCode } from '../errors.js';
-import type { SemaphoreValue } from '../semaphore/host_wait.js';
+import type { Semaphore } from '../semaphore/semaphore.js';
 import type { TraceRecorder } from '../../trace/hooks.js';
 import { CompletionPoller } from './completion_poller.js';
 import { EventPool } from './event_pool.js';
 import type { Lane } from './lane.js';
 import { QueueLanes } from './queue_lanes.js';
 import { ExtraTimepoint, Submission, type SubmissionTimepoint, type SubmissionWork } from './submission.js';
+import { signalsOf, waitsOf, type SyncList } from './sync_list.js';
 
 export interface SchedulerHost {
   readonly driver: GpuDriver;
@@ -119,17 +120,11 @@ export class Scheduler {
    * Accepts a validated, captured queue operation. Returns at once; the work is issued when its waits allow.
    * Any failed wait fails the submission (and its signals) immediately. `lane`, from `takeLane`, pins the lane.
    */
-  submit(
-    queueIndex: number,
-    waits: readonly SemaphoreValue[],
-    signals: readonly SemaphoreValue[],
-    work: SubmissionWork,
-    lane?: Lane<Submission>,
-  ): void {
+  submit(queueIndex: number, sync: SyncList, work: SubmissionWork, lane?: Lane<Submission>): void {
     const queue = this.queues[queueIndex]!;
-    const submission = new Submission(queue, waits, signals, work, this.submissionEvents);
+    const submission = new Submission(queue, sync, work, this.submissionEvents);
     if (lane !== undefined) submission.lane = lane;
-    this.host.trace?.submitted(submission, queue, { op: work.kind, waits, signals });
+    this.host.trace?.submitted(submission, queue, { op: work.kind, waits: waitsOf(sync), signals: signalsOf(sync) });
     // batch() inlined: this is the per-operation hot path, so no closure per submission.
     const outer = !this.draining;
     this.draining = true;
@@ -142,16 +137,18 @@ export class Scheduler {
   }
 
   private accept(submission: Submission): void {
-    const waits = submission.waits;
-    for (let i = 0; i < waits.length; i++) {
-      const failure = waits[i]!.semaphore.failure;
+    const sync = submission.sync;
+    const end = submission.signalsAt;
+    for (let i = 1; i < end; i += 2) {
+      const failure = (sync[i] as Semaphore).failure;
       if (failure) {
         this.enqueue(submission, failure);
         return;
       }
     }
-    for (let i = 0; i < waits.length; i++) {
-      const { semaphore, value } = waits[i]!;
+    for (let i = 1; i < end; i += 2) {
+      const semaphore = sync[i] as Semaphore;
+      const value = sync[i + 1] as bigint;
       if (semaphore.satisfiable(value)) continue;
       if (submission.unresolved++ === 0) {
         submission.key = value;
@@ -232,9 +229,10 @@ export class Scheduler {
   }
 
   private issue(submission: Submission): void {
-    const waits = submission.waits;
-    for (let i = 0; i < waits.length; i++) {
-      const failure = waits[i]!.semaphore.failure;
+    const sync = submission.sync;
+    const waitsEnd = submission.signalsAt;
+    for (let i = 1; i < waitsEnd; i += 2) {
+      const failure = (sync[i] as Semaphore).failure;
       if (failure) {
         this.failSubmission(submission, failure);
         return;
@@ -244,15 +242,16 @@ export class Scheduler {
     let lane = submission.lane;
     // Waits not yet reached are covered by timepoints of issued submissions (never by an unrecorded event).
     const covering = this.covering;
-    for (let i = 0; i < waits.length; i++) {
-      const wait = waits[i]!;
-      if (wait.semaphore.currentValue >= wait.value) continue;
-      const timepoint = wait.semaphore.findTimepoint(wait.value) as SubmissionTimepoint | undefined;
+    for (let i = 1; i < waitsEnd; i += 2) {
+      const semaphore = sync[i] as Semaphore;
+      const value = sync[i + 1] as bigint;
+      if (semaphore.currentValue >= value) continue;
+      const timepoint = semaphore.findTimepoint(value) as SubmissionTimepoint | undefined;
       if (timepoint === undefined) {
         // Unreachable by construction (a timepoint only leaves once its value is reached or failed); refusing
         // beats waiting on an unrecorded event, which would silently not wait (reference defect 1).
         covering.length = 0;
-        const message = `${submission.work.kind}: no recorded signal covers ${wait.semaphore.label} ≥ ${wait.value}n`;
+        const message = `${submission.work.kind}: no recorded signal covers ${semaphore.label} ≥ ${value}n`;
         this.failSubmission(submission, new HalError(StatusCode.INTERNAL, message));
         return;
       }
@@ -271,7 +270,7 @@ export class Scheduler {
         const owner = covering[i]!.owner;
         if (owner.lane !== lane) this.driver.streamWaitEvent(stream, owner.event!);
       }
-      covering.length = 0;
+      if (covering.length !== 0) covering.length = 0;
       submission.work.encode(stream);
       event = this.events.acquire();
       this.driver.eventRecord(event, stream);
@@ -288,11 +287,11 @@ export class Scheduler {
     this.host.trace?.issued(submission);
     lane.push(submission);
     this.inFlight++;
-    const signals = submission.signals;
-    for (let i = 0; i < signals.length; i++) {
-      const { semaphore, value } = signals[i]!;
+    for (let i = waitsEnd; i < sync.length; i += 2) {
+      const semaphore = sync[i] as Semaphore;
+      const value = sync[i + 1] as bigint;
       if (semaphore.failure) continue;
-      if (i === 0) {
+      if (i === waitsEnd) {
         submission.value = value;
         submission.timepointed = true;
         semaphore.addTimepoint(submission);
@@ -311,7 +310,8 @@ export class Scheduler {
     submission.state = 'done';
     this.removePending(submission);
     this.host.trace?.submissionFailed(submission, error);
-    for (const { semaphore } of submission.signals) semaphore.failWith(error, submission);
+    const sync = submission.sync;
+    for (let i = submission.signalsAt; i < sync.length; i += 2) (sync[i] as Semaphore).failWith(error, submission);
     submission.work.finish(error);
   }
 
@@ -350,8 +350,10 @@ export class Scheduler {
       // A wait covered at issue by another submission's timepoint is only truly met once that submission retired
       // successfully; if it failed, this one ran on a broken input and fails with the same error (rule 5). Waits
       // reached at issue stay reached (values only move forward), so checking every wait is the same check.
-      for (const { semaphore, value } of submission.waits) {
-        if (semaphore.currentValue >= value) continue;
+      const sync = submission.sync;
+      for (let i = 1; i < submission.signalsAt; i += 2) {
+        const semaphore = sync[i] as Semaphore;
+        if (semaphore.currentValue >= (sync[i + 1] as bigint)) continue;
         if (semaphore.failure) {
           fault = semaphore.failure;
           break;
@@ -377,12 +379,13 @@ export class Scheduler {
       submission.extraTimepoints = undefined;
       for (const timepoint of extra) timepoint.semaphore.removeTimepoint(timepoint);
     }
+    const sync = submission.sync;
     if (error) {
       this.host.trace?.submissionFailed(submission, error);
-      for (const { semaphore } of submission.signals) semaphore.failWith(error, submission);
+      for (let i = submission.signalsAt; i < sync.length; i += 2) (sync[i] as Semaphore).failWith(error, submission);
     } else {
       this.host.trace?.completed(submission);
-      for (const { semaphore, value } of submission.signals) semaphore.advance(value, submission);
+      for (let i = submission.signalsAt; i < sync.length; i += 2) (sync[i] as Semaphore).advance(sync[i + 1] as bigint, submission);
     }
     const event = submission.event!;
     submission.event = undefined;

@@ -11,10 +11,10 @@
  */
 import type { DriverEvent, DriverStream } from '../driver.js';
 import type { HalError } from '../errors.js';
-import type { SemaphoreValue } from '../semaphore/host_wait.js';
 import type { Semaphore, SubmissionWaitTarget, SubmissionWaiter, Timepoint } from '../semaphore/semaphore.js';
 import type { Lane } from './lane.js';
 import type { QueueLanes } from './queue_lanes.js';
+import type { SyncList } from './sync_list.js';
 
 /** What a queue operation does once issued, and how it lets go of what it captured. */
 export interface SubmissionWork {
@@ -73,13 +73,18 @@ export class Submission implements SubmissionWaitTarget, SubmissionWaiter, Submi
   /** Set when the submission must fail instead of issuing (the first cause wins). */
   failure: HalError | undefined;
 
+  /** Where the signals start in `sync` (the waits run from index 1 up to it, two slots per entry). */
+  readonly signalsAt: number;
+
   constructor(
     readonly queue: QueueLanes<Submission>,
-    readonly waits: readonly SemaphoreValue[],
-    readonly signals: readonly SemaphoreValue[],
+    /** The waits and signals, flat (sync_list.ts). */
+    readonly sync: SyncList,
     readonly work: SubmissionWork,
     private readonly events: SubmissionEvents,
-  ) {}
+  ) {
+    this.signalsAt = 1 + 2 * (sync[0] as number);
+  }
 
   get target(): SubmissionWaitTarget {
     return this;
@@ -89,8 +94,9 @@ export class Submission implements SubmissionWaitTarget, SubmissionWaiter, Submi
     return this;
   }
 
+  /** As the timepoint of its first signal: that signal's semaphore. */
   get semaphore(): Semaphore {
-    return this.signals[0]!.semaphore;
+    return this.sync[this.signalsAt] as Semaphore;
   }
 
   waitSatisfied(): void {
