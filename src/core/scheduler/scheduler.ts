@@ -45,6 +45,8 @@ export interface SchedulerHost {
   progressFailed(error: unknown): void;
 }
 
+const noop = (): void => {};
+
 export class Scheduler {
   /** One entry per queue, each with its lanes (driver streams). */
   readonly queues: readonly QueueLanes<Submission>[];
@@ -57,9 +59,12 @@ export class Scheduler {
   private pendingHead: Submission | undefined;
   private pendingSize = 0;
   private inFlight = 0;
-  /** Submissions made ready (or doomed: `submission.failure`) and not yet issued, oldest first. */
-  private work: Submission[] = [];
-  private workHead = 0;
+  /**
+   * Submissions made ready (or doomed: `submission.failure`) and not yet issued, oldest first: an intrusive FIFO
+   * through `submission.nextWork`, so queuing allocates nothing however long a released chain is.
+   */
+  private workHead: Submission | undefined;
+  private workTail: Submission | undefined;
   private draining = false;
   /** Scratch list of the covering timepoints of the submission being issued (issue is never re-entered). */
   private readonly covering: SubmissionTimepoint[] = [];
@@ -196,19 +201,24 @@ export class Scheduler {
   /** Queues a ready submission to issue, or (with `error`) one to fail; the first error given wins. */
   private enqueue(submission: Submission, error: HalError | undefined): void {
     if (error !== undefined && submission.failure === undefined) submission.failure = error;
-    this.work.push(submission);
-    if (!this.draining) this.batch(() => {});
+    // Queued once: a later failure before it is taken is picked up from `failure` when it is.
+    if (submission.nextWork === undefined && this.workTail !== submission) {
+      if (this.workTail === undefined) this.workHead = submission;
+      else this.workTail.nextWork = submission;
+      this.workTail = submission;
+    }
+    if (!this.draining) this.batch(noop);
   }
 
   private drain(): void {
-    while (this.workHead < this.work.length) {
-      const submission = this.work[this.workHead++]!;
+    for (let submission = this.workHead; submission !== undefined; submission = this.workHead) {
+      this.workHead = submission.nextWork;
+      submission.nextWork = undefined;
+      if (this.workHead === undefined) this.workTail = undefined;
       if (submission.state === 'done' || submission.state === 'issued') continue;
       if (submission.failure !== undefined) this.failSubmission(submission, submission.failure);
       else this.issue(submission);
     }
-    if (this.work.length > 0) this.work.length = 0;
-    this.workHead = 0;
   }
 
   private addPending(submission: Submission): void {

@@ -72,6 +72,8 @@ export class Submission implements SubmissionWaitTarget, SubmissionWaiter, Submi
   pendingNext: Submission | undefined;
   /** Set when the submission must fail instead of issuing (the first cause wins). */
   failure: HalError | undefined;
+  /** The next submission in the scheduler's queue of work to issue or fail. */
+  nextWork: Submission | undefined;
 
   /** Where the signals start in `sync` (the waits run from index 1 up to it, two slots per entry). */
   readonly signalsAt: number;
