@@ -13,7 +13,14 @@
  * needed, and nothing is ordered that was not already ordered by the semaphore.
  */
 import type { DriverStream } from '../driver.js';
+import type { HalError } from '../errors.js';
 import { Lane } from './lane.js';
+
+/** Where a queue's submissions report that they became ready, or failed before issue (the scheduler). */
+export interface QueueEvents<T> {
+  ready(submission: T): void;
+  failed(submission: T, error: HalError): void;
+}
 
 export class QueueLanes<T> {
   readonly lanes: readonly Lane<T>[];
@@ -23,6 +30,8 @@ export class QueueLanes<T> {
     /** The queue's index on its device. */
     readonly index: number,
     streams: readonly DriverStream[],
+    /** Shared by all of a scheduler's queues; here so a submission needs no field of its own for it. */
+    readonly events: QueueEvents<T>,
   ) {
     this.lanes = streams.map((stream, i) => new Lane<T>(stream, this, i));
   }

@@ -79,7 +79,7 @@ export class Scheduler {
     streams: readonly (readonly DriverStream[])[],
   ) {
     this.driver = host.driver;
-    this.queues = streams.map((queueStreams, index) => new QueueLanes<Submission>(index, queueStreams));
+    this.queues = streams.map((queueStreams, index) => new QueueLanes<Submission>(index, queueStreams, this.submissionEvents));
     this.lanes = this.queues.flatMap((queue) => queue.lanes);
     this.events = new EventPool(host.driver);
     this.poller = new CompletionPoller(host.driver, () => this.pollRound(), (error) => host.progressFailed(error));
@@ -127,7 +127,7 @@ export class Scheduler {
    */
   submit(queueIndex: number, sync: SyncList, work: SubmissionWork, lane?: Lane<Submission>): void {
     const queue = this.queues[queueIndex]!;
-    const submission = new Submission(queue, sync, work, this.submissionEvents);
+    const submission = new Submission(queue, sync, work);
     if (lane !== undefined) submission.lane = lane;
     this.host.trace?.submitted(submission, queue, { op: work.kind, waits: waitsOf(sync), signals: signalsOf(sync) });
     // batch() inlined: this is the per-operation hot path, so no closure per submission.

@@ -31,11 +31,6 @@ export interface SubmissionWork {
 
 export type SubmissionState = 'pending' | 'ready' | 'issued' | 'done';
 
-export interface SubmissionEvents {
-  ready(submission: Submission): void;
-  failed(submission: Submission, error: HalError): void;
-}
-
 /** An issued submission's promise to signal `value` on `semaphore` once its recorded event completes. */
 export interface SubmissionTimepoint extends Timepoint {
   readonly owner: Submission;
@@ -75,17 +70,17 @@ export class Submission implements SubmissionWaitTarget, SubmissionWaiter, Submi
   /** The next submission in the scheduler's queue of work to issue or fail. */
   nextWork: Submission | undefined;
 
-  /** Where the signals start in `sync` (the waits run from index 1 up to it, two slots per entry). */
-  readonly signalsAt: number;
-
   constructor(
+    /** Its queue, which also routes its ready / failed notifications to the scheduler. */
     readonly queue: QueueLanes<Submission>,
     /** The waits and signals, flat (sync_list.ts). */
     readonly sync: SyncList,
     readonly work: SubmissionWork,
-    private readonly events: SubmissionEvents,
-  ) {
-    this.signalsAt = 1 + 2 * (sync[0] as number);
+  ) {}
+
+  /** Where the signals start in `sync` (the waits run from index 1 up to it, two slots per entry). */
+  get signalsAt(): number {
+    return 1 + 2 * (this.sync[0] as number);
   }
 
   get target(): SubmissionWaitTarget {
@@ -105,11 +100,11 @@ export class Submission implements SubmissionWaitTarget, SubmissionWaiter, Submi
     if (this.state !== 'pending') return;
     if (--this.unresolved === 0) {
       this.state = 'ready';
-      this.events.ready(this);
+      this.queue.events.ready(this);
     }
   }
 
   waitFailed(error: HalError): void {
-    if (this.state === 'pending' || this.state === 'ready') this.events.failed(this, error);
+    if (this.state === 'pending' || this.state === 'ready') this.queue.events.failed(this, error);
   }
 }
