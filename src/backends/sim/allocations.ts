@@ -1,8 +1,11 @@
 /**
  * Device memory as the driver sees it: the allocator lives in WASM (asm/device/allocator.ts); this registry of
  * live allocations is what lets the TS face reject every bad range at enqueue time, with the range in the
- * message, before the WASM sandbox could notice. Operations keep the Allocation objects they touch, so an
- * allocation freed before the operation runs is caught at execution too (its `live` flag is cleared).
+ * message, before the WASM sandbox could notice. Operations keep the Allocation objects they touch and check
+ * `usable` when they run, so memory used outside its lifetime fails the operation instead of touching the heap:
+ * freed before the operation ran (memFree, or a memFreeAsync that executed first), or stream-ordered memory whose
+ * memAllocAsync had not executed yet. Enqueue-time checks cannot see the latter: the address exists from the call
+ * on, but on a real GPU only work ordered after the allocation on its stream may use it.
  */
 import { HalError, StatusCode, invalidArgument, outOfRange } from '../../core/errors.js';
 import type { DevicePtr } from '../../core/driver.js';
@@ -15,6 +18,15 @@ export interface Allocation {
   live: boolean;
   /** A stream-ordered free is pending: new work may no longer use it. */
   freeing: boolean;
+  /**
+   * Running work may touch the memory: live, and its stream-ordered allocation (if any) has executed. The one flag
+   * operations check when they run; the others only explain a failure.
+   */
+  usable: boolean;
+  /** The stream whose memAllocAsync made it; 0 for memAlloc. */
+  readonly allocStream: number;
+  /** The stream whose memFreeAsync frees it; 0 while none was called. */
+  freeStream: number;
 }
 
 const MAX_ALLOCATION = 0xffffffff;
@@ -30,13 +42,16 @@ export class Allocations {
     return this.byPtr.size;
   }
 
-  /** Allocates user memory; RESOURCE_EXHAUSTED naming the request and the free space when it cannot. */
-  allocate(byteLength: number, call: string): Allocation {
+  /**
+   * Allocates user memory; RESOURCE_EXHAUSTED naming the request and the free space when it cannot. With
+   * `allocStream` (memAllocAsync) the memory is reserved now but not usable until `allocated()` (its operation ran).
+   */
+  allocate(byteLength: number, call: string, allocStream = 0): Allocation {
     if (!Number.isInteger(byteLength) || byteLength <= 0 || byteLength > MAX_ALLOCATION) {
       throw invalidArgument(`${call} byteLength must be an integer in [1, ${MAX_ALLOCATION}] (got ${String(byteLength)})`);
     }
     const ptr = this.allocateRaw(byteLength, call);
-    const allocation: Allocation = { ptr, byteLength, live: true, freeing: false };
+    const allocation: Allocation = { ptr, byteLength, live: true, freeing: false, usable: allocStream === 0, allocStream, freeStream: 0 };
     this.byPtr.set(ptr, allocation);
     this.sorted.splice(this.upperBound(ptr), 0, allocation);
     return allocation;
@@ -72,9 +87,15 @@ export class Allocations {
     return allocation;
   }
 
-  /** Marks an allocation as being freed by a stream-ordered free: new work can no longer use it. */
-  markFreeing(allocation: Allocation): void {
+  /** The stream-ordered allocation executed on its stream: work that runs from now on may use the memory. */
+  allocated(allocation: Allocation): void {
+    allocation.usable = allocation.live;
+  }
+
+  /** Marks an allocation as being freed by a stream-ordered free on `stream`: new work can no longer use it. */
+  markFreeing(allocation: Allocation, stream: number): void {
     allocation.freeing = true;
+    allocation.freeStream = stream;
   }
 
   /** Returns the memory to the device allocator. */
@@ -85,6 +106,7 @@ export class Allocations {
       throw new HalError(StatusCode.INTERNAL, `device rejected free of 0x${allocation.ptr.toString(16)} (${status === FREE_NOT_ALLOCATED ? 'not allocated' : 'not a block'})`);
     }
     allocation.live = false;
+    allocation.usable = false;
     this.byPtr.delete(allocation.ptr);
     const index = this.sorted.indexOf(allocation, Math.max(0, this.upperBound(allocation.ptr) - 1));
     if (index >= 0) this.sorted.splice(index, 1);
@@ -116,7 +138,10 @@ export class Allocations {
 
   /** Driver destroy: every allocation dies with the device memory. */
   forgetAll(): void {
-    for (const a of this.sorted) a.live = false;
+    for (const a of this.sorted) {
+      a.live = false;
+      a.usable = false;
+    }
     this.sorted.length = 0;
     this.byPtr.clear();
   }

@@ -154,9 +154,10 @@ export class SimDriver implements GpuDriver {
   memAllocAsync(byteLength: number, stream: DriverStream): DevicePtr {
     this.assertAlive('memAllocAsync');
     const s = this.streams.get(stream, 'memAllocAsync stream');
-    // The memory is reserved now (so the address is valid for everything ordered after), and the operation
-    // keeps the allocation's place in the stream's order and the log.
-    const allocation = this.allocations.allocate(byteLength, 'memAllocAsync');
+    // The memory is reserved now (so the address exists and enqueue-time range checks pass), but it becomes usable
+    // only when the operation executes on its stream: work that runs earlier (another stream without an event
+    // wait) fails, exposing an ordering bug that is undefined behaviour on a real GPU.
+    const allocation = this.allocations.allocate(byteLength, 'memAllocAsync', s.id);
     this.enqueue(s, { kind: 'alloc', allocation }, `${hex(allocation.ptr)} ${byteLength} B`);
     return allocation.ptr;
   }
@@ -165,7 +166,7 @@ export class SimDriver implements GpuDriver {
     this.assertAlive('memFreeAsync');
     const s = this.streams.get(stream, 'memFreeAsync stream');
     const allocation = this.allocations.lookupForFree(ptr, 'memFreeAsync');
-    this.allocations.markFreeing(allocation);
+    this.allocations.markFreeing(allocation, s.id);
     this.enqueue(s, { kind: 'free', allocation }, `${hex(allocation.ptr)} ${allocation.byteLength} B`);
   }
 

@@ -1,13 +1,15 @@
 /**
  * What an operation does when the scheduler starts it: its data effects on device memory (all bulk work in WASM)
  * and its virtual cost. Failures are recorded on the operation (`op.error`), never thrown: the scheduler turns
- * them into stream poison. Resources an operation captured are re-checked first, so memory freed (or a module
- * unloaded) before the operation ran fails the operation instead of touching the heap.
+ * them into stream poison. Resources an operation captured are re-checked first, so memory used outside its
+ * lifetime (freed before the operation ran, or stream-ordered memory whose allocation had not executed yet) or a
+ * module unloaded before it ran fails the operation instead of touching the heap. The check is per operation (a
+ * graph launch checks the allocations of all its nodes once), never per node.
  */
 import type { HalError } from '../../core/errors.js';
 import type { Allocation, Allocations } from './allocations.js';
 import type { Costs } from './cost_model.js';
-import { FAULT_TRAP, hostFunctionError, kernelFaultError, readFault, staleResourceError } from './faults.js';
+import { FAULT_TRAP, hostFunctionError, kernelFaultError, memoryOutsideLifetimeError, readFault, staleResourceError } from './faults.js';
 import type { GraphExec } from './graph_exec.js';
 import type { PreparedLaunch } from './kernel_launch.js';
 import type { StreamOp } from './streams.js';
@@ -53,6 +55,9 @@ export class Executor {
         // The capture's error (if any) poisons this stream; the scheduler does that from op.error.
         op.error = p.capture.error;
         return 0;
+      case 'alloc':
+        this.allocations.allocated(p.allocation);
+        return 0;
       case 'free':
         this.allocations.release(p.allocation);
         return 0;
@@ -64,7 +69,6 @@ export class Executor {
         }
         return model.hostFunctionNs;
       case 'record':
-      case 'alloc':
         return 0;
     }
   }
@@ -84,9 +88,10 @@ export class Executor {
   }
 
   private stale(op: StreamOp, used: readonly Allocation[]): boolean {
-    for (const a of used) {
-      if (!a.live) {
-        op.error = staleResourceError(`the allocation at 0x${a.ptr.toString(16)} (${a.byteLength} bytes) was freed`, `${op.kind} ${op.label}`);
+    for (let i = 0; i < used.length; i++) {
+      const a = used[i]!;
+      if (!a.usable) {
+        op.error = memoryOutsideLifetimeError(a, `${op.kind} ${op.label} on stream ${op.stream.id}`);
         return true;
       }
     }

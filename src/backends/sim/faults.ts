@@ -3,6 +3,7 @@
  * (DESIGN.md rule 5), so they carry everything a user needs to find the bad access.
  */
 import { HalError, StatusCode } from '../../core/errors.js';
+import type { Allocation } from './allocations.js';
 import { bindingOf } from './kernel_launch.js';
 
 export const FAULT_OUT_OF_BOUNDS = 1;
@@ -68,6 +69,27 @@ export function staleResourceError(what: string, where: string): HalError {
   return new HalError(StatusCode.FAILED_PRECONDITION, `${where}: ${what} before the operation ran`, {
     driver: { api: 'sim', name: 'SIM_STALE_RESOURCE', number: 6, call: where },
   });
+}
+
+/**
+ * Work that touched memory outside its lifetime (Allocation.usable was false when it ran). Freed memory keeps
+ * SIM_STALE_RESOURCE; stream-ordered memory whose memAllocAsync had not executed yet is SIM_ALLOCATION_NOT_EXECUTED,
+ * the same status code: both are ordering bugs of the program (undefined behaviour on a real GPU).
+ */
+export function memoryOutsideLifetimeError(a: Allocation, where: string): HalError {
+  const range = `[0x${a.ptr.toString(16)}, 0x${(a.ptr + a.byteLength).toString(16)}) (${a.byteLength} bytes)`;
+  if (a.live) {
+    return new HalError(StatusCode.FAILED_PRECONDITION,
+      `${where}: uses ${range}, a stream-ordered allocation whose memAllocAsync on stream ${a.allocStream} had not ` +
+      `executed yet when the operation ran (order the work after it: same stream, or wait for an event recorded after it)`, {
+        driver: { api: 'sim', name: 'SIM_ALLOCATION_NOT_EXECUTED', number: 8, call: where },
+      });
+  }
+  if (a.freeStream !== 0) {
+    return staleResourceError(`the stream-ordered allocation ${range} was already freed: its memFreeAsync on stream ` +
+      `${a.freeStream} executed`, where);
+  }
+  return staleResourceError(`the allocation at 0x${a.ptr.toString(16)} ${range} was freed`, where);
 }
 
 /** A host function that threw while it ran on its stream. */

@@ -217,7 +217,8 @@ export class Scheduler {
     if (op.kind === 'record') {
       op.error = stream.poison;
       stream.poison = null;
-    } else if (stream.poison !== null && op.kind !== 'free') {
+    } else if (stream.poison !== null && op.kind !== 'free' && op.kind !== 'alloc') {
+      // Stream-ordered allocations and frees still take effect on a poisoned stream (streams.ts).
       op.error = stream.poison;
       status = 'skipped';
       this.executor.skipped(op);

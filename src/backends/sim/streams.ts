@@ -5,8 +5,8 @@
  *
  * Failure (DESIGN.md rule 5): an operation that fails poisons its stream. Until the next event record on that
  * stream, later operations are skipped and carry the same error; the record takes the error into its capture
- * (eventQuery throws it) and heals the stream. Stream-ordered frees still run on a poisoned stream, so a fault
- * never leaks memory.
+ * (eventQuery throws it) and heals the stream. Stream-ordered allocations and frees still run on a poisoned
+ * stream: a fault never leaks memory, and never leaves an allocation that work after the next record could not use.
  */
 import type { HalError } from '../../core/errors.js';
 import type { Allocation } from './allocations.js';
