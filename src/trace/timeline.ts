@@ -163,6 +163,12 @@ export interface Timeline {
   /** Earliest and latest time any event or span touches. */
   readonly start: TraceTime;
   readonly end: TraceTime;
+  /**
+   * When the first work-related event happened (declarations of devices, lanes and semaphores excluded). On a real
+   * clock setup can come long before any work (compiling kernels, say); a drawing starts here so that it does not
+   * spend most of its width on an empty stretch.
+   */
+  readonly activityStart: TraceTime;
   /** Lookups by id. */
   readonly laneById: ReadonlyMap<number, TimelineLane>;
   readonly semaphoreById: ReadonlyMap<number, TimelineSemaphore>;
@@ -190,9 +196,15 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
     if (end === null || t > end) end = t;
   };
   const lastReadyAt = new Map<number, TraceTime>();
+  let activityStart: TraceTime | null = null;
 
   for (const event of events) {
     touch(event.ts);
+    if (event.kind !== 'device' && event.kind !== 'lane' && event.kind !== 'semaphore') {
+      // Driver ops are imported after the fact: their own start is when they happened, not the event's timestamp.
+      const at = event.kind === 'op' && event.start < event.ts ? event.start : event.ts;
+      if (activityStart === null || at < activityStart) activityStart = at;
+    }
     switch (event.kind) {
       case 'device':
         devices.push({ id: event.device, name: event.name, platform: event.platform, clock: event.clock });
@@ -376,6 +388,7 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
     dependencies,
     failureEdges,
     start: traceStart,
+    activityStart: activityStart ?? traceStart,
     end: traceEnd,
     laneById: lanes,
     semaphoreById: semaphores,

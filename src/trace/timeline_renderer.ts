@@ -43,7 +43,7 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineR
   const semName = semaphoreNamer(timeline);
   const labelWidth = Math.min(20, Math.max(8, ...lanes.map((lane) => lane.name.length + 1), ...timeline.semaphores.map((sem) => semName(sem.id).length + 1)));
   const plotWidth = width - labelWidth;
-  const scale = new Scale(options.range?.start ?? timeline.start, options.range?.end ?? timeline.end, plotWidth);
+  const scale = new Scale(options.range?.start ?? timeline.activityStart, options.range?.end ?? timeline.end, plotWidth);
   const at = (t: TraceTime): string => formatDuration(t - scale.start);
   const out: string[] = [];
   const used = new Set<keyof typeof SYMBOL>();
