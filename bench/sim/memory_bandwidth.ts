@@ -54,7 +54,7 @@ export function memoryBandwidthBenchmarks(reps = 9): BenchRow[] {
   };
   // Each memset is compared with the Buffer.fill that does the same work. A 32-bit pattern against a one-byte
   // Buffer.fill would compare different operations: for one byte, libc's memset can use non-temporal stores,
-  // which WebAssembly cannot express (on a 16-core Xeon host that comparison read 74%; see the hip issue note).
+  // which WebAssembly cannot express (on the H200 machine's host CPU that comparison read 74%).
   compare('sim memset node 64 MiB (8-bit)', run(memset8), () => bufDst.fill(0x5a), 'Buffer.fill');
   compare('sim memset node 64 MiB (32-bit pattern)', run(memset32), () => bufDst.fill(pattern), 'Buffer.fill(4-byte pattern)');
   compare('sim memcpy node 64 MiB', run(memcpy), () => bufSrc.copy(bufDst), 'Buffer.copy');
