@@ -221,6 +221,32 @@ describe('sim stream-ordered memory: use before the allocation executed', () => 
     d.destroy();
   });
 
+  it('a memFreeAsync that runs before the allocation executed fails the same way, and still releases the memory', () => {
+    const d = makeDriver({ mode: 'manual' });
+    const s1 = d.streamCreate();
+    const s2 = d.streamCreate();
+    const scratch = d.memAlloc(MIB);
+    const e = d.eventCreate();
+    const free0 = d.heapStats().freeBytes;
+    busy(d, s1, scratch);
+    const p = d.memAllocAsync(SIZE, s1);
+    d.memFreeAsync(p, s2);
+    d.eventRecord(e, s2);
+    d.runUntilIdle();
+    expectHalError(() => d.eventQuery(e), StatusCode.FAILED_PRECONDITION, 'free ', 'on stream 2', range(p), 'memAllocAsync on stream 1', 'had not executed yet');
+    const log = d.eventLog().map((x) => `${x.stream}:${x.op}:${x.status}`);
+    expect(log.indexOf('2:free:failed')).toBeGreaterThanOrEqual(0);
+    expect(log.indexOf('2:free:failed')).toBeLessThan(log.indexOf('1:alloc:ok'));
+    expect(d.heapStats().freeBytes).toBe(free0);
+    expect(d.outstanding().allocations).toBe(1);
+    d.memFree(scratch);
+    d.eventDestroy(e);
+    d.streamDestroy(s1);
+    d.streamDestroy(s2);
+    expectNothingOutstanding(d);
+    d.destroy();
+  });
+
   it('with nothing ordering the two streams, the seed decides: both outcomes occur, and each seed repeats its own', () => {
     const run = (seed: number): { outcome: string; log: string } => {
       const d = makeDriver({ mode: 'manual', seed, memoryBytes: 4 * MIB });

@@ -59,6 +59,9 @@ export class Executor {
         this.allocations.allocated(p.allocation);
         return 0;
       case 'free':
+        // Freeing stream-ordered memory before its allocation executed is the same ordering bug as using it; the
+        // memory is still released, so the failure never leaks.
+        if (!p.allocation.usable && p.allocation.live) op.error = memoryOutsideLifetimeError(p.allocation, `free ${op.label} on stream ${op.stream.id}`);
         this.allocations.release(p.allocation);
         return 0;
       case 'host':
