@@ -5,8 +5,9 @@
  * recording exactly as it was. The result is a command list (commands.ts) that is lowered to the driver according
  * to the device's command-buffer mode:
  * - graph (default): one driver graph, built and instantiated in end() so its errors are end()'s errors. Command
- *   buffers with binding slots are lowered once per distinct binding table (by resolved address) at submit time.
+ *   buffers with binding slots are lowered once per distinct binding table at submit time (lowered_tables.ts).
  * - stream: the list is replayed onto the submission's stream at encode time.
+ * Slot operands are checked against each execute's binding table at submit time (binding_table_checks.ts).
  *
  * Lifetimes (rules 6 and 9): the command buffer retains every buffer, executable and layout it references until
  * it is destroyed and no submission holds it; `capture()` holds it for one submission.
@@ -22,23 +23,16 @@ import {
   type BindingTable,
   type BufferOrSlot,
   type ResolvedEntry,
-  bindingTableKey,
   resolveBindingTable,
   resolveCapturedTable,
 } from './binding_table.js';
+import { BindingTableChecks } from './binding_table_checks.js';
 import type { Command, RangeRef } from './commands.js';
 import { DispatchState } from './dispatch_state.js';
 import { lowerToGraph } from './graph_lowering.js';
+import { type LoweredTable, LoweredTables } from './lowered_tables.js';
 import { replayOnStream } from './stream_lowering.js';
-import {
-  type SlotUse,
-  captureBytes,
-  checkNoOverlap,
-  checkOperand,
-  constantWords,
-  nonNegativeInteger,
-  rangesOverlap,
-} from './validation.js';
+import { type SlotUse, captureBytes, checkNoOverlap, checkOperand, constantWords, nonNegativeInteger } from './validation.js';
 
 export type CommandBufferUsageMode = 'one-shot' | 'reusable';
 
@@ -113,17 +107,6 @@ export interface DispatchIndirectOptions {
 
 type RecordingState = 'initial' | 'recording' | 'executable' | 'failed';
 
-/** Lowered graphs of a command buffer with binding slots, one per distinct binding table (internal). */
-export interface LoweredTable {
-  readonly exec: DriverGraphExec | undefined;
-  /** Submissions holding this graph; it is only evicted at zero. */
-  pins: number;
-  lastUse: number;
-}
-
-/** Per-table graphs kept for reuse; older unpinned ones are destroyed beyond this. */
-const MAX_LOWERED_TABLES = 16;
-
 const NO_ENTRIES: readonly ResolvedEntry[] = Object.freeze([]);
 
 /**
@@ -149,20 +132,17 @@ export class CommandBuffer extends HalObject {
   private endError: unknown;
   private executed = false;
   private readonly commands: Command[] = [];
-  private readonly slotUses: SlotUse[] = [];
-  /** Copies with at least one slot operand: their overlap can only be checked against a table. */
-  private readonly slotCopies: { source: RangeRef; target: RangeRef; length: number; what: string }[] = [];
+  private readonly tableChecks = new BindingTableChecks();
   private readonly held = new Set<HalObject>();
   private dispatchState: DispatchState;
   private debugGroups: string[] = [];
   private stagingBytes = 0;
 
-  // Lowered (graph mode) state, created by end() or per binding table.
+  // Lowered (graph mode) state, created by end(): the one graph without slots, or the per-table graphs with them.
   private graphExec: DriverGraphExec | undefined;
+  private tableGraphs: LoweredTables | undefined;
   private stagingPtr: DevicePtr = 0;
   private stagingHost: Uint8Array | undefined;
-  private readonly loweredTables = new Map<string, LoweredTable>();
-  private useClock = 0;
   /** What a failed device check names (built once: validateSubmit runs on every execute). */
   private readonly executeUse: string;
 
@@ -224,6 +204,7 @@ export class CommandBuffer extends HalObject {
           this.stagingHost = this.buildStagingImage();
         }
         if (this.bindingCapacity === 0) this.graphExec = lowerToGraph(driver, this.commands, [], this.stagingPtr);
+        else this.tableGraphs = new LoweredTables(driver, this.commands, this.stagingPtr);
       } catch (error) {
         this.freeStaging();
         this.state = 'failed';
@@ -287,7 +268,7 @@ export class CommandBuffer extends HalObject {
 
     this.commit({ op: 'copy', source: source.range, target: target.range }, [source, target]);
     if (source.slotUse !== undefined || target.slotUse !== undefined) {
-      this.slotCopies.push({ source: source.range, target: target.range, length, what });
+      this.tableChecks.addSlotCopy(source.range, target.range, length, what);
     }
   }
 
@@ -418,8 +399,9 @@ export class CommandBuffer extends HalObject {
     // Without slots there are no slot uses or per-table graphs to check: nothing is left but a stray table.
     if (table === undefined && this.bindingCapacity === 0) return;
     const entries = resolveBindingTable(this.context, table, this.bindingCapacity, this.label);
-    this.checkSlotUses(entries);
-    if (this.context.commandBufferMode === 'graph' && this.bindingCapacity > 0) this.loweredFor(entries);
+    this.tableChecks.check(entries);
+    // Graph mode with slots: lower (or find) this table's graph now, so its driver errors are the submit's errors.
+    this.tableGraphs?.lowerFor(entries);
   }
 
   /**
@@ -439,12 +421,7 @@ export class CommandBuffer extends HalObject {
       buffer.retain();
       buffers.push(buffer);
     }
-    let lowered: LoweredTable | undefined;
-    if (this.context.commandBufferMode === 'graph' && this.bindingCapacity > 0) {
-      lowered = this.loweredTables.get(bindingTableKey(entries));
-      if (lowered !== undefined) lowered.pins++;
-    }
-    return new TableCapture(buffers, lowered);
+    return new TableCapture(buffers, this.tableGraphs?.pin(entries));
   }
 
   /**
@@ -455,7 +432,7 @@ export class CommandBuffer extends HalObject {
     if (captured !== undefined) {
       if (captured.released) return;
       captured.released = true;
-      if (captured.lowered !== undefined) captured.lowered.pins--;
+      if (captured.lowered !== undefined) this.tableGraphs!.unpin(captured.lowered);
       for (const buffer of captured.buffers) buffer.release();
     }
     this.release();
@@ -468,7 +445,7 @@ export class CommandBuffer extends HalObject {
       replayOnStream(driver, this.commands, table === undefined ? NO_ENTRIES : resolveCapturedTable(table), stream);
       return;
     }
-    const exec = this.bindingCapacity === 0 ? this.graphExec : this.loweredFor(resolveCapturedTable(table)).exec;
+    const exec = this.tableGraphs === undefined ? this.graphExec : this.tableGraphs.lowerFor(resolveCapturedTable(table)).exec;
     if (exec === undefined) return;
     // The staging bytes never change, so re-uploading them before every launch is idempotent; doing it on the
     // launch's stream orders it before the graph's memcpy nodes without any other synchronization.
@@ -482,8 +459,7 @@ export class CommandBuffer extends HalObject {
     const driver = this.context.driver;
     if (this.graphExec !== undefined) driver.graphExecDestroy(this.graphExec);
     this.graphExec = undefined;
-    for (const lowered of this.loweredTables.values()) if (lowered.exec !== undefined) driver.graphExecDestroy(lowered.exec);
-    this.loweredTables.clear();
+    this.tableGraphs?.destroyAll();
     this.freeStaging();
     for (const object of this.held) object.release();
     this.held.clear();
@@ -510,7 +486,7 @@ export class CommandBuffer extends HalObject {
   private holdOperands(operands: readonly { range: RangeRef; slotUse: SlotUse | undefined }[]): void {
     for (const { range, slotUse } of operands) {
       if (range.ref.kind === 'buffer') this.hold(range.ref.buffer);
-      if (slotUse !== undefined) this.slotUses.push(slotUse);
+      if (slotUse !== undefined) this.tableChecks.addSlotUse(slotUse);
     }
   }
 
@@ -546,69 +522,6 @@ export class CommandBuffer extends HalObject {
     }) as [number, number, number];
   }
 
-  /** Checks every slot use against this execute's table (ranges, usage, alignment, copy overlap). */
-  private checkSlotUses(entries: readonly ResolvedEntry[]): void {
-    for (const use of this.slotUses) {
-      const entry = entries[use.slot]!;
-      const end = use.offset + (use.length ?? 0);
-      if (end > entry.length) {
-        throw outOfRange(
-          `${use.what}: range [${use.offset}, ${end}) of slot ${use.slot} exceeds bindingTable[${use.slot}] of ${entry.length} bytes`,
-        );
-      }
-      if ((entry.buffer.usage & use.usage) !== use.usage) {
-        throw invalidArgument(`${use.what}: bindingTable[${use.slot}].buffer ${entry.buffer.label} lacks the usage this command needs (${use.usage})`);
-      }
-      if ((entry.offset + use.offset) % use.alignment !== 0) {
-        throw invalidArgument(
-          `${use.what}: bindingTable[${use.slot}] offset ${entry.offset} + ${use.offset} is not a multiple of ${use.alignment}`,
-        );
-      }
-      if (use.length === undefined && (entry.length - use.offset) % use.alignment !== 0) {
-        throw invalidArgument(
-          `${use.what}: the rest of bindingTable[${use.slot}] from ${use.offset} (${entry.length - use.offset} bytes) is not a multiple of ${use.alignment}`,
-        );
-      }
-    }
-    for (const copy of this.slotCopies) {
-      const source = absolute(copy.source, entries);
-      const target = absolute(copy.target, entries);
-      if (source.buffer === target.buffer && rangesOverlap(source.offset, target.offset, copy.length)) {
-        throw invalidArgument(
-          `${copy.what}: with this bindingTable the source [${source.offset}, ${source.offset + copy.length}) and target ` +
-            `[${target.offset}, ${target.offset + copy.length}) overlap in ${source.buffer.label}`,
-        );
-      }
-    }
-  }
-
-  /** The graph for this table, lowered on first use and kept (up to MAX_LOWERED_TABLES unpinned ones). */
-  private loweredFor(entries: readonly ResolvedEntry[]): LoweredTable {
-    const key = bindingTableKey(entries);
-    let lowered = this.loweredTables.get(key);
-    if (lowered === undefined) {
-      const exec = lowerToGraph(this.context.driver, this.commands, entries, this.stagingPtr);
-      lowered = { exec, pins: 0, lastUse: 0 };
-      this.loweredTables.set(key, lowered);
-      this.evictLoweredTables(lowered);
-    }
-    lowered.lastUse = ++this.useClock;
-    return lowered;
-  }
-
-  /** Destroys the least recently used idle graphs beyond the cache size; never `keep` or a pinned one. */
-  private evictLoweredTables(keep: LoweredTable): void {
-    if (this.loweredTables.size <= MAX_LOWERED_TABLES) return;
-    const idle = [...this.loweredTables.entries()]
-      .filter(([, l]) => l.pins === 0 && l !== keep)
-      .sort((a, b) => a[1].lastUse - b[1].lastUse);
-    for (const [key, lowered] of idle) {
-      if (this.loweredTables.size <= MAX_LOWERED_TABLES) break;
-      if (lowered.exec !== undefined) this.context.driver.graphExecDestroy(lowered.exec);
-      this.loweredTables.delete(key);
-    }
-  }
-
   private buildStagingImage(): Uint8Array {
     const image = new Uint8Array(this.stagingBytes);
     for (const c of this.commands) if (c.op === 'update') image.set(c.data, c.stagingOffset);
@@ -625,12 +538,6 @@ export class CommandBuffer extends HalObject {
 function requireObject<T>(value: T, what: string): T {
   if (value === null || typeof value !== 'object') throw invalidArgument(`${what} must be an object (got ${describe(value)})`);
   return value;
-}
-
-function absolute(range: RangeRef, entries: readonly ResolvedEntry[]): { buffer: HalObject; offset: number } {
-  if (range.ref.kind === 'buffer') return { buffer: range.ref.buffer, offset: range.offset };
-  const entry = entries[range.ref.slot]!;
-  return { buffer: entry.buffer, offset: entry.offset + range.offset };
 }
 
 function errorText(error: unknown): string {

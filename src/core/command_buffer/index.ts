@@ -1,6 +1,7 @@
 /**
  * Command buffers: recording and validation (command_buffer.ts), the command list (commands.ts), binding tables
- * (binding_table.ts), and the two lowerings to the driver (graph_lowering.ts, stream_lowering.ts).
+ * and their submit-time checks (binding_table.ts, binding_table_checks.ts), the two lowerings to the driver
+ * (graph_lowering.ts, stream_lowering.ts), and the per-binding-table graph cache (lowered_tables.ts).
  */
 export {
   CommandBuffer,
