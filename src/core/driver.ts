@@ -3,8 +3,9 @@
  *
  * It is deliberately shaped like the HIP / CUDA driver API (streams, events, graphs, modules) and kept minimal,
  * so that the whole scheduling stack above it runs unchanged on a real GPU (src/backends/hip) and on the
- * simulated one (src/backends/sim). A backend is a driver, not a second HAL: it validates nothing the core
- * already validated, keeps no semaphores, and never calls back into the core.
+ * simulated one (src/backends/sim). A backend is a driver, not a second HAL: it keeps no semaphores, knows
+ * nothing of queues or submissions, and never calls back into the core. It still checks its own handles and
+ * ranges, so a bad call is an error rather than corrupted device state.
  *
  * Conventions every implementation keeps:
  * - Handles are opaque values owned by the driver. Passing a destroyed handle, or one from another driver
