@@ -147,6 +147,7 @@ export class Scheduler {
     for (let i = 1; i < end; i += 2) {
       const failure = (sync[i] as Semaphore).failure;
       if (failure) {
+        submission.state = 'rejected'; // nothing indexed: failSubmission has no entries to abandon
         this.enqueue(submission, failure);
         return;
       }
@@ -317,12 +318,29 @@ export class Scheduler {
   /** Fails a submission that was never issued: it does not run; its signals fail with `error`. */
   private failSubmission(submission: Submission, error: HalError): void {
     if (submission.state === 'done') return;
+    const indexed = submission.state !== 'rejected';
     submission.state = 'done';
     this.removePending(submission);
+    if (indexed) this.abandonWaits(submission);
     this.host.trace?.submissionFailed(submission, error);
     const sync = submission.sync;
     for (let i = submission.signalsAt; i < sync.length; i += 2) (sync[i] as Semaphore).failWith(error, submission);
     submission.work.finish(error);
+  }
+
+  /**
+   * Tells each semaphore that still indexes one of the (now failed) submission's waits that the entry is dead, so
+   * a submission that failed on one wait does not stay in its other waits' indexes. A wait's entry leaves its index
+   * exactly when the wait becomes satisfiable (reached, or covered by a timepoint, which only goes away once reached
+   * or failed) or the semaphore fails; so an entry is still there iff the wait is neither satisfiable nor failed now.
+   */
+  private abandonWaits(submission: Submission): void {
+    const sync = submission.sync;
+    const end = submission.signalsAt;
+    for (let i = 1; i < end; i += 2) {
+      const semaphore = sync[i] as Semaphore;
+      if (semaphore.failure === undefined && !semaphore.satisfiable(sync[i + 1] as bigint)) semaphore.submissionWaiterAbandoned();
+    }
   }
 
   // --- completion -------------------------------------------------------------------------------------------------

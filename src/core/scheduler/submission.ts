@@ -3,6 +3,8 @@
  *   pending (some wait has neither a reached value nor a recorded timepoint)
  *   → ready (every wait satisfiable) → issued (on one of its queue's lanes, completion event recorded)
  *   → done (signals advanced, or failed with the cause).
+ * A submission one of whose waits had already failed when it was submitted is `rejected`: never indexed, it goes
+ * straight to done (failed).
  *
  * Thousands of submissions may be pending at once (wait-before-signal in reverse dependency order), so a
  * submission keeps its bookkeeping in its own fields instead of small side objects: it is the index entry of its
@@ -29,7 +31,7 @@ export interface SubmissionWork {
   finish(error: HalError | undefined): void;
 }
 
-export type SubmissionState = 'pending' | 'ready' | 'issued' | 'done';
+export type SubmissionState = 'pending' | 'ready' | 'rejected' | 'issued' | 'done';
 
 /** An issued submission's promise to signal `value` on `semaphore` once its recorded event completes. */
 export interface SubmissionTimepoint extends Timepoint {
@@ -94,6 +96,15 @@ export class Submission implements SubmissionWaitTarget, SubmissionWaiter, Submi
   /** As the timepoint of its first signal: that signal's semaphore. */
   get semaphore(): Semaphore {
     return this.sync[this.signalsAt] as Semaphore;
+  }
+
+  /**
+   * A submission that failed before issue while some of its waits were still indexed leaves those entries behind;
+   * its semaphores recognize them by this (only a failed submission can be done with an entry still indexed: an
+   * issued one had every wait satisfied, which removes its entries).
+   */
+  get abandoned(): boolean {
+    return this.state === 'done';
   }
 
   waitSatisfied(): void {

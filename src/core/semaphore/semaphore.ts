@@ -32,6 +32,11 @@ export interface SemaphoreOwner {
 
 /** A pending submission's view of one of its waits. */
 export interface SubmissionWaitTarget {
+  /**
+   * True once the submission failed while this wait was still indexed: its entry is dead weight until the index
+   * drops it (see `submissionWaiterAbandoned`).
+   */
+  readonly abandoned: boolean;
   /** The wait's value is reached, or covered by a recorded timepoint. */
   waitSatisfied(): void;
   waitFailed(error: HalError): void;
@@ -63,6 +68,8 @@ export class Semaphore extends HalObject {
   private readonly hostWaiters = new WaiterIndex<HostWaiter>();
   private cancelledHostWaiters = 0;
   private readonly submissionWaiters = new WaiterIndex<SubmissionWaiter>();
+  /** Entries of submissions that failed on another wait while still indexed here (counted, compacted in bulk). */
+  private abandonedSubmissionWaiters = 0;
   /**
    * Sorted by value from `timepointHead` on. Signals usually increase in issue order and retire oldest first, so
    * inserts append and removals advance the head: both O(1) amortized even with thousands in flight.
@@ -156,7 +163,10 @@ export class Semaphore extends HalObject {
       if (!waiter.cancelled) waiter.settle(error);
     }
     this.cancelledHostWaiters = 0;
-    for (const waiter of this.submissionWaiters.drain()) waiter.target.waitFailed(error);
+    this.abandonedSubmissionWaiters = 0;
+    for (const waiter of this.submissionWaiters.drain()) {
+      if (!waiter.target.abandoned) waiter.target.waitFailed(error);
+    }
   }
 
   /**
@@ -184,6 +194,19 @@ export class Semaphore extends HalObject {
   /** Indexes a pending submission's wait until its value is reached, covered by a timepoint, or the semaphore fails. */
   addSubmissionWaiter(waiter: SubmissionWaiter): void {
     this.submissionWaiters.push(waiter);
+  }
+
+  /**
+   * A submission with a wait still indexed here failed on another of its waits (or was cancelled): its entry is
+   * dead. Counted, and compacted in bulk once dead entries dominate (as cancelled host waits are), so a burst of
+   * failures costs O(n) in all, not O(n) each, and dead entries never outnumber live ones by more than 64.
+   */
+  submissionWaiterAbandoned(): void {
+    this.abandonedSubmissionWaiters++;
+    if (this.abandonedSubmissionWaiters > 64 && this.abandonedSubmissionWaiters * 2 > this.submissionWaiters.size) {
+      this.submissionWaiters.filter((w) => !w.target.abandoned);
+      this.abandonedSubmissionWaiters = 0;
+    }
   }
 
   /** True when `value` is reached or an issued submission will signal at least `value`. */
@@ -235,7 +258,7 @@ export class Semaphore extends HalObject {
   get indexSizes(): { hostWaiters: number; submissionWaiters: number; timepoints: number } {
     return {
       hostWaiters: this.hostWaiters.size - this.cancelledHostWaiters,
-      submissionWaiters: this.submissionWaiters.size,
+      submissionWaiters: this.submissionWaiters.size - this.abandonedSubmissionWaiters,
       timepoints: this.timepoints.length - this.timepointHead,
     };
   }
@@ -248,7 +271,8 @@ export class Semaphore extends HalObject {
     const heap = this.submissionWaiters;
     for (let top = heap.peek(); top !== undefined && top.key <= value; top = heap.peek()) {
       heap.pop();
-      top.target.waitSatisfied();
+      if (top.target.abandoned) this.abandonedSubmissionWaiters--;
+      else top.target.waitSatisfied();
     }
   }
 }
