@@ -341,8 +341,9 @@ export class Queue {
     if (op.label !== undefined && typeof op.label !== 'string') throw invalidArgument(`alloca label must be a string (got ${describe(op.label)})`);
 
     // The allocation is enqueued now, on the lane the alloca will be issued to: its completion then follows the
-    // allocation on that stream, and everything ordered after its signals finds the memory allocated.
-    const lane = this.host.scheduler.takeLane(this.index);
+    // allocation on that stream, and everything ordered after its signals finds the memory allocated. The lane is
+    // only peeked: submit takes it, so an allocation that throws leaves the lane rotation untouched (rule 10).
+    const lane = this.host.scheduler.peekLane(this.index);
     const ptr = this.context.driver.memAllocAsync(byteLength, lane.stream);
     const buffer = new Buffer(this.context, { byteLength, label: op.label }, ptr, (p) => this.host.freeTransient(p));
     transients.set(buffer, { deallocaSubmitted: false });

@@ -38,8 +38,18 @@ export class QueueLanes<T> {
 
   /** The lane for work that follows no in-flight submission of this queue: the lanes in turn. */
   nextLane(): Lane<T> {
-    const lane = this.lanes[this.cursor]!;
-    this.cursor = this.cursor + 1 === this.lanes.length ? 0 : this.cursor + 1;
+    const lane = this.peekLane();
+    this.commitLane(lane);
     return lane;
+  }
+
+  /** The lane `nextLane` would give, without taking it. */
+  peekLane(): Lane<T> {
+    return this.lanes[this.cursor]!;
+  }
+
+  /** Takes `lane` (from `peekLane`): the next independent submission gets the lane after it. */
+  commitLane(lane: Lane<T>): void {
+    this.cursor = lane.index + 1 === this.lanes.length ? 0 : lane.index + 1;
   }
 }

@@ -113,22 +113,27 @@ export class Scheduler {
   }
 
   /**
-   * The lane queue `queueIndex` gives its next independent submission. An operation that must enqueue driver work
-   * at call time (alloca's stream-ordered allocation) takes its lane here and passes it to `submit`, so the
-   * submission is issued behind that work on the same stream.
+   * The lane queue `queueIndex` will give its next independent submission, without taking it. An operation that
+   * must enqueue driver work at call time (alloca's stream-ordered allocation) peeks its lane here, enqueues, and
+   * passes the lane to `submit`, which takes it: a call rejected in between (RESOURCE_EXHAUSTED) leaves the lane
+   * rotation exactly as it was (DESIGN.md rules 10 and 11).
    */
-  takeLane(queueIndex: number): Lane<Submission> {
-    return this.queues[queueIndex]!.nextLane();
+  peekLane(queueIndex: number): Lane<Submission> {
+    return this.queues[queueIndex]!.peekLane();
   }
 
   /**
    * Accepts a validated, captured queue operation. Returns at once; the work is issued when its waits allow.
-   * Any failed wait fails the submission (and its signals) immediately. `lane`, from `takeLane`, pins the lane.
+   * Any failed wait fails the submission (and its signals) immediately. `lane`, from `peekLane`, pins the lane
+   * (and takes it in the queue's rotation).
    */
   submit(queueIndex: number, sync: SyncList, work: SubmissionWork, lane?: Lane<Submission>): void {
     const queue = this.queues[queueIndex]!;
     const submission = new Submission(queue, sync, work);
-    if (lane !== undefined) submission.lane = lane;
+    if (lane !== undefined) {
+      queue.commitLane(lane);
+      submission.lane = lane;
+    }
     this.host.trace?.submitted(submission, queue, { op: work.kind, waits: waitsOf(sync), signals: signalsOf(sync) });
     // batch() inlined: this is the per-operation hot path, so no closure per submission.
     const outer = !this.draining;
