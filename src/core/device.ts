@@ -31,7 +31,7 @@ import { Scheduler, type SchedulerHost } from './scheduler/scheduler.js';
 import { checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
 import { checkPayload, describe } from './semaphore/payload.js';
 import { Semaphore } from './semaphore/semaphore.js';
-import { inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
+import { driveManualSimulator, inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
 import { recordDevice } from '../trace/attach.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
 
@@ -491,10 +491,19 @@ export class Device implements Disposable, AsyncDisposable {
     }
   }
 
-  /** Waits for in-flight work to finish (pending work that waits on the host is then cancelled), then destroys. */
+  /**
+   * Drains, then destroys: waits for in-flight work to finish (pending work that waits on the host is then
+   * cancelled). A manual-mode simulator runs only when stepped, so here it is stepped until the in-flight work has
+   * finished, exactly as if the caller had called `step()` that often; only if it has nothing left to run while
+   * work is still in flight (nothing could ever finish it) is that work aborted by the destroy.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
-    while (!this.core.destroyed && !this.core.lost && this.core.scheduler.inFlightCount > 0) {
-      await this.core.scheduler.whenIdle();
+    const scheduler = this.core.scheduler;
+    const inFlight = (): number => (this.core.destroyed || this.core.lost ? 0 : scheduler.inFlightCount);
+    // undefined: not a manual simulator; the driver progresses by itself and the poller sees the work finish.
+    const stepped = await driveManualSimulator(this.core.driver, inFlight);
+    if (stepped === undefined) {
+      while (inFlight() > 0) await scheduler.whenIdle();
     }
     this.destroy();
   }

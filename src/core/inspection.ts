@@ -135,6 +135,26 @@ export async function stepDevice(device: SteppableDevice): Promise<StepOutcome> 
   return { event, traced: device.trace?.events.slice(before) ?? [], time: device.driver.now() };
 }
 
+/**
+ * A simulator in manual mode makes progress only when stepped, so waiting for in-flight work to finish (what
+ * `Symbol.asyncDispose` does) must drive it: steps it until `inFlight()` is 0 and says true, letting the core react
+ * after each step. Says false when the simulator has nothing left to run while work is still in flight (nothing
+ * could finish it; the caller then destroys, aborting that work). Returns undefined for any other driver (those
+ * progress by themselves).
+ */
+export async function driveManualSimulator(driver: GpuDriver, inFlight: () => number): Promise<boolean | undefined> {
+  const face = driver as unknown as Partial<SimDriverFace>;
+  if (driver.info.platform !== 'sim' || driver.info.details.mode !== 'manual' || typeof face.step !== 'function') return undefined;
+  const sim = face as SimDriverFace;
+  await settle(); // completions the core has not looked at yet come first
+  while (inFlight() > 0) {
+    const event = sim.step();
+    await settle();
+    if (event === null && inFlight() > 0) return false;
+  }
+  return true;
+}
+
 /** The device's state now: submissions and their waits (from its trace) and the simulator's streams. */
 export function inspectDevice(device: SteppableDevice): Inspection {
   const sim = simDriverOf(device, 'inspect');
