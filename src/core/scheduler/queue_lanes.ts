@@ -16,8 +16,11 @@ import type { DriverStream } from '../driver.js';
 import type { HalError } from '../errors.js';
 import { Lane } from './lane.js';
 
-/** Where a queue's submissions report that they became ready, or failed before issue (the scheduler). */
-export interface QueueEvents<T> {
+/**
+ * Where a queue's submissions report that they became ready, or failed before issue (the scheduler). Callbacks,
+ * not driver events: the name keeps the two apart.
+ */
+export interface QueueNotify<T> {
   ready(submission: T): void;
   failed(submission: T, error: HalError): void;
 }
@@ -31,7 +34,7 @@ export class QueueLanes<T> {
     readonly index: number,
     streams: readonly DriverStream[],
     /** Shared by all of a scheduler's queues; here so a submission needs no field of its own for it. */
-    readonly events: QueueEvents<T>,
+    readonly notify: QueueNotify<T>,
   ) {
     this.lanes = streams.map((stream, i) => new Lane<T>(stream, this, i));
   }

@@ -53,7 +53,7 @@ export class Scheduler {
   /** Every lane of every queue, in queue order (what a polling round visits). */
   readonly lanes: readonly Lane<Submission>[];
   private readonly driver: GpuDriver;
-  private readonly events: EventPool;
+  private readonly eventPool: EventPool;
   private readonly poller: CompletionPoller;
   /** Submissions waiting on unsatisfiable waits, as an intrusive doubly-linked list. */
   private pendingHead: Submission | undefined;
@@ -68,7 +68,7 @@ export class Scheduler {
   private draining = false;
   /** Scratch list of the covering timepoints of the submission being issued (issue is never re-entered). */
   private readonly covering: SubmissionTimepoint[] = [];
-  private readonly submissionEvents = {
+  private readonly submissionNotify = {
     ready: (submission: Submission) => this.enqueue(submission, undefined),
     failed: (submission: Submission, error: HalError) => this.enqueue(submission, error),
   };
@@ -79,9 +79,9 @@ export class Scheduler {
     streams: readonly (readonly DriverStream[])[],
   ) {
     this.driver = host.driver;
-    this.queues = streams.map((queueStreams, index) => new QueueLanes<Submission>(index, queueStreams, this.submissionEvents));
+    this.queues = streams.map((queueStreams, index) => new QueueLanes<Submission>(index, queueStreams, this.submissionNotify));
     this.lanes = this.queues.flatMap((queue) => queue.lanes);
-    this.events = new EventPool(host.driver);
+    this.eventPool = new EventPool(host.driver);
     this.poller = new CompletionPoller(host.driver, () => this.pollRound(), (error) => host.progressFailed(error));
   }
 
@@ -199,7 +199,7 @@ export class Scheduler {
   /** Stops polling and destroys every driver event (after abortAll, at device teardown). */
   destroy(): void {
     this.poller.stop();
-    this.events.destroyAll();
+    this.eventPool.destroyAll();
   }
 
   // --- issue ------------------------------------------------------------------------------------------------------
@@ -288,11 +288,11 @@ export class Scheduler {
       }
       if (covering.length !== 0) covering.length = 0;
       submission.work.encode(stream);
-      event = this.events.acquire();
+      event = this.eventPool.acquire();
       this.driver.eventRecord(event, stream);
     } catch (error) {
       covering.length = 0;
-      if (event !== undefined) this.events.discard(event);
+      if (event !== undefined) this.eventPool.discard(event);
       this.failSubmission(submission, this.host.driverFailure(error, `issue ${submission.work.kind}`));
       return;
     }
@@ -422,8 +422,8 @@ export class Scheduler {
     }
     const event = submission.event!;
     submission.event = undefined;
-    if (error || aborted) this.events.discard(event);
-    else this.events.recycle(event);
+    if (error || aborted) this.eventPool.discard(event);
+    else this.eventPool.recycle(event);
     submission.work.finish(error);
   }
 }

@@ -111,11 +111,11 @@ export class Submission implements SubmissionWaitTarget, SubmissionWaiter, Submi
     if (this.state !== 'pending') return;
     if (--this.unresolved === 0) {
       this.state = 'ready';
-      this.queue.events.ready(this);
+      this.queue.notify.ready(this);
     }
   }
 
   waitFailed(error: HalError): void {
-    if (this.state === 'pending' || this.state === 'ready') this.queue.events.failed(this, error);
+    if (this.state === 'pending' || this.state === 'ready') this.queue.notify.failed(this, error);
   }
 }
