@@ -30,7 +30,7 @@ import { EventPool } from './event_pool.js';
 import type { Lane } from './lane.js';
 import { QueueLanes } from './queue_lanes.js';
 import { ExtraTimepoint, Submission, type SubmissionTimepoint, type SubmissionWork } from './submission.js';
-import { signalsOf, waitsOf, type SyncList } from './sync_list.js';
+import { signalsOf, signalsStart, waitsOf, type SyncList } from './sync_list.js';
 
 export interface SchedulerHost {
   readonly driver: GpuDriver;
@@ -148,7 +148,7 @@ export class Scheduler {
 
   private accept(submission: Submission): void {
     const sync = submission.sync;
-    const end = submission.signalsAt;
+    const end = signalsStart(sync);
     for (let i = 1; i < end; i += 2) {
       const failure = (sync[i] as Semaphore).failure;
       if (failure) {
@@ -246,7 +246,7 @@ export class Scheduler {
 
   private issue(submission: Submission): void {
     const sync = submission.sync;
-    const waitsEnd = submission.signalsAt;
+    const waitsEnd = signalsStart(sync);
     for (let i = 1; i < waitsEnd; i += 2) {
       const failure = (sync[i] as Semaphore).failure;
       if (failure) {
@@ -329,7 +329,7 @@ export class Scheduler {
     if (indexed) this.abandonWaits(submission);
     this.host.trace?.submissionFailed(submission, error);
     const sync = submission.sync;
-    for (let i = submission.signalsAt; i < sync.length; i += 2) (sync[i] as Semaphore).failWith(error, submission);
+    for (let i = signalsStart(sync); i < sync.length; i += 2) (sync[i] as Semaphore).failWith(error, submission);
     submission.work.finish(error);
   }
 
@@ -341,7 +341,7 @@ export class Scheduler {
    */
   private abandonWaits(submission: Submission): void {
     const sync = submission.sync;
-    const end = submission.signalsAt;
+    const end = signalsStart(sync);
     for (let i = 1; i < end; i += 2) {
       const semaphore = sync[i] as Semaphore;
       if (semaphore.failure === undefined && !semaphore.satisfiable(sync[i + 1] as bigint)) semaphore.submissionWaiterAbandoned();
@@ -384,7 +384,7 @@ export class Scheduler {
       // successfully; if it failed, this one ran on a broken input and fails with the same error (rule 5). Waits
       // reached at issue stay reached (values only move forward), so checking every wait is the same check.
       const sync = submission.sync;
-      for (let i = 1; i < submission.signalsAt; i += 2) {
+      for (let i = 1, end = signalsStart(sync); i < end; i += 2) {
         const semaphore = sync[i] as Semaphore;
         if (semaphore.currentValue >= (sync[i + 1] as bigint)) continue;
         if (semaphore.failure) {
@@ -415,10 +415,10 @@ export class Scheduler {
     const sync = submission.sync;
     if (error) {
       this.host.trace?.submissionFailed(submission, error);
-      for (let i = submission.signalsAt; i < sync.length; i += 2) (sync[i] as Semaphore).failWith(error, submission);
+      for (let i = signalsStart(sync); i < sync.length; i += 2) (sync[i] as Semaphore).failWith(error, submission);
     } else {
       this.host.trace?.completed(submission);
-      for (let i = submission.signalsAt; i < sync.length; i += 2) (sync[i] as Semaphore).advance(sync[i + 1] as bigint, submission);
+      for (let i = signalsStart(sync); i < sync.length; i += 2) (sync[i] as Semaphore).advance(sync[i + 1] as bigint, submission);
     }
     const event = submission.event!;
     submission.event = undefined;

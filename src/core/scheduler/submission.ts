@@ -16,7 +16,7 @@ import type { HalError } from '../errors.js';
 import type { Semaphore, SubmissionWaitTarget, SubmissionWaiter, Timepoint } from '../semaphore/semaphore.js';
 import type { Lane } from './lane.js';
 import type { QueueLanes } from './queue_lanes.js';
-import type { SyncList } from './sync_list.js';
+import { signalsStart, type SyncList } from './sync_list.js';
 
 /** What a queue operation does once issued, and how it lets go of what it captured. */
 export interface SubmissionWork {
@@ -80,11 +80,6 @@ export class Submission implements SubmissionWaitTarget, SubmissionWaiter, Submi
     readonly work: SubmissionWork,
   ) {}
 
-  /** Where the signals start in `sync` (the waits run from index 1 up to it, two slots per entry). */
-  get signalsAt(): number {
-    return 1 + 2 * (this.sync[0] as number);
-  }
-
   get target(): SubmissionWaitTarget {
     return this;
   }
@@ -95,7 +90,7 @@ export class Submission implements SubmissionWaitTarget, SubmissionWaiter, Submi
 
   /** As the timepoint of its first signal: that signal's semaphore. */
   get semaphore(): Semaphore {
-    return this.sync[this.signalsAt] as Semaphore;
+    return this.sync[signalsStart(this.sync)] as Semaphore;
   }
 
   /**

@@ -15,7 +15,7 @@ export type SyncList = readonly (number | Semaphore | bigint)[];
 /** No waits and no signals. */
 export const EMPTY_SYNC: SyncList = Object.freeze([0]);
 
-/** Index one past the last wait entry (where the signals start). */
+/** Index one past the last wait entry (where the signals start): the one definition, used by the scheduler too. */
 export function signalsStart(list: SyncList): number {
   return 1 + 2 * (list[0] as number);
 }
