@@ -10,7 +10,6 @@
  * all zeros. `Symbol.asyncDispose` first drains in-flight work. A sticky driver failure (device lost) makes every
  * later call fail fast with the original error.
  */
-import { z } from 'zod';
 import { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './buffer.js';
 import { CommandBuffer, type CommandBufferDescriptor } from './command_buffer/index.js';
 import type { CommandBufferMode, DeviceContext, DeviceLimits } from './device_context.js';
@@ -31,86 +30,12 @@ import { Scheduler, type SchedulerHost } from './scheduler/scheduler.js';
 import { checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
 import { checkPayload, describe } from './semaphore/payload.js';
 import { Semaphore } from './semaphore/semaphore.js';
+import { parseOptions, type DeviceOptions, type ParsedOptions } from './device_options.js';
+
+export type { DeviceOptions } from './device_options.js';
 import { driveManualSimulator, inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
 import { recordDevice } from '../trace/attach.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
-
-// --- options -----------------------------------------------------------------------------------------------------
-
-const backendName = z.string({ error: 'must be a backend name' }).min(1, { error: 'must be a backend name' });
-
-const DeviceOptionsSchema = z.strictObject({
-  backend: z
-    .union([backendName, z.array(backendName).min(1)], {
-      error: 'must be "sim", "hip", "auto" or a non-empty list of backend names',
-    })
-    .optional(),
-  seed: z.number({ error: 'must be a non-negative integer' }).int({ error: 'must be a non-negative integer' }).min(0, { error: 'must be a non-negative integer' }).optional(),
-  queueCount: z
-    .number({ error: 'must be an integer from 1 to 16' })
-    .int({ error: 'must be an integer from 1 to 16' })
-    .min(1, { error: 'must be an integer from 1 to 16' })
-    .max(16, { error: 'must be an integer from 1 to 16' })
-    .optional(),
-  streamsPerQueue: z
-    .number({ error: 'must be an integer from 1 to 16' })
-    .int({ error: 'must be an integer from 1 to 16' })
-    .min(1, { error: 'must be an integer from 1 to 16' })
-    .max(16, { error: 'must be an integer from 1 to 16' })
-    .optional(),
-  memoryBytes: z
-    .number({ error: 'must be a positive integer' })
-    .int({ error: 'must be a positive integer' })
-    .positive({ error: 'must be a positive integer' })
-    .optional(),
-  commandBufferMode: z.enum(['graph', 'stream'], { error: 'must be "graph" or "stream"' }).optional(),
-  label: z.string({ error: 'must be a string' }).optional(),
-  sim: z.record(z.string(), z.unknown(), { error: 'must be an object of simulator driver options' }).optional(),
-  hip: z.record(z.string(), z.unknown(), { error: 'must be an object of hip driver options' }).optional(),
-  trace: z.boolean({ error: 'must be true or false' }).optional(),
-});
-
-export interface DeviceOptions {
-  /** 'auto' (the default) tries hip, then sim; a list is tried in order. */
-  readonly backend?: 'sim' | 'hip' | 'auto' | (string & {}) | readonly string[];
-  /** The simulator's scheduling seed (same seed, same results, events and timestamps). */
-  readonly seed?: number;
-  /** Number of queues; 1 by default. */
-  readonly queueCount?: number;
-  /**
-   * Driver streams behind each queue (1 to 16; 4 by default). Independent submissions on one queue are spread
-   * over them, so they may overlap or run in either order, as DESIGN.md rule 4 allows — on the simulator the seed
-   * decides, which exposes a missing semaphore. 1 issues each queue's work strictly in submission order.
-   */
-  readonly streamsPerQueue?: number;
-  /** Simulated device memory in bytes (sim only; a GPU reports its own). */
-  readonly memoryBytes?: number;
-  /** How command buffers are lowered: driver graphs (default) or replay onto a stream. */
-  readonly commandBufferMode?: CommandBufferMode;
-  readonly label?: string;
-  /** Extra simulator driver options (passed to the sim provider). */
-  readonly sim?: Readonly<Record<string, unknown>>;
-  /** Extra hip driver options, e.g. { platform, ordinal } (passed to the hip provider). */
-  readonly hip?: Readonly<Record<string, unknown>>;
-  /** Record a trace of submissions, semaphores and host waits (`device.trace`; see docs/trace-format.md). */
-  readonly trace?: boolean;
-}
-
-type ParsedOptions = z.infer<typeof DeviceOptionsSchema>;
-
-function parseOptions(options: unknown): ParsedOptions {
-  const result = DeviceOptionsSchema.safeParse(options ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return `options has unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-    }
-    const path = issue.path.map(String).join('.');
-    const value = issue.path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined), options);
-    return path === '' ? `options must be an object (got ${describe(options)})` : `options.${path} ${issue.message} (got ${describe(value)})`;
-  });
-  throw invalidArgument(`createDevice ${problems.join('; ')}`);
-}
 
 // --- public types ------------------------------------------------------------------------------------------------
 
