@@ -18,11 +18,18 @@ export const BufferUsage = {
   ALL: 0b111,
 } as const;
 
+/**
+ * Where a buffer's memory should live. Today this is recorded and reported only (`buffer.memoryType`): it is
+ * validated and stored, but no driver reads it — both backends (sim and hip) allocate device memory for every memory
+ * type. Host-visible placement (host-mapped or managed memory the host could read without a copy) is not
+ * implemented; reading a 'host-visible' buffer still takes a queue read.
+ */
 export type MemoryType = 'device-local' | 'host-visible';
 
 export interface BufferDescriptor {
   readonly byteLength: number;
   readonly usage?: number;
+  /** 'device-local' by default. Recorded only: every memory type gets device memory today (see MemoryType). */
   readonly memoryType?: MemoryType;
   readonly label?: string;
 }
@@ -30,6 +37,7 @@ export interface BufferDescriptor {
 export class Buffer extends HalObject {
   readonly byteLength: number;
   readonly usage: number;
+  /** As requested; it does not change where the memory is (see MemoryType: host-visible placement is not implemented). */
   readonly memoryType: MemoryType;
   /** The device that owns the memory; buffers of another device are rejected with INVALID_ARGUMENT. */
   readonly context: DeviceContext;

@@ -4,11 +4,23 @@
  * `Device` is the user-facing facade. `DeviceCore` is what objects see of their device (the DeviceContext seam,
  * the scheduler, object tracking); keeping it separate keeps scheduler plumbing out of the public surface.
  *
- * Teardown (DESIGN.md rule 9): `destroy()` fails pending submissions with CANCELLED and in-flight ones with
- * ABORTED (their signal semaphores fail likewise), fails every live semaphore so no host wait hangs, frees every
- * object the device created, then destroys events, streams and the driver — after which `driver.outstanding()` is
- * all zeros. `Symbol.asyncDispose` first drains in-flight work. A sticky driver failure (device lost) makes every
- * later call fail fast with the original error.
+ * Teardown (DESIGN.md rule 9). `destroy()` is synchronous and never waits for the device. In order, it:
+ *   1. fails pending submissions with CANCELLED and in-flight ones with ABORTED — this is the core's bookkeeping:
+ *      their signal semaphores fail likewise, their captures are released, their completion events are discarded;
+ *   2. fails every live semaphore, so no host wait hangs;
+ *   3. frees every object the device created (command buffers, executables, layouts, buffers: memFree), then
+ *      destroys the pooled events, the streams and finally the driver — after which `driver.outstanding()` is all
+ *      zeros.
+ * What happens to device work that was in flight depends on the backend, because the core cannot recall it:
+ *   - sim: it is discarded. The simulator never runs it (its clock stops at destroy), so nothing touches freed memory.
+ *   - hip: work already handed to the GPU keeps running after step 1. The hip driver's destroy() synchronizes the
+ *     device before it releases its own objects and remaining memory, so in-flight GPU work finishes before *that*
+ *     memory is freed. The buffer frees of step 3 run before the driver's destroy and rely on the driver's free of
+ *     memory still in use by running work being safe (cuMemFree / hipFree of ordinary allocations wait for the
+ *     device; a free of stream-ordered memory does not) — use `Symbol.asyncDispose` to drain first whenever work may
+ *     still be running.
+ * `Symbol.asyncDispose` drains in-flight work first (stepping a manual-mode simulator as needed), then destroys.
+ * A sticky driver failure (device lost) makes every later call fail fast with the original error.
  */
 import { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './buffer.js';
 import { CommandBuffer, type CommandBufferDescriptor } from './command_buffer/index.js';
