@@ -292,8 +292,23 @@ export class Scheduler {
       this.driver.eventRecord(event, stream);
     } catch (error) {
       covering.length = 0;
+      const failure = this.host.driverFailure(error, `issue ${submission.work.kind}`);
+      if (submission.state === 'done') return; // the failure was a device loss, which aborted it already
+      if (event === undefined) {
+        // encode threw, perhaps after enqueuing part of its work (an execute of several command buffers): that part
+        // may run, and uses what the submission captured. So it still records its completion event and retires
+        // as failed through its lane, releasing its captures only once the stream has passed that point.
+        try {
+          event = this.eventPool.acquire();
+          this.driver.eventRecord(event, stream);
+          this.issueFailed(submission, lane, event, failure);
+          return;
+        } catch {
+          // The device cannot record an event (it is most likely lost): nothing better is left than failing now.
+        }
+      }
       if (event !== undefined) this.eventPool.discard(event);
-      this.failSubmission(submission, this.host.driverFailure(error, `issue ${submission.work.kind}`));
+      this.failSubmission(submission, failure);
       return;
     }
     this.removePending(submission);
@@ -317,6 +332,23 @@ export class Scheduler {
         semaphore.addTimepoint(timepoint);
       }
     }
+    this.poller.kick();
+  }
+
+  /**
+   * A submission whose encode threw after its stream waits: it is in flight like any other (its completion event
+   * recorded behind whatever part of its work was enqueued) but carries its failure, so retiring it fails its
+   * signals instead of advancing them. Its signals register no timepoints: nothing may wait on them being reached.
+   */
+  private issueFailed(submission: Submission, lane: Lane<Submission>, event: DriverEvent, failure: HalError): void {
+    this.removePending(submission);
+    submission.failure = failure;
+    submission.state = 'issued';
+    submission.lane = lane;
+    submission.event = event;
+    this.host.trace?.issued(submission);
+    lane.push(submission);
+    this.inFlight++;
     this.poller.kick();
   }
 
@@ -379,6 +411,8 @@ export class Scheduler {
       // A sticky failure (device lost) aborts everything in flight, this submission included.
       if (submission.state === 'done') return false;
     }
+    // Its encode failed part-way (issueFailed): the stream has now passed whatever part of it was enqueued.
+    if (fault === undefined) fault = submission.failure;
     if (fault === undefined) {
       // A wait covered at issue by another submission's timepoint is only truly met once that submission retired
       // successfully; if it failed, this one ran on a broken input and fails with the same error (rule 5). Waits
