@@ -45,6 +45,16 @@ describe.skipIf(hip.skip)(`libamdhip64 symbol resolution${hip.note}`, () => {
     },
   );
 
+  it("binds hipDeviceSynchronize, which destroy() needs to wait for work still in flight", () => {
+    expect(HIP_SYMBOLS.required.hipDeviceSynchronize).toBe('int $()');
+    const sync = bindSymbols(loaded.lib, HIP_SYMBOLS).fns.hipDeviceSynchronize;
+    expect(sync).toBeTypeOf('function');
+    // Callable through the bound prototype: without an AMD GPU it returns an error status instead of waiting.
+    const status = sync!() as number;
+    expect(Number.isInteger(status)).toBe(true);
+    console.log(`[hip] hipDeviceSynchronize() without a device returned ${status}`);
+  });
+
   it('names the lacking symbols when a library is not a HIP runtime', () => {
     const libc = loadFirst(['libc.so.6']) as LoadedLibrary;
     expect(() => new AmdApi(libc)).toThrow(/libc\.so\.6 lacks required symbols: hipInit, /);
@@ -58,6 +68,10 @@ describe('library loading failures', () => {
     if (isLoaded(result)) return;
     expect(result.attempts.map((a) => a.name)).toEqual(['libgpuhal-does-not-exist.so.1', 'libgpuhal-nor-this.so']);
     for (const attempt of result.attempts) expect(attempt.error.length).toBeGreaterThan(0);
+  });
+
+  it('requires cuCtxSynchronize (destroy() waits for work still in flight before freeing)', () => {
+    expect(CUDA_SYMBOLS.required.cuCtxSynchronize).toBe('int $()');
   });
 
   it('binds only versioned CUDA symbols where CUDA has several', () => {

@@ -24,6 +24,7 @@ export const HIP_SYMBOLS: SymbolTable = {
     hipGetDeviceCount: 'int $(void *count)',
     hipDeviceGet: 'int $(void *device, int ordinal)',
     hipSetDevice: 'int $(int device)',
+    hipDeviceSynchronize: 'int $()',
     hipDeviceGetName: 'int $(void *name, int length, int device)',
     hipDeviceTotalMem: 'int $(void *bytes, int device)',
     hipDeviceGetAttribute: 'int $(void *value, int attribute, int device)',
@@ -190,6 +191,10 @@ export class AmdApi implements PlatformApi {
 
   closeDevice(_lost: boolean): void {
     this.device = -1;
+  }
+
+  synchronizeDevice(): void {
+    this.check(this.f.hipDeviceSynchronize!(), 'hipDeviceSynchronize');
   }
 
   memAlloc(bytes: number): number {

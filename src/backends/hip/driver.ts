@@ -4,7 +4,8 @@
  *
  * What lives here and nowhere else: handle bookkeeping and validation, the lost-device state, staging of host
  * copies through pinned memory, the stream-ordered allocation fallback, completion polling and module loading.
- * Nothing blocks the JS thread: completion is only ever learned by querying events between `nextProgress()` ticks.
+ * Nothing blocks the JS thread but destroy() with work in flight: completion is only ever learned by querying events
+ * between `nextProgress()` ticks.
  */
 import type {
   DevicePtr,
@@ -243,7 +244,10 @@ export class HipDriver implements GpuDriver {
     const s = this.stream(stream, 'streamDestroy stream');
     s.alive = false;
     this.streams.delete(s);
-    this.releaseQuietlyIfLost(() => this.api.streamDestroy(s.raw));
+    this.releaseQuietlyIfLost(() => {
+      this.fenceUnfinishedWork(s.raw);
+      this.api.streamDestroy(s.raw);
+    });
   }
 
   streamQuery(stream: DriverStream): boolean {
@@ -464,6 +468,12 @@ export class HipDriver implements GpuDriver {
   /**
    * Releases the device. Objects the caller still holds are released too (so the process exits cleanly), and then
    * reported: FAILED_PRECONDITION listing what leaked.
+   *
+   * If work is still running on any stream, destroy() first blocks until the device finishes it (cuCtxSynchronize /
+   * hipDeviceSynchronize): the only call of this driver that blocks the JS thread, for as long as that work runs.
+   * Without it a running kernel could write memory freed here (cuMemFree of cuMemAllocAsync memory does not wait),
+   * memory the next device opened in this process is given (the primary context outlives this driver), or run code
+   * of an unloaded module. A lost device is not waited for: its work will never finish normally.
    */
   destroy(): void {
     if (this.destroyed) return;
@@ -477,6 +487,8 @@ export class HipDriver implements GpuDriver {
       }
     };
     this.timers.clearAll();
+    // A fault found here marks the device lost (onDeviceLosingError), so closeDevice below still gives it up as lost.
+    if (this.lost === undefined && this.hasRunningWork()) quietly(() => this.api.synchronizeDevice());
     for (const x of this.graphExecs) quietly(() => this.api.graphExecDestroy(x.raw));
     for (const g of this.graphs) quietly(() => this.api.graphDestroy(g.raw));
     for (const m of this.modules) quietly(() => this.api.moduleUnload(m.raw));
@@ -515,6 +527,35 @@ export class HipDriver implements GpuDriver {
     if (this.destroyed) return;
     if (!fence) this.pinned.release(block);
     else this.fences.whenComplete(fence, () => this.pinned.release(block));
+  }
+
+  /**
+   * A destroyed stream's work still runs to completion: a fence after it keeps destroy() aware of that work
+   * (hasRunningWork) once the stream is gone from `streams`.
+   */
+  private fenceUnfinishedWork(stream: number): void {
+    if (this.lost !== undefined) return;
+    try {
+      if (!this.api.streamQuery(stream)) this.afterStreamPasses(stream, () => {});
+    } catch {
+      // A fault of the stream's work: the device is now lost (markLost), and destroy() never waits for a lost device.
+    }
+  }
+
+  /**
+   * Whether work is still in flight: on a live stream, or fenced by the driver (staging copies, deferred frees, work
+   * of destroyed streams). True when that cannot be told, unless the device is lost.
+   */
+  private hasRunningWork(): boolean {
+    try {
+      this.api.makeCurrent();
+      this.fences.poll();
+      if (this.fences.pending > 0) return true;
+      for (const s of this.streams) if (!this.api.streamQuery(s.raw)) return true;
+      return false;
+    } catch {
+      return this.lost === undefined;
+    }
   }
 
   private afterStreamPasses(stream: number, action: () => void): void {

@@ -27,6 +27,7 @@ export const CUDA_SYMBOLS: SymbolTable = {
     cuDevicePrimaryCtxRetain: 'int $(void *context, int device)',
     cuDevicePrimaryCtxRelease_v2: 'int $(int device)',
     cuCtxSetCurrent: 'int $(uintptr_t context)',
+    cuCtxSynchronize: 'int $()',
     cuMemAlloc_v2: 'int $(void *dptr, size_t bytes)',
     cuMemFree_v2: 'int $(uint64_t dptr)',
     cuMemHostAlloc: 'int $(void *pp, size_t bytes, unsigned int flags)',
@@ -207,6 +208,10 @@ export class NvidiaApi implements PlatformApi {
       // A broken context still releases; its status is not worth failing destroy over.
       this.f.cuDevicePrimaryCtxRelease_v2!(device);
     }
+  }
+
+  synchronizeDevice(): void {
+    this.check(this.f.cuCtxSynchronize!(), 'cuCtxSynchronize');
   }
 
   memAlloc(bytes: number): number {

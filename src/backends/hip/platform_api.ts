@@ -57,6 +57,11 @@ export interface PlatformApi {
    * open (a healthy one may be kept for the next open, which makes opening cheap).
    */
   closeDevice(lost: boolean): void;
+  /**
+   * Blocks until all work this process enqueued on the device (context) has finished. Used only by destroy():
+   * the libraries free memory and unload modules without waiting for work that still uses them.
+   */
+  synchronizeDevice(): void;
 
   memAlloc(bytes: number): number;
   memFree(ptr: number): void;
