@@ -155,13 +155,30 @@ export async function driveManualSimulator(driver: GpuDriver, inFlight: () => nu
   return true;
 }
 
-/** The device's state now: submissions and their waits (from its trace) and the simulator's streams. */
+/** Each traced device's fold and how far into its trace it has read (inspect is called after every step). */
+const folds = new WeakMap<object, { events: readonly TraceEvent[]; read: number; fold: TraceFold }>();
+
+/**
+ * The device's state now: submissions and their waits (from its trace) and the simulator's streams. The trace is
+ * folded incrementally: each call reads only the events recorded since the previous one, so inspecting after every
+ * step of a session costs O(new events + live state) per call, not O(whole trace).
+ */
 export function inspectDevice(device: SteppableDevice): Inspection {
   const sim = simDriverOf(device, 'inspect');
-  if (device.trace === undefined) {
+  const trace = device.trace;
+  if (trace === undefined) {
     throw failedPrecondition(`device.inspect(): device ${device.label} is not traced; create it with trace: true (inspection reads the trace)`);
   }
-  return { ...inspectTrace(device.trace.events, device.driver.now()), streams: sim.streamContents().map(copyStream) };
+  const events = trace.events;
+  let state = folds.get(trace);
+  // A trace that was replaced or cut back is folded again from its start.
+  if (state === undefined || state.events !== events || state.read > events.length) {
+    state = { events, read: 0, fold: new TraceFold() };
+    folds.set(trace, state);
+  }
+  for (let i = state.read; i < events.length; i++) state.fold.add(events[i]!);
+  state.read = events.length;
+  return { ...state.fold.snapshot(device.driver.now()), streams: sim.streamContents().map(copyStream) };
 }
 
 function copyStream(s: StreamView): StreamView {
@@ -180,74 +197,93 @@ interface SubmissionFold {
   readonly label: string;
   readonly waits: readonly { semaphore: number; value: bigint }[];
   readonly signals: readonly { semaphore: number; value: bigint }[];
-  state: 'pending' | 'issued' | 'complete' | 'failed';
+  state: 'pending' | 'issued';
 }
 
-/** Folds trace events into the state they leave behind (`time` defaults to the last event's). */
-export function inspectTrace(events: readonly TraceEvent[], time?: bigint): Inspection {
-  const lanes = new Map<number, string>();
-  const semaphores = new Map<number, { name: string; value: bigint; failure: TraceError | null }>();
-  const submissions = new Map<number, SubmissionFold>();
-  for (const e of events) {
+/**
+ * The state trace events leave behind, built one event at a time. Finished submissions are only counted, so what a
+ * snapshot walks is the live state (pending and in-flight submissions, semaphores), however long the trace grew.
+ */
+class TraceFold {
+  private readonly lanes = new Map<number, string>();
+  private readonly semaphores = new Map<number, { name: string; value: bigint; failure: TraceError | null }>();
+  /** Pending and in-flight submissions, in submission order. */
+  private readonly live = new Map<number, SubmissionFold>();
+  private completed = 0;
+  private failed = 0;
+  private lastTs = 0n;
+
+  add(e: TraceEvent): void {
+    this.lastTs = e.ts;
     switch (e.kind) {
       case 'lane':
-        lanes.set(e.lane, e.name);
+        this.lanes.set(e.lane, e.name);
         break;
       case 'semaphore':
-        semaphores.set(e.semaphore, { name: e.name, value: e.initial, failure: null });
+        this.semaphores.set(e.semaphore, { name: e.name, value: e.initial, failure: null });
         break;
       case 'signal': {
-        const s = semaphores.get(e.semaphore);
+        const s = this.semaphores.get(e.semaphore);
         if (s !== undefined && e.value > s.value) s.value = e.value;
         break;
       }
       case 'semaphore-failed': {
-        const s = semaphores.get(e.semaphore);
+        const s = this.semaphores.get(e.semaphore);
         if (s !== undefined && s.failure === null) s.failure = e.error;
         break;
       }
       case 'submit':
-        submissions.set(e.submission, { id: e.submission, lane: e.lane, op: e.op, label: e.label, waits: e.waits, signals: e.signals, state: 'pending' });
+        this.live.set(e.submission, { id: e.submission, lane: e.lane, op: e.op, label: e.label, waits: e.waits, signals: e.signals, state: 'pending' });
         break;
-      case 'issue':
-        setState(submissions, e.submission, 'issued');
+      case 'issue': {
+        const s = this.live.get(e.submission);
+        if (s !== undefined) s.state = 'issued';
         break;
+      }
       case 'complete':
-        setState(submissions, e.submission, 'complete');
+        if (this.live.delete(e.submission)) this.completed++;
         break;
       case 'submission-failed':
-        setState(submissions, e.submission, 'failed');
+        if (this.live.delete(e.submission)) this.failed++;
         break;
       default:
         break;
     }
   }
-  const semName = (id: number): string => semaphores.get(id)?.name ?? `semaphore ${id}`;
-  const view = (s: SubmissionFold): SubmissionView => ({
-    id: s.id,
-    queue: lanes.get(s.lane) ?? `lane ${s.lane}`,
-    op: s.op,
-    label: s.label,
-    waits: s.waits.map((w) => {
-      const sem = semaphores.get(w.semaphore);
-      const current = sem?.value ?? 0n;
-      return { semaphore: semName(w.semaphore), needed: w.value, current, reached: current >= w.value, failed: (sem?.failure ?? null) !== null };
-    }),
-    signals: s.signals.map((sig) => ({ semaphore: semName(sig.semaphore), value: sig.value })),
-  });
-  const all = [...submissions.values()];
-  return {
-    time: time ?? events.at(-1)?.ts ?? 0n,
-    pending: all.filter((s) => s.state === 'pending').map(view),
-    inFlight: all.filter((s) => s.state === 'issued').map(view),
-    completed: all.filter((s) => s.state === 'complete').length,
-    failed: all.filter((s) => s.state === 'failed').length,
-    semaphores: [...semaphores.values()].map((s) => ({ name: s.name, value: s.value, failure: s.failure })),
-    streams: [],
-  };
+
+  /** The state now (`time` defaults to the last event's). */
+  snapshot(time?: bigint): Inspection {
+    const semName = (id: number): string => this.semaphores.get(id)?.name ?? `semaphore ${id}`;
+    const view = (s: SubmissionFold): SubmissionView => ({
+      id: s.id,
+      queue: this.lanes.get(s.lane) ?? `lane ${s.lane}`,
+      op: s.op,
+      label: s.label,
+      waits: s.waits.map((w) => {
+        const sem = this.semaphores.get(w.semaphore);
+        const current = sem?.value ?? 0n;
+        return { semaphore: semName(w.semaphore), needed: w.value, current, reached: current >= w.value, failed: (sem?.failure ?? null) !== null };
+      }),
+      signals: s.signals.map((sig) => ({ semaphore: semName(sig.semaphore), value: sig.value })),
+    });
+    const pending: SubmissionView[] = [];
+    const inFlight: SubmissionView[] = [];
+    for (const s of this.live.values()) (s.state === 'pending' ? pending : inFlight).push(view(s));
+    return {
+      time: time ?? this.lastTs,
+      pending,
+      inFlight,
+      completed: this.completed,
+      failed: this.failed,
+      semaphores: [...this.semaphores.values()].map((s) => ({ name: s.name, value: s.value, failure: s.failure })),
+      streams: [],
+    };
+  }
 }
 
-function setState(submissions: Map<number, SubmissionFold>, id: number, state: SubmissionFold['state']): void {
-  const s = submissions.get(id);
-  if (s !== undefined) s.state = state;
+/** Folds trace events into the state they leave behind (`time` defaults to the last event's). */
+export function inspectTrace(events: readonly TraceEvent[], time?: bigint): Inspection {
+  const fold = new TraceFold();
+  for (const e of events) fold.add(e);
+  return fold.snapshot(time);
 }
