@@ -1,5 +1,5 @@
 // Deadline timers and the poll cadence of the hip driver (pure JS; no GPU needed).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DeadlineTimers, nowNs, PollBackoff } from '../../src/backends/hip/progress.js';
 
 describe('DeadlineTimers', () => {
@@ -42,26 +42,58 @@ describe('DeadlineTimers', () => {
 });
 
 describe('PollBackoff', () => {
-  it('ticks with setImmediate for 10 ms after a completion, then backs off to timers', async () => {
-    const backoff = new PollBackoff();
-    const t0 = performance.now();
-    let eagerTicks = 0;
-    while (performance.now() - t0 < 8) {
-      await backoff.next();
-      eagerTicks++;
-    }
-    expect(eagerTicks).toBeGreaterThan(50); // setImmediate ticks, not >= 1 ms timers
-    while (performance.now() - t0 < 12) await backoff.next();
-    const t1 = performance.now();
-    for (let i = 0; i < 10; i++) await backoff.next();
-    expect(performance.now() - t1).toBeGreaterThanOrEqual(9); // timer ticks of >= 1 ms once idle
+  /** A PollBackoff on a clock the test moves by hand (milliseconds). */
+  const onFakeTime = () => {
+    const clock = { now: 1000 };
+    return { clock, backoff: new PollBackoff(() => clock.now) };
+  };
+
+  it('ticks with setImmediate for 10 ms after the first tick, then with timers growing from 1 ms to 4 ms', () => {
+    const { clock, backoff } = onFakeTime();
+    expect(backoff.nextTick()).toEqual({ mechanism: 'immediate' }); // idle time starts here
+    clock.now += 9.9;
+    expect(backoff.nextTick()).toEqual({ mechanism: 'immediate' });
+    clock.now += 0.1; // 10 ms idle
+    expect(backoff.nextTick()).toEqual({ mechanism: 'timeout', ms: 1 });
+    clock.now += 34; // 44 ms idle: a third of the 100 ms ramp
+    expect(backoff.nextTick()).toEqual({ mechanism: 'timeout', ms: 2 });
+    clock.now += 34; // 78 ms
+    expect(backoff.nextTick()).toEqual({ mechanism: 'timeout', ms: 3 });
+    clock.now += 32; // 110 ms: the end of the ramp
+    expect(backoff.nextTick()).toEqual({ mechanism: 'timeout', ms: 4 });
+    clock.now += 60_000;
+    expect(backoff.nextTick()).toEqual({ mechanism: 'timeout', ms: 4 }); // never longer
+  });
+
+  it('a completion makes ticks immediate again, for another 10 ms', () => {
+    const { clock, backoff } = onFakeTime();
+    backoff.nextTick();
+    clock.now += 500;
+    expect(backoff.nextTick()).toEqual({ mechanism: 'timeout', ms: 4 });
     backoff.noteCompletion();
-    let ticks = 0;
-    const t2 = performance.now();
-    while (performance.now() - t2 < 5) {
+    expect(backoff.nextTick()).toEqual({ mechanism: 'immediate' });
+    clock.now += 9;
+    expect(backoff.nextTick()).toEqual({ mechanism: 'immediate' });
+    clock.now += 1;
+    expect(backoff.nextTick()).toEqual({ mechanism: 'timeout', ms: 1 });
+  });
+
+  it('next() waits with the mechanism nextTick() chose', async () => {
+    const { clock, backoff } = onFakeTime();
+    const immediate = vi.spyOn(globalThis, 'setImmediate');
+    const timeout = vi.spyOn(globalThis, 'setTimeout');
+    try {
       await backoff.next();
-      ticks++;
+      expect(immediate).toHaveBeenCalledTimes(1);
+      expect(timeout).not.toHaveBeenCalled();
+      clock.now += 200;
+      await backoff.next();
+      expect(immediate).toHaveBeenCalledTimes(1);
+      expect(timeout).toHaveBeenCalledTimes(1);
+      expect(timeout.mock.calls[0]![1]).toBe(4);
+    } finally {
+      immediate.mockRestore();
+      timeout.mockRestore();
     }
-    expect(ticks).toBeGreaterThan(50);
   });
 });

@@ -18,21 +18,36 @@ const MAX_BACKOFF_MS = 4;
 /** Idle time over which the timer tick grows from 1 ms to MAX_BACKOFF_MS. */
 const BACKOFF_RAMP_MS = 100;
 
+/** How the next poll tick waits: a setImmediate, or a setTimeout of `ms` milliseconds. */
+export type PollTick = { readonly mechanism: 'immediate' } | { readonly mechanism: 'timeout'; readonly ms: number };
+
+const IMMEDIATE: PollTick = { mechanism: 'immediate' };
+
 export class PollBackoff {
   private idleSince: number | undefined;
+
+  /** `clock`: milliseconds on a monotonic clock (injectable so the cadence can be tested on fake time). */
+  constructor(private readonly clock: () => number = () => performance.now()) {}
 
   /** Something completed: poll eagerly again. */
   noteCompletion(): void {
     this.idleSince = undefined;
   }
 
-  next(): Promise<void> {
-    const now = performance.now();
+  /** Chooses the next tick; idle time counts from the first tick after the last completion. */
+  nextTick(): PollTick {
+    const now = this.clock();
     this.idleSince ??= now;
     const idle = now - this.idleSince;
-    if (idle < EAGER_WINDOW_MS) return new Promise((resolve) => setImmediate(resolve));
-    const delay = Math.min(MAX_BACKOFF_MS, 1 + Math.floor(((idle - EAGER_WINDOW_MS) / BACKOFF_RAMP_MS) * (MAX_BACKOFF_MS - 1)));
-    return new Promise((resolve) => setTimeout(resolve, delay));
+    if (idle < EAGER_WINDOW_MS) return IMMEDIATE;
+    const ms = Math.min(MAX_BACKOFF_MS, 1 + Math.floor(((idle - EAGER_WINDOW_MS) / BACKOFF_RAMP_MS) * (MAX_BACKOFF_MS - 1)));
+    return { mechanism: 'timeout', ms };
+  }
+
+  next(): Promise<void> {
+    const tick = this.nextTick();
+    if (tick.mechanism === 'immediate') return new Promise((resolve) => setImmediate(resolve));
+    return new Promise((resolve) => setTimeout(resolve, tick.ms));
   }
 }
 
