@@ -42,9 +42,7 @@ describe.skipIf(hip.skip)(`hiprtc through the backend's runtime compiler${hip.no
     expect(compiler.description).toMatch(/^hiprtc \(.+\) for gfx90a$/);
     const code = compiler.compile(sampleHipSource, [], 'samples');
     expectGfx90aCodeObject(code);
-    const started = performance.now();
-    expect(compiler.compile(sampleHipSource, [], 'samples')).toBe(code);
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(compiler.compile(sampleHipSource, [], 'samples')).toBe(code); // the same object: served from the cache
   });
 
   it('a compile error is INVALID_ARGUMENT with the compiler log and the module label', { timeout: 120_000 }, () => {
