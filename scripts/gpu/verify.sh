@@ -2,6 +2,7 @@
 # One-command verification of the hip backend on a machine with a GPU (`npm run gpu:verify`, or on the device
 # tool's machine `source scripts/gpu/remote-env.sh && bash scripts/gpu/verify.sh`; see README.md):
 #   core          the core semantics suite (test/core) on the hip backend
+#   device-lost   test/core/semantics/device_lost_gpu.test.ts alone, with GPUHAL_DEVICE_LOST_TEST=1 (faults the GPU)
 #   demo          `gpuhal demo --backend hip` (exits 1 if the result differs from the TS reference)
 #   hip-gpu       the driver-level GPU suite (test/hip/gpu)
 #   kernels-gpu   every sample kernel on the GPU against its TS reference (test/kernels/gpu)
@@ -73,9 +74,12 @@ run_step() {
 
 # test/core/command_buffer/push_constants.test.ts is excluded: it compiles a test kernel with assemblyscript's asc at
 # test time (not packed for the GPU machine), and its kernel has only a sim-wasm payload, so it tests the simulator
-# whatever GPUHAL_BACKEND says. test/core/semantics/device_lost_gpu.test.ts stays in but skips itself unless
-# GPUHAL_DEVICE_LOST_TEST=1: it faults the GPU on purpose and must run on its own.
-run_step core "${vitest[@]}" test/core --exclude test/core/command_buffer/push_constants.test.ts
+# whatever GPUHAL_BACKEND says. test/core/semantics/device_lost_gpu.test.ts faults the GPU on purpose (a sticky
+# error ends its process's context), so it is excluded from core and runs alone in the device-lost step, the one
+# place GPUHAL_DEVICE_LOST_TEST=1 is set.
+device_lost_test=test/core/semantics/device_lost_gpu.test.ts
+run_step core env -u GPUHAL_DEVICE_LOST_TEST "${vitest[@]}" test/core --exclude test/core/command_buffer/push_constants.test.ts --exclude "$device_lost_test"
+run_step device-lost env GPUHAL_DEVICE_LOST_TEST=1 "${vitest[@]}" "$device_lost_test"
 run_step demo node bin/gpuhal.js demo --backend hip
 run_step hip-gpu "${vitest[@]}" test/hip/gpu
 run_step kernels-gpu "${vitest[@]}" test/kernels/gpu
