@@ -13,25 +13,51 @@ import { showTraceCommand } from './trace_show.js';
 const USAGE = `usage: gpuhal <command> [options]
 
 commands:
-  demo                 run a small two-queue pipeline (upload, a compute kernel, read back), check the result,
+  demo [--backend <name>] [--seed <n>] [--timeline] [--trace-out <file>] [--width <n>]
+                       run a small two-queue pipeline (upload, a compute kernel, read back), check the result,
                        and explain what ran when and how each semaphore moved
-  step [scenario]      walk through a scenario on the simulator one event at a time (default: demo);
+  step [scenario] [--seed <n>] [--width <n>]
+                       walk through a scenario on the simulator one event at a time (default: demo);
                        commands on stdin: n next event, s to next signal, c continue, i inspect, t timeline, q quit
   step --list          list the scenarios
-  trace show <file>    draw a trace file (from demo --trace-out) as a terminal timeline
+  trace show <file> [--width <n>] [--events]
+                       draw a trace file (from demo --trace-out) as a terminal timeline
   devices              list the backends, whether each can be used here (and why not), and their devices
-  playground           serve the browser playground (timelines and lessons) on localhost
+  playground [--port <n>]
+                       serve the browser playground (timelines and lessons) on localhost
   help                 show this text
 
-options:
-  --backend <name>     sim (default for demo), hip, auto, or a comma-separated preference list
-  --seed <n>           the simulator's scheduling seed (default 1; step: the scenario's own)
+options (each only with the commands named; any other use is a usage error):
+  --backend <name>     demo: sim (default), hip, auto, or a comma-separated preference list
+  --seed <n>           demo, step: the simulator's scheduling seed (demo: default 1; step: the scenario's own)
   --timeline           demo: draw the timeline of what ran (lanes per queue and stream, semaphore values)
   --trace-out <file>   demo: write the trace as Chrome Trace Event JSON (open it at https://ui.perfetto.dev)
-  --width <n>          timeline columns (default 100)
+  --width <n>          demo, step, trace show: timeline columns (default 100)
   --events             trace show: also list every event in plain English
+  --list               step: list the scenarios
   --port <n>           playground: the port to listen on
+  -h, --help           any command: show this text
 `;
+
+/** The options each command reads; every other option given to it is rejected rather than silently ignored. */
+const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  demo: ['backend', 'seed', 'timeline', 'trace-out', 'width'],
+  step: ['seed', 'width', 'list'],
+  trace: ['width', 'events'],
+  devices: [],
+  playground: ['port'],
+};
+
+/** The usage error for an option the command does not read, or undefined when every option applies. */
+function inapplicableOption(command: string, given: readonly string[]): string | undefined {
+  const accepted = COMMAND_OPTIONS[command];
+  if (accepted === undefined) return undefined;
+  const name = given.find((option) => option !== 'help' && !accepted.includes(option));
+  if (name === undefined) return undefined;
+  const label = command === 'trace' ? 'trace show' : command;
+  const options = accepted.length === 0 ? 'it takes no options' : `its options: ${accepted.map((o) => `--${o}`).join(', ')}`;
+  return `--${name} does not apply to '${label}' (${options})`;
+}
 
 function fail(message: string): number {
   console.error(`gpuhal: ${message}`);
@@ -77,6 +103,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const inapplicable = inapplicableOption(command, Object.keys(values));
+  if (inapplicable !== undefined) return fail(`${inapplicable}\n\n${USAGE}`);
   const maxArgs = command === 'trace' ? 2 : command === 'step' ? 1 : 0;
   if (rest.length > maxArgs) return fail(`unexpected argument ${JSON.stringify(rest[maxArgs])}\n\n${USAGE}`);
   const backend = values.backend?.includes(',') ? values.backend.split(',') : values.backend;
