@@ -154,19 +154,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 async function startPlaygroundCommand(rawPort: string | undefined): Promise<number> {
   const port = integerOption('port', rawPort, 0, 65535);
   if (typeof port === 'string') return fail(port);
-  const specifier = '../playground/server.js';
-  let server: { startPlayground?: (options: { port?: number }) => Promise<{ url: string; close(): Promise<void> }> };
-  try {
-    server = (await import(specifier)) as typeof server;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND') return fail('the playground is not part of this build (src/playground/server.ts is missing)');
-    throw error;
-  }
-  if (typeof server.startPlayground !== 'function') return fail('the playground module does not export startPlayground');
+  const { startPlayground } = await import('../playground/server.js');
   let playground;
   try {
-    playground = await server.startPlayground(port === undefined ? {} : { port });
+    playground = await startPlayground(port === undefined ? {} : { port });
   } catch (error) {
     if (!HalError.is(error)) throw error;
     console.error(`gpuhal playground: ${error.message}`);
