@@ -6,7 +6,7 @@
  * The entry type is structural, so this module does not depend on the simulator.
  */
 import type { OpKind, OpStatus } from './model.js';
-import type { TraceRecorder } from './recorder.js';
+import type { TraceRecorder } from './hooks.js';
 
 /** One logged stream operation (the simulator's LogEntry has this shape). */
 export interface DriverLogEntry {

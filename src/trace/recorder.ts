@@ -19,18 +19,6 @@ import type {
 } from './hooks.js';
 import type { HostWaitOutcome, LaneKind, TraceError, TraceEvent, ValueRef } from './model.js';
 
-export type {
-  TraceClock,
-  TraceDeviceInfo,
-  TraceHostWaitInfo,
-  TraceListener,
-  TraceOpInfo,
-  TraceRecorder,
-  TraceSubmissionInfo,
-  TraceValue,
-  TraceValueList,
-} from './hooks.js';
-
 interface SemaphoreState {
   readonly id: number;
   readonly device: number;

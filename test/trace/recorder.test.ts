@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { HalError, StatusCode } from '../../src/core/errors.js';
-import { MemoryTraceRecorder, type TraceRecorder } from '../../src/trace/recorder.js';
+import type { TraceRecorder } from '../../src/trace/hooks.js';
+import { MemoryTraceRecorder } from '../../src/trace/recorder.js';
 import { buildTimeline } from '../../src/trace/timeline.js';
 import { ofKind } from './event_kinds.js';
 import { rig } from './scenarios.js';
