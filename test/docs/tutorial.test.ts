@@ -5,14 +5,16 @@
  *
  * After an intended change: `UPDATE_TUTORIAL=1 npx vitest run test/docs`, then read the diff of the tutorial.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tutorialPath = join(root, 'docs', 'tutorial.md');
-const workDir = join(root, 'test', 'docs', `.examples-${process.pid}`);
+/** The examples are written outside the repository; their 'gpuhal' imports become absolute file URLs into src/. */
+const workDir = mkdtempSync(join(tmpdir(), 'gpuhal-tutorial-'));
 const update = process.env.UPDATE_TUTORIAL === '1';
 
 /** The package's entry points (package.json "exports") as source modules. */
@@ -56,13 +58,12 @@ function extract(markdown: string): { examples: Example[]; unpaired: string[] } 
   return { examples, unpaired };
 }
 
-function toModule(code: string, file: string): string {
+function toModule(code: string): string {
   return code.replace(/from '(gpuhal(?:\/\w+)?)'/g, (whole, name: string) => {
     const target = ENTRY_POINTS[name];
     if (target === undefined) throw new Error(`the tutorial imports ${name}, which is not one of the package's entry points`);
-    let path = relative(dirname(file), join(root, target)).replaceAll('\\', '/');
-    if (!path.startsWith('.')) path = `./${path}`;
-    return `from '${path}'`;
+    // The .ts source itself: outside the repository vitest's resolver does not map a '.js' specifier to its '.ts'.
+    return `from '${pathToFileURL(join(root, target.replace(/\.js$/, '.ts'))).href}'`;
   });
 }
 
@@ -70,7 +71,7 @@ const markdown = readFileSync(tutorialPath, 'utf8');
 const { examples, unpaired } = extract(markdown);
 const actual = new Map<Example, string>();
 
-mkdirSync(workDir, { recursive: true });
+// afterAll runs whether or not the examples passed, so the folder never outlives the run.
 afterAll(() => {
   rmSync(workDir, { recursive: true, force: true });
   if (!update) return;
@@ -91,7 +92,7 @@ describe('docs/tutorial.md', () => {
   examples.forEach((example, index) => {
     it(`example ${index + 1} (${example.heading}) prints what the tutorial says`, async () => {
       const file = join(workDir, `example_${index + 1}.ts`);
-      writeFileSync(file, toModule(example.code, file));
+      writeFileSync(file, toModule(example.code));
       const lines: string[] = [];
       const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => { lines.push(args.map(String).join(' ')); });
       try {
