@@ -46,7 +46,7 @@ export class Buffer extends HalObject {
 
   /**
    * Internal: devices create buffers (device.createBuffer, queue.alloca). `ptr` is already allocated;
-   * `freeMemory` returns it (synchronously, or stream-ordered for alloca'd buffers).
+   * `freeMemory` returns it once the last reference goes (the device defers the free while work is in flight).
    */
   constructor(context: DeviceContext, descriptor: BufferDescriptor, ptr: DevicePtr, freeMemory: (ptr: DevicePtr) => void) {
     super('buffer', descriptor.label);

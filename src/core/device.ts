@@ -8,9 +8,9 @@
  *   1. fails pending submissions with CANCELLED and in-flight ones with ABORTED — this is the core's bookkeeping:
  *      their signal semaphores fail likewise, their captures are released, their completion events are discarded;
  *   2. fails every live semaphore, so no host wait hangs;
- *   3. frees every object the device created (command buffers, executables, layouts, buffers: memFree), then
- *      destroys the pooled events, the streams and finally the driver — after which `driver.outstanding()` is all
- *      zeros.
+ *   3. frees every object the device created (command buffers, executables, layouts, buffers: memFree) and the
+ *      buffer memory whose free was deferred while work was in flight (DeviceCore.freeMemory), then destroys the
+ *      pooled events, the streams and finally the driver — after which `driver.outstanding()` is all zeros.
  * What happens to device work that was in flight depends on the backend, because the core cannot recall it:
  *   - sim: it is discarded. The simulator never runs it (its clock stops at destroy), so nothing touches freed memory.
  *   - hip: work already handed to the GPU keeps running after step 1. The hip driver's destroy() synchronizes the
@@ -98,6 +98,8 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
   lost: HalError | undefined;
   /** Set when the device was created with `trace: true`. */
   trace: MemoryTraceRecorder | undefined;
+  /** Buffer memory released while work was in flight, freed once nothing is (see freeMemory). */
+  deferredFrees: DevicePtr[] = [];
 
   constructor(driver: GpuDriver, label: string, queueCount: number, streamsPerQueue: number, mode: CommandBufferMode) {
     this.driver = driver;
@@ -150,11 +152,49 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
     semaphore.setFreedCallback(() => this.semaphores.delete(semaphore));
   }
 
-  freeTransient(ptr: DevicePtr): void {
-    // The last reference to a queue-allocated buffer goes only after every submission that used it completed (each
-    // captured it, the alloca included), so no device work can still touch the memory: a synchronous free is safe,
-    // and unlike a stream-ordered free it leaves nothing queued that device teardown would have to wait for.
-    this.driver.memFree(ptr);
+  /**
+   * Frees a buffer's memory (createBuffer and alloca alike) once its last reference went, i.e. after every
+   * submission that used it completed. A synchronous free is then safe, but on hip cuMemFree / hipFree may
+   * implicitly synchronize the device: called from retire while other work runs, it would stall the completion
+   * poller (and the JS thread) until that work finished. So while anything is in flight the free is deferred, and
+   * deferred frees are done when a polling round finds nothing in flight (`idle`), when an allocation would
+   * otherwise fail (`reclaimMemory`), and at teardown. A stream-ordered free (memFreeAsync) would not stall either,
+   * but the simulator would count its memory as live until the stream reached it, and device teardown discards
+   * what streams have not reached: `driver.outstanding()` would not return to zero (rule 9).
+   */
+  freeMemory(ptr: DevicePtr): void {
+    if (this.destroyed || this.lost !== undefined || this.scheduler.inFlightCount === 0) this.driver.memFree(ptr);
+    else this.deferredFrees.push(ptr);
+  }
+
+  reclaimMemory(): boolean {
+    if (this.deferredFrees.length === 0) return false;
+    this.freeDeferred();
+    return true;
+  }
+
+  idle(): void {
+    if (this.deferredFrees.length === 0) return;
+    try {
+      this.freeDeferred();
+    } catch {
+      // driverFailure already marked a lost device; any other failed free shows in the driver's leak check at destroy.
+    }
+  }
+
+  /** Frees every deferred allocation; the first failure is thrown after the rest were freed. */
+  freeDeferred(): void {
+    const ptrs = this.deferredFrees;
+    this.deferredFrees = [];
+    let failure: unknown;
+    for (const ptr of ptrs) {
+      try {
+        this.driver.memFree(ptr);
+      } catch (error) {
+        failure ??= this.driverFailure(error, 'memFree');
+      }
+    }
+    if (failure !== undefined) throw failure;
   }
 
   driverFailure(error: unknown, call: string): HalError {
@@ -305,8 +345,17 @@ export class Device implements Disposable, AsyncDisposable {
     }
     if (label !== undefined && typeof label !== 'string') throw invalidArgument(`createBuffer label must be a string (got ${describe(label)})`);
     const driver = this.core.driver;
-    const ptr = this.guard('createBuffer', () => driver.memAlloc(byteLength));
-    const buffer = new Buffer(this.core, { byteLength, usage, memoryType, label }, ptr, (p) => driver.memFree(p));
+    const core = this.core;
+    const ptr = this.guard('createBuffer', () => {
+      try {
+        return driver.memAlloc(byteLength);
+      } catch (error) {
+        // Memory whose free was deferred (work in flight) is reclaimed before giving up.
+        if (!HalError.is(error) || error.code !== StatusCode.RESOURCE_EXHAUSTED || !core.reclaimMemory()) throw error;
+        return driver.memAlloc(byteLength);
+      }
+    });
+    const buffer = new Buffer(core, { byteLength, usage, memoryType, label }, ptr, (p) => core.freeMemory(p));
     this.core.track(buffer);
     return buffer;
   }
@@ -418,6 +467,7 @@ export class Device implements Disposable, AsyncDisposable {
     core.objects.clear();
     for (const semaphore of core.semaphores) step(() => semaphore.forceFree());
     core.semaphores.clear();
+    step(() => core.freeDeferred());
     step(() => core.scheduler.destroy());
     for (const stream of core.streams.flat()) step(() => core.driver.streamDestroy(stream));
     step(() => core.driver.destroy());

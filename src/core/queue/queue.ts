@@ -10,7 +10,7 @@ import { Buffer, BufferUsage } from '../buffer.js';
 import { CommandBuffer, type BindingTable, type TableCapture } from '../command_buffer/index.js';
 import type { DeviceContext } from '../device_context.js';
 import type { DevicePtr, DriverReadback, DriverStream } from '../driver.js';
-import { HalError, failedPrecondition, invalidArgument, outOfRange } from '../errors.js';
+import { HalError, StatusCode, failedPrecondition, invalidArgument, outOfRange } from '../errors.js';
 import type { HalObject } from '../lifetime.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Lane } from '../scheduler/lane.js';
@@ -82,8 +82,13 @@ export interface QueueHost extends SemaphoreOwner {
   readonly scheduler: Scheduler;
   /** Lets the device free the object at teardown even if the user never destroys it. */
   track(object: HalObject): void;
-  /** Frees queue-allocated memory once nothing uses it (called on the buffer's last release). */
-  freeTransient(ptr: DevicePtr): void;
+  /** Frees buffer memory once nothing uses it (called on the buffer's last release; see DeviceCore.freeMemory). */
+  freeMemory(ptr: DevicePtr): void;
+  /**
+   * Frees memory whose free was deferred because work was in flight; true if there was any. Called before an
+   * allocation gives up with RESOURCE_EXHAUSTED.
+   */
+  reclaimMemory(): boolean;
 }
 
 /** A shallow copy of a binding table (entries copied too); anything else passes through to validateSubmit. */
@@ -344,8 +349,8 @@ export class Queue {
     // allocation on that stream, and everything ordered after its signals finds the memory allocated. The lane is
     // only peeked: submit takes it, so an allocation that throws leaves the lane rotation untouched (rule 10).
     const lane = this.host.scheduler.peekLane(this.index);
-    const ptr = this.context.driver.memAllocAsync(byteLength, lane.stream);
-    const buffer = new Buffer(this.context, { byteLength, label: op.label }, ptr, (p) => this.host.freeTransient(p));
+    const ptr = this.allocateOn(lane.stream, byteLength);
+    const buffer = new Buffer(this.context, { byteLength, label: op.label }, ptr, (p) => this.host.freeMemory(p));
     transients.set(buffer, { deallocaSubmitted: false });
     this.host.track(buffer);
     // The alloca holds its buffer until it completes, so the memory is only ever freed after its stream-ordered
@@ -391,6 +396,17 @@ export class Queue {
   }
 
   // --- internals ----------------------------------------------------------------------------------------------------
+
+  /** Stream-ordered allocation; when memory is exhausted, deferred frees are reclaimed and it is tried once more. */
+  private allocateOn(stream: DriverStream, byteLength: number): DevicePtr {
+    const driver = this.context.driver;
+    try {
+      return driver.memAllocAsync(byteLength, stream);
+    } catch (error) {
+      if (!(error instanceof HalError) || error.code !== StatusCode.RESOURCE_EXHAUSTED || !this.host.reclaimMemory()) throw error;
+      return driver.memAllocAsync(byteLength, stream);
+    }
+  }
 
   private submitUpdate(operation: UpdateOperation, settle: ((error: HalError | undefined) => void) | undefined): void {
     const op = this.begin<UpdateOperation>('update', operation);

@@ -43,6 +43,8 @@ export interface SchedulerHost {
   driverFailure(error: unknown, call: string): HalError;
   /** The progress loop itself failed: the device must be treated as lost. */
   progressFailed(error: unknown): void;
+  /** A polling round left nothing in flight: no device work is running (the device frees deferred memory). */
+  idle(): void;
 }
 
 const noop = (): void => {};
@@ -385,6 +387,8 @@ export class Scheduler {
   /** One polling round; returns true while submissions remain in flight. */
   private pollRound(): boolean {
     this.batch(this.retireCompleted);
+    if (this.inFlight > 0) return true;
+    this.host.idle();
     return this.inFlight > 0;
   }
 
