@@ -16,8 +16,11 @@
  *   which may release further submissions.
  * - Completion: the device's single poller queries each lane's oldest in-flight event between `nextProgress()`
  *   ticks, then advances the signal semaphores in order, releases captures and recycles the event.
- * - Failure: a failed wait fails the submission before it runs and its signals with the same error; a fault
- *   reported by `eventQuery` fails that submission's signals; nothing else is affected (reference defect 7).
+ * - Failure: a failed wait fails the submission before it runs and its signals with the same error, and its entries
+ *   in its other waits' indexes are abandoned (counted and compacted, never left behind); a fault reported by
+ *   `eventQuery` fails that submission's signals; an encode that throws (possibly after enqueuing part of the work)
+ *   still records the completion event and retires as failed through its lane, so captures outlive whatever part
+ *   was enqueued; nothing else is affected (reference defect 7).
  *
  * Everything runs on the JS thread: no worker threads, no host-function callbacks, and no call ever blocks.
  */
