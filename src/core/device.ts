@@ -43,11 +43,11 @@ import { checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, ty
 import { checkPayload, describe } from './semaphore/payload.js';
 import { Semaphore } from './semaphore/semaphore.js';
 import { parseOptions, type DeviceOptions, type ParsedOptions } from './device_options.js';
-
-export type { DeviceOptions } from './device_options.js';
 import { driveManualSimulator, inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
 import { recordDevice } from '../trace/attach.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
+
+export type { DeviceOptions } from './device_options.js';
 
 // --- public types ------------------------------------------------------------------------------------------------
 
