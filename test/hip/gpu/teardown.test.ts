@@ -1,7 +1,8 @@
 // destroy() with a kernel still running: the driver waits for the device before it frees memory and unloads
 // modules, so the kernel's late store can land neither in memory the next driver of this process is given (the
 // primary context and its memory pool outlive a driver) nor anywhere else. Its own file (own process), so nothing
-// else shares the context while it runs.
+// else shares the context while it runs. (cuModuleUnload itself waits for a running kernel of its module on CUDA 13,
+// so the kernel tests guard the order; the memset test shows the hazard: without the wait it faults.)
 import { describe, expect, it } from 'vitest';
 import { StatusCode } from '../../../src/core/errors.js';
 import { sampleHipSource } from '../../../src/kernels/hip_source.js';
@@ -106,5 +107,37 @@ describe.skipIf(!GPU_ENABLED)(`hip driver teardown with work in flight${GPU_NOTE
     next.moduleUnload(spinAgain);
     next.streamDestroy(s);
     next.destroy();
+  }, 60_000);
+
+  // Last in the file: without the wait the old memsets hit freed pool memory, an illegal-address fault that breaks
+  // the context for everything after it in this process (seen on an H200, CUDA 13.0 driver 580).
+  it('destroy() waits for memsets still writing stream-ordered memory (no module unload that would wait too)', async () => {
+    const first = await openGpu();
+    if (!first.info.streamOrderedAllocation) {
+      first.destroy();
+      console.log('[gpu] no stream-ordered allocation on this device: nothing to check');
+      return;
+    }
+    const stream = first.streamCreate();
+    const bytes = 1 << 30;
+    const p = first.memAllocAsync(bytes, stream);
+    // Many passes of 1 GiB memsets (tens of milliseconds): still writing when destroy() frees p.
+    for (let i = 0; i < 200; i++) first.memsetAsync({ dst: p, value: 0xaa, elementSize: 1, count: bytes }, stream);
+    expect(first.streamQuery(stream)).toBe(false);
+    expectHal(() => first.destroy(), StatusCode.FAILED_PRECONDITION, 'live objects (now released): 1 streams, 1 allocations');
+
+    const second = await openGpu();
+    const s = second.streamCreate();
+    const q = second.memAllocAsync(bytes, s);
+    console.log(`[gpu] freed 0x${p.toString(16)} while memsets were queued; the next driver got 0x${q.toString(16)}`);
+    second.memsetAsync({ dst: q, value: 0x55, elementSize: 1, count: bytes }, s);
+    await drain(second, s);
+    // Had destroy() not waited, the old stream's queued memsets would still be writing 0xaa over q now.
+    const head = await readWords(second, s, q, (64 << 20) / 4);
+    expect(head.findIndex((w) => w !== 0x55555555)).toBe(-1);
+    second.memFreeAsync(q, s);
+    await drain(second, s);
+    second.streamDestroy(s);
+    second.destroy();
   }, 60_000);
 });
