@@ -52,7 +52,8 @@ export async function runStepSession(options: StepSessionOptions): Promise<numbe
   try {
     return await new Session(device, options, seed).run();
   } finally {
-    // Not asyncDispose: in manual mode nothing would drain in-flight work. Whatever is left is cancelled.
+    // Quitting mid-scenario discards what is left: destroy() cancels it, where asyncDispose would first step the
+    // in-flight work to completion.
     device.destroy();
   }
 }

@@ -13,12 +13,10 @@
  *      pooled events, the streams and finally the driver — after which `driver.outstanding()` is all zeros.
  * What happens to device work that was in flight depends on the backend, because the core cannot recall it:
  *   - sim: it is discarded. The simulator never runs it (its clock stops at destroy), so nothing touches freed memory.
- *   - hip: work already handed to the GPU keeps running after step 1. The hip driver's destroy() synchronizes the
- *     device before it releases its own objects and remaining memory, so in-flight GPU work finishes before *that*
- *     memory is freed. The buffer frees of step 3 run before the driver's destroy and rely on the driver's free of
- *     memory still in use by running work being safe (cuMemFree / hipFree of ordinary allocations wait for the
- *     device; a free of stream-ordered memory does not) — use `Symbol.asyncDispose` to drain first whenever work may
- *     still be running.
+ *   - hip: work already handed to the GPU keeps running after step 1, so before step 3 the core calls the driver's
+ *     `quiesce()`, which blocks until the device has finished it (cuCtxSynchronize / hipDeviceSynchronize): nothing
+ *     still running can touch memory freed afterwards. Blocking is accepted at teardown only; `Symbol.asyncDispose`
+ *     drains without blocking and should be preferred whenever work may still be running.
  * `Symbol.asyncDispose` drains in-flight work first (stepping a manual-mode simulator as needed), then destroys.
  * A sticky driver failure (device lost) makes every later call fail fast with the original error.
  */
@@ -461,6 +459,8 @@ export class Device implements Disposable, AsyncDisposable {
       for (const semaphore of core.semaphores) semaphore.failWith(semaphoreFailure);
     }));
     core.destroyed = true;
+    // On a real GPU, aborted work may still be running: let it finish before freeing memory it could touch.
+    if (!core.lost) step(() => core.driver.quiesce?.());
     // Command buffers and executables first: they may hold buffers and layouts.
     const objects = [...core.objects].sort((a, b) => teardownRank(a) - teardownRank(b));
     for (const object of objects) step(() => object.forceFree());

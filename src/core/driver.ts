@@ -244,6 +244,12 @@ export interface GpuDriver {
 
   // --- lifetime -----------------------------------------------------------------------------------------------
   /**
+   * Blocks until the work already enqueued on every stream has finished. Teardown only: the core calls it before it
+   * frees memory that work still running on a real GPU could touch. The one call allowed to block the JS thread.
+   * Drivers whose work cannot outlive the memory it uses (the simulator discards it) omit it.
+   */
+  quiesce?(): void;
+  /**
    * Optional: the sticky failure that made the device unusable (CUDA/HIP sticky errors such as an illegal
    * address), or undefined while the device is healthy. The core checks it after any driver call throws and then
    * fails every later call fast with this error (device lost). Drivers without sticky failures omit it.

@@ -14,7 +14,7 @@ import { HalError, StatusCode, failedPrecondition } from './errors.js';
 import type { TraceError, TraceEvent } from '../trace/model.js';
 import { nextMacrotask } from './macrotask.js';
 
-/** What the simulator did in one step (the sim driver's StepEvent, structurally). */
+/** What the simulator did in one step; the sim driver's step() returns it (sim/scheduler.ts aliases it as StepEvent). */
 export interface SimStepEvent {
   readonly kind: 'start' | 'complete' | 'timer';
   /** Virtual ns. */

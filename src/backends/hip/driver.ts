@@ -475,6 +475,12 @@ export class HipDriver implements GpuDriver {
    * memory the next device opened in this process is given (the primary context outlives this driver), or run code
    * of an unloaded module. A lost device is not waited for: its work will never finish normally.
    */
+  quiesce(): void {
+    if (this.destroyed || this.lost !== undefined || !this.hasRunningWork()) return;
+    // A fault found here marks the device lost (onDeviceLosingError); teardown then proceeds as for a lost device.
+    this.api.synchronizeDevice();
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     const leaked = Object.entries(this.outstanding()).filter(([, n]) => n > 0);
@@ -488,7 +494,7 @@ export class HipDriver implements GpuDriver {
     };
     this.timers.clearAll();
     // A fault found here marks the device lost (onDeviceLosingError), so closeDevice below still gives it up as lost.
-    if (this.lost === undefined && this.hasRunningWork()) quietly(() => this.api.synchronizeDevice());
+    quietly(() => this.quiesce());
     for (const x of this.graphExecs) quietly(() => this.api.graphExecDestroy(x.raw));
     for (const g of this.graphs) quietly(() => this.api.graphDestroy(g.raw));
     for (const m of this.modules) quietly(() => this.api.moduleUnload(m.raw));

@@ -18,6 +18,7 @@ import type { EventLog } from './event_log.js';
 import type { Executor } from './executor.js';
 import type { SimStream, StreamOp } from './streams.js';
 import { scheduleMacrotask } from '../../core/macrotask.js';
+import type { SimStepEvent } from '../../core/inspection.js';
 
 export type SchedulerMode = 'auto' | 'manual';
 
@@ -28,16 +29,8 @@ export interface SimTimer {
   pending: boolean;
 }
 
-/** What one step did (manual mode). */
-export interface StepEvent {
-  readonly kind: 'start' | 'complete' | 'timer';
-  /** Virtual ns. */
-  readonly time: bigint;
-  readonly stream?: number;
-  readonly op?: string;
-  readonly label?: string;
-  readonly status?: 'ok' | 'failed' | 'skipped';
-}
+/** What one step did (manual mode): the type step mode (src/core/inspection.ts) reads. */
+export type StepEvent = SimStepEvent;
 
 const CLASS_COMPLETE = 0;
 const CLASS_START = 1;
