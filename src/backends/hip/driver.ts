@@ -476,7 +476,12 @@ export class HipDriver implements GpuDriver {
    * of an unloaded module. A lost device is not waited for: its work will never finish normally.
    */
   quiesce(): void {
-    if (this.destroyed || this.lost !== undefined || !this.hasRunningWork()) return;
+    if (!this.destroyed) this.waitForRunningWork();
+  }
+
+  /** Blocks until the device has finished its work, unless it is idle or lost. */
+  private waitForRunningWork(): void {
+    if (this.lost !== undefined || !this.hasRunningWork()) return;
     // A fault found here marks the device lost (onDeviceLosingError); teardown then proceeds as for a lost device.
     this.api.synchronizeDevice();
   }
@@ -494,7 +499,7 @@ export class HipDriver implements GpuDriver {
     };
     this.timers.clearAll();
     // A fault found here marks the device lost (onDeviceLosingError), so closeDevice below still gives it up as lost.
-    quietly(() => this.quiesce());
+    quietly(() => this.waitForRunningWork());
     for (const x of this.graphExecs) quietly(() => this.api.graphExecDestroy(x.raw));
     for (const g of this.graphs) quietly(() => this.api.graphDestroy(g.raw));
     for (const m of this.modules) quietly(() => this.api.moduleUnload(m.raw));
