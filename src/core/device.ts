@@ -98,6 +98,8 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
   trace: MemoryTraceRecorder | undefined;
   /** Buffer memory released while work was in flight, freed once nothing is (see freeMemory). */
   deferredFrees: DevicePtr[] = [];
+  /** Set by destroy() until the driver quiesced: memory released meanwhile may still be in use on the device. */
+  tearingDown = false;
 
   constructor(driver: GpuDriver, label: string, queueCount: number, streamsPerQueue: number, mode: CommandBufferMode) {
     this.driver = driver;
@@ -161,8 +163,10 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
    * what streams have not reached: `driver.outstanding()` would not return to zero (rule 9).
    */
   freeMemory(ptr: DevicePtr): void {
-    if (this.destroyed || this.lost !== undefined || this.scheduler.inFlightCount === 0) this.driver.memFree(ptr);
-    else this.deferredFrees.push(ptr);
+    // While tearing down, work aborted in the core's books may still run on a real GPU until the driver quiesces:
+    // frees wait for destroy()'s freeDeferred, which comes after quiesce().
+    if (this.lost === undefined && (this.tearingDown || this.scheduler.inFlightCount !== 0)) this.deferredFrees.push(ptr);
+    else this.driver.memFree(ptr);
   }
 
   reclaimMemory(): boolean {
@@ -453,6 +457,7 @@ export class Device implements Disposable, AsyncDisposable {
         errors.push(error);
       }
     };
+    core.tearingDown = true;
     step(() => core.scheduler.abortAll(cancelled, aborted));
     const semaphoreFailure = core.lost ?? new HalError(StatusCode.CANCELLED, `device ${core.label} was destroyed`);
     step(() => core.batch(() => {
@@ -461,6 +466,7 @@ export class Device implements Disposable, AsyncDisposable {
     core.destroyed = true;
     // On a real GPU, aborted work may still be running: let it finish before freeing memory it could touch.
     if (!core.lost) step(() => core.driver.quiesce?.());
+    core.tearingDown = false;
     // Command buffers and executables first: they may hold buffers and layouts.
     const objects = [...core.objects].sort((a, b) => teardownRank(a) - teardownRank(b));
     for (const object of objects) step(() => object.forceFree());

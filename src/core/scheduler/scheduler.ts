@@ -298,7 +298,11 @@ export class Scheduler {
     } catch (error) {
       covering.length = 0;
       const failure = this.host.driverFailure(error, `issue ${submission.work.kind}`);
-      if (submission.state === 'done') return; // the failure was a device loss, which aborted it already
+      if (submission.state === 'done') {
+        // The failure was a device loss, which aborted the submission already; the event it took goes back.
+        if (event !== undefined) this.eventPool.discard(event);
+        return;
+      }
       if (event === undefined) {
         // encode threw, perhaps after enqueuing part of its work (an execute of several command buffers): that part
         // may run, and uses what the submission captured. So it still records its completion event and retires
