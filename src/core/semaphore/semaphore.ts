@@ -254,11 +254,15 @@ export class Semaphore extends HalObject {
     if (i >= 0) tps.splice(i, 1);
   }
 
-  /** Counts for tests and leak checks. */
-  get indexSizes(): { hostWaiters: number; submissionWaiters: number; timepoints: number } {
+  /**
+   * Counts for tests and leak checks. `submissionWaiters` counts live entries; `rawSubmissionWaiters` is the heap's
+   * real size, abandoned entries included, so a test can see whether compaction keeps their number bounded.
+   */
+  get indexSizes(): { hostWaiters: number; submissionWaiters: number; rawSubmissionWaiters: number; timepoints: number } {
     return {
       hostWaiters: this.hostWaiters.size - this.cancelledHostWaiters,
       submissionWaiters: this.submissionWaiters.size - this.abandonedSubmissionWaiters,
+      rawSubmissionWaiters: this.submissionWaiters.size,
       timepoints: this.timepoints.length - this.timepointHead,
     };
   }

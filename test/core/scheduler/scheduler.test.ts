@@ -24,7 +24,7 @@ describe.each(SEEDS)('scheduler (seed %i)', (seed) => {
     // Each issued link's timepoint covers the next link, so the whole chain is on the device at once.
     expect(device.workCounts).toEqual({ pending: 0, inFlight: n });
     await s.wait(BigInt(n + 1));
-    expect(s.indexSizes).toEqual({ hostWaiters: 0, submissionWaiters: 0, timepoints: 0 });
+    expect(s.indexSizes).toEqual({ hostWaiters: 0, submissionWaiters: 0, rawSubmissionWaiters: 0, timepoints: 0 });
   });
 
   it('a new value touches only the submissions waiting on that semaphore', async () => {
