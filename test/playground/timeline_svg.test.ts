@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { findLesson, LessonSession } from '../../src/lessons/index.js';
 import { renderTimelineSvg } from '../../src/playground/page/timeline_svg.js';
+import type { TraceEvent } from '../../src/trace/model.js';
 
 const attr = (svg: string, pattern: RegExp): string[] => [...svg.matchAll(pattern)].map((match) => match[1]!);
 
@@ -31,6 +32,32 @@ describe('renderTimelineSvg', () => {
         'filled = 1 released the wait for ≥ 1',
         'copied = 1 released the wait for ≥ 1',
       ]);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('the axis starts at the first work, not at the declarations before it (setup on a real clock)', async () => {
+    const lesson = findLesson('wait-before-signal')!;
+    const session = await LessonSession.start(lesson.run, { seed: 1, queueCount: 2 });
+    try {
+      await session.runToEnd();
+      const events = session.events;
+      // The same run with a second of setup between the declarations and the first work, as compiling kernels on a
+      // real clock would leave: every time of a work event moves, the declarations stay.
+      const setup = 1_000_000_000n;
+      const declaration = (e: TraceEvent): boolean => e.kind === 'device' || e.kind === 'lane' || e.kind === 'semaphore';
+      const shifted = events.map((e): TraceEvent => {
+        if (declaration(e)) return e;
+        if (e.kind === 'op') return { ...e, ts: e.ts + setup, start: e.start + setup, end: e.end + setup };
+        return { ...e, ts: e.ts + setup };
+      });
+      expect(shifted.some(declaration)).toBe(true);
+      const plain = renderTimelineSvg(events, { now: session.now, width: 900 });
+      const delayed = renderTimelineSvg(shifted, { now: session.now + setup, width: 900 });
+      expect(attr(delayed, /<g class="submission" data-submission="\d+" data-outcome="(\w+)"/g)).toEqual(['completed', 'completed', 'completed']);
+      // Drawn from the first work on, the delayed run looks exactly like the plain one: no empty second up front.
+      expect(delayed).toBe(plain);
     } finally {
       session.close();
     }

@@ -50,7 +50,9 @@ export function renderTimelineSvg(events: readonly TraceEvent[], options: Timeli
   for (const sub of timeline.submissions) {
     if (sub.outcome === 'pending' && (reached.get(sub.id) ?? 0) < sub.waits.length) sub.started = null;
   }
-  const t0 = timeline.start;
+  // The axis starts at the first work-related event, as the terminal timeline's does: on a real clock setup (kernel
+  // compilation, say) can come long before any work. Only declarations precede it; x() pins them to the left edge.
+  const t0 = timeline.activityStart;
   const now = options.now > t0 ? options.now : t0;
   const last = now > timeline.end ? now : timeline.end;
   // A fifth of headroom after the latest moment, so what just happened is not pressed against the edge.
