@@ -83,7 +83,7 @@ interface Anchor {
 
 export function toChromeTrace(events: readonly TraceEvent[], options: ChromeTraceOptions = {}): ChromeTrace {
   const timeline = buildTimeline(events);
-  // timeline.start, not activityStart: every event, declarations included, needs a non-negative ts; Perfetto then shows the setup before the first work as an empty stretch, which is honest.
+  // Not activityStart: every event, declarations included, needs ts ≥ 0 (Perfetto shows the empty setup; honest).
   const origin = timeline.start;
   const ts = (t: TraceTime): number => microseconds(t - origin);
   const dur = (from: TraceTime, to: TraceTime): number => microseconds(to > from ? to - from : 0n);
