@@ -33,6 +33,7 @@ import {
   type PipelineLayoutDescriptor,
 } from './layouts.js';
 import type { HalObject } from './lifetime.js';
+import { registerMemoryReclaimer, unregisterMemoryReclaimer } from './memory_reclaim.js';
 import { Queue, type QueueHost, type ReadOperation } from './queue/queue.js';
 import { checkSemaphoreList } from './queue/validation.js';
 import { openFirstUsable, registeredBackends } from './registry.js';
@@ -75,6 +76,13 @@ export interface SemaphoreOptions {
 /** Driver streams per queue unless `streamsPerQueue` says otherwise. */
 const DEFAULT_STREAMS_PER_QUEUE = 4;
 
+/** Memory released while work was in flight; `stream`: free it stream-ordered there (see DeviceCore.freeMemory). */
+interface DeferredFree {
+  readonly ptr: DevicePtr;
+  readonly byteLength: number;
+  readonly stream: DriverStream | undefined;
+}
+
 /** Limits every backend reports at least (DESIGN.md rule 8). */
 const CORE_LIMITS = { maxDescriptorSets: 4, maxBindingsPerSet: 16, maxPushConstants: 64 } as const;
 
@@ -97,7 +105,11 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
   /** Set when the device was created with `trace: true`. */
   trace: MemoryTraceRecorder | undefined;
   /** Buffer memory released while work was in flight, freed once nothing is (see freeMemory). */
-  deferredFrees: DevicePtr[] = [];
+  deferredFrees: DeferredFree[] = [];
+  /** Bytes in `deferredFrees` deferred while work was in flight (those deferred during teardown are not counted). */
+  deferredBytes = 0;
+  /** Past this many deferred bytes, deferred frees are done at once even with work in flight: 1/8 of device memory. */
+  readonly deferredFreeLimitBytes: number;
   /** Set by destroy() until the driver quiesced: memory released meanwhile may still be in use on the device. */
   tearingDown = false;
 
@@ -105,6 +117,7 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
     this.driver = driver;
     this.label = label;
     this.commandBufferMode = mode;
+    this.deferredFreeLimitBytes = Math.floor(driver.info.totalMemoryBytes / 8);
     const d = driver.info.limits;
     this.limits = Object.freeze({
       ...CORE_LIMITS,
@@ -127,6 +140,7 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
     }
     this.streams = streams;
     this.scheduler = new Scheduler(this, streams);
+    registerMemoryReclaimer(driver, this);
   }
 
   get context(): DeviceContext {
@@ -157,22 +171,50 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
    * submission that used it completed. A synchronous free is then safe, but on hip cuMemFree / hipFree may
    * implicitly synchronize the device: called from retire while other work runs, it would stall the completion
    * poller (and the JS thread) until that work finished. So while anything is in flight the free is deferred, and
-   * deferred frees are done when a polling round finds nothing in flight (`idle`), when an allocation would
-   * otherwise fail (`reclaimMemory`), and at teardown. A stream-ordered free (memFreeAsync) would not stall either,
-   * but the simulator would count its memory as live until the stream reached it, and device teardown discards
-   * what streams have not reached: `driver.outstanding()` would not return to zero (rule 9).
+   * deferred frees are done when a polling round finds nothing in flight (`idle`), when their total passes
+   * `deferredFreeLimitBytes` (a synchronous free while work runs: the accepted cost under memory pressure, bounded
+   * so a pipeline that is never idle does not keep every freed buffer), when an allocation would otherwise fail
+   * (`retryAfterReclaim`), and at teardown. Only memory whose stream-ordered allocation may not have run yet (an
+   * alloca that never completed: `stream` given) is freed with memFreeAsync on that stream, ordered after the
+   * allocation; a synchronous free could overtake it. Other frees stay synchronous because the simulator counts
+   * memory with a queued stream-ordered free as live until its stream reaches it.
    */
-  freeMemory(ptr: DevicePtr): void {
+  freeMemory(ptr: DevicePtr, byteLength: number, stream?: DriverStream): void {
     // While tearing down, work aborted in the core's books may still run on a real GPU until the driver quiesces:
     // frees wait for destroy()'s freeDeferred, which comes after quiesce().
-    if (this.lost === undefined && (this.tearingDown || this.scheduler.inFlightCount !== 0)) this.deferredFrees.push(ptr);
-    else this.driver.memFree(ptr);
+    if (this.lost === undefined && this.tearingDown) {
+      this.deferredFrees.push({ ptr, byteLength, stream });
+      return;
+    }
+    if (stream !== undefined) {
+      this.driver.memFreeAsync(ptr, stream);
+    } else if (this.lost === undefined && this.scheduler.inFlightCount !== 0) {
+      this.deferredFrees.push({ ptr, byteLength, stream });
+      this.deferredBytes += byteLength;
+      if (this.deferredBytes > this.deferredFreeLimitBytes) this.idle();
+    } else {
+      this.driver.memFree(ptr);
+    }
   }
 
+  /** Frees whatever was deferred; true if anything was. */
   reclaimMemory(): boolean {
     if (this.deferredFrees.length === 0) return false;
     this.freeDeferred();
     return true;
+  }
+
+  /**
+   * Every core-side device allocation goes through here: when the driver runs out of memory and deferred frees
+   * exist, they are freed and the allocation is tried once more.
+   */
+  retryAfterReclaim<T>(allocate: () => T): T {
+    try {
+      return allocate();
+    } catch (error) {
+      if (!HalError.is(error) || error.code !== StatusCode.RESOURCE_EXHAUSTED || !this.reclaimMemory()) throw error;
+      return allocate();
+    }
   }
 
   idle(): void {
@@ -186,14 +228,16 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
 
   /** Frees every deferred allocation; the first failure is thrown after the rest were freed. */
   freeDeferred(): void {
-    const ptrs = this.deferredFrees;
+    const entries = this.deferredFrees;
     this.deferredFrees = [];
+    this.deferredBytes = 0;
     let failure: unknown;
-    for (const ptr of ptrs) {
+    for (const { ptr, stream } of entries) {
       try {
-        this.driver.memFree(ptr);
+        if (stream !== undefined) this.driver.memFreeAsync(ptr, stream);
+        else this.driver.memFree(ptr);
       } catch (error) {
-        failure ??= this.driverFailure(error, 'memFree');
+        failure ??= this.driverFailure(error, stream !== undefined ? 'memFreeAsync' : 'memFree');
       }
     }
     if (failure !== undefined) throw failure;
@@ -348,16 +392,8 @@ export class Device implements Disposable, AsyncDisposable {
     if (label !== undefined && typeof label !== 'string') throw invalidArgument(`createBuffer label must be a string (got ${describe(label)})`);
     const driver = this.core.driver;
     const core = this.core;
-    const ptr = this.guard('createBuffer', () => {
-      try {
-        return driver.memAlloc(byteLength);
-      } catch (error) {
-        // Memory whose free was deferred (work in flight) is reclaimed before giving up.
-        if (!HalError.is(error) || error.code !== StatusCode.RESOURCE_EXHAUSTED || !core.reclaimMemory()) throw error;
-        return driver.memAlloc(byteLength);
-      }
-    });
-    const buffer = new Buffer(core, { byteLength, usage, memoryType, label }, ptr, (p) => core.freeMemory(p));
+    const ptr = this.guard('createBuffer', () => core.retryAfterReclaim(() => driver.memAlloc(byteLength)));
+    const buffer = new Buffer(core, { byteLength, usage, memoryType, label }, ptr, (p) => core.freeMemory(p, byteLength));
     this.core.track(buffer);
     return buffer;
   }
@@ -476,6 +512,7 @@ export class Device implements Disposable, AsyncDisposable {
     step(() => core.freeDeferred());
     step(() => core.scheduler.destroy());
     for (const stream of core.streams.flat()) step(() => core.driver.streamDestroy(stream));
+    unregisterMemoryReclaimer(core.driver);
     step(() => core.driver.destroy());
     if (errors.length > 0 && !core.lost) {
       throw new HalError(StatusCode.INTERNAL, `device ${core.label} teardown: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`, {

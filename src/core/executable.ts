@@ -14,6 +14,7 @@ import { parseExecutableManifest, selectPayload } from './executable_manifest.js
 import type { ExecutableManifest } from './executable_manifest.js';
 import { DescriptorSetLayout, PipelineLayout, describe } from './layouts.js';
 import { HalObject } from './lifetime.js';
+import { allocateReclaiming } from './memory_reclaim.js';
 
 export interface ExecutableOptions {
   readonly label?: string;
@@ -99,7 +100,7 @@ export class Executable extends HalObject {
           layout,
         });
       });
-      module = driver.moduleLoad(image);
+      module = allocateReclaiming(driver, () => driver.moduleLoad(image));
       const loaded = module;
       const functions = entryPoints.map((entry) => driver.moduleGetFunction(loaded, entry.name));
       return new Executable(context, label, image.format, module, Object.freeze(entryPoints), functions, owned);

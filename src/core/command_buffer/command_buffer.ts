@@ -19,6 +19,7 @@ import { failedPrecondition, invalidArgument, outOfRange, unimplemented } from '
 import { Executable } from '../executable.js';
 import { PipelineLayout, describe } from '../layouts.js';
 import { HalObject } from '../lifetime.js';
+import { allocateReclaiming } from '../memory_reclaim.js';
 import {
   type BindingTable,
   type BufferOrSlot,
@@ -200,7 +201,7 @@ export class CommandBuffer extends HalObject {
       const driver = this.context.driver;
       try {
         if (this.stagingBytes > 0) {
-          this.stagingPtr = driver.memAlloc(this.stagingBytes);
+          this.stagingPtr = allocateReclaiming(driver, () => driver.memAlloc(this.stagingBytes));
           this.stagingHost = this.buildStagingImage();
         }
         if (this.bindingCapacity === 0) this.graphExec = lowerToGraph(driver, this.commands, [], this.stagingPtr);

@@ -10,6 +10,7 @@
  * (reference defect 2: a failed instantiate must never look like success).
  */
 import type { DevicePtr, DriverGraphExec, DriverGraphNode, GpuDriver } from '../driver.js';
+import { allocateReclaiming } from '../memory_reclaim.js';
 import type { ResolvedEntry } from './binding_table.js';
 import { type Command, toDeviceOp } from './commands.js';
 
@@ -57,7 +58,7 @@ export function lowerToGraph(
           break;
       }
     }
-    return driver.graphInstantiate(graph);
+    return allocateReclaiming(driver, () => driver.graphInstantiate(graph));
   } finally {
     driver.graphDestroy(graph);
   }

@@ -82,13 +82,13 @@ export interface QueueHost extends SemaphoreOwner {
   readonly scheduler: Scheduler;
   /** Lets the device free the object at teardown even if the user never destroys it. */
   track(object: HalObject): void;
-  /** Frees buffer memory once nothing uses it (called on the buffer's last release; see DeviceCore.freeMemory). */
-  freeMemory(ptr: DevicePtr): void;
   /**
-   * Frees memory whose free was deferred because work was in flight; true if there was any. Called before an
-   * allocation gives up with RESOURCE_EXHAUSTED.
+   * Frees buffer memory once nothing uses it (called on the buffer's last release; see DeviceCore.freeMemory);
+   * with `stream`, stream-ordered there, for memory whose stream-ordered allocation may not have run yet.
    */
-  reclaimMemory(): boolean;
+  freeMemory(ptr: DevicePtr, byteLength: number, stream?: DriverStream): void;
+  /** Runs a device allocation; on RESOURCE_EXHAUSTED frees deferred memory (if any) and runs it once more. */
+  retryAfterReclaim<T>(allocate: () => T): T;
 }
 
 /** A shallow copy of a binding table (entries copied too); anything else passes through to validateSubmit. */
@@ -166,8 +166,11 @@ function plainWorkFor(cb: CommandBuffer): SubmissionWork {
   return work;
 }
 
-/** Buffers made by alloca, and whether a dealloca was submitted for them. */
-const transients = new WeakMap<Buffer, { deallocaSubmitted: boolean }>();
+/**
+ * Buffers made by alloca: whether a dealloca was submitted for them, and whether the alloca completed (so its
+ * stream ran the allocation).
+ */
+const transients = new WeakMap<Buffer, { deallocaSubmitted: boolean; allocated: boolean }>();
 
 export class Queue {
   readonly index: number;
@@ -349,13 +352,27 @@ export class Queue {
     // allocation on that stream, and everything ordered after its signals finds the memory allocated. The lane is
     // only peeked: submit takes it, so an allocation that throws leaves the lane rotation untouched (rule 10).
     const lane = this.host.scheduler.peekLane(this.index);
-    const ptr = this.allocateOn(lane.stream, byteLength);
-    const buffer = new Buffer(this.context, { byteLength, label: op.label }, ptr, (p) => this.host.freeMemory(p));
-    transients.set(buffer, { deallocaSubmitted: false });
+    const stream = lane.stream;
+    const driver = this.context.driver;
+    const ptr = this.host.retryAfterReclaim(() => driver.memAllocAsync(byteLength, stream));
+    const transient = { deallocaSubmitted: false, allocated: false };
+    // Until the alloca completed, its allocation may still be queued on the lane's stream (the alloca failed
+    // before it was issued, or was aborted): a synchronous free could overtake it, so the free is stream-ordered
+    // on that stream, after the allocation. Once it completed the allocation ran and any free is safe.
+    const buffer = new Buffer(this.context, { byteLength, label: op.label }, ptr,
+      (p) => this.host.freeMemory(p, byteLength, transient.allocated ? undefined : stream));
+    transients.set(buffer, transient);
     this.host.track(buffer);
-    // The alloca holds its buffer until it completes, so the memory is only ever freed after its stream-ordered
-    // allocation ran, and every free happens once no submission uses the buffer any more.
-    this.submitWith(sync, 'alloca', [buffer], () => {}, undefined, lane);
+    // The alloca holds its buffer until it completes or fails; every free happens once no submission uses it.
+    buffer.retain();
+    this.submit(sync, {
+      kind: 'alloca',
+      encode: () => {},
+      finish: (error) => {
+        if (!error) transient.allocated = true;
+        buffer.release();
+      },
+    }, lane);
     return buffer;
   }
 
@@ -396,17 +413,6 @@ export class Queue {
   }
 
   // --- internals ----------------------------------------------------------------------------------------------------
-
-  /** Stream-ordered allocation; when memory is exhausted, deferred frees are reclaimed and it is tried once more. */
-  private allocateOn(stream: DriverStream, byteLength: number): DevicePtr {
-    const driver = this.context.driver;
-    try {
-      return driver.memAllocAsync(byteLength, stream);
-    } catch (error) {
-      if (!(error instanceof HalError) || error.code !== StatusCode.RESOURCE_EXHAUSTED || !this.host.reclaimMemory()) throw error;
-      return driver.memAllocAsync(byteLength, stream);
-    }
-  }
 
   private submitUpdate(operation: UpdateOperation, settle: ((error: HalError | undefined) => void) | undefined): void {
     const op = this.begin<UpdateOperation>('update', operation);
