@@ -205,4 +205,31 @@ describe('sim memory: allocator', () => {
     d.streamDestroy(s);
     d.destroy();
   });
+
+  it('a synchronous memFree of stream-ordered memory whose memAllocAsync has not run is rejected, freeing nothing', () => {
+    const d = makeDriver({ mode: 'manual' });
+    const s = d.streamCreate();
+    const p = d.memAllocAsync(4096, s);
+    const range = `[0x${p.toString(16)}, 0x${(p + 4096).toString(16)}) (4096 bytes)`;
+    // On a real GPU the queued allocation would run after this free: undefined behaviour, here a clear refusal.
+    const error = expectHalError(() => d.memFree(p), StatusCode.FAILED_PRECONDITION, 'memFree', range, 'memAllocAsync on stream', 'has not executed yet');
+    expect(error.driver?.name).toBe('SIM_ALLOCATION_NOT_EXECUTED');
+    expect(d.outstanding().allocations).toBe(1);
+    d.runUntilIdle();
+    expect(d.eventLog().map((e) => [e.op, e.status])).toEqual([['alloc', 'ok']]);
+    d.memFree(p); // the allocation ran: a synchronous free is fine now
+    expect(d.outstanding().allocations).toBe(0);
+    d.streamDestroy(s);
+    d.destroy();
+  });
+
+  it('destroy does not report memory whose stream-ordered free is queued as leaked', () => {
+    const d = makeDriver({ mode: 'manual' });
+    const s = d.streamCreate();
+    d.memFreeAsync(d.memAllocAsync(4096, s), s); // never run: destroy discards both
+    expect(d.outstanding().allocations).toBe(1);
+    d.streamDestroy(s);
+    d.destroy();
+    expect(d.outstanding().allocations).toBe(0);
+  });
 });

@@ -42,6 +42,13 @@ export class Allocations {
     return this.byPtr.size;
   }
 
+  /** Live allocations with a stream-ordered free queued (still counted by `count` until their stream reaches it). */
+  get freeingCount(): number {
+    let n = 0;
+    for (const a of this.sorted) if (a.freeing) n++;
+    return n;
+  }
+
   /**
    * Allocates user memory; RESOURCE_EXHAUSTED naming the request and the free space when it cannot. With
    * `allocStream` (memAllocAsync) the memory is reserved now but not usable until `allocated()` (its operation ran).

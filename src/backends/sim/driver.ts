@@ -25,6 +25,7 @@ import { Costs } from './cost_model.js';
 import { EventLog, type LogEntry } from './event_log.js';
 import { SimEvent } from './events.js';
 import { Executor } from './executor.js';
+import { allocationNotExecutedError } from './faults.js';
 import { GraphExec } from './graph_exec.js';
 import { SimGraph, memsetPattern, type GraphNodeSpec } from './graphs.js';
 import { HandleTable } from './handles.js';
@@ -148,7 +149,11 @@ export class SimDriver implements GpuDriver {
 
   memFree(ptr: DevicePtr): void {
     this.assertAlive('memFree');
-    this.allocations.release(this.allocations.lookupForFree(ptr, 'memFree'));
+    const allocation = this.allocations.lookupForFree(ptr, 'memFree');
+    // A synchronous free of stream-ordered memory whose allocation is still queued would run before it: on a real
+    // GPU the queued allocation then races the free (undefined behaviour). Rejected, and nothing is freed.
+    if (allocation.live && !allocation.usable) throw allocationNotExecutedError(allocation, 'memFree');
+    this.allocations.release(allocation);
   }
 
   memAllocAsync(byteLength: number, stream: DriverStream): DevicePtr {
@@ -446,7 +451,9 @@ export class SimDriver implements GpuDriver {
   /** Releases everything; throws FAILED_PRECONDITION listing the objects that were still alive (leaks). */
   destroy(): void {
     if (this.destroyed) return;
-    const counts = this.outstanding();
+    // Memory whose stream-ordered free is queued was released by its owner; that the stream never reached the free
+    // (destroy discards queued work) is not a leak.
+    const counts = { ...this.outstanding(), allocations: this.allocations.count - this.allocations.freeingCount };
     this.destroyed = true;
     this.scheduler.stop(destroyedError());
     for (const table of [this.streams, this.events, this.graphs, this.graphNodes, this.execs, this.modules, this.functions, this.timers]) {

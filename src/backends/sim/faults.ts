@@ -76,6 +76,16 @@ export function staleResourceError(what: string, where: string): HalError {
  * SIM_STALE_RESOURCE; stream-ordered memory whose memAllocAsync had not executed yet is SIM_ALLOCATION_NOT_EXECUTED,
  * the same status code: both are ordering bugs of the program (undefined behaviour on a real GPU).
  */
+/** A synchronous free of stream-ordered memory whose memAllocAsync is still queued on its stream. */
+export function allocationNotExecutedError(a: Allocation, call: string): HalError {
+  const range = `[0x${a.ptr.toString(16)}, 0x${(a.ptr + a.byteLength).toString(16)}) (${a.byteLength} bytes)`;
+  return new HalError(StatusCode.FAILED_PRECONDITION,
+    `${call} of ${range}: its stream-ordered allocation (memAllocAsync on stream ${a.allocStream}) has not executed yet ` +
+    `and would run after the free (free it with memFreeAsync on that stream, or once the allocation ran)`, {
+      driver: { api: 'sim', name: 'SIM_ALLOCATION_NOT_EXECUTED', number: 8, call },
+    });
+}
+
 export function memoryOutsideLifetimeError(a: Allocation, where: string): HalError {
   const range = `[0x${a.ptr.toString(16)}, 0x${(a.ptr + a.byteLength).toString(16)}) (${a.byteLength} bytes)`;
   if (a.live) {
