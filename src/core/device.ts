@@ -4,7 +4,8 @@
  * `Device` is the user-facing facade. `DeviceCore` is what objects see of their device (the DeviceContext seam,
  * the scheduler, object tracking); keeping it separate keeps scheduler plumbing out of the public surface.
  *
- * Teardown (DESIGN.md rule 9). `destroy()` is synchronous and never waits for the device. In order, it:
+ * Teardown (DESIGN.md rule 9). `destroy()` is synchronous; on a real GPU it blocks once, in the driver's `quiesce()`, until
+ * work already handed to the device has finished. In order, it:
  *   1. fails pending submissions with CANCELLED and in-flight ones with ABORTED — this is the core's bookkeeping:
  *      their signal semaphores fail likewise, their captures are released, their completion events are discarded;
  *   2. fails every live semaphore, so no host wait hangs;
@@ -33,7 +34,6 @@ import {
   type PipelineLayoutDescriptor,
 } from './layouts.js';
 import type { HalObject } from './lifetime.js';
-import { registerMemoryReclaimer, unregisterMemoryReclaimer } from './memory_reclaim.js';
 import { Queue, type QueueHost, type ReadOperation } from './queue/queue.js';
 import { checkSemaphoreList } from './queue/validation.js';
 import { openFirstUsable, registeredBackends } from './registry.js';
@@ -140,7 +140,6 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
     }
     this.streams = streams;
     this.scheduler = new Scheduler(this, streams);
-    registerMemoryReclaimer(driver, this);
   }
 
   get context(): DeviceContext {
@@ -512,7 +511,6 @@ export class Device implements Disposable, AsyncDisposable {
     step(() => core.freeDeferred());
     step(() => core.scheduler.destroy());
     for (const stream of core.streams.flat()) step(() => core.driver.streamDestroy(stream));
-    unregisterMemoryReclaimer(core.driver);
     step(() => core.driver.destroy());
     if (errors.length > 0 && !core.lost) {
       throw new HalError(StatusCode.INTERNAL, `device ${core.label} teardown: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`, {

@@ -32,4 +32,9 @@ export interface DeviceContext {
   readonly label: string;
   /** Throws FAILED_PRECONDITION when the device was destroyed, or the device-lost error once it is lost. */
   assertUsable(use: string): void;
+  /**
+   * Runs a device allocation (memory, graph instantiation, module load); on RESOURCE_EXHAUSTED frees the buffer
+   * memory whose release the device deferred while work was in flight, then runs it once more.
+   */
+  retryAfterReclaim<T>(allocate: () => T): T;
 }

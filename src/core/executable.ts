@@ -14,7 +14,6 @@ import { parseExecutableManifest, selectPayload } from './executable_manifest.js
 import type { ExecutableManifest } from './executable_manifest.js';
 import { DescriptorSetLayout, PipelineLayout, describe } from './layouts.js';
 import { HalObject } from './lifetime.js';
-import { allocateReclaiming } from './memory_reclaim.js';
 
 export interface ExecutableOptions {
   readonly label?: string;
@@ -100,7 +99,7 @@ export class Executable extends HalObject {
           layout,
         });
       });
-      module = allocateReclaiming(driver, () => driver.moduleLoad(image));
+      module = context.retryAfterReclaim(() => driver.moduleLoad(image));
       const loaded = module;
       const functions = entryPoints.map((entry) => driver.moduleGetFunction(loaded, entry.name));
       return new Executable(context, label, image.format, module, Object.freeze(entryPoints), functions, owned);

@@ -19,7 +19,6 @@ import { failedPrecondition, invalidArgument, outOfRange, unimplemented } from '
 import { Executable } from '../executable.js';
 import { PipelineLayout, describe } from '../layouts.js';
 import { HalObject } from '../lifetime.js';
-import { allocateReclaiming } from '../memory_reclaim.js';
 import {
   type BindingTable,
   type BufferOrSlot,
@@ -201,11 +200,11 @@ export class CommandBuffer extends HalObject {
       const driver = this.context.driver;
       try {
         if (this.stagingBytes > 0) {
-          this.stagingPtr = allocateReclaiming(driver, () => driver.memAlloc(this.stagingBytes));
+          this.stagingPtr = this.context.retryAfterReclaim(() => driver.memAlloc(this.stagingBytes));
           this.stagingHost = this.buildStagingImage();
         }
-        if (this.bindingCapacity === 0) this.graphExec = lowerToGraph(driver, this.commands, [], this.stagingPtr);
-        else this.tableGraphs = new LoweredTables(driver, this.commands, this.stagingPtr);
+        if (this.bindingCapacity === 0) this.graphExec = lowerToGraph(this.context, this.commands, [], this.stagingPtr);
+        else this.tableGraphs = new LoweredTables(this.context, this.commands, this.stagingPtr);
       } catch (error) {
         this.freeStaging();
         this.state = 'failed';

@@ -10,7 +10,7 @@
  * (reference defect 2: a failed instantiate must never look like success).
  */
 import type { DevicePtr, DriverGraphExec, DriverGraphNode, GpuDriver } from '../driver.js';
-import { allocateReclaiming } from '../memory_reclaim.js';
+import type { DeviceContext } from '../device_context.js';
 import type { ResolvedEntry } from './binding_table.js';
 import { type Command, toDeviceOp } from './commands.js';
 
@@ -20,11 +20,12 @@ import { type Command, toDeviceOp } from './commands.js';
  * The graph template is destroyed once instantiated: the executable graph is independent of it.
  */
 export function lowerToGraph(
-  driver: GpuDriver,
+  context: DeviceContext,
   commands: readonly Command[],
   table: readonly ResolvedEntry[],
   staging: DevicePtr,
 ): DriverGraphExec | undefined {
+  const driver = context.driver;
   const ops = commands.map((c) => toDeviceOp(c, table));
   // Commands that lower to nothing (zero-length, zero workgroups) need no graph at all.
   if (!ops.some((op) => op !== undefined && op.kind !== 'barrier')) return undefined;
@@ -58,7 +59,7 @@ export function lowerToGraph(
           break;
       }
     }
-    return allocateReclaiming(driver, () => driver.graphInstantiate(graph));
+    return context.retryAfterReclaim(() => driver.graphInstantiate(graph));
   } finally {
     driver.graphDestroy(graph);
   }

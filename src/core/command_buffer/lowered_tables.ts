@@ -11,6 +11,7 @@ import type { DevicePtr, DriverGraphExec, GpuDriver } from '../driver.js';
 import { type ResolvedEntry, bindingTableKey } from './binding_table.js';
 import type { Command } from './commands.js';
 import { lowerToGraph } from './graph_lowering.js';
+import type { DeviceContext } from '../device_context.js';
 
 /** The graph lowered for one binding table (undefined: the commands do no device work with it). */
 export interface LoweredTable {
@@ -31,11 +32,15 @@ export class LoweredTables {
    * `commands` is the ended (no longer growing) command list and `staging` the device address of its update
    * staging (0 when it has no updates).
    */
+  private readonly driver: GpuDriver;
+
   constructor(
-    private readonly driver: GpuDriver,
+    private readonly context: DeviceContext,
     private readonly commands: readonly Command[],
     private readonly staging: DevicePtr,
-  ) {}
+  ) {
+    this.driver = context.driver;
+  }
 
   /**
    * The graph for this table, lowered on first use and kept. Driver errors from lowering are thrown to the caller
@@ -45,7 +50,7 @@ export class LoweredTables {
     const key = bindingTableKey(entries);
     let lowered = this.byKey.get(key);
     if (lowered === undefined) {
-      const exec = lowerToGraph(this.driver, this.commands, entries, this.staging);
+      const exec = lowerToGraph(this.context, this.commands, entries, this.staging);
       lowered = { exec, pins: 0, lastUse: 0 };
       this.byKey.set(key, lowered);
       this.evictIdle(lowered);

@@ -22,7 +22,8 @@
  *   still records the completion event and retires as failed through its lane, so captures outlive whatever part
  *   was enqueued; nothing else is affected (reference defect 7).
  *
- * Everything runs on the JS thread: no worker threads, no host-function callbacks, and no call ever blocks.
+ * Everything runs on the JS thread: no worker threads, no host-function callbacks, and the scheduler never blocks
+ * (only device teardown and frees under memory pressure may wait for a real GPU; see device.ts).
  */
 import type { DriverEvent, DriverStream, GpuDriver } from '../driver.js';
 import { HalError, StatusCode } from '../errors.js';

@@ -73,6 +73,8 @@ export class Bench {
       assertUsable(use: string) {
         if (bench?.destroyed) throw failedPrecondition(`cannot ${use}: the test device was destroyed`);
       },
+      // No deferred frees here: this test device frees buffer memory at once.
+      retryAfterReclaim: (allocate) => allocate(),
     };
     bench = new Bench(driver, context);
     return bench;
