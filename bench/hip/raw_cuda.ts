@@ -45,15 +45,15 @@ export class RawCuda {
     return this.out('cuModuleGetFunction', (c) => this.f.cuModuleGetFunction!(c, module, name));
   }
 
-  /** A graph of one kernel node with 1×1×1 workgroups of 32 invocations. */
-  oneKernelGraph(fn: number, kernelParams: number): { graph: number; exec: number } {
+  /** A graph of one kernel node: one workgroup of `invocations` (32 by default). */
+  oneKernelGraph(fn: number, kernelParams: number, invocations = 32): { graph: number; exec: number } {
     const graph = this.out('cuGraphCreate', (c) => this.f.cuGraphCreate!(c, 0));
     const layout = layoutOf(CUDA_KERNEL_NODE_PARAMS_v2);
     const bytes = new Uint8Array(layout.size);
     const view = new DataView(bytes.buffer);
     view.setBigUint64(layout.offsets.func!, BigInt(fn), true);
     for (const f of ['gridDimX', 'gridDimY', 'gridDimZ', 'blockDimY', 'blockDimZ']) view.setUint32(layout.offsets[f]!, 1, true);
-    view.setUint32(layout.offsets.blockDimX!, 32, true);
+    view.setUint32(layout.offsets.blockDimX!, invocations, true);
     view.setBigUint64(layout.offsets.kernelParams!, BigInt(kernelParams), true);
     this.out('cuGraphAddKernelNode_v2', (c) => this.f.cuGraphAddKernelNode_v2!(c, graph, null, 0, bytes));
     const exec = this.out('cuGraphInstantiateWithFlags', (c) => this.f.cuGraphInstantiateWithFlags!(c, graph, 0));
