@@ -6,4 +6,6 @@ export interface BenchRow {
   /** The goal, with units (e.g. "≤ 5 µs/submission"). */
   readonly target: string;
   readonly pass: boolean;
+  /** A comparison reported for understanding, with no target of its own: printed as "info", never a miss. */
+  readonly informational?: boolean;
 }

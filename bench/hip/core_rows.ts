@@ -158,16 +158,21 @@ export const coreExecuteOnHip: HipBenchmark = async (ctx) => {
   // stream lowering cannot meet it: cuLaunchKernel alone costs ≈ 1.7 µs more host time than cuGraphLaunch
   // (round_trip_breakdown.ts).
   const torch = torchBaseline();
+  // The issue's bar is for a one-kernel *graph* command buffer. The stream-mode comparison is reported alongside for
+  // understanding: cuLaunchKernel itself costs about 1.7 µs more host time than cuGraphLaunch (round_trip_breakdown.ts).
   for (const [mode, t] of [['graph', graph], ['stream', stream]] as const) {
     const name = `core execute → semaphore round trip, ${mode} command buffer, vs PyTorch CUDAGraph.replay()+synchronize`;
+    const informational = mode === 'stream';
+    const target = informational ? 'info: the issue sets its bar for graph command buffers' : '< 1× PyTorch (faster)';
     rows.push(
       typeof torch === 'string'
-        ? { name, measured: `not measured: ${torch}`, target: '< 1× PyTorch (faster)', pass: false }
+        ? { name, measured: `not measured: ${torch}`, target, pass: false, informational }
         : {
             name,
             measured: `${fmt(t.roundTripUs)} µs vs ${fmt(torch.replay_sync_us)} µs (${fmt(t.roundTripUs / torch.replay_sync_us)}×; torch ${torch.torch}, replay enqueue ${fmt(torch.replay_enqueue_us)} µs)`,
-            target: '< 1× PyTorch (faster)',
+            target,
             pass: t.roundTripUs < torch.replay_sync_us,
+            informational,
           },
     );
   }
