@@ -1,19 +1,9 @@
 /** Each command accepts only the options it reads: any other is a usage error (exit 2) naming option and command. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cli } from './run_cli.js';
 
 afterEach(() => vi.restoreAllMocks());
 
-/** Runs the CLI's main() and captures what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void stdout.push(String(line)));
-  vi.spyOn(console, 'error').mockImplementation((line: unknown) => void stderr.push(String(line)));
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
-}
 
 describe('gpuhal options scoped to their commands', () => {
   it.each([

@@ -4,23 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runDemo } from '../../src/cli/demo.js';
-import { main } from '../../src/cli/main.js';
+import { cli } from './run_cli.js';
 import { collector, expectGolden } from './golden.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gpuhal-show-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
-/** Runs the CLI's main() and captures what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void stdout.push(String(line)));
-  vi.spyOn(console, 'error').mockImplementation((line: unknown) => void stderr.push(String(line)));
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
-}
 
 describe('gpuhal trace show', () => {
   it('draws a demo trace at the requested width (golden) and lists events with --events', async () => {
