@@ -39,25 +39,14 @@ import {
   type StepWork,
   type TransferCommand,
 } from './program.js';
+import { mulberry32 } from '../helpers/random.js';
 
 // --- random numbers ----------------------------------------------------------------------------------------------
-
-/** mulberry32: small, seedable, the same sequence everywhere. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   private readonly next: () => number;
   constructor(seed: number) {
-    this.next = rng(seed);
+    this.next = mulberry32(seed);
   }
   /** Integer in [lo, hi]. */
   int(lo: number, hi: number): number {

@@ -6,7 +6,7 @@
  * which are skipped on other backends so the semantics suite runs unchanged on a GPU.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDevice, type Device, type DeviceOptions, type DriverObjectCounts, HalError, type StatusCode } from '../../src/index.js';
+import { createDevice, type Device, type DeviceOptions, type DriverObjectCounts } from '../../src/index.js';
 
 export const BACKEND = process.env.GPUHAL_BACKEND ?? 'sim';
 export const ON_SIM = BACKEND === 'sim';
@@ -60,35 +60,7 @@ afterEach(() => {
   for (const device of devices) destroyAndCheck(device);
 });
 
-/** Expects `fn` to throw a HalError with `code` whose message contains every fragment. */
-export function expectHalError(fn: () => unknown, code: StatusCode, ...fragments: string[]): HalError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  return checkHalError(thrown, code, fragments);
-}
-
-/** Expects `promise` to reject with a HalError with `code` whose message contains every fragment. */
-export async function expectRejects(promise: Promise<unknown>, code: StatusCode, ...fragments: string[]): Promise<HalError> {
-  let thrown: unknown;
-  try {
-    await promise;
-  } catch (error) {
-    thrown = error;
-  }
-  return checkHalError(thrown, code, fragments);
-}
-
-function checkHalError(thrown: unknown, code: StatusCode, fragments: string[]): HalError {
-  expect(thrown, `expected a HalError ${code}`).toBeInstanceOf(HalError);
-  const error = thrown as HalError;
-  expect(error.code, error.message).toBe(code);
-  for (const fragment of fragments) expect(error.message).toContain(fragment);
-  return error;
-}
+export { expectHalError, expectRejects } from './hal_errors.js';
 
 /** Settles after `promise` settles, reporting how: lets tests assert "still pending" deterministically. */
 export function track<T>(promise: Promise<T>): { readonly settled: boolean; readonly value?: T; readonly error?: unknown } {

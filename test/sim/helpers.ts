@@ -1,5 +1,4 @@
 import { expect } from 'vitest';
-import { HalError, type StatusCode } from '../../src/core/errors.js';
 import { createSimDriver, type SimDriver, type SimDriverOptions } from '../../src/backends/sim/index.js';
 import { sim_testing } from '../../src/backends/sim/generated/kernels/index.js';
 import type { DriverFunction, DriverModule } from '../../src/core/driver.js';
@@ -11,34 +10,7 @@ export function makeDriver(options: SimDriverOptions = {}): SimDriver {
   return createSimDriver({ memoryBytes: 16 * MIB, ...options });
 }
 
-/** Expects `fn` to throw a HalError with `code` whose message matches every pattern. */
-export function expectHalError(fn: () => unknown, code: StatusCode, ...patterns: (string | RegExp)[]): HalError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, 'expected a HalError').toBeInstanceOf(HalError);
-  const error = thrown as HalError;
-  expect(error.code, error.message).toBe(code);
-  for (const p of patterns) expect(error.message).toMatch(p);
-  return error;
-}
-
-export async function expectRejects(promise: Promise<unknown>, code: StatusCode, ...patterns: (string | RegExp)[]): Promise<HalError> {
-  let thrown: unknown;
-  try {
-    await promise;
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, 'expected a rejection with a HalError').toBeInstanceOf(HalError);
-  const error = thrown as HalError;
-  expect(error.code, error.message).toBe(code);
-  for (const p of patterns) expect(error.message).toMatch(p);
-  return error;
-}
+export { expectHalError, expectRejects } from '../helpers/hal_errors.js';
 
 export function loadTesting(driver: SimDriver): { module: DriverModule; fn: (name: string) => DriverFunction } {
   const module = driver.moduleLoad({ format: 'sim-wasm', bytes: sim_testing, label: 'sim_testing' });

@@ -13,18 +13,7 @@ import { buildTimeline } from '../../src/trace/timeline.js';
 import { renderTimeline } from '../../src/trace/timeline_renderer.js';
 import { parseTraceFile } from '../../src/trace/trace_file.js';
 import { rig } from './scenarios.js';
-
-/** mulberry32: small, seedable, good enough to shuffle schedules. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/random.js';
 
 interface Sub {
   readonly key: object;
@@ -34,7 +23,7 @@ interface Sub {
 }
 
 function randomTrace(seed: number): TraceEvent[] {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const { recorder: r, clock, queue, stream, semaphore } = rig();
   const queues = [queue('queue0'), queue('queue1'), queue('queue2')];

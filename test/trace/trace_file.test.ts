@@ -5,17 +5,8 @@ import { renderTimeline } from '../../src/trace/timeline_renderer.js';
 import { parseTraceFile } from '../../src/trace/trace_file.js';
 import { showTraceFile } from '../../src/trace/show.js';
 import { crossQueueWait, SCENARIOS } from './scenarios.js';
+import { thrownHalError } from '../helpers/hal_errors.js';
 
-/** Runs `fn`, expecting a HalError; returns it for closer checks. */
-function rejection(fn: () => unknown): HalError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HalError);
-    return error as HalError;
-  }
-  throw new Error('expected a HalError, but the call succeeded');
-}
 
 /** A valid file with its embedded model edited by `edit`. */
 function editedFile(edit: (events: Record<string, unknown>[]) => void): string {
@@ -37,27 +28,27 @@ describe('parseTraceFile', () => {
   }
 
   test('not JSON', () => {
-    const error = rejection(() => parseTraceFile('{"traceEvents": [', 'run.json'));
+    const error = thrownHalError(() => parseTraceFile('{"traceEvents": [', 'run.json'));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toMatch(/^INVALID_ARGUMENT: run\.json is not valid JSON: /);
   });
 
   test('not a Chrome trace: names the event and field', () => {
-    const error = rejection(() => parseTraceFile(JSON.stringify({ traceEvents: [{ name: 'a', ph: 'X', ts: -5, dur: 1, pid: 1, tid: 1 }] }), 'run.json'));
+    const error = thrownHalError(() => parseTraceFile(JSON.stringify({ traceEvents: [{ name: 'a', ph: 'X', ts: -5, dur: 1, pid: 1, tid: 1 }] }), 'run.json'));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toContain('run.json is not a valid Chrome trace: traceEvents[0]');
   });
 
   test('a Chrome trace from elsewhere, without the gpuhal section', () => {
     const plain = serializeChromeTrace(toChromeTrace(crossQueueWait(), { embedModel: false }));
-    const error = rejection(() => parseTraceFile(plain, 'other.json'));
+    const error = thrownHalError(() => parseTraceFile(plain, 'other.json'));
     expect(error.message).toBe('INVALID_ARGUMENT: other.json: gpuhal: missing: this is not a gpuhal trace (no "gpuhal" section with the recorded events)');
   });
 
   test('a newer model version', () => {
     const json = JSON.parse(writeTraceFile(crossQueueWait())) as { gpuhal: { version: number } };
     json.gpuhal.version = 99;
-    const error = rejection(() => parseTraceFile(JSON.stringify(json), 'new.json'));
+    const error = thrownHalError(() => parseTraceFile(JSON.stringify(json), 'new.json'));
     expect(error.code).toBe('UNIMPLEMENTED');
     expect(error.message).toContain('new.json has gpuhal trace version 99; this gpuhal reads version 1');
   });
@@ -66,7 +57,7 @@ describe('parseTraceFile', () => {
     const text = editedFile((events) => {
       (events[5] as { initial: string }).initial = '-3';
     });
-    const error = rejection(() => parseTraceFile(text, 'bad.json'));
+    const error = thrownHalError(() => parseTraceFile(text, 'bad.json'));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toContain('bad.json: gpuhal.events[5].initial: expected an unsigned decimal integer string');
   });
@@ -75,14 +66,14 @@ describe('parseTraceFile', () => {
     const text = editedFile((events) => {
       (events[9] as { kind: string }).kind = 'teleport';
     });
-    expect(rejection(() => parseTraceFile(text, 'bad.json')).message).toContain('bad.json: gpuhal.events[9].kind');
+    expect(thrownHalError(() => parseTraceFile(text, 'bad.json')).message).toContain('bad.json: gpuhal.events[9].kind');
   });
 
   test('a reference to something never declared', () => {
     const text = editedFile((events) => {
       (events[9] as { submission: number }).submission = 42;
     });
-    expect(rejection(() => parseTraceFile(text, 'bad.json')).message).toBe(
+    expect(thrownHalError(() => parseTraceFile(text, 'bad.json')).message).toBe(
       'INVALID_ARGUMENT: bad.json: gpuhal.events[9] (issue): submission 42 is used before it is declared',
     );
   });
@@ -91,14 +82,14 @@ describe('parseTraceFile', () => {
     const text = editedFile((events) => {
       events.splice(3, 1);
     });
-    expect(rejection(() => parseTraceFile(text, 'bad.json')).message).toContain('gpuhal.events[3] (lane): seq must be 3 (got 4)');
+    expect(thrownHalError(() => parseTraceFile(text, 'bad.json')).message).toContain('gpuhal.events[3] (lane): seq must be 3 (got 4)');
   });
 
   test('a wait released by something that is not an earlier signal', () => {
     const text = editedFile((events) => {
       (events[15] as { signal: number }).signal = 13;
     });
-    expect(rejection(() => parseTraceFile(text, 'bad.json')).message).toContain('gpuhal.events[15] (wait-satisfied): signal 13 must be the seq of an earlier signal event');
+    expect(thrownHalError(() => parseTraceFile(text, 'bad.json')).message).toContain('gpuhal.events[15] (wait-satisfied): signal 13 must be the seq of an earlier signal event');
   });
 });
 
@@ -114,7 +105,7 @@ describe('showTraceFile (gpuhal trace show)', () => {
   });
 
   test('a bad file is a HalError naming it', () => {
-    const error = rejection(() => showTraceFile('[]', 'empty.json'));
+    const error = thrownHalError(() => showTraceFile('[]', 'empty.json'));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toContain('empty.json');
   });

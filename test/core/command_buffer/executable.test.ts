@@ -1,11 +1,11 @@
 // Executables from manifests on the simulator: payload selection, entry points and their layouts, limits, and the
 // module's lifetime under command buffers that hold it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HalError } from '../../../src/core/errors.js';
 import { Executable } from '../../../src/core/executable.js';
 import { sampleKernelSpecs } from '../../../src/kernels/kernel_specs.js';
 import { sampleExecutableManifestInput } from '../../../src/kernels/samples.js';
 import { Bench } from './context.js';
+import { rejectionOf, thrownHalError } from '../../helpers/hal_errors.js';
 
 let bench: Bench;
 beforeEach(async () => {
@@ -19,16 +19,6 @@ type Manifest = ReturnType<typeof sampleExecutableManifestInput>;
 function withFirstEntry(change: (entry: Manifest['entryPoints'][number]) => object): Manifest {
   const m = sampleExecutableManifestInput();
   return { ...m, entryPoints: [change(m.entryPoints[0]!), ...m.entryPoints.slice(1)] } as Manifest;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<HalError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HalError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('Executable.create', () => {
@@ -54,21 +44,15 @@ describe('Executable.create', () => {
 
   it('names unknown entry points and ordinals', async () => {
     const exe = await Executable.create(bench.context, sampleExecutableManifestInput());
-    const notFound = (() => {
-      try {
-        exe.entryPoint('fill_u64');
-      } catch (e) {
-        return e as HalError;
-      }
-    })();
-    expect(notFound?.code).toBe('NOT_FOUND');
-    expect(notFound?.message).toMatch(/entryPoint "fill_u64" is not in .* \(it has fill_u32, /);
+    const notFound = thrownHalError(() => exe.entryPoint('fill_u64'));
+    expect(notFound.code).toBe('NOT_FOUND');
+    expect(notFound.message).toMatch(/entryPoint "fill_u64" is not in .* \(it has fill_u32, /);
     expect(() => exe.entryPoint(exe.entryPoints.length)).toThrow(/OUT_OF_RANGE: entryPoint ordinal/);
     exe.destroy();
   });
 
   it('rejects a bad manifest with INVALID_ARGUMENT naming the path, loading nothing', async () => {
-    const error = await rejection(Executable.create(bench.context, withFirstEntry((e) => ({ ...e, workgroupSize: [0, 1, 1] }))));
+    const error = await rejectionOf(Executable.create(bench.context, withFirstEntry((e) => ({ ...e, workgroupSize: [0, 1, 1] }))));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toMatch(/entryPoints\[0\]\.workgroupSize\[0\]/);
     expect(bench.driver.outstanding().modules).toBe(0);
@@ -76,24 +60,24 @@ describe('Executable.create', () => {
 
   it('enforces the workgroup size and shared memory limits', async () => {
     const limits = bench.context.limits;
-    const tooWide = await rejection(Executable.create(bench.context, withFirstEntry((e) => ({ ...e, workgroupSize: [limits.maxWorkgroupSize[0] + 1, 1, 1] }))));
+    const tooWide = await rejectionOf(Executable.create(bench.context, withFirstEntry((e) => ({ ...e, workgroupSize: [limits.maxWorkgroupSize[0] + 1, 1, 1] }))));
     expect(tooWide.code).toBe('OUT_OF_RANGE');
     expect(tooWide.message).toMatch(new RegExp(`entryPoints\\[0\\] \\(fill_u32\\)\\.workgroupSize\\[0\\] is ${limits.maxWorkgroupSize[0] + 1}; this device allows at most ${limits.maxWorkgroupSize[0]}`));
     // Each dimension within its limit, but too many invocations in all.
     const side = Math.floor(Math.sqrt(limits.maxWorkgroupInvocations)) + 1;
     if (side <= limits.maxWorkgroupSize[0] && side <= limits.maxWorkgroupSize[1]) {
-      const tooMany = await rejection(Executable.create(bench.context, withFirstEntry((e) => ({ ...e, workgroupSize: [side, side, 1] }))));
+      const tooMany = await rejectionOf(Executable.create(bench.context, withFirstEntry((e) => ({ ...e, workgroupSize: [side, side, 1] }))));
       expect(tooMany.code).toBe('OUT_OF_RANGE');
       expect(tooMany.message).toMatch(/invocations; this device allows at most/);
     }
-    const shared = await rejection(Executable.create(bench.context, withFirstEntry((e) => ({ ...e, sharedMemoryBytes: limits.maxSharedMemoryBytes + 4 }))));
+    const shared = await rejectionOf(Executable.create(bench.context, withFirstEntry((e) => ({ ...e, sharedMemoryBytes: limits.maxSharedMemoryBytes + 4 }))));
     expect(shared.code).toBe('OUT_OF_RANGE');
     expect(shared.message).toMatch(/sharedMemoryBytes is \d+; this device allows at most/);
     expect(bench.driver.outstanding().modules).toBe(0);
   });
 
   it('enforces layout limits with the manifest path', async () => {
-    const fiveSets = await rejection(
+    const fiveSets = await rejectionOf(
       Executable.create(bench.context, withFirstEntry((e) => ({ ...e, layout: { sets: [0, 1, 2, 3, 4].map(() => ({ bindings: [{}] })), pushConstants: 2 } }))),
     );
     expect(fiveSets.code).toBe('INVALID_ARGUMENT');
@@ -103,14 +87,14 @@ describe('Executable.create', () => {
   });
 
   it('fails with NOT_FOUND when the payload lacks an entry point, leaving no module loaded', async () => {
-    const error = await rejection(Executable.create(bench.context, withFirstEntry((e) => ({ ...e, name: 'not_in_the_module' }))));
+    const error = await rejectionOf(Executable.create(bench.context, withFirstEntry((e) => ({ ...e, name: 'not_in_the_module' }))));
     expect(error.code).toBe('NOT_FOUND');
     expect(bench.driver.outstanding().modules).toBe(0);
   });
 
   it('is UNAVAILABLE when no payload suits the driver', async () => {
     const m = sampleExecutableManifestInput();
-    const error = await rejection(Executable.create(bench.context, { ...m, payloads: { ptx: { source: '.version 7.0' } } }));
+    const error = await rejectionOf(Executable.create(bench.context, { ...m, payloads: { ptx: { source: '.version 7.0' } } }));
     expect(error.code).toBe('UNAVAILABLE');
     expect(error.message).toMatch(/carries ptx; this driver loads sim-wasm/);
   });

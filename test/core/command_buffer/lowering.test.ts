@@ -6,6 +6,7 @@ import { Executable } from '../../../src/core/executable.js';
 import type { CommandBufferMode } from '../../../src/core/device_context.js';
 import { sampleExecutableManifestInput } from '../../../src/kernels/samples.js';
 import { type Bench, u32Bytes, withBench } from './context.js';
+import { thrownHalError } from '../../helpers/hal_errors.js';
 
 /** Allocates device memory until almost none is left; returns the allocations so the test can free them. */
 function exhaustMemory(bench: Bench): number[] {
@@ -23,16 +24,6 @@ function exhaustMemory(bench: Bench): number[] {
   return taken;
 }
 
-function thrownBy(fn: () => void): HalError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof HalError) return error;
-    throw error;
-  }
-  throw new Error('expected a HalError');
-}
-
 describe('end() surfaces graph errors (reference defect 2)', () => {
   it('throws a failed instantiate and the command buffer cannot be executed', async () => {
     await withBench({ seed: 41, memoryBytes: 4 * 1024 * 1024 }, async (bench) => {
@@ -46,11 +37,11 @@ describe('end() surfaces graph errors (reference defect 2)', () => {
       };
       const failing = record();
       // Nodes were accepted one by one; instantiating needs device memory for the frozen graph, which is gone.
-      const error = thrownBy(() => failing.end());
+      const error = thrownHalError(() => failing.end());
       expect(error.code).toBe('RESOURCE_EXHAUSTED');
       expect(error.message).toMatch(/graphInstantiate/);
       expect(failing.recordingState).toBe('failed');
-      const submit = thrownBy(() => failing.validateSubmit(undefined));
+      const submit = thrownHalError(() => failing.validateSubmit(undefined));
       expect(submit.code).toBe('FAILED_PRECONDITION');
       expect(submit.message).toMatch(/cannot be executed: its end\(\) failed \(RESOURCE_EXHAUSTED: .*graphInstantiate/);
       expect(bench.driver.outstanding().graphs).toBe(0);
@@ -81,7 +72,7 @@ describe('end() surfaces graph errors (reference defect 2)', () => {
       cb.pushDescriptorSet({ layout: fill.layout, set: 0, bindings: [{ binding: 0, buffer: out }] });
       cb.pushConstants({ layout: fill.layout, values: [1, 256] });
       cb.dispatch({ executable: exe, entryPoint: 'fill_u32', workgroupCount: [1, 1, 1] });
-      const error = thrownBy(() => cb.end());
+      const error = thrownHalError(() => cb.end());
       expect(error.code).toBe('INVALID_ARGUMENT');
       expect(error.message).toMatch(/sharedMemoryBytes/);
       expect(bench.driver.outstanding()).toMatchObject({ graphs: 0, graphExecs: 0, allocations: before });

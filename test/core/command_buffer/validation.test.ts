@@ -3,10 +3,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BufferUsage } from '../../../src/core/buffer.js';
 import type { CommandBuffer } from '../../../src/core/command_buffer/index.js';
-import { HalError } from '../../../src/core/errors.js';
+import type { StatusCode } from '../../../src/core/errors.js';
 import type { Executable } from '../../../src/core/executable.js';
 import { DescriptorSetLayout, PipelineLayout } from '../../../src/core/layouts.js';
 import { Bench, codeOf } from './context.js';
+import { expectHalError } from '../../helpers/hal_errors.js';
 
 let bench: Bench;
 beforeEach(async () => {
@@ -21,15 +22,7 @@ function recording(descriptor = {}): CommandBuffer {
 }
 
 function expectError(fn: () => unknown, code: string, message: RegExp): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, `expected ${code}`).toBeInstanceOf(HalError);
-  expect((thrown as HalError).code).toBe(code);
-  expect((thrown as HalError).message).toMatch(message);
+  expectHalError(fn, code as StatusCode, message);
 }
 
 describe('recording state', () => {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HalError } from '../../../src/core/errors.js';
 import { DescriptorSetLayout, PipelineLayout } from '../../../src/core/layouts.js';
 import { Bench } from '../command_buffer/context.js';
+import { thrownHalError } from '../../helpers/hal_errors.js';
 
 let bench: Bench;
 beforeEach(async () => {
@@ -15,16 +16,6 @@ function setLayout(bindings: number, readOnly = false): DescriptorSetLayout {
   return new DescriptorSetLayout(bench.context, { bindings: Array.from({ length: bindings }, () => ({ readOnly })) });
 }
 
-function thrown(fn: () => unknown): HalError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof HalError) return error;
-    throw error;
-  }
-  throw new Error('expected a HalError');
-}
-
 describe('DescriptorSetLayout', () => {
   it('is an ordered list of bindings, optionally read-only', () => {
     const layout = new DescriptorSetLayout(bench.context, { bindings: [{ readOnly: true }, {}, { readOnly: false }] });
@@ -34,14 +25,14 @@ describe('DescriptorSetLayout', () => {
 
   it('allows exactly the device limit of 16 bindings and names the field and value past it', () => {
     expect(setLayout(16).bindingCount).toBe(16);
-    const error = thrown(() => setLayout(17));
+    const error = thrownHalError(() => setLayout(17));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toBe('INVALID_ARGUMENT: descriptorSetLayout.bindings has 17 bindings; this device allows at most 16 per set');
   });
 
   it('rejects malformed descriptors with INVALID_ARGUMENT naming the field', () => {
-    expect(thrown(() => new DescriptorSetLayout(bench.context, { bindings: 3 as never })).message).toMatch(/descriptorSetLayout.bindings must be an array \(got 3\)/);
-    expect(thrown(() => new DescriptorSetLayout(bench.context, { bindings: [{ readOnly: 'yes' as never }] })).message).toMatch(
+    expect(thrownHalError(() => new DescriptorSetLayout(bench.context, { bindings: 3 as never })).message).toMatch(/descriptorSetLayout.bindings must be an array \(got 3\)/);
+    expect(thrownHalError(() => new DescriptorSetLayout(bench.context, { bindings: [{ readOnly: 'yes' as never }] })).message).toMatch(
       /descriptorSetLayout.bindings\[0\].readOnly must be a boolean \(got "yes"\)/,
     );
   });
@@ -62,23 +53,23 @@ describe('PipelineLayout', () => {
   });
 
   it('names the field and value past the limits', () => {
-    const five = thrown(() => new PipelineLayout(bench.context, { setLayouts: [1, 1, 1, 1, 1].map(() => setLayout(1)) }));
+    const five = thrownHalError(() => new PipelineLayout(bench.context, { setLayouts: [1, 1, 1, 1, 1].map(() => setLayout(1)) }));
     expect(five.code).toBe('INVALID_ARGUMENT');
     expect(five.message).toBe('INVALID_ARGUMENT: pipelineLayout.setLayouts has 5 sets; this device allows at most 4');
-    const constants = thrown(() => new PipelineLayout(bench.context, { setLayouts: [], pushConstants: 65 }));
+    const constants = thrownHalError(() => new PipelineLayout(bench.context, { setLayouts: [], pushConstants: 65 }));
     expect(constants.message).toBe('INVALID_ARGUMENT: pipelineLayout.pushConstants is 65; this device allows at most 64 push constants');
-    expect(thrown(() => new PipelineLayout(bench.context, { setLayouts: [], pushConstants: -1 })).message).toMatch(/pushConstants must be a non-negative integer \(got -1\)/);
-    expect(thrown(() => new PipelineLayout(bench.context, { setLayouts: [{} as never] })).message).toMatch(/setLayouts\[0\] must be a DescriptorSetLayout \(got an object\)/);
+    expect(thrownHalError(() => new PipelineLayout(bench.context, { setLayouts: [], pushConstants: -1 })).message).toMatch(/pushConstants must be a non-negative integer \(got -1\)/);
+    expect(thrownHalError(() => new PipelineLayout(bench.context, { setLayouts: [{} as never] })).message).toMatch(/setLayouts\[0\] must be a DescriptorSetLayout \(got an object\)/);
   });
 
   it('rejects destroyed set layouts and set layouts of another device', async () => {
     const dead = setLayout(1);
     dead.destroy();
-    expect(thrown(() => new PipelineLayout(bench.context, { setLayouts: [dead] })).code).toBe('FAILED_PRECONDITION');
+    expect(thrownHalError(() => new PipelineLayout(bench.context, { setLayouts: [dead] })).code).toBe('FAILED_PRECONDITION');
     const other = await Bench.open({ seed: 12 });
     try {
       const foreign = new DescriptorSetLayout(other.context, { bindings: [{}] });
-      const error = thrown(() => new PipelineLayout(bench.context, { setLayouts: [foreign] }));
+      const error = thrownHalError(() => new PipelineLayout(bench.context, { setLayouts: [foreign] }));
       expect(error.code).toBe('INVALID_ARGUMENT');
       expect(error.message).toMatch(/setLayouts\[0\] .* belongs to another device/);
     } finally {

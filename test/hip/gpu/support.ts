@@ -2,10 +2,10 @@
  * Shared pieces of the GPU suites: they run only with GPUHAL_HIP_GPU=1 (on the GPU machine, see scripts/gpu/),
  * and open the platform named by GPUHAL_HIP_PLATFORM ('auto' by default).
  */
-import { expect } from 'vitest';
 import type { DriverEvent, DriverStream, GpuDriver } from '../../../src/core/driver.js';
 import { HalError, type StatusCode } from '../../../src/core/errors.js';
 import { hipProvider } from '../../../src/backends/hip/index.js';
+import { expectHalError } from '../../helpers/hal_errors.js';
 
 export const GPU_ENABLED = process.env.GPUHAL_HIP_GPU === '1';
 export const GPU_NOTE = GPU_ENABLED ? '' : ' (skipped: set GPUHAL_HIP_GPU=1 on a GPU machine; see scripts/gpu/README.md)';
@@ -36,17 +36,7 @@ export async function drain(driver: GpuDriver, stream: DriverStream, event?: Dri
 }
 
 export function expectHal(fn: () => unknown, code: StatusCode, fragment?: string): HalError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(HalError);
-  const error = thrown as HalError;
-  expect(error.code, error.message).toBe(code);
-  if (fragment) expect(error.message).toContain(fragment);
-  return error;
+  return fragment === undefined ? expectHalError(fn, code) : expectHalError(fn, code, fragment);
 }
 
 /** A kernel that spins for `ns` nanoseconds of device time (globaltimer on NVIDIA, wall_clock64 on AMD). */
