@@ -34,7 +34,7 @@ import { EventPool } from './event_pool.js';
 import type { Lane } from './lane.js';
 import { QueueLanes } from './queue_lanes.js';
 import { ExtraTimepoint, Submission, type SubmissionTimepoint, type SubmissionWork } from './submission.js';
-import { signalsOf, signalsStart, waitsOf, type SyncList } from './sync_list.js';
+import { failedWait, signalsOf, signalsStart, waitsOf, type SyncList } from './sync_list.js';
 
 export interface SchedulerHost {
   readonly driver: GpuDriver;
@@ -154,15 +154,13 @@ export class Scheduler {
 
   private accept(submission: Submission): void {
     const sync = submission.sync;
-    const end = signalsStart(sync);
-    for (let i = 1; i < end; i += 2) {
-      const failure = (sync[i] as Semaphore).failure;
-      if (failure) {
-        submission.state = 'rejected'; // nothing indexed: failSubmission has no entries to abandon
-        this.enqueue(submission, failure);
-        return;
-      }
+    const failure = failedWait(sync);
+    if (failure) {
+      submission.state = 'rejected'; // nothing indexed: failSubmission has no entries to abandon
+      this.enqueue(submission, failure);
+      return;
     }
+    const end = signalsStart(sync);
     for (let i = 1; i < end; i += 2) {
       const semaphore = sync[i] as Semaphore;
       const value = sync[i + 1] as bigint;
@@ -252,14 +250,12 @@ export class Scheduler {
 
   private issue(submission: Submission): void {
     const sync = submission.sync;
-    const waitsEnd = signalsStart(sync);
-    for (let i = 1; i < waitsEnd; i += 2) {
-      const failure = (sync[i] as Semaphore).failure;
-      if (failure) {
-        this.failSubmission(submission, failure);
-        return;
-      }
+    const failure = failedWait(sync);
+    if (failure) {
+      this.failSubmission(submission, failure);
+      return;
     }
+    const waitsEnd = signalsStart(sync);
     const queue = submission.queue;
     let lane = submission.lane;
     // Waits not yet reached are covered by timepoints of issued submissions (never by an unrecorded event).

@@ -7,6 +7,7 @@
  * `{ semaphore, value }` entries, one wait and one signal cost four objects (about 190 bytes) per submission; this is
  * one (about 80 bytes), which keeps what the garbage collector must copy and promote per pending submission small.
  */
+import type { HalError } from '../errors.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
 import type { Semaphore } from '../semaphore/semaphore.js';
 
@@ -18,6 +19,16 @@ export const EMPTY_SYNC: SyncList = Object.freeze([0]);
 /** Index one past the last wait entry (where the signals start): the one definition, used by the scheduler too. */
 export function signalsStart(list: SyncList): number {
   return 1 + 2 * (list[0] as number);
+}
+
+/** The failure of the first wait semaphore that has failed, if any (rule 5: such a submission never runs). */
+export function failedWait(list: SyncList): HalError | undefined {
+  const end = signalsStart(list);
+  for (let i = 1; i < end; i += 2) {
+    const failure = (list[i] as Semaphore).failure;
+    if (failure) return failure;
+  }
+  return undefined;
 }
 
 /** The waits as `{ semaphore, value }` entries (for traces and messages, not the hot path). */
