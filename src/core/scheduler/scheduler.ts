@@ -10,9 +10,9 @@
  *   work of one of its queue's lanes follows it on that lane; anything else takes the queue's lanes in turn, so
  *   independent submissions on one queue may overlap or run in either order (rule 4), and on the simulator a seed
  *   decides which (rule 11).
- * - Issue: on the chosen lane's stream, `streamWaitEvent` on the covering timepoints' events (skipped only for
- *   earlier work on that same lane, which the stream already orders — never for another lane of the same queue),
- *   then the work, then `eventRecord` of a pooled completion event; the submission's signals become timepoints,
+ * - Issue: on the chosen lane's stream, `streamWaitEvent` on every covering timepoint's event (also for earlier
+ *   work on that same lane: the stream orders the pair, but only the event carries a producer's failure), then
+ *   the work, then `eventRecord` of a pooled completion event; the submission's signals become timepoints,
  *   which may release further submissions.
  * - Completion: the device's single poller queries each lane's oldest in-flight event between `nextProgress()`
  *   ticks, then advances the signal semaphores in order, releases captures and recycles the event.
@@ -282,12 +282,11 @@ export class Scheduler {
     const stream = lane.stream;
     let event: DriverEvent | undefined;
     try {
-      // Only earlier work on this very lane is ordered by its stream; another lane of the same queue needs the
-      // event wait like any other queue.
-      for (let i = 0; i < covering.length; i++) {
-        const owner = covering[i]!.owner;
-        if (owner.lane !== lane) this.driver.streamWaitEvent(stream, owner.event!);
-      }
+      // Every covering producer gets an event wait, even one earlier on this very lane: the stream orders the
+      // pair, but only the event carries the producer's failure. A driver may confine a fault to the work before
+      // the next event record (the simulator heals a poisoned stream there), so without the wait a dependent
+      // behind a failed producer would run (rule 5). Waiting on an event of the same stream costs no stream switch.
+      for (let i = 0; i < covering.length; i++) this.driver.streamWaitEvent(stream, covering[i]!.owner.event!);
       if (covering.length !== 0) covering.length = 0;
       submission.work.encode(stream);
       event = this.eventPool.acquire();
