@@ -378,7 +378,8 @@ export class Queue {
 
   /**
    * Returns an alloca'd buffer's memory once the waits are reached. Submissions that still use the buffer keep it
-   * alive until they complete; later uses throw FAILED_PRECONDITION.
+   * alive until they complete; later uses throw FAILED_PRECONDITION. A dealloca that fails (a wait failed) leaves
+   * the buffer allocated, and another dealloca may be submitted for it.
    */
   dealloca(operation: DeallocaOperation): void {
     const op = this.begin<DeallocaOperation>('dealloca', operation);
@@ -396,8 +397,10 @@ export class Queue {
       kind: 'dealloca',
       encode: () => {},
       finish: (error) => {
-        // On success the queue's ownership ends: the memory goes when the last in-flight user finishes.
+        // On success the queue's ownership ends: the memory goes when the last in-flight user finishes. A failed
+        // dealloca did not run (rule 5), so the buffer stays allocated and a later dealloca may free it.
         if (!error) buffer.destroy();
+        else transient.deallocaSubmitted = false;
         buffer.release();
       },
     });
