@@ -413,10 +413,15 @@ export class SimDriver implements GpuDriver {
 
   setTimer(deadline: bigint, callback: () => void): DriverTimer {
     this.assertAlive('setTimer');
-    if (typeof deadline !== 'bigint' || deadline < 0n || deadline > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw invalidArgument(`setTimer deadline must be a bigint in [0, 2^53) virtual ns (got ${String(deadline)})`);
+    if (typeof deadline !== 'bigint' || deadline < 0n) {
+      throw invalidArgument(`setTimer deadline must be a non-negative bigint of virtual ns (got ${String(deadline)})`);
     }
     if (typeof callback !== 'function') throw invalidArgument(`setTimer callback must be a function (got ${String(callback)})`);
+    if (deadline > BigInt(Number.MAX_SAFE_INTEGER)) {
+      // The virtual clock (a number of ns) never gets there: a timer that never fires, and never keeps the
+      // scheduler busy, but is a live handle until cleared like any other.
+      return this.timers.add({ id: 0, deadline: Number.POSITIVE_INFINITY, callback, pending: true });
+    }
     let handle: DriverTimer | undefined;
     const timer = this.scheduler.addTimer(Number(deadline), () => {
       this.timers.remove(handle!, 'timer');

@@ -12,7 +12,10 @@ import { describe } from './payload.js';
 import type { Semaphore, SemaphoreOwner } from './semaphore.js';
 
 export interface WaitOptions {
-  /** Milliseconds of driver time (virtual on sim). 0 polls; omitted or Infinity waits forever. */
+  /**
+   * Milliseconds of driver time (virtual on sim). 0 polls; omitted or Infinity waits forever, and so does any
+   * timeout whose deadline lies beyond the driver clock's range (2^53 ns of driver time, about 104 days).
+   */
   readonly timeoutMs?: number;
 }
 
@@ -32,7 +35,9 @@ export function checkTimeout(field: string, options: WaitOptions | undefined): b
   if (typeof ms !== 'number' || !(ms >= 0)) {
     throw invalidArgument(`${field}.timeoutMs must be a non-negative number of milliseconds (got ${describe(ms)})`);
   }
-  return BigInt(Math.round(ms * 1e6));
+  const ns = Math.round(ms * 1e6);
+  // Past Number's range in ns: far beyond any driver clock, so no timeout at all.
+  return Number.isFinite(ns) ? BigInt(ns) : undefined;
 }
 
 /**
@@ -86,6 +91,14 @@ export function waitForSemaphores(
       if (error) reject(error);
       else resolve();
     };
+    // The timer first: if the driver refuses it, nothing has been registered yet (rule 10).
+    if (timeoutNs !== undefined) {
+      const ms = Number(timeoutNs) / 1e6;
+      timer = driver.setTimer(driver.now() + timeoutNs, () => {
+        timer = undefined; // a fired timer is gone; clearing it again is unnecessary
+        settle(deadlineExceeded(mode, entries, ms), 'timeout');
+      });
+    }
     for (const { semaphore, value } of entries) {
       if (semaphore.currentValue >= value) continue;
       // Held while waiting, so a semaphore the user destroys stays known to its device, whose teardown then
@@ -98,13 +111,6 @@ export function waitForSemaphores(
           else if (--remaining === 0) settle(undefined, 'reached');
         }),
       );
-    }
-    if (timeoutNs !== undefined) {
-      const ms = Number(timeoutNs) / 1e6;
-      timer = driver.setTimer(driver.now() + timeoutNs, () => {
-        timer = undefined; // a fired timer is gone; clearing it again is unnecessary
-        settle(deadlineExceeded(mode, entries, ms), 'timeout');
-      });
     }
   });
 }
