@@ -2,6 +2,7 @@
 import { invalidArgument } from '../../core/errors.js';
 import { resolveCostModel, type CostModel } from './cost_model.js';
 import type { SchedulerMode } from './scheduler.js';
+import { suggestion } from '../../core/fields.js';
 
 export interface SimDriverOptions {
   /** PRNG seed (number or bigint, 0 ≤ seed < 2^64); default 1. Same seed → same run. */
@@ -51,7 +52,7 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!KNOWN.has(key) && o[key] !== undefined) {
-      throw invalidArgument(`options.${key} is not a sim driver option (options: ${[...KNOWN].join(', ')})`);
+      throw invalidArgument(`options.${key} is not a sim driver option; ${suggestion(key, [...KNOWN])}`);
     }
   }
   let seed: bigint;

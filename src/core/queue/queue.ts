@@ -20,6 +20,7 @@ import type { SemaphoreValue } from '../semaphore/host_wait.js';
 import { describe } from '../semaphore/payload.js';
 import type { SemaphoreOwner } from '../semaphore/semaphore.js';
 import { checkBuffer, checkInteger, checkObject, checkSyncList, copyBytes } from './validation.js';
+import { KnownFields, checkLabel } from '../fields.js';
 
 /** The wait and signal lists every queue operation takes. */
 export interface QueueSync {
@@ -99,6 +100,19 @@ function copyTable(table: unknown): BindingTable | undefined {
 
 const OPERATION_KINDS = ['execute', 'barrier', 'fill', 'update', 'copy', 'read', 'alloca', 'dealloca'] as const;
 type OperationKind = (typeof OPERATION_KINDS)[number];
+
+/** The fields each operation accepts; anything else is a misspelling the call must not silently ignore. */
+const SYNC_FIELDS = ['waits', 'signals'];
+const OPERATION_FIELDS: Readonly<Record<OperationKind, KnownFields>> = {
+  execute: new KnownFields([...SYNC_FIELDS, 'commandBuffers', 'bindingTables']),
+  barrier: new KnownFields(SYNC_FIELDS),
+  fill: new KnownFields([...SYNC_FIELDS, 'buffer', 'offset', 'length', 'pattern', 'patternLength']),
+  update: new KnownFields([...SYNC_FIELDS, 'buffer', 'offset', 'data']),
+  copy: new KnownFields([...SYNC_FIELDS, 'source', 'sourceOffset', 'target', 'targetOffset', 'length']),
+  read: new KnownFields([...SYNC_FIELDS, 'buffer', 'offset', 'length']),
+  alloca: new KnownFields([...SYNC_FIELDS, 'byteLength', 'label']),
+  dealloca: new KnownFields([...SYNC_FIELDS, 'buffer']),
+};
 
 interface OperationNames {
   readonly use: string;
@@ -346,7 +360,7 @@ export class Queue {
     if (byteLength > this.context.limits.maxBufferBytes) {
       throw outOfRange(`alloca byteLength ${byteLength} exceeds the device's maxBufferBytes ${this.context.limits.maxBufferBytes}`);
     }
-    if (op.label !== undefined && typeof op.label !== 'string') throw invalidArgument(`alloca label must be a string (got ${describe(op.label)})`);
+    checkLabel('alloca label', op.label);
 
     // The allocation is enqueued now, on the lane the alloca will be issued to: its completion then follows the
     // allocation on that stream, and everything ordered after its signals finds the memory allocated. The lane is
@@ -433,7 +447,7 @@ export class Queue {
   private begin<T extends object>(kind: OperationKind, operation: unknown): T {
     const names = this.names[kind];
     this.context.assertUsable(names.use);
-    return checkObject<T>(names.operation, operation);
+    return checkObject<T>(names.operation, operation, OPERATION_FIELDS[kind]);
   }
 
   private sync(kind: OperationKind, op: QueueSync): SyncList {

@@ -10,6 +10,7 @@ import type { DriverTimer } from '../driver.js';
 import { HalError, StatusCode, invalidArgument } from '../errors.js';
 import { describe } from './payload.js';
 import type { Semaphore, SemaphoreOwner } from './semaphore.js';
+import { KnownFields, checkKnownFields } from '../fields.js';
 
 export interface WaitOptions {
   /**
@@ -21,6 +22,9 @@ export interface WaitOptions {
 
 export type WaitMode = 'all' | 'any';
 
+/** What `WaitOptions` may carry; anything else is a misspelling (a silently ignored timeout would hang). */
+const WAIT_OPTION_FIELDS = new KnownFields(['timeoutMs']);
+
 export interface SemaphoreValue {
   readonly semaphore: Semaphore;
   readonly value: bigint;
@@ -30,6 +34,7 @@ export interface SemaphoreValue {
 export function checkTimeout(field: string, options: WaitOptions | undefined): bigint | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) throw invalidArgument(`${field} must be an object (got ${describe(options)})`);
+  checkKnownFields(field, options, WAIT_OPTION_FIELDS);
   const ms = options.timeoutMs;
   if (ms === undefined || ms === Number.POSITIVE_INFINITY) return undefined;
   if (typeof ms !== 'number' || !(ms >= 0)) {
