@@ -385,9 +385,8 @@ export class CommandBuffer extends HalObject {
 
   /**
    * Throws (INVALID_ARGUMENT / OUT_OF_RANGE / FAILED_PRECONDITION) if this command buffer cannot be executed with
-   * `table`: not ended, end() failed, a one-shot already executed, or a table that does not fit its slots. For a
-   * graph-mode command buffer with slots, it also lowers the graph for this table (cached), so driver errors for
-   * the table surface here rather than at issue time.
+   * `table`: not ended, end() failed, a one-shot already executed, or a table that does not fit its slots. Changes
+   * nothing: an execute validates every command buffer of its list before `prepareSubmit` lowers any of them.
    */
   validateSubmit(table: BindingTable | undefined): void {
     this.assertAlive('execute');
@@ -403,8 +402,14 @@ export class CommandBuffer extends HalObject {
     if (table === undefined && this.bindingCapacity === 0) return;
     const entries = resolveBindingTable(this.context, table, this.bindingCapacity, this.label);
     this.tableChecks.check(entries);
-    // Graph mode with slots: lower (or find) this table's graph now, so its driver errors are the submit's errors.
-    this.tableGraphs?.lowerFor(entries);
+  }
+
+  /**
+   * After `validateSubmit` accepted `table` (for every command buffer of the execute): in graph mode with slots,
+   * lowers (or finds) this table's graph now, so its driver errors are the execute's errors, not the issue's.
+   */
+  prepareSubmit(table: BindingTable | undefined): void {
+    this.tableGraphs?.lowerFor(resolveCapturedTable(table));
   }
 
   /**

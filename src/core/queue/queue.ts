@@ -227,6 +227,8 @@ export class Queue {
     // A private copy of each table: edits the caller makes after this call change nothing.
     const tables: (BindingTable | undefined)[] | undefined = tablesIn === undefined ? undefined : (tablesIn as unknown[]).map(copyTable);
     for (let i = 0; i < count; i++) (list[i] as CommandBuffer).validateSubmit(tables?.[i]);
+    // Only once the whole list is valid: a rejected execute lowers (and caches) nothing.
+    for (let i = 0; i < count; i++) (list[i] as CommandBuffer).prepareSubmit(tables?.[i]);
 
     if (count === 1) {
       // The common case, kept small: pending executes can number in the thousands. Without a table the work object
