@@ -46,6 +46,9 @@ import { driveManualSimulator, inspectDevice, stepDevice, type Inspection, type 
 import { recordDevice } from '../trace/attach.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
 import { KnownFields, checkKnownFields, checkLabel } from './fields.js';
+import { StallWatch } from './stall/stall_watch.js';
+import { diagnoseDevice, settleDeviceStall } from './stall/device_stall.js';
+import type { StallDiagnosis } from './stall/stall_diagnosis.js';
 
 const BUFFER_FIELDS = new KnownFields(['byteLength', 'usage', 'memoryType', 'label']);
 const SEMAPHORE_OPTION_FIELDS = new KnownFields(['label']);
@@ -116,6 +119,8 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
   readonly deferredFreeLimitBytes: number;
   /** Set by destroy() until the driver quiesced: memory released meanwhile may still be in use on the device. */
   tearingDown = false;
+  /** Host waits and awaited operations outstanding, watched for a stall at process exit (stall/). */
+  readonly stallWatch: StallWatch = new StallWatch({ settleStall: () => settleDeviceStall(this) });
 
   constructor(driver: GpuDriver, label: string, queueCount: number, streamsPerQueue: number, mode: CommandBufferMode) {
     this.driver = driver;
@@ -350,6 +355,15 @@ export class Device implements Disposable, AsyncDisposable {
   /** The device-lost error, once the driver reported a sticky failure. */
   get lostError(): HalError | undefined {
     return this.core.lost;
+  }
+
+  /**
+   * Who waits for what, when nothing can make progress by itself (nothing in flight, no timed wait) yet submissions
+   * are pending or the host waits; undefined otherwise. Only the host could still unblock a stalled device; when the
+   * Node process is about to exit stalled, every host wait and awaited read or upload is rejected with this message.
+   */
+  diagnoseStall(): StallDiagnosis | undefined {
+    return diagnoseDevice(this.core);
   }
 
   /** Submissions waiting for their waits, and submissions issued but not yet retired. */

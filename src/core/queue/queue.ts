@@ -327,13 +327,17 @@ export class Queue {
 
       buffer.retain();
       let readback: DriverReadback | undefined;
+      const watch = this.host.stallWatch;
+      watch?.promiseStarted();
       this.submit(sync, {
         kind: 'read',
+        awaited: true,
         encode: (stream) => {
           if (length > 0) readback = this.context.driver.memcpyDtoHAsync(buffer.devicePtr + offset, length, stream);
         },
         finish: (error) => {
           buffer.release();
+          watch?.promiseSettled();
           try {
             if (error) reject(error);
             else resolve(readback ? readback.take() : new Uint8Array(0));
@@ -467,11 +471,15 @@ export class Queue {
     lane?: Lane<Submission>,
   ): void {
     for (const object of captured) object.retain();
+    const watch = settle === undefined ? undefined : this.host.stallWatch;
+    watch?.promiseStarted();
     this.submit(sync, {
       kind,
       encode,
+      awaited: settle !== undefined,
       finish: (error) => {
         for (const object of captured) object.release();
+        watch?.promiseSettled();
         settle?.(error);
       },
     }, lane);

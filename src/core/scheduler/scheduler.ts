@@ -180,6 +180,23 @@ export class Scheduler {
     }
   }
 
+  /** Pending submissions, oldest first (stall diagnosis; walks the whole list). */
+  pendingSubmissions(): Submission[] {
+    const out: Submission[] = [];
+    for (let s = this.pendingHead; s !== undefined; s = s.pendingNext) out.push(s);
+    return out.reverse(); // the list is newest first
+  }
+
+  /**
+   * A stall at process exit: fails every pending submission whose promise the host awaits (reads, uploads) with
+   * `error`, so the awaiting code runs instead of the process exiting silently. Other pending work is left alone.
+   */
+  failAwaited(error: HalError): void {
+    this.batch(() => {
+      for (const submission of this.pendingSubmissions()) if (submission.work.awaited) this.failSubmission(submission, error);
+    });
+  }
+
   /** Resolves when nothing is in flight (pending submissions waiting on the host are not waited for). */
   whenIdle(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();

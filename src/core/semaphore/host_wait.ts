@@ -11,6 +11,7 @@ import { HalError, StatusCode, invalidArgument } from '../errors.js';
 import { describe } from './payload.js';
 import type { Semaphore, SemaphoreOwner } from './semaphore.js';
 import { KnownFields, checkKnownFields } from '../fields.js';
+import type { OutstandingHostWait } from '../stall/stall_watch.js';
 
 export interface WaitOptions {
   /**
@@ -86,9 +87,12 @@ export function waitForSemaphores(
     let settled = false;
     let remaining = mode === 'all' ? unreached : 1;
     const held: Semaphore[] = [];
+    const watch = owner.stallWatch;
+    const outstanding: OutstandingHostWait = { mode, entries, timed: timeoutNs !== undefined, settle: (error) => settle(error, 'failed') };
     const settle = (error: HalError | undefined, outcome: 'reached' | 'failed' | 'timeout'): void => {
       if (settled) return;
       settled = true;
+      watch?.removeHostWait(outstanding);
       for (const cancel of cancels) cancel();
       for (const semaphore of held) semaphore.release();
       if (timer !== undefined) driver.clearTimer(timer);
@@ -117,6 +121,7 @@ export function waitForSemaphores(
         }),
       );
     }
+    watch?.addHostWait(outstanding);
   });
 }
 
