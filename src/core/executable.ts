@@ -106,7 +106,9 @@ export class Executable extends HalObject {
           layout,
         });
       });
-      module = context.retryAfterReclaim(() => driver.moduleLoad(image));
+      // The module is named like the executable, so driver messages (a kernel fault) name what the user labelled.
+      const named = options.label === undefined ? image : { ...image, label: options.label };
+      module = context.retryAfterReclaim(() => driver.moduleLoad(named));
       const loaded = module;
       const functions = entryPoints.map((entry) => driver.moduleGetFunction(loaded, entry.name));
       return new Executable(context, label, image.format, module, Object.freeze(entryPoints), functions, owned);

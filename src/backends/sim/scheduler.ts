@@ -19,6 +19,7 @@ import type { Executor } from './executor.js';
 import type { SimStream, StreamOp } from './streams.js';
 import { scheduleMacrotask } from '../../core/macrotask.js';
 import type { SimStepEvent } from '../../core/inspection.js';
+import type { FaultInjector } from './fault_injector.js';
 
 export type SchedulerMode = 'auto' | 'manual';
 
@@ -56,6 +57,7 @@ export class Scheduler {
     private readonly random: (n: number) => number,
     private readonly executor: Executor,
     private readonly log: EventLog,
+    private readonly faults: FaultInjector,
   ) {}
 
   addStream(stream: SimStream): void {
@@ -207,9 +209,17 @@ export class Scheduler {
     op.start = time;
     let cost = 0;
     let status: 'ok' | 'failed' | 'skipped' = 'ok';
+    this.faults.reached(time);
+    // A device lost by the fault plan fails everything that starts from now on (allocations and frees still take
+    // effect, as on a poisoned stream, so nothing leaks); every event recorded from now on carries the loss.
+    const lost = this.faults.lost;
     if (op.kind === 'record') {
-      op.error = stream.poison;
+      op.error = stream.poison ?? lost ?? null;
       stream.poison = null;
+    } else if (lost !== undefined && op.kind !== 'free' && op.kind !== 'alloc') {
+      op.error = lost;
+      status = 'failed';
+      this.executor.skipped(op);
     } else if (stream.poison !== null && op.kind !== 'free' && op.kind !== 'alloc') {
       // Stream-ordered allocations and frees still take effect on a poisoned stream (streams.ts).
       op.error = stream.poison;
@@ -239,6 +249,7 @@ export class Scheduler {
     const op = stream.inFlight!;
     stream.inFlight = null;
     if (op.end > this.now) this.now = op.end;
+    this.faults.reached(this.now);
     op.state = 'complete';
     this.executor.completed(op);
     const waiters = op.waiters;
@@ -259,6 +270,7 @@ export class Scheduler {
     this.timers.shift();
     timer.pending = false;
     if (timer.deadline > this.now) this.now = timer.deadline;
+    this.faults.reached(this.now);
     try {
       timer.callback();
     } catch (error) {
