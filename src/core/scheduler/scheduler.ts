@@ -23,7 +23,7 @@
  *   was enqueued; nothing else is affected (reference defect 7).
  *
  * Everything runs on the JS thread: no worker threads, no host-function callbacks, and the scheduler never blocks
- * (only device teardown and frees under memory pressure may wait for a real GPU; see device.ts).
+ * (only device teardown and frees under memory pressure may wait for a real GPU; see device.ts and memory_reclaim.ts).
  */
 import type { DriverEvent, DriverStream, GpuDriver } from '../driver.js';
 import { HalError, StatusCode } from '../errors.js';
