@@ -33,7 +33,8 @@ import { CompletionPoller } from './completion_poller.js';
 import { EventPool } from './event_pool.js';
 import type { Lane } from './lane.js';
 import { QueueLanes } from './queue_lanes.js';
-import { ExtraTimepoint, Submission, type SubmissionTimepoint, type SubmissionWork } from './submission.js';
+import { ExtraTimepoint, type SubmissionTimepoint } from '../semaphore/timepoints.js';
+import { Submission, type SubmissionWork } from './submission.js';
 import { failedWait, signalsOf, signalsStart, waitsOf, type SyncList } from './sync_list.js';
 
 export interface SchedulerHost {

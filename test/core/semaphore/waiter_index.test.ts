@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WaiterIndex } from '../../../src/core/scheduler/waiter_index.js';
+import { WaiterIndex } from '../../../src/core/semaphore/waiter_index.js';
 
 type Entry = { key: bigint; id: number };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MinHeap } from '../../../src/core/scheduler/min_heap.js';
+import { MinHeap } from '../../../src/core/semaphore/min_heap.js';
 
 describe('MinHeap', () => {
   it('pops in key order, including duplicates', () => {
