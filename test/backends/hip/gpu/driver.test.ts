@@ -2,10 +2,10 @@
 // modules from HIP-C source (nvrtc / hiprtc) and PTX, kernel arguments, timers and teardown.
 // Runs only with GPUHAL_HIP_GPU=1 (npm run gpu:test on the GPU machine); the kernel-fault test is in fault.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DriverFunction, DriverModule, DriverStream, GpuDriver, KernelLaunch } from '../../../src/core/driver.js';
-import { StatusCode } from '../../../src/core/errors.js';
-import { sampleHipSource } from '../../../src/kernels/hip_source.js';
-import { drain, expectHal, GPU_ENABLED, GPU_NOTE, openGpu, PLATFORM, SPIN_SOURCE, until } from './support.js';
+import type { DriverFunction, DriverModule, DriverStream, GpuDriver, KernelLaunch } from '../../../../src/core/driver.js';
+import { StatusCode } from '../../../../src/core/errors.js';
+import { sampleHipSource } from '../../../../src/kernels/hip_source.js';
+import { drain, expectHal, GPU_ENABLED, GPU_NOTE, openGpu, PLATFORM, SPIN_SOURCE, until } from '../../../helpers/hip_gpu.js';
 
 const PTX_FILL = `
 .version 7.0
@@ -70,7 +70,7 @@ describe.skipIf(!GPU_ENABLED)(`hip driver on a GPU${GPU_NOTE}`, () => {
   });
 
   it("probe lists this GPU; 'auto' passes over a platform that cannot initialize", async () => {
-    const { hipProvider } = await import('../../../src/backends/hip/index.js');
+    const { hipProvider } = await import('../../../../src/backends/hip/index.js');
     const result = await hipProvider.probe({ platform: PLATFORM });
     expect(result.available).toBe(true);
     if (!result.available) return;
@@ -239,8 +239,8 @@ describe.skipIf(!GPU_ENABLED)(`hip driver on a GPU${GPU_NOTE}`, () => {
   });
 
   it('the ordered fallback for stream-ordered allocation (a device without memory pools) frees after the stream passes', async () => {
-    const { initPlatform } = await import('../../../src/backends/hip/provider.js');
-    const { HipDriver } = await import('../../../src/backends/hip/driver.js');
+    const { initPlatform } = await import('../../../../src/backends/hip/provider.js');
+    const { HipDriver } = await import('../../../../src/backends/hip/driver.js');
     const { api } = initPlatform(driver.info.platform as 'amd' | 'nvidia');
     const fallback = new HipDriver(api, 0, { ...api.openDevice(0), memoryPools: false });
     expect(fallback.info.streamOrderedAllocation).toBe(false);

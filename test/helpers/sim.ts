@@ -10,7 +10,7 @@ export function makeDriver(options: SimDriverOptions = {}): SimDriver {
   return createSimDriver({ memoryBytes: 16 * MIB, ...options });
 }
 
-export { expectHalError, expectRejects } from '../helpers/hal_errors.js';
+export { expectHalError, expectRejects } from './hal_errors.js';
 
 export function loadTesting(driver: SimDriver): { module: DriverModule; fn: (name: string) => DriverFunction } {
   const module = driver.moduleLoad({ format: 'sim-wasm', bytes: sim_testing, label: 'sim_testing' });

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { StatusCode } from '../../src/core/errors.js';
-import type { DriverStream } from '../../src/core/driver.js';
-import { simProvider, SimDriver } from '../../src/backends/sim/index.js';
-import { makeDriver, expectHalError, expectRejects, loadTesting, expectNothingOutstanding } from './helpers.js';
+import { StatusCode } from '../../../src/core/errors.js';
+import type { DriverStream } from '../../../src/core/driver.js';
+import { simProvider, SimDriver } from '../../../src/backends/sim/index.js';
+import { makeDriver, expectHalError, expectRejects, loadTesting, expectNothingOutstanding } from '../../helpers/sim.js';
 
 describe('sim handles', () => {
   it('destroyed handles, handles of another driver and non-handles are INVALID_ARGUMENT', () => {

@@ -4,10 +4,10 @@
 // else shares the context while it runs. (cuModuleUnload itself waits for a running kernel of its module on CUDA 13,
 // so the kernel tests guard the order; the memset test shows the hazard: without the wait it faults.)
 import { describe, expect, it } from 'vitest';
-import { StatusCode } from '../../../src/core/errors.js';
-import { sampleHipSource } from '../../../src/kernels/hip_source.js';
-import type { DevicePtr, DriverModule, DriverStream, GpuDriver } from '../../../src/core/driver.js';
-import { drain, expectHal, GPU_ENABLED, GPU_NOTE, openGpu, SPIN_SOURCE } from './support.js';
+import { StatusCode } from '../../../../src/core/errors.js';
+import { sampleHipSource } from '../../../../src/kernels/hip_source.js';
+import type { DevicePtr, DriverModule, DriverStream, GpuDriver } from '../../../../src/core/driver.js';
+import { drain, expectHal, GPU_ENABLED, GPU_NOTE, openGpu, SPIN_SOURCE } from '../../../helpers/hip_gpu.js';
 
 const SPIN_NS = 500_000_000; // 0.5 s of device time: still running when destroy() is called
 const MARK = 0xdead0001;

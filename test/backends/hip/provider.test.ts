@@ -1,11 +1,11 @@
 // hipProvider on a machine without a usable GPU: probe explains, open fails with UNAVAILABLE naming the library
 // and the driver's own error. (On a GPU machine these run in test/hip/gpu/ instead.)
 import { describe, expect, it } from 'vitest';
-import { hipProvider } from '../../src/backends/hip/index.js';
-import { isLoaded, loadFirst } from '../../src/backends/hip/library.js';
-import { CUDA_LIBRARY_CANDIDATES } from '../../src/backends/hip/nvidia_api.js';
-import { HalError, StatusCode } from '../../src/core/errors.js';
-import { hipLibraryMissing, NO_AMD_GPU, requirement } from './support/env.js';
+import { hipProvider } from '../../../src/backends/hip/index.js';
+import { isLoaded, loadFirst } from '../../../src/backends/hip/library.js';
+import { CUDA_LIBRARY_CANDIDATES } from '../../../src/backends/hip/nvidia_api.js';
+import { HalError, StatusCode } from '../../../src/core/errors.js';
+import { hipLibraryMissing, NO_AMD_GPU, requirement } from '../../helpers/hip_env.js';
 
 const noCuda = !isLoaded(loadFirst(CUDA_LIBRARY_CANDIDATES));
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { StatusCode } from '../../src/core/errors.js';
-import { MIB, makeDriver, expectHalError, readBack, upload, expectNothingOutstanding } from './helpers.js';
+import { StatusCode } from '../../../src/core/errors.js';
+import { MIB, makeDriver, expectHalError, readBack, upload, expectNothingOutstanding } from '../../helpers/sim.js';
 
 /** Plain-TS reference of a memset with an element of 1, 2 or 4 bytes. */
 function referenceMemset(bytes: Uint8Array, offset: number, value: number, elementSize: number, count: number): void {

@@ -6,13 +6,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HIP_LIBRARY_CANDIDATES } from '../../src/backends/hip/amd_api.js';
-import { isLoaded, loadFirst } from '../../src/backends/hip/library.js';
-import { loadRuntimeCompiler } from '../../src/backends/hip/rtc.js';
-import { HalError, StatusCode } from '../../src/core/errors.js';
-import { hipKernels, sampleHipSource } from '../../src/kernels/hip_source.js';
-import { EF_AMDGPU_MACH, EF_AMDGPU_MACH_GFX90A, ELFOSABI_AMDGPU_HSA, EM_AMDGPU, readElf } from './support/elf.js';
-import { hipLibraryMissing, onPath, requirement } from './support/env.js';
+import { HIP_LIBRARY_CANDIDATES } from '../../../src/backends/hip/amd_api.js';
+import { isLoaded, loadFirst } from '../../../src/backends/hip/library.js';
+import { loadRuntimeCompiler } from '../../../src/backends/hip/rtc.js';
+import { HalError, StatusCode } from '../../../src/core/errors.js';
+import { hipKernels, sampleHipSource } from '../../../src/kernels/hip_source.js';
+import { EF_AMDGPU_MACH, EF_AMDGPU_MACH_GFX90A, ELFOSABI_AMDGPU_HSA, EM_AMDGPU, readElf } from '../../helpers/hip_elf.js';
+import { hipLibraryMissing, onPath, requirement } from '../../helpers/hip_env.js';
 
 const KERNELS = Object.keys(hipKernels);
 

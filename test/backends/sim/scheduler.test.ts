@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { StatusCode } from '../../src/core/errors.js';
-import { createSimDriver, DEFAULT_COST_MODEL, type SimDriver } from '../../src/backends/sim/index.js';
-import { MIB, makeDriver, expectHalError, loadTesting, readBack, asU32, u32Bytes } from './helpers.js';
+import { StatusCode } from '../../../src/core/errors.js';
+import { createSimDriver, DEFAULT_COST_MODEL, type SimDriver } from '../../../src/backends/sim/index.js';
+import { MIB, makeDriver, expectHalError, loadTesting, readBack, asU32, u32Bytes } from '../../helpers/sim.js';
 
 /**
  * A program with three streams, cross-stream events, a graph with independent branches and kernels whose result

@@ -1,9 +1,9 @@
 // Loading the real ROCm HIP runtime and resolving the backend's symbol tables against it, without a GPU.
 import { describe, expect, it } from 'vitest';
-import { AmdApi, HIP_LIBRARY_CANDIDATES, HIP_SYMBOLS } from '../../src/backends/hip/amd_api.js';
-import { bindSymbols, isLoaded, loadFirst, type LoadedLibrary } from '../../src/backends/hip/library.js';
-import { CUDA_SYMBOLS } from '../../src/backends/hip/nvidia_api.js';
-import { hipLibraryMissing, requirement } from './support/env.js';
+import { AmdApi, HIP_LIBRARY_CANDIDATES, HIP_SYMBOLS } from '../../../src/backends/hip/amd_api.js';
+import { bindSymbols, isLoaded, loadFirst, type LoadedLibrary } from '../../../src/backends/hip/library.js';
+import { CUDA_SYMBOLS } from '../../../src/backends/hip/nvidia_api.js';
+import { hipLibraryMissing, requirement } from '../../helpers/hip_env.js';
 
 const hip = requirement(hipLibraryMissing());
 

@@ -1,16 +1,16 @@
 /**
- * Regression tests for the reference driver's scheduling defects (shared/reference/README.md):
- *   1. waiting on a fresh, never-recorded event (a no-op wait on HIP/CUDA),
- *   5. alloca/dealloca blocking the caller on their waits,
- *   6. completion learned through host-function callbacks,
- *   7. a failed wait semaphore never reaching the submission's signal semaphores.
+ * Scheduling hazards a HIP-style driver invites, each pinned by a test:
+ *   - waiting on a fresh, never-recorded event (a no-op wait on HIP/CUDA, so the wait silently does nothing),
+ *   - alloca/dealloca blocking the caller on their waits (a deadlock when the same thread signals them),
+ *   - completion learned through host-function callbacks (driver threads calling into JS),
+ *   - a failed wait semaphore never reaching the submission's signal semaphores (waiters hang).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { HalError, StatusCode } from '../../../src/index.js';
 import { ON_SIM, SEEDS, expectHalError, expectRejects, settle, testDevice } from '../../helpers/device.js';
 
-describe.each(SEEDS)('reference defects stay fixed (seed %i)', (seed) => {
-  it('defect 1: streams only ever wait on events that were recorded, and nothing waits on unissued values', async () => {
+describe.each(SEEDS)('scheduling hazards (seed %i)', (seed) => {
+  it('unrecorded events: streams only ever wait on events that were recorded, and nothing waits on unissued values', async () => {
     const device = await testDevice({ seed, queueCount: 2 });
     const driver = device.driver;
     const record = vi.spyOn(driver, 'eventRecord');
@@ -43,7 +43,7 @@ describe.each(SEEDS)('reference defects stay fixed (seed %i)', (seed) => {
     expect(Array.from(await device.download(buffer))).toEqual(new Array(64).fill(2)); // the consumer ran second
   });
 
-  it('defect 1: a wait satisfied by a host signal needs no stream wait at all', async () => {
+  it('unrecorded events: a wait satisfied by a host signal needs no stream wait at all', async () => {
     const device = await testDevice({ seed, queueCount: 2 });
     const streamWait = vi.spyOn(device.driver, 'streamWaitEvent');
     const s = device.createSemaphore(0n);
@@ -54,7 +54,7 @@ describe.each(SEEDS)('reference defects stay fixed (seed %i)', (seed) => {
     expect(streamWait).not.toHaveBeenCalled();
   });
 
-  it('defect 5: alloca and dealloca return at once while their waits are unsignaled; the same thread then signals', async () => {
+  it('non-blocking alloca: alloca and dealloca return at once while their waits are unsignaled; the same thread then signals', async () => {
     const device = await testDevice({ seed });
     const gate = device.createSemaphore(0n);
     const s = device.createSemaphore(0n);
@@ -65,7 +65,7 @@ describe.each(SEEDS)('reference defects stay fixed (seed %i)', (seed) => {
     await s.wait(2n);
   });
 
-  it('defect 6: completion never uses host functions; it polls events between nextProgress ticks', async () => {
+  it('no host functions: completion never uses host functions; it polls events between nextProgress ticks', async () => {
     const device = await testDevice({ seed, queueCount: 2 });
     const driver = device.driver;
     const hostFunc = driver.launchHostFunc ? vi.spyOn(driver as Required<typeof driver>, 'launchHostFunc') : undefined;
@@ -88,7 +88,7 @@ describe.each(SEEDS)('reference defects stay fixed (seed %i)', (seed) => {
     if (ON_SIM) expect(progress).toHaveBeenCalled();
   });
 
-  it('defect 7: a failed wait reaches the signal semaphores of a long pending chain without recursion limits', async () => {
+  it('failure propagation: a failed wait reaches the signal semaphores of a long pending chain without recursion limits', async () => {
     const device = await testDevice({ seed });
     const n = 5000;
     const chain = device.createSemaphore(0n);

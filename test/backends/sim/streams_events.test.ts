@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { StatusCode } from '../../src/core/errors.js';
-import { makeDriver, expectHalError, readBack, asU32, u32Bytes, expectNothingOutstanding } from './helpers.js';
+import { StatusCode } from '../../../src/core/errors.js';
+import { makeDriver, expectHalError, readBack, asU32, u32Bytes, expectNothingOutstanding } from '../../helpers/sim.js';
 
 describe('sim streams', () => {
   it('runs each stream in order: later writes win, readback snapshots the state when it executes', async () => {

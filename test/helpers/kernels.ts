@@ -1,31 +1,23 @@
-// Shared helpers for the kernel tests: seeded random inputs, and one call that runs a sample kernel on the real
-// compiled WASM (through DirectKernelRunner) next to its TypeScript reference.
+// Shared helpers for the kernel tests: seeded random inputs (mulberry32, so a failure can be replayed), and one
+// call that runs a sample kernel on the real compiled WASM (through DirectKernelRunner) next to its TypeScript reference.
 import { sample_kernels } from '../../src/backends/sim/generated/kernels/index.js';
 import { DirectKernelRunner, type KernelFaultReport, type WorkgroupOrder } from '../../src/kernels/direct_runner.js';
 import { bindingBytes, sampleKernelSpec, type SampleKernelName } from '../../src/kernels/kernel_specs.js';
 import { f32Bits, runReference } from '../../src/kernels/reference.js';
-
-/** xorshift32: reproducible inputs, so a failure can be replayed. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    return s;
-  };
-}
+import { mulberry32 } from './random.js';
 
 export function randomBytes(length: number, seed: number): Uint8Array {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = next() & 0xff;
+  for (let i = 0; i < length; i++) out[i] = Math.floor(next() * 256);
   return out;
 }
 
 /** Random finite f32 values in about [-1000, 1000], as bytes. */
 export function randomF32Bytes(count: number, seed: number): Uint8Array {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const f = new Float32Array(count);
-  for (let i = 0; i < count; i++) f[i] = ((next() / 0xffffffff) - 0.5) * 2000;
+  for (let i = 0; i < count; i++) f[i] = (next() - 0.5) * 2000;
   return new Uint8Array(f.buffer);
 }
 
@@ -138,7 +130,8 @@ export function expectSameOutputs(
  */
 export function randomCase(name: SampleKernelName, count: number, seed: number): { inputs: Uint8Array[]; constants: number[] } {
   const spec = sampleKernelSpec(name);
-  const next = rng(seed * 7919 + count);
+  const random = mulberry32(seed * 7919 + count);
+  const next = (): number => Math.floor(random() * 2 ** 32);
   const inputs = spec.bindings.map((b, i) =>
     b.element === 'f32' ? randomF32Bytes(bindingBytes(b, count) / 4, seed + i) : randomBytes(bindingBytes(b, count), seed + i));
   const constants = spec.constants.map((c) =>

@@ -1,6 +1,6 @@
 // Deadline timers and the poll cadence of the hip driver (pure JS; no GPU needed).
 import { describe, expect, it, vi } from 'vitest';
-import { DeadlineTimers, nowNs, PollBackoff } from '../../src/backends/hip/progress.js';
+import { DeadlineTimers, nowNs, PollBackoff } from '../../../src/backends/hip/progress.js';
 
 describe('DeadlineTimers', () => {
   it('fires at or after a nanosecond deadline, from the event loop', async () => {

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { HalError, StatusCode } from '../../src/core/errors.js';
-import type { KernelLaunch } from '../../src/core/driver.js';
-import { makeDriver, expectHalError, expectRejects, loadTesting, readBack, upload, u32Bytes, asU32, expectNothingOutstanding } from './helpers.js';
-import { withDataSegment, withoutMemoryImport, withStrayImport, withStart, minimalKernel } from './wasm_bytes.js';
+import { HalError, StatusCode } from '../../../src/core/errors.js';
+import type { KernelLaunch } from '../../../src/core/driver.js';
+import { makeDriver, expectHalError, expectRejects, loadTesting, readBack, upload, u32Bytes, asU32, expectNothingOutstanding } from '../../helpers/sim.js';
+import { withDataSegment, withoutMemoryImport, withStrayImport, withStart, minimalKernel } from '../../helpers/wasm_bytes.js';
 
 const launch = (fn: KernelLaunch['fn'], count: [number, number, number], size: [number, number, number], bindings: { ptr: number; byteLength: number }[], constants: number[] = [], sharedMemoryBytes = 0): KernelLaunch =>
   ({ fn, workgroupCount: count, workgroupSize: size, sharedMemoryBytes, bindings, constants: new Uint32Array(constants) });

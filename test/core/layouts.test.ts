@@ -1,10 +1,10 @@
 // Descriptor set layouts and pipeline layouts (DESIGN.md rule 8): device limits with clear errors, exact fits legal,
 // lifetimes shared with the pipeline layouts that use them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HalError } from '../../../src/core/errors.js';
-import { DescriptorSetLayout, PipelineLayout } from '../../../src/core/layouts.js';
-import { Bench } from '../command_buffer/context.js';
-import { thrownHalError } from '../../helpers/hal_errors.js';
+import { HalError } from '../../src/core/errors.js';
+import { DescriptorSetLayout, PipelineLayout } from '../../src/core/layouts.js';
+import { Bench } from '../helpers/fake_context.js';
+import { thrownHalError } from '../helpers/hal_errors.js';
 
 let bench: Bench;
 beforeEach(async () => {

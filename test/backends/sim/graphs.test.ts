@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { StatusCode } from '../../src/core/errors.js';
-import type { DriverGraphNode } from '../../src/core/driver.js';
-import { MIB, makeDriver, expectHalError, expectRejects, loadTesting, readBack, asU32, expectNothingOutstanding } from './helpers.js';
+import { StatusCode } from '../../../src/core/errors.js';
+import type { DriverGraphNode } from '../../../src/core/driver.js';
+import { MIB, makeDriver, expectHalError, expectRejects, loadTesting, readBack, asU32, expectNothingOutstanding } from '../../helpers/sim.js';
 
 /** A random DAG: each node depends on up to 3 random earlier nodes. */
 function randomDag(n: number, seed: number): number[][] {

@@ -3,8 +3,8 @@
 // of faulting on freed memory, and the next device of the process works. Own file (own process): a fault here would
 // lose the context for everything after it.
 import { describe, expect, it } from 'vitest';
-import { createDevice } from '../../../src/index.js';
-import { GPU_ENABLED, GPU_NOTE } from './support.js';
+import { createDevice } from '../../../../src/index.js';
+import { GPU_ENABLED, GPU_NOTE } from '../../../helpers/hip_gpu.js';
 
 const GIB = 1024 ** 3;
 

@@ -1,14 +1,14 @@
 // A small test bench for command buffers at the driver level: a DeviceContext over a real simulator driver, buffers
 // allocated through it, and "execute" done the way Queue.execute does it (validateSubmit → capture → encode on a
 // driver stream), then synchronize and read back through the driver. No queue, no scheduler, no fake driver.
-import { createSimDriver } from '../../../src/backends/sim/index.js';
-import { Buffer, type BufferDescriptor } from '../../../src/core/buffer.js';
-import { type BindingTable, CommandBuffer, type CommandBufferDescriptor } from '../../../src/core/command_buffer/index.js';
-import type { CommandBufferMode, DeviceContext, DeviceLimits } from '../../../src/core/device_context.js';
-import type { DriverStream, GpuDriver } from '../../../src/core/driver.js';
-import { failedPrecondition } from '../../../src/core/errors.js';
-import { Executable } from '../../../src/core/executable.js';
-import { sampleExecutableManifestInput } from '../../../src/kernels/samples.js';
+import { createSimDriver } from '../../src/backends/sim/index.js';
+import { Buffer, type BufferDescriptor } from '../../src/core/buffer.js';
+import { type BindingTable, CommandBuffer, type CommandBufferDescriptor } from '../../src/core/command_buffer/index.js';
+import type { CommandBufferMode, DeviceContext, DeviceLimits } from '../../src/core/device_context.js';
+import type { DriverStream, GpuDriver } from '../../src/core/driver.js';
+import { failedPrecondition } from '../../src/core/errors.js';
+import { Executable } from '../../src/core/executable.js';
+import { sampleExecutableManifestInput } from '../../src/kernels/samples.js';
 
 export interface BenchOptions {
   readonly seed?: number;

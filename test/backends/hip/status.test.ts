@@ -1,12 +1,12 @@
 // Driver statuses → HalError, with names and texts from the real HIP runtime.
 import { describe, expect, it } from 'vitest';
-import { hipDescriber } from '../../src/backends/hip/amd_api.js';
-import { makeStatusCheck } from '../../src/backends/hip/call_helpers.js';
-import { bindSymbols, loadFirst, type LoadedLibrary } from '../../src/backends/hip/library.js';
-import { HIP_LIBRARY_CANDIDATES, HIP_SYMBOLS } from '../../src/backends/hip/amd_api.js';
-import { driverError, losesDevice, STATUS_NOT_READY, statusCode } from '../../src/backends/hip/status.js';
-import { HalError, StatusCode } from '../../src/core/errors.js';
-import { hipLibraryMissing, requirement } from './support/env.js';
+import { hipDescriber } from '../../../src/backends/hip/amd_api.js';
+import { makeStatusCheck } from '../../../src/backends/hip/call_helpers.js';
+import { bindSymbols, loadFirst, type LoadedLibrary } from '../../../src/backends/hip/library.js';
+import { HIP_LIBRARY_CANDIDATES, HIP_SYMBOLS } from '../../../src/backends/hip/amd_api.js';
+import { driverError, losesDevice, STATUS_NOT_READY, statusCode } from '../../../src/backends/hip/status.js';
+import { HalError, StatusCode } from '../../../src/core/errors.js';
+import { hipLibraryMissing, requirement } from '../../helpers/hip_env.js';
 
 describe('status codes', () => {
   it.each([

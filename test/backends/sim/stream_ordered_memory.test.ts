@@ -5,10 +5,10 @@
  * simulator must turn it into a deterministic failure of the work, as for any other failed device work.
  */
 import { describe, it, expect } from 'vitest';
-import { StatusCode } from '../../src/core/errors.js';
-import type { DriverStream } from '../../src/core/driver.js';
-import type { SimDriver } from '../../src/backends/sim/index.js';
-import { MIB, makeDriver, expectHalError, loadTesting, readBack, upload, u32Bytes, asU32, expectNothingOutstanding } from './helpers.js';
+import { StatusCode } from '../../../src/core/errors.js';
+import type { DriverStream } from '../../../src/core/driver.js';
+import type { SimDriver } from '../../../src/backends/sim/index.js';
+import { MIB, makeDriver, expectHalError, loadTesting, readBack, upload, u32Bytes, asU32, expectNothingOutstanding } from '../../helpers/sim.js';
 
 const SIZE = 256;
 /** What `other` holds before the work runs (so a copy into `p` changes it, and a failed write leaves it). */

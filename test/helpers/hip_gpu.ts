@@ -2,10 +2,10 @@
  * Shared pieces of the GPU suites: they run only with GPUHAL_HIP_GPU=1 (on the GPU machine, see scripts/gpu/),
  * and open the platform named by GPUHAL_HIP_PLATFORM ('auto' by default).
  */
-import type { DriverEvent, DriverStream, GpuDriver } from '../../../src/core/driver.js';
-import { HalError, type StatusCode } from '../../../src/core/errors.js';
-import { hipProvider } from '../../../src/backends/hip/index.js';
-import { expectHalError } from '../../helpers/hal_errors.js';
+import type { DriverEvent, DriverStream, GpuDriver } from '../../src/core/driver.js';
+import { HalError, type StatusCode } from '../../src/core/errors.js';
+import { hipProvider } from '../../src/backends/hip/index.js';
+import { expectHalError } from './hal_errors.js';
 
 export const GPU_ENABLED = process.env.GPUHAL_HIP_GPU === '1';
 export const GPU_NOTE = GPU_ENABLED ? '' : ' (skipped: set GPUHAL_HIP_GPU=1 on a GPU machine; see scripts/gpu/README.md)';

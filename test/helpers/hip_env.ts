@@ -7,8 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { HIP_LIBRARY_CANDIDATES } from '../../../src/backends/hip/amd_api.js';
-import { isLoaded, loadFirst } from '../../../src/backends/hip/library.js';
+import { HIP_LIBRARY_CANDIDATES } from '../../src/backends/hip/amd_api.js';
+import { isLoaded, loadFirst } from '../../src/backends/hip/library.js';
 
 export const IN_CI = process.env.CI === 'true';
 

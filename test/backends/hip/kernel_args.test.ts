@@ -2,7 +2,7 @@
 // order, then each push constant as a 32-bit value (DESIGN.md).
 import koffi from 'koffi';
 import { describe, expect, it } from 'vitest';
-import { KernelArgPacker } from '../../src/backends/hip/kernel_args.js';
+import { KernelArgPacker } from '../../../src/backends/hip/kernel_args.js';
 
 function readArgs(table: number, sizes: readonly (4 | 8)[]): bigint[] {
   const pointers = new BigUint64Array(koffi.view(table, sizes.length * 8).slice(0));

@@ -2,9 +2,9 @@
 // device becomes lost, every later call fails fast with that reason, and teardown still releases everything.
 // Its own file (own process): a faulted CUDA context stays broken for the process.
 import { describe, expect, it } from 'vitest';
-import { StatusCode } from '../../../src/core/errors.js';
-import { HalError } from '../../../src/core/errors.js';
-import { expectHal, GPU_ENABLED, GPU_NOTE, openGpu, SPIN_SOURCE, until } from './support.js';
+import { StatusCode } from '../../../../src/core/errors.js';
+import { HalError } from '../../../../src/core/errors.js';
+import { expectHal, GPU_ENABLED, GPU_NOTE, openGpu, SPIN_SOURCE, until } from '../../../helpers/hip_gpu.js';
 
 describe.skipIf(!GPU_ENABLED)(`hip driver kernel fault${GPU_NOTE}`, () => {
   it('an illegal address loses the device with a clear error, and nothing hangs', async () => {

@@ -5,10 +5,10 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CU, CUDA_STRUCTS, HIP, HIP_DEVICE_PROP, HIP_STRUCTS, layoutOf } from '../../src/backends/hip/abi.js';
-import { cudaHeaderDir, HIP_HEADER, onPath, requirement } from './support/env.js';
+import { CU, CUDA_STRUCTS, HIP, HIP_DEVICE_PROP, HIP_STRUCTS, layoutOf } from '../../../src/backends/hip/abi.js';
+import { cudaHeaderDir, HIP_HEADER, onPath, requirement } from '../../helpers/hip_env.js';
 
-const SOURCE = join(import.meta.dirname, '../../src/backends/hip/abi/abi_check.c');
+const SOURCE = join(import.meta.dirname, '../../../src/backends/hip/abi/abi_check.c');
 
 /** The system C compiler: cc where there is one, else the clang that hipcc brings along. */
 const COMPILER = [process.env.CC, 'cc', 'gcc', 'clang', 'clang-15'].find((c): c is string => !!c && onPath(c));
