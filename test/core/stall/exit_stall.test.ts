@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
-import { ROOT, ensureBuilt } from '../../playground/build.js';
+import { ROOT, ensureBuilt } from '../../helpers/playground_build.js';
 import { simOnly } from '../../helpers/device.js';
 
 const entry = pathToFileURL(join(ROOT, 'dist', 'src', 'index.js')).href;
