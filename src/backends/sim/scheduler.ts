@@ -235,13 +235,21 @@ export class DiscreteEventScheduler {
     op.end = time + cost;
     op.status = status;
     op.state = 'running';
-    stream.inFlight = op;
     stream.freeAt = op.end;
     this.log.add({
       stream: stream.id, op: op.kind, label: op.label, start: op.start, end: op.end, status,
       ...(op.trace ? { nodes: op.trace } : {}),
       ...(op.error ? { error: op.error.message } : {}),
     });
+    if (op.payload.kind === 'wait' && op.payload.capture.stream === stream) {
+      // A wait on an earlier point of its own stream orders nothing the stream does not already order; it only
+      // carries the captured failure (now the stream's poison). It completes as it starts, with no completion
+      // event of its own, so a dependency chain on one stream costs no extra scheduler turn per link.
+      op.state = 'complete';
+      this.settleWaiters(op, stream);
+    } else {
+      stream.inFlight = op;
+    }
     return { kind: 'start', time: BigInt(time), stream: stream.id, op: op.kind, label: op.label, status };
   }
 
@@ -252,6 +260,12 @@ export class DiscreteEventScheduler {
     this.faults.reached(this.now);
     op.state = 'complete';
     this.executor.completed(op);
+    this.settleWaiters(op, stream);
+    return { kind: 'complete', time: BigInt(op.end), stream: stream.id, op: op.kind, label: op.label, status: op.status };
+  }
+
+  /** A completed operation settles its streamSynchronize waiters; a retired stream with nothing left goes. */
+  private settleWaiters(op: StreamOp, stream: SimStream): void {
     const waiters = op.waiters;
     if (waiters !== undefined) {
       op.waiters = undefined;
@@ -263,7 +277,6 @@ export class DiscreteEventScheduler {
       }
     }
     this.removeIfDone(stream);
-    return { kind: 'complete', time: BigInt(op.end), stream: stream.id, op: op.kind, label: op.label, status: op.status };
   }
 
   private fireTimer(timer: SimTimer): StepEvent {
