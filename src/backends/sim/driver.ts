@@ -134,6 +134,7 @@ export class SimDriver implements GpuDriver {
       streamOrderedAllocation: true,
       hostFunctions: true,
       indirectDispatch: true,
+      stickyFaults: false,
       details: Object.freeze({
         seed: String(this.options.seed),
         memoryBytes: String(this.options.memoryBytes),
