@@ -20,7 +20,7 @@ export const BufferUsage = {
 
 /**
  * Where a buffer's memory should live. Today this is recorded and reported only (`buffer.memoryType`): it is
- * validated and stored, but no driver reads it — both backends (sim and hip) allocate device memory for every memory
+ * validated and stored, but no driver reads it — the backends allocate device memory for every memory
  * type. Host-visible placement (host-mapped or managed memory the host could read without a copy) is not
  * implemented; reading a 'host-visible' buffer still takes a queue read.
  */

@@ -2,7 +2,7 @@
  * Deferred frees and memory reclaim: when buffer memory released by the core goes back to the driver.
  *
  * A buffer's memory (createBuffer and alloca alike) is released once its last reference went, i.e. after every
- * submission that used it completed. A synchronous free is then safe, but on hip cuMemFree / hipFree may
+ * submission that used it completed. A synchronous free is then safe, but on a GPU cuMemFree / hipFree may
  * implicitly synchronize the device: called from retire while other work runs, it would stall the completion
  * poller (and the JS thread) until that work finished. So while anything is in flight the free is deferred, and
  * deferred frees are done when a polling round finds nothing in flight (`freeWhenIdle`), when their total passes
@@ -10,7 +10,7 @@
  * that is never idle does not keep every freed buffer), when an allocation would otherwise fail
  * (`retryAfterReclaim`), and at teardown (`freeAll`). Only memory whose stream-ordered allocation may not have run
  * yet (an alloca that never completed: `stream` given) is freed with memFreeAsync on that stream, ordered after the
- * allocation; a synchronous free could overtake it. Other frees stay synchronous because the simulator counts
+ * allocation; a synchronous free could overtake it. Other frees stay synchronous because a modelled device may count
  * memory with a queued stream-ordered free as live until its stream reaches it.
  */
 import type { DevicePtr, DriverStream, GpuDriver } from './driver.js';

@@ -104,6 +104,7 @@ export class HipDriver implements GpuDriver {
     this.info = {
       name: facts.name,
       platform: api.platform,
+      clock: 'real',
       ordinal,
       totalMemoryBytes: facts.totalMemoryBytes,
       computeUnits: facts.computeUnits,

@@ -17,7 +17,7 @@
 import { HalError, StatusCode, failedPrecondition, invalidArgument, resourceExhausted } from '../../core/errors.js';
 import type {
   DevicePtr, DriverDeviceInfo, DriverEvent, DriverFunction, DriverGraph, DriverGraphExec, DriverGraphNode,
-  DriverModule, DriverObjectCounts, DriverReadback, DriverStream, DriverTimer, GpuDriver, KernelLaunch,
+  DriverModule, DriverObjectCounts, DriverReadback, DriverStepper, DriverStream, DriverTimer, GpuDriver, KernelLaunch,
   MemcpyParams, MemsetParams, ModuleImage,
 } from '../../core/driver.js';
 import { Allocations, type Allocation } from './allocations.js';
@@ -80,6 +80,8 @@ let nextDriverId = 1;
 export class SimDriver implements GpuDriver {
   readonly info: DriverDeviceInfo;
   readonly options: ResolvedSimOptions;
+  /** Step mode's view of the simulator: step() and streamContents(), manual when created with mode 'manual'. */
+  readonly stepper: DriverStepper;
   private readonly id = nextDriverId++;
   private readonly device: WasmDevice;
   private readonly allocations: Allocations;
@@ -118,6 +120,7 @@ export class SimDriver implements GpuDriver {
     this.info = Object.freeze({
       name: 'gpuhal simulated GPU',
       platform: 'sim',
+      clock: 'virtual',
       ordinal: 0,
       totalMemoryBytes: this.device.heapBytes,
       computeUnits: this.options.costModel.computeUnits,
@@ -133,6 +136,12 @@ export class SimDriver implements GpuDriver {
         mode: this.options.mode,
         driver: `sim #${this.id}`,
       }),
+    });
+    this.stepper = Object.freeze({
+      manual: this.options.mode === 'manual',
+      manualHint: "createDevice({ backend: 'sim', sim: { mode: 'manual' }, trace: true })",
+      step: () => this.step(),
+      streamContents: () => this.streamContents(),
     });
   }
 

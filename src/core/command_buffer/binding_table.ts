@@ -85,7 +85,7 @@ export function resolveCapturedTable(table: BindingTable | undefined): readonly 
 /**
  * A cache key for a resolved table. The lowered work depends on the addresses and lengths, but the key also names
  * each buffer: a freed buffer's address can come back for a new buffer, and drivers that track allocations (the
- * simulator does) rightly refuse work built against the old one.
+ * modelled device does) rightly refuse work built against the old one.
  */
 export function bindingTableKey(entries: readonly ResolvedEntry[]): string {
   let key = '';

@@ -8,7 +8,7 @@
  *   irrelevant: wait-before-signal works across queues and in reverse dependency order.
  * - Lanes: each queue issues to several driver streams (queue_lanes.ts). A submission that waits on the latest
  *   work of one of its queue's lanes follows it on that lane; anything else takes the queue's lanes in turn, so
- *   independent submissions on one queue may overlap or run in either order (rule 4), and on the simulator a seed
+ *   independent submissions on one queue may overlap or run in either order (rule 4), and on a modelled device a seed
  *   decides which (rule 11).
  * - Issue: on the chosen lane's stream, `streamWaitEvent` on the covering timepoints' events (skipped only for
  *   earlier work on that same lane, which the stream already orders — never for another lane of the same queue),

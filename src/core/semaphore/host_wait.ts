@@ -2,7 +2,7 @@
  * Host waits on semaphores (DESIGN.md rules 1 and 3): `semaphore.wait` and `device.waitSemaphores`.
  *
  * A wait registers one waiter per unreached entry and settles once — on the value, on a failure, or on the
- * timeout. Timeouts use the driver's clock (`setTimer`), so they are virtual and deterministic on the simulator.
+ * timeout. Timeouts use the driver's clock (`setTimer`), so they are virtual and deterministic on a driver with a virtual clock.
  * Waits never change semaphore values, and settling removes every registration it made ("any" leaves the other
  * semaphores exactly as they were).
  */
@@ -12,7 +12,7 @@ import { describe } from './payload.js';
 import type { Semaphore, SemaphoreOwner } from './semaphore.js';
 
 export interface WaitOptions {
-  /** Milliseconds of driver time (virtual on sim). 0 polls; omitted or Infinity waits forever. */
+  /** Milliseconds of driver time (virtual time with a virtual clock). 0 polls; omitted or Infinity waits forever. */
   readonly timeoutMs?: number;
 }
 
