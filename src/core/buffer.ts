@@ -58,12 +58,13 @@ export class Buffer extends HalObject {
     this.freeMemory = freeMemory;
   }
 
-  /** The device address of byte 0. Internal to the core and drivers. */
+  /** @internal The device address of byte 0. Internal to the core and drivers. */
   get devicePtr(): DevicePtr {
     return this.ptr;
   }
 
   /**
+   * @internal
    * Validates that [offset, offset + length) lies inside this buffer; `what` names the field in the message.
    * Uses `offset + length > byteLength` (an exact fit is legal; see reference defect 4's cousin in DESIGN.md).
    */
@@ -75,7 +76,9 @@ export class Buffer extends HalObject {
     }
   }
 
-  /** Throws INVALID_ARGUMENT unless this buffer belongs to `context`, and FAILED_PRECONDITION if destroyed. */
+  /**
+   * @internal Throws INVALID_ARGUMENT unless this buffer belongs to `context`, and FAILED_PRECONDITION if destroyed.
+   */
   assertUsableOn(context: DeviceContext, what: string): void {
     if (this.context !== context) throw invalidArgument(`${what} ${this.label} belongs to another device (${this.context.label})`);
     this.assertAlive(`use ${what}`);

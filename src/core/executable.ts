@@ -56,6 +56,7 @@ export class Executable extends HalObject {
   }
 
   /**
+   * @internal
    * Parses and validates `manifest`, loads the payload for this device's driver and resolves every entry point.
    * Bad manifests are INVALID_ARGUMENT naming the field; a workgroup size or shared memory size beyond the device's
    * limits is OUT_OF_RANGE; driver load failures keep the driver's error. Nothing is left loaded on failure.
@@ -134,7 +135,7 @@ export class Executable extends HalObject {
     return entry;
   }
 
-  /** Internal (command buffers): the driver function of an entry point of this executable. */
+  /** @internal (command buffers): the driver function of an entry point of this executable. */
   driverFunction(entry: EntryPoint): DriverFunction {
     const fn = this.functions[entry.ordinal];
     if (fn === undefined || this.entryPoints[entry.ordinal] !== entry) {
@@ -143,7 +144,9 @@ export class Executable extends HalObject {
     return fn;
   }
 
-  /** Throws INVALID_ARGUMENT unless this executable belongs to `context`, and FAILED_PRECONDITION if destroyed. */
+  /**
+   * @internal Throws INVALID_ARGUMENT unless this executable belongs to `context`, and FAILED_PRECONDITION if destroyed.
+   */
   assertUsableOn(context: DeviceContext, what: string): void {
     if (this.context !== context) throw invalidArgument(`${what} ${this.label} belongs to another device (${this.context.label})`);
     this.assertAlive(`use ${what}`);

@@ -348,6 +348,7 @@ export class CommandBuffer extends HalObject {
   // --- execution (internal; called by Queue.execute) ------------------------------------------------------------
 
   /**
+   * @internal
    * Throws (INVALID_ARGUMENT / OUT_OF_RANGE / FAILED_PRECONDITION) if this command buffer cannot be executed with
    * `table`: not ended, end() failed, a one-shot already executed, or a table that does not fit its slots. For a
    * graph-mode command buffer with slots, it also lowers the graph for this table (cached), so driver errors for
@@ -372,6 +373,7 @@ export class CommandBuffer extends HalObject {
   }
 
   /**
+   * @internal
    * Marks a one-shot buffer used and holds this command buffer (and the table's buffers) for one submission;
    * `releaseCapture` lets go. Without a binding table nothing is allocated and `undefined` comes back: the
    * command buffer already holds everything its commands use (retained while recording), so holding the
@@ -392,6 +394,7 @@ export class CommandBuffer extends HalObject {
   }
 
   /**
+   * @internal
    * Ends what `capture` returned. Call it exactly once per capture (for a TableCapture, repeats are no-ops);
    * the command buffer's resources go once no submission holds it and the user destroyed it.
    */
@@ -405,7 +408,7 @@ export class CommandBuffer extends HalObject {
     this.release();
   }
 
-  /** Enqueues the recorded work on `stream` (at issue time, after validateSubmit and capture). */
+  /** @internal Enqueues the recorded work on `stream` (at issue time, after validateSubmit and capture). */
   encode(stream: DriverStream, table: BindingTable | undefined): void {
     this.execution?.encode(stream, table);
   }
