@@ -66,7 +66,7 @@ export class Buffer extends HalObject {
   /**
    * @internal
    * Validates that [offset, offset + length) lies inside this buffer; `what` names the field in the message.
-   * Uses `offset + length > byteLength` (an exact fit is legal; see reference defect 4's cousin in DESIGN.md).
+   * Uses `offset + length > byteLength` (an exact fit is legal; `>=` would reject it).
    */
   checkRange(what: string, offset: number, length: number): void {
     if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument(`${what} offset must be a non-negative integer (got ${offset})`);

@@ -124,7 +124,7 @@ export interface KernelBinding {
 }
 
 /**
- * A kernel launch. Kernel arguments follow DESIGN.md: every binding's device address in set-major order, then
+ * A kernel launch. Kernel arguments follow docs/design.md: every binding's device address in set-major order, then
  * the push constants as 32-bit values. The core flattens them; the driver packs them in its own ABI.
  */
 export interface KernelLaunch {

@@ -1,5 +1,5 @@
 /**
- * Executables: a loaded driver module and its entry points (DESIGN.md, "Kernels and executables").
+ * Executables: a loaded driver module and its entry points (docs/design.md, "Kernels and executables").
  *
  * An executable is created from a manifest that carries one payload per backend format; the payload the driver
  * prefers is loaded once, every entry point's function is looked up up front (so a missing kernel fails creation,

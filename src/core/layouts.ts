@@ -1,5 +1,5 @@
 /**
- * Descriptor set layouts and pipeline layouts (DESIGN.md rule 8).
+ * Descriptor set layouts and pipeline layouts (docs/design.md rule 8).
  *
  * A descriptor set layout is an ordered list of buffer bindings (binding i is position i); a pipeline layout is a
  * list of set layouts plus a count of 32-bit push constants. Together they fix the kernel argument order: every

@@ -1,5 +1,5 @@
 /**
- * Lifetimes of HAL objects (DESIGN.md rules 6 and 9).
+ * Lifetimes of HAL objects (docs/design.md rules 6 and 9).
  *
  * Every object has an idempotent `destroy()` and `Symbol.dispose`. Destroying only drops the *user's*
  * reference: work that captured the object (a submission using a buffer, a command buffer holding an

@@ -15,6 +15,7 @@
  */
 import type { DevicePtr, DriverStream, GpuDriver } from './driver.js';
 import { HalError, StatusCode } from './errors.js';
+import { ignoreErrors } from '../util/ignore_errors.js';
 
 /** What the reclaim policy needs to know about its device. */
 export interface ReclaimHost {
@@ -96,11 +97,7 @@ export class DeferredFrees {
    */
   freeWhenIdle(): void {
     if (this.entries.length === 0) return;
-    try {
-      this.freeAll();
-    } catch (error) {
-      ignoreFailedFree(error);
-    }
+    ignoreErrors('a deferred free failed where no caller can be told', () => this.freeAll());
   }
 
   /** Frees every deferred allocation; the first failure is thrown after the rest were freed. */
@@ -120,6 +117,3 @@ export class DeferredFrees {
     if (failure !== undefined) throw failure;
   }
 }
-
-/** A deferred free failed where no caller can be told (see `freeWhenIdle`); the error is dropped on purpose. */
-function ignoreFailedFree(_error: unknown): void {}

@@ -105,7 +105,7 @@ export interface SubmissionCompleted {
 }
 
 /**
- * The submission failed: either a wait semaphore failed (`cause` names it; the operation never ran, DESIGN.md
+ * The submission failed: either a wait semaphore failed (`cause` names it; the operation never ran, docs/design.md
  * rule 5) or the work itself failed while running (`cause` null: kernel fault, out of memory, device lost).
  */
 export interface SubmissionFailed {

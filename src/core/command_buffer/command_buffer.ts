@@ -245,7 +245,7 @@ export class CommandBuffer extends HalObject {
     const layout = this.checkLayout(o.layout, 'pushConstants layout');
     const offset = nonNegativeInteger('pushConstants offset', o.offset ?? 0);
     const words = constantWords(o.values, 'pushConstants values');
-    // An exact fit of all the layout's constants is legal (reference defect 4 used >=).
+    // An exact fit of all the layout's constants is legal: the bound is `>`, never `>=`.
     if (offset + words.length > layout.pushConstants) {
       throw outOfRange(
         `pushConstants range [${offset}, ${offset + words.length}) exceeds the ${layout.pushConstants} push constants of ${layout.label}`,
@@ -261,7 +261,7 @@ export class CommandBuffer extends HalObject {
     const layout = this.checkLayout(o.layout, 'pushDescriptorSet layout');
     const set = nonNegativeInteger('pushDescriptorSet set', o.set);
     const maxSets = this.context.limits.maxDescriptorSets;
-    // The device limit is checked on its own (reference defect 4 never checked the set index).
+    // The device limit is checked on its own, before the layout's own set count.
     if (set >= maxSets) throw outOfRange(`pushDescriptorSet set ${set} is past this device's limit of ${maxSets} descriptor sets`);
     const setLayout = layout.setLayouts[set];
     if (setLayout === undefined) {

@@ -1,7 +1,7 @@
 /**
  * Argument checks for queue operations. Each throws a HalError whose message names the operation, the field and
  * the offending value, and none of them changes anything: an operation validates everything before it captures or
- * submits (DESIGN.md rule 10).
+ * submits (docs/design.md rule 10).
  */
 import { Buffer, BufferUsage } from '../buffer.js';
 import type { DeviceContext } from '../device_context.js';

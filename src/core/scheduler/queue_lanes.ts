@@ -1,7 +1,7 @@
 /**
  * One queue's lanes: several driver streams behind one queue (the device option `streamsPerQueue`).
  *
- * DESIGN.md rule 4 orders queue operations only through semaphores. With one stream per queue every submission
+ * docs/design.md rule 4 orders queue operations only through semaphores. With one stream per queue every submission
  * would still run in submission order, so a missing semaphore between two operations on the same queue could
  * never show on a modelled device (rule 11), and independent work on one queue could never overlap on a GPU. Several
  * streams make the contract real: independent submissions go round-robin over the lanes, and a modelled device's seed

@@ -1,5 +1,5 @@
 /**
- * The scheduling stack beneath every queue operation (DESIGN.md rules 4 and 5).
+ * The scheduling stack beneath every queue operation (docs/design.md rules 4 and 5).
  *
  * - Pending queue actions: a submission is held until each wait is either reached or covered by a timepoint —
  *   the *recorded* completion event of an issued submission that signals at least that value. Waits are indexed
@@ -20,7 +20,7 @@
  *   in its other waits' indexes are abandoned (counted and compacted, never left behind); a fault reported by
  *   `eventQuery` fails that submission's signals; an encode that throws (possibly after enqueuing part of the work)
  *   still records the completion event and retires as failed through its lane, so captures outlive whatever part
- *   was enqueued; nothing else is affected (reference defect 7).
+ *   was enqueued; nothing else is affected, and no waiter of a failed signal is left hanging.
  *
  * Everything runs on the JS thread: no worker threads, no host-function callbacks, and the scheduler never blocks
  * (only device teardown and frees under memory pressure may wait for a real GPU; see device.ts and memory_reclaim.ts).
@@ -29,6 +29,7 @@ import type { DriverEvent, DriverStream, GpuDriver } from '../driver.js';
 import { HalError, StatusCode } from '../errors.js';
 import type { Semaphore } from '../semaphore/semaphore.js';
 import type { TraceRecorder } from '../../trace/hooks.js';
+import { ignoreErrors } from '../../util/ignore_errors.js';
 import { CompletionPoller } from './completion_poller.js';
 import { EventPool } from './event_pool.js';
 import type { Lane } from './lane.js';
@@ -123,7 +124,7 @@ export class Scheduler {
    * The lane queue `queueIndex` will give its next independent submission, without taking it. An operation that
    * must enqueue driver work at call time (alloca's stream-ordered allocation) peeks its lane here, enqueues, and
    * passes the lane to `submit`, which takes it: a call rejected in between (RESOURCE_EXHAUSTED) leaves the lane
-   * rotation exactly as it was (DESIGN.md rules 10 and 11).
+   * rotation exactly as it was (docs/design.md rules 10 and 11).
    */
   peekLane(queueIndex: number): Lane<Submission> {
     return this.queues[queueIndex]!.peekLane();
@@ -268,7 +269,7 @@ export class Scheduler {
       const timepoint = semaphore.findTimepoint(value) as SubmissionTimepoint | undefined;
       if (timepoint === undefined) {
         // Unreachable by construction (a timepoint only leaves once its value is reached or failed); refusing
-        // beats waiting on an unrecorded event, which would silently not wait (reference defect 1).
+        // beats waiting on an unrecorded event, which would silently not wait.
         covering.length = 0;
         const message = `${submission.work.kind}: no recorded signal covers ${semaphore.label} ≥ ${value}n`;
         this.failSubmission(submission, new HalError(StatusCode.INTERNAL, message));
@@ -305,14 +306,14 @@ export class Scheduler {
         // encode threw, perhaps after enqueuing part of its work (an execute of several command buffers): that part
         // may run, and uses what the submission captured. So it still records its completion event and retires
         // as failed through its lane, releasing its captures only once the stream has passed that point.
-        try {
+        let retired = false;
+        ignoreErrors('a device that cannot record an event is lost: failing now is all that is left', () => {
           event = this.eventPool.acquire();
           this.driver.eventRecord(event, stream);
           this.issueFailed(submission, lane, event, failure);
-          return;
-        } catch {
-          // The device cannot record an event (it is most likely lost): nothing better is left than failing now.
-        }
+          retired = true;
+        });
+        if (retired) return;
       }
       if (event !== undefined) this.eventPool.discard(event);
       this.failSubmission(submission, failure);

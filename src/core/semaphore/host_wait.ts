@@ -1,5 +1,5 @@
 /**
- * Host waits on semaphores (DESIGN.md rules 1 and 3): `semaphore.wait` and `device.waitSemaphores`.
+ * Host waits on semaphores (docs/design.md rules 1 and 3): `semaphore.wait` and `device.waitSemaphores`.
  *
  * A wait registers one waiter per unreached entry and settles once — on the value, on a failure, or on the
  * timeout. Timeouts use the driver's clock (`setTimer`), so they are virtual and deterministic on a driver with a virtual clock.

@@ -1,5 +1,5 @@
 /**
- * Timeline payloads are unsigned 64-bit integers carried as bigint (DESIGN.md rule 1). Every entry point checks
+ * Timeline payloads are unsigned 64-bit integers carried as bigint (docs/design.md rule 1). Every entry point checks
  * them here so a negative, fractional or oversized value is rejected with INVALID_ARGUMENT naming the field.
  */
 import { invalidArgument } from '../errors.js';

@@ -215,4 +215,23 @@ describe('hip driver over a fake platform', () => {
     expect(fake.calls.indexOf('synchronizeDevice')).toBeLessThan(fake.calls.lastIndexOf('memFree'));
     expect(fake.queuedOps).toBe(0);
   });
+
+  it('internal fences: a polling round queries only the oldest fence per stream, and idle events stay bounded', async () => {
+    const { fake, driver } = open();
+    const stream = driver.streamCreate();
+    const ptr = driver.memAlloc(4);
+    for (let i = 0; i < 500; i++) driver.memcpyHtoDAsync(ptr, new Uint8Array([i & 0xff]), stream);
+    const queries = (): number => fake.calls.filter((c) => c === 'eventQuery').length;
+    const before = queries();
+    await poll(driver);
+    expect(queries() - before).toBe(1); // nothing completed: the oldest fence answers for all 500
+    fake.run(raw(stream));
+    await poll(driver);
+    expect(fake.live().events).toBeLessThanOrEqual(64);
+    expect(bytes(fake, ptr, 1)).toEqual([499 & 0xff]);
+    driver.memFree(ptr);
+    driver.streamDestroy(stream);
+    driver.destroy();
+    expect(fake.live().events).toBe(0);
+  });
 });
