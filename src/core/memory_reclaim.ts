@@ -92,8 +92,10 @@ export class DeferredFrees {
 
   /**
    * Frees what was deferred, from a context that has nobody to report to (a polling round, a release). A failure
-   * that made the device unusable is already recorded by `driverFailure`; any other failed free is dropped here:
-   * the memory stays allocated in the driver until the device is destroyed.
+   * that made the device unusable is already recorded by `driverFailure`; any other failed free is dropped here.
+   * That memory may then stay allocated until the device goes away, and no leak check is promised for it: a driver
+   * may drop its own record of an allocation before the failing call (the hip driver does), so `outstanding()`
+   * need not count it.
    */
   freeWhenIdle(): void {
     if (this.entries.length === 0) return;
