@@ -23,7 +23,7 @@ import { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './b
 import { CommandBuffer, type CommandBufferDescriptor } from './command_buffer/index.js';
 import type { DeviceContext, DeviceLimits, CommandBufferMode } from './device_context.js';
 import { DeviceCore } from './device_core.js';
-import type { DriverClock, GpuDriver, ModuleFormat, Platform } from './driver.js';
+import type { DriverDeviceInfo, GpuDriver } from './driver.js';
 import { HalError, StatusCode, invalidArgument, outOfRange } from './errors.js';
 import { Executable, type ExecutableOptions } from './executable.js';
 import {
@@ -49,25 +49,17 @@ export { createDevice } from './create_device.js';
 
 // --- public types ------------------------------------------------------------------------------------------------
 
-export interface DeviceInfo {
+/** The driver's facts about the device (see DriverDeviceInfo), and how this device was opened. */
+export interface DeviceInfo
+  extends Pick<DriverDeviceInfo, 'name' | 'platform' | 'clock' | 'ordinal' | 'totalMemoryBytes' | 'computeUnits' | 'warpSize' | 'formats' | 'details'> {
   readonly label: string;
   /** The registry name of the backend that opened this device. */
   readonly backend: string;
-  readonly name: string;
-  readonly platform: Platform;
-  /** 'virtual' when device time is modelled (reproducible timestamps and timeouts), 'real' on hardware. */
-  readonly clock: DriverClock;
-  readonly ordinal: number;
-  readonly totalMemoryBytes: number;
-  readonly computeUnits: number;
-  readonly warpSize: number;
-  readonly formats: readonly ModuleFormat[];
   readonly queueCount: number;
   readonly streamsPerQueue: number;
   readonly commandBufferMode: CommandBufferMode;
   /** Why earlier backend candidates were skipped, one note per backend ('<name>: <reason>'). */
   readonly backendNotes: readonly string[];
-  readonly details: Readonly<Record<string, string>>;
 }
 
 export interface SemaphoreOptions {

@@ -10,7 +10,7 @@
  *
  * `inspectTrace` is a pure function of the events, so a recorded trace file can be inspected the same way.
  */
-import type { DriverStepEvent, DriverStepper, GpuDriver } from './driver.js';
+import type { DriverStepEvent, DriverStepper, DriverStreamContents, DriverStreamOp, GpuDriver } from './driver.js';
 import { HalError, StatusCode, failedPrecondition } from './errors.js';
 import type { TraceError, TraceEvent } from '../trace/model.js';
 import { nextMacrotask } from '../util/macrotask.js';
@@ -50,18 +50,11 @@ export interface SemaphoreView {
   readonly failure: TraceError | null;
 }
 
-export interface StreamOpView {
-  readonly op: string;
-  readonly label: string;
-}
+/** One operation on a driver stream, as the driver's stepper shows it. */
+export type StreamOpView = DriverStreamOp;
 
-export interface StreamView {
-  readonly stream: number;
-  readonly running: (StreamOpView & { readonly start: bigint; readonly end: bigint }) | null;
-  readonly queued: readonly StreamOpView[];
-  /** The failure that makes the stream skip work until its next event record. */
-  readonly poisoned: string | null;
-}
+/** A driver stream's running and queued operations, as the driver's stepper shows them. */
+export type StreamView = DriverStreamContents;
 
 /** A plain-data snapshot of a device in step mode. */
 export interface Inspection {

@@ -10,7 +10,7 @@ import { HIP, HIP_DEVICE_PROP, hipKernelNodeParams, hipMemsetParams, layoutOf } 
 import { BoundPlatform } from './bound_platform.js';
 import { decodeCString, setU32, setU64, structBytes } from './call_helpers.js';
 import type { LoadedLibrary, NativeFunction } from './library.js';
-import type { DeviceFacts, Dims3 } from './platform_api.js';
+import type { DeviceFacts, Dims3, PlatformApi } from './platform_api.js';
 import { describerFrom, type StatusDescriber } from './status.js';
 
 export { HIP_SYMBOLS } from './symbols.js';
@@ -36,7 +36,7 @@ export function hipDescriber(fns: Readonly<Record<string, NativeFunction>>): Sta
   );
 }
 
-export class AmdApi extends BoundPlatform {
+export class AmdApi extends BoundPlatform implements PlatformApi {
   readonly platform = 'amd' as const;
 
   constructor(loaded: LoadedLibrary) {

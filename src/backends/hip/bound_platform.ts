@@ -37,7 +37,10 @@ export interface PlatformFlags {
   readonly hostAlloc: number;
 }
 
-export abstract class BoundPlatform implements PlatformApi {
+/** A PlatformApi but for what each platform does its own way (its subclasses complete it). */
+export abstract class BoundPlatform
+  implements Omit<PlatformApi, 'init' | 'openDevice' | 'makeCurrent' | 'closeDevice' | 'graphAddKernelNode' | 'graphAddMemsetNode' | 'graphAddMemcpyNode'>
+{
   abstract readonly platform: HipPlatform;
   readonly describer: StatusDescriber;
   readonly libraryName: string;
@@ -87,22 +90,6 @@ export abstract class BoundPlatform implements PlatformApi {
     this.hasAsyncAllocation = f.memAllocAsync !== undefined && f.memFreeAsync !== undefined;
     for (const name of bound.missingOptional) this.fallbacks[name] = fallbackFor(name);
   }
-
-  abstract init(): void;
-  abstract openDevice(ordinal: number): DeviceFacts;
-  abstract makeCurrent(): void;
-  abstract closeDevice(lost: boolean): void;
-  abstract graphAddKernelNode(
-    graph: number,
-    deps: readonly number[],
-    fn: number,
-    grid: Dims3,
-    block: Dims3,
-    sharedMemBytes: number,
-    kernelParams: number,
-  ): number;
-  abstract graphAddMemsetNode(graph: number, deps: readonly number[], dst: number, value: number, elementSize: 1 | 2 | 4, count: number): number;
-  abstract graphAddMemcpyNode(graph: number, deps: readonly number[], dst: number, src: number, bytes: number): number;
 
   /** Calls a bound entry point and checks its status; messages name the platform's symbol. */
   protected call(entry: EntryPointName, args: readonly unknown[], context?: string): void {

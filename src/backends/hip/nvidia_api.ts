@@ -8,7 +8,7 @@ import { CU, CUDA_KERNEL_NODE_PARAMS_v2, CUDA_MEMCPY3D, CUDA_MEMSET_NODE_PARAMS,
 import { BoundPlatform } from './bound_platform.js';
 import { setU32, setU64, structBytes } from './call_helpers.js';
 import type { LoadedLibrary, NativeFunction } from './library.js';
-import type { DeviceFacts, Dims3 } from './platform_api.js';
+import type { DeviceFacts, Dims3, PlatformApi } from './platform_api.js';
 import { describerFrom, type StatusDescriber } from './status.js';
 
 export { CUDA_SYMBOLS } from './symbols.js';
@@ -28,7 +28,7 @@ export function cudaDescriber(fns: Readonly<Record<string, NativeFunction>>): St
   return describerFrom('cuda', lookup(fns.cuGetErrorName), lookup(fns.cuGetErrorString));
 }
 
-export class NvidiaApi extends BoundPlatform {
+export class NvidiaApi extends BoundPlatform implements PlatformApi {
   readonly platform = 'nvidia' as const;
   private context = 0;
 

@@ -319,13 +319,7 @@ export class Scheduler {
       this.failSubmission(submission, failure);
       return;
     }
-    this.removePending(submission);
-    submission.state = 'issued';
-    submission.lane = lane;
-    submission.event = event;
-    this.host.trace?.issued(submission);
-    lane.push(submission);
-    this.inFlight++;
+    this.markIssued(submission, lane, event);
     for (let i = waitsEnd; i < sync.length; i += 2) {
       const semaphore = sync[i] as Semaphore;
       const value = sync[i + 1] as bigint;
@@ -343,20 +337,25 @@ export class Scheduler {
     this.poller.kick();
   }
 
-  /**
-   * A submission whose encode threw after its stream waits: it is in flight like any other (its completion event
-   * recorded behind whatever part of its work was enqueued) but carries its failure, so retiring it fails its
-   * signals instead of advancing them. Its signals register no timepoints: nothing may wait on them being reached.
-   */
-  private issueFailed(submission: Submission, lane: Lane<Submission>, event: DriverEvent, failure: HalError): void {
+  /** Moves a submission from pending to in flight on `lane`, behind its recorded completion `event`. */
+  private markIssued(submission: Submission, lane: Lane<Submission>, event: DriverEvent): void {
     this.removePending(submission);
-    submission.failure = failure;
     submission.state = 'issued';
     submission.lane = lane;
     submission.event = event;
     this.host.trace?.issued(submission);
     lane.push(submission);
     this.inFlight++;
+  }
+
+  /**
+   * A submission whose encode threw after its stream waits: it is in flight like any other (its completion event
+   * recorded behind whatever part of its work was enqueued) but carries its failure, so retiring it fails its
+   * signals instead of advancing them. Its signals register no timepoints: nothing may wait on them being reached.
+   */
+  private issueFailed(submission: Submission, lane: Lane<Submission>, event: DriverEvent, failure: HalError): void {
+    submission.failure = failure;
+    this.markIssued(submission, lane, event);
     this.poller.kick();
   }
 
