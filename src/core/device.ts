@@ -36,7 +36,8 @@ import type { HalObject } from './lifetime.js';
 import { Queue, type ReadOperation } from './queue/queue.js';
 import { checkSemaphoreList } from './queue/validation.js';
 import { checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
-import { checkPayload, describe } from './semaphore/payload.js';
+import { checkPayload } from './semaphore/payload.js';
+import { checkObject, describe, optionalLabel } from './validation.js';
 import { Semaphore } from './semaphore/semaphore.js';
 import type { ParsedOptions } from './device_options.js';
 import { driveManualDevice, inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
@@ -175,7 +176,7 @@ export class Device implements Disposable, AsyncDisposable {
 
   createBuffer(descriptor: BufferDescriptor): Buffer {
     this.core.assertUsable('create a buffer');
-    if (descriptor === null || typeof descriptor !== 'object') throw invalidArgument(`createBuffer descriptor must be an object (got ${describe(descriptor)})`);
+    checkObject('createBuffer descriptor', descriptor);
     const { byteLength, usage, memoryType, label } = descriptor;
     if (typeof byteLength !== 'number' || !Number.isSafeInteger(byteLength) || byteLength <= 0) {
       throw invalidArgument(`createBuffer byteLength must be a positive integer (got ${describe(byteLength)})`);
@@ -189,7 +190,7 @@ export class Device implements Disposable, AsyncDisposable {
     if (memoryType !== undefined && !MEMORY_TYPES.includes(memoryType)) {
       throw invalidArgument(`createBuffer memoryType must be "device-local" or "host-visible" (got ${describe(memoryType)})`);
     }
-    if (label !== undefined && typeof label !== 'string') throw invalidArgument(`createBuffer label must be a string (got ${describe(label)})`);
+    optionalLabel('createBuffer label', label);
     const driver = this.core.driver;
     const core = this.core;
     const ptr = this.guard('createBuffer', () => core.retryAfterReclaim(() => driver.memAlloc(byteLength)));
@@ -201,10 +202,8 @@ export class Device implements Disposable, AsyncDisposable {
   createSemaphore(initialValue: bigint = 0n, options: SemaphoreOptions = {}): Semaphore {
     this.core.assertUsable('create a semaphore');
     const value = checkPayload('createSemaphore initialValue', initialValue);
-    if (options === null || typeof options !== 'object') throw invalidArgument(`createSemaphore options must be an object (got ${describe(options)})`);
-    if (options.label !== undefined && typeof options.label !== 'string') {
-      throw invalidArgument(`createSemaphore options.label must be a string (got ${describe(options.label)})`);
-    }
+    checkObject('createSemaphore options', options);
+    optionalLabel('createSemaphore options.label', options.label);
     // Numbered per device, not globally, so the same program names its semaphores the same way every run
     // (traces and messages stay reproducible on a modelled device).
     const semaphore = new Semaphore(this.core, value, options.label ?? `semaphore#${++this.semaphoreCount}`);

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { invalidArgument } from './errors.js';
 import { registeredBackends } from './registry.js';
-import { describe } from './semaphore/payload.js';
+import { describe } from './validation.js';
 import type { CommandBufferMode } from './device_context.js';
 
 const backendName = z.string({ error: 'must be a backend name' }).min(1, { error: 'must be a backend name' });

@@ -12,7 +12,8 @@ import type { DriverFunction, DriverModule } from './driver.js';
 import { HalError, StatusCode, invalidArgument, outOfRange } from './errors.js';
 import { parseExecutableManifest, selectPayload } from './executable_manifest.js';
 import type { ExecutableManifest } from './executable_manifest.js';
-import { DescriptorSetLayout, PipelineLayout, describe } from './layouts.js';
+import { DescriptorSetLayout, PipelineLayout } from './layouts.js';
+import { describe } from './validation.js';
 import { HalObject } from './lifetime.js';
 
 export interface ExecutableOptions {

@@ -7,6 +7,7 @@
  * are HalObjects so that command buffers and executables can keep them alive after the user destroys them.
  */
 import type { DeviceContext } from './device_context.js';
+import { describe } from './validation.js';
 import { invalidArgument } from './errors.js';
 import { HalObject } from './lifetime.js';
 
@@ -166,16 +167,3 @@ function validatePipelineLayoutDescriptor(
   return { setLayouts: Object.freeze([...setLayouts]), pushConstants };
 }
 
-/** A short rendering of a bad value for messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'object') {
-    const name = (value as object).constructor?.name;
-    return name !== undefined && name !== 'Object' ? `a ${name}` : 'an object';
-  }
-  return typeof value;
-}

@@ -9,7 +9,7 @@ import { Buffer } from '../buffer.js';
 import type { DeviceContext } from '../device_context.js';
 import type { DevicePtr } from '../driver.js';
 import { invalidArgument } from '../errors.js';
-import { describe } from '../layouts.js';
+import { describe } from '../validation.js';
 
 export interface BindingTableEntry {
   readonly buffer: Buffer;

@@ -18,7 +18,8 @@ import type { DeviceContext } from '../device_context.js';
 import type { DriverStream } from '../driver.js';
 import { failedPrecondition, invalidArgument, outOfRange, unimplemented } from '../errors.js';
 import { Executable } from '../executable.js';
-import { PipelineLayout, describe } from '../layouts.js';
+import { PipelineLayout } from '../layouts.js';
+import { checkObject, describe, optionalLabel } from '../validation.js';
 import { HalObject } from '../lifetime.js';
 import { type BindingTable, type BufferOrSlot, resolveBindingTable, resolveCapturedTable } from './binding_table.js';
 import { BindingTableChecks } from './binding_table_checks.js';
@@ -132,6 +133,7 @@ export class CommandBuffer extends HalObject {
       throw invalidArgument(`commandBuffer.mode must be 'one-shot' or 'reusable' (got ${describe(mode)})`);
     }
     const bindingCapacity = nonNegativeInteger('commandBuffer.bindingCapacity', descriptor.bindingCapacity ?? 0);
+    optionalLabel('commandBuffer.label', descriptor.label);
     super('commandBuffer', descriptor.label);
     this.context = context;
     this.mode = mode;
@@ -480,8 +482,7 @@ export class CommandBuffer extends HalObject {
 }
 
 function requireObject<T>(value: T, what: string): T {
-  if (value === null || typeof value !== 'object') throw invalidArgument(`${what} must be an object (got ${describe(value)})`);
-  return value;
+  return checkObject<T & object>(what, value);
 }
 
 function errorText(error: unknown): string {

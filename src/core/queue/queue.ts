@@ -17,7 +17,7 @@ import type { Lane } from '../scheduler/lane.js';
 import type { Submission, SubmissionWork } from '../scheduler/submission.js';
 import type { SyncList } from '../scheduler/sync_list.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
-import { describe } from '../semaphore/payload.js';
+import { describe, optionalLabel } from '../validation.js';
 import type { SemaphoreOwner } from '../semaphore/semaphore.js';
 import { checkBuffer, checkInteger, checkObject, checkSyncList, copyBytes } from './validation.js';
 
@@ -347,7 +347,7 @@ export class Queue {
     if (byteLength > this.context.limits.maxBufferBytes) {
       throw outOfRange(`alloca byteLength ${byteLength} exceeds the device's maxBufferBytes ${this.context.limits.maxBufferBytes}`);
     }
-    if (op.label !== undefined && typeof op.label !== 'string') throw invalidArgument(`alloca label must be a string (got ${describe(op.label)})`);
+    optionalLabel('alloca label', op.label);
 
     // The allocation is enqueued now, on the lane the alloca will be issued to: its completion then follows the
     // allocation on that stream, and everything ordered after its signals finds the memory allocated. The lane is

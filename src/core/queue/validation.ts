@@ -7,23 +7,16 @@ import { Buffer, BufferUsage } from '../buffer.js';
 import type { DeviceContext } from '../device_context.js';
 import { invalidArgument } from '../errors.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
-import { MAX_PAYLOAD, checkPayload, describe } from '../semaphore/payload.js';
+import { MAX_PAYLOAD, checkPayload } from '../semaphore/payload.js';
+import { checkObject, describe, nonNegativeInteger } from '../validation.js';
 import { Semaphore, type SemaphoreOwner } from '../semaphore/semaphore.js';
 import { EMPTY_SYNC, type SyncList } from '../scheduler/sync_list.js';
 
-export function checkObject<T extends object>(what: string, value: unknown): T {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalidArgument(`${what} must be an object (got ${describe(value)})`);
-  }
-  return value as T;
-}
 
-export function checkInteger(what: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw invalidArgument(`${what} must be a non-negative integer (got ${describe(value)})`);
-  }
-  return value;
-}
+/** A queue operation's integer fields (offsets, lengths). */
+export const checkInteger = nonNegativeInteger;
+
+export { checkObject };
 
 const NO_SEMAPHORES: readonly SemaphoreValue[] = Object.freeze([]);
 

@@ -8,7 +8,7 @@
  */
 import type { DriverTimer } from '../driver.js';
 import { HalError, StatusCode, invalidArgument } from '../errors.js';
-import { describe } from './payload.js';
+import { describe } from '../validation.js';
 import type { Semaphore, SemaphoreOwner } from './semaphore.js';
 
 export interface WaitOptions {

@@ -16,7 +16,8 @@ import type { TraceRecorder } from '../../trace/hooks.js';
 import type { HeapEntry } from './min_heap.js';
 import { WaiterIndex } from './waiter_index.js';
 import { waitForSemaphores, type WaitOptions } from './host_wait.js';
-import { checkPayload, describe } from './payload.js';
+import { checkPayload } from './payload.js';
+import { describe } from '../validation.js';
 import { TimepointList, type Timepoint } from './timepoints.js';
 
 /** What a semaphore needs from its device: the context, and a way to batch scheduler work it triggers. */
