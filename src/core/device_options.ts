@@ -7,6 +7,7 @@ import { invalidArgument } from './errors.js';
 import { registeredBackends } from './registry.js';
 import { describe } from './validation.js';
 import type { CommandBufferMode } from './device_context.js';
+import { suggestion } from './fields.js';
 
 const backendName = z.string({ error: 'must be a backend name' }).min(1, { error: 'must be a backend name' });
 
@@ -90,7 +91,7 @@ export function parseOptions(options: unknown): ParsedOptions {
   }
   const problems = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return `options has unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+      return issue.keys.map((key) => `options has unknown field ${JSON.stringify(key)}; ${suggestion(key, Object.keys(schema.shape))}`).join('; ');
     }
     const path = issue.path.map(String).join('.');
     const value = issue.path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined), options);

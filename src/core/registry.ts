@@ -115,15 +115,26 @@ export async function openFirstUsable(
   const notes: string[] = [];
   let lastError: unknown;
   for (const backend of candidates) {
+    let provider: DriverProvider;
+    let options: Readonly<Record<string, unknown>>;
+    let availability: BackendAvailability;
     try {
-      const provider = await loadBackend(backend);
-      const options = optionsFor(backend, provider);
-      const availability = await probeProvider(provider, options);
-      if (!availability.available) {
-        notes.push(`${backend}: ${availability.reason}`);
-        lastError = availability.error ?? new HalError(StatusCode.UNAVAILABLE, `backend ${backend} is unavailable: ${availability.reason}`);
-        continue;
-      }
+      provider = await loadBackend(backend);
+      options = optionsFor(backend, provider);
+      availability = await probeProvider(provider, options);
+    } catch (error) {
+      notes.push(`${backend}: ${error instanceof Error ? error.message : String(error)}`);
+      lastError = error;
+      continue;
+    }
+    // Bad options are the caller's mistake, not a missing backend: never fall through to the next candidate.
+    if (!availability.available && availability.error?.code === StatusCode.INVALID_ARGUMENT) throw availability.error;
+    if (!availability.available) {
+      notes.push(`${backend}: ${availability.reason}`);
+      lastError = availability.error ?? new HalError(StatusCode.UNAVAILABLE, `backend ${backend} is unavailable: ${availability.reason}`);
+      continue;
+    }
+    try {
       return { driver: await provider.open(options), backend, notes };
     } catch (error) {
       notes.push(`${backend}: ${error instanceof Error ? error.message : String(error)}`);

@@ -6,6 +6,8 @@
 import { Buffer, BufferUsage } from '../buffer.js';
 import type { DeviceContext } from '../device_context.js';
 import { invalidArgument } from '../errors.js';
+import { KnownFields, checkKnownFields } from '../fields.js';
+import { copyHostBytes } from '../host_bytes.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
 import { MAX_PAYLOAD, checkPayload } from '../semaphore/payload.js';
 import { checkObject, describe, nonNegativeInteger } from '../validation.js';
@@ -62,8 +64,11 @@ function checkListShape(what: string, list: unknown): asserts list is readonly u
   if (!Array.isArray(list)) throw invalidArgument(`${what} must be an array of { semaphore, value } (got ${describe(list)})`);
 }
 
+const SEMAPHORE_VALUE_FIELDS = new KnownFields(['semaphore', 'value']);
+
 function checkEntrySemaphore(what: string, i: number, entry: unknown, owner: SemaphoreOwner): Semaphore {
   if (entry === null || typeof entry !== 'object') throw invalidArgument(`${what}[${i}] must be an object (got ${describe(entry)})`);
+  checkKnownFields(`${what}[${i}]`, entry, SEMAPHORE_VALUE_FIELDS);
   const semaphore = (entry as { semaphore?: unknown }).semaphore;
   if (!(semaphore instanceof Semaphore)) {
     throw invalidArgument(`${what}[${i}].semaphore must be a Semaphore (got ${describe(semaphore)})`);
@@ -98,8 +103,4 @@ export function checkBuffer(what: string, value: unknown, context: DeviceContext
 }
 
 /** Bytes to upload, copied now so the caller may reuse its array at once (rule 6). */
-export function copyBytes(what: string, data: unknown): Uint8Array {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data.slice(0));
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-  throw invalidArgument(`${what} must be an ArrayBuffer or a typed array (got ${describe(data)})`);
-}
+export const copyBytes = copyHostBytes;
