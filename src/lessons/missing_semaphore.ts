@@ -1,5 +1,5 @@
 /**
- * Lesson: a missing semaphore is a race the simulator's seed exposes (DESIGN.md rules 4 and 11). The copy should wait
+ * Lesson: a missing semaphore is a race the simulator's seed exposes (docs/design.md rules 4 and 11). The copy should wait
  * for the fill but does not; with nothing ordering them, the seed decides which starts first.
  */
 import type { Queue } from '../core/queue/queue.js';
