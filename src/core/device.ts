@@ -45,6 +45,8 @@ import { parseOptions, type DeviceOptions, type ParsedOptions } from './device_o
 import { driveManualSimulator, inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
 import { recordDevice } from '../trace/attach.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
+import { RaceChecker, type RaceCheckerStats, type RaceListener } from './check/race_checker.js';
+import type { RaceReport } from './check/race_report.js';
 
 export type { DeviceOptions } from './device_options.js';
 
@@ -104,6 +106,8 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
   lost: HalError | undefined;
   /** Set when the device was created with `trace: true`. */
   trace: MemoryTraceRecorder | undefined;
+  /** Set when the device was created with `check`. */
+  checker: RaceChecker | undefined;
   /** Buffer memory released while work was in flight, freed once nothing is (see freeMemory). */
   deferredFrees: DeferredFree[] = [];
   /** Bytes in `deferredFrees` deferred while work was in flight (those deferred during teardown are not counted). */
@@ -179,6 +183,9 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
    * memory with a queued stream-ordered free as live until its stream reaches it.
    */
   freeMemory(ptr: DevicePtr, byteLength: number, stream?: DriverStream): void {
+    // Every submission that used the memory has finished: its access history ends here, before the address can
+    // come back for another allocation.
+    this.checker?.memoryFreed(ptr);
     // While tearing down, work aborted in the core's books may still run on a real GPU until the driver quiesces:
     // frees wait for destroy()'s freeDeferred, which comes after quiesce().
     if (this.lost === undefined && this.tearingDown) {
@@ -277,6 +284,7 @@ export class Device implements Disposable, AsyncDisposable {
   readonly queues: readonly Queue[];
   private readonly core: DeviceCore;
   private semaphoreCount = 0;
+  private checkerView: DeviceChecker | undefined;
 
   /** Internal: use `createDevice`. */
   constructor(driver: GpuDriver, backend: string, options: ParsedOptions, backendNotes: readonly string[]) {
@@ -286,6 +294,7 @@ export class Device implements Disposable, AsyncDisposable {
     const label = options.label ?? `device-${backend}#${++deviceCount}`;
     this.core = new DeviceCore(driver, label, queueCount, streamsPerQueue, mode);
     this.limits = this.core.limits;
+    if (options.check !== undefined && options.check !== false) this.core.checker = new RaceChecker(options.check === true ? {} : options.check);
     this.queues = Object.freeze(Array.from({ length: queueCount }, (_, i) => new Queue(this.core, i)));
     if (options.trace) {
       const trace = recordDevice(this, driver, label);
@@ -348,6 +357,31 @@ export class Device implements Disposable, AsyncDisposable {
     return this.core.lost;
   }
 
+  /**
+   * The race checker's view (devices created with `check`), else undefined: the reports so far, a listener for new
+   * ones, and counters of what it holds.
+   */
+  get checker(): DeviceChecker | undefined {
+    const checker = this.core.checker;
+    if (checker === undefined) return undefined;
+    return (this.checkerView ??= {
+      get reports() {
+        return checker.reports;
+      },
+      get droppedReports() {
+        return checker.droppedReports;
+      },
+      get strict() {
+        return checker.strict;
+      },
+      get failure() {
+        return checker.failure;
+      },
+      onReport: (listener: RaceListener) => checker.on(listener),
+      stats: () => checker.stats(),
+    });
+  }
+
   /** Submissions waiting for their waits, and submissions issued but not yet retired. */
   get workCounts(): { pending: number; inFlight: number } {
     return { pending: this.core.scheduler.pendingCount, inFlight: this.core.scheduler.inFlightCount };
@@ -408,6 +442,7 @@ export class Device implements Disposable, AsyncDisposable {
     // (traces and messages stay reproducible on the simulator).
     const semaphore = new Semaphore(this.core, value, options.label ?? `semaphore#${++this.semaphoreCount}`);
     this.core.trackSemaphore(semaphore);
+    this.core.checker?.semaphoreCreated(semaphore, value);
     this.core.trace?.declareSemaphore(semaphore, this, semaphore.label, value);
     return semaphore;
   }
@@ -517,6 +552,9 @@ export class Device implements Disposable, AsyncDisposable {
         cause: errors[0],
       });
     }
+    // Strict checking: a device that raced does not end quietly (teardown itself is complete at this point).
+    const raced = core.checker?.destroyError();
+    if (raced !== undefined) throw raced;
   }
 
   /**
@@ -547,6 +585,20 @@ export class Device implements Disposable, AsyncDisposable {
       throw this.core.driverFailure(error, call);
     }
   }
+}
+
+/** What `device.checker` shows of the race checker. */
+export interface DeviceChecker {
+  /** Every report so far, oldest first (at most `maxReports`; the rest are counted in `droppedReports`). */
+  readonly reports: readonly RaceReport[];
+  readonly droppedReports: number;
+  readonly strict: boolean;
+  /** The checker's own defect, if it had one: it then stopped checking (the run itself goes on unharmed). */
+  readonly failure: unknown;
+  /** Calls `listener` with each new report; returns a function that stops it. */
+  onReport(listener: (report: RaceReport) => void): () => void;
+  /** Counters of what the checker holds (its memory stays bounded by what is not yet ordered before the host). */
+  stats(): RaceCheckerStats;
 }
 
 const MEMORY_TYPES: readonly MemoryType[] = ['device-local', 'host-visible'];

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { invalidArgument } from './errors.js';
 import { describe } from './semaphore/payload.js';
 import type { CommandBufferMode } from './device_context.js';
+import type { RaceCheckOptions } from './check/race_checker.js';
 
 const backendName = z.string({ error: 'must be a backend name' }).min(1, { error: 'must be a backend name' });
 
@@ -38,6 +39,23 @@ const DeviceOptionsSchema = z.strictObject({
   sim: z.record(z.string(), z.unknown(), { error: 'must be an object of simulator driver options' }).optional(),
   hip: z.record(z.string(), z.unknown(), { error: 'must be an object of hip driver options' }).optional(),
   trace: z.boolean({ error: 'must be true or false' }).optional(),
+  check: z
+    .union(
+      [
+        z.boolean({ error: 'must be true, false or an object { strict?, callSites?, maxReports? }' }),
+        z.strictObject({
+          strict: z.boolean({ error: 'must be true or false' }).optional(),
+          callSites: z.boolean({ error: 'must be true or false' }).optional(),
+          maxReports: z
+            .number({ error: 'must be a positive integer' })
+            .int({ error: 'must be a positive integer' })
+            .positive({ error: 'must be a positive integer' })
+            .optional(),
+        }),
+      ],
+      { error: 'must be true, false or an object { strict?, callSites?, maxReports? }' },
+    )
+    .optional(),
 });
 
 export interface DeviceOptions {
@@ -64,6 +82,11 @@ export interface DeviceOptions {
   readonly hip?: Readonly<Record<string, unknown>>;
   /** Record a trace of submissions, semaphores and host waits (`device.trace`; see docs/trace-format.md). */
   readonly trace?: boolean;
+  /**
+   * Check the program for races with the happens-before race checker (`device.checker`; docs/tutorial.md, "The race
+   * checker"): `true`, or `{ strict, callSites, maxReports }`. Off by default.
+   */
+  readonly check?: boolean | RaceCheckOptions;
 }
 
 export type ParsedOptions = z.infer<typeof DeviceOptionsSchema>;
