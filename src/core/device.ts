@@ -294,7 +294,9 @@ export class Device implements Disposable, AsyncDisposable {
     const label = options.label ?? `device-${backend}#${++deviceCount}`;
     this.core = new DeviceCore(driver, label, queueCount, streamsPerQueue, mode);
     this.limits = this.core.limits;
-    if (options.check !== undefined && options.check !== false) this.core.checker = new RaceChecker(options.check === true ? {} : options.check);
+    // `check: false` parses to undefined too: the environment may turn checking on only where options are silent.
+    const check = 'check' in options ? options.check : checkFromEnvironment();
+    if (check !== undefined) this.core.checker = new RaceChecker(check);
     this.queues = Object.freeze(Array.from({ length: queueCount }, (_, i) => new Queue(this.core, i)));
     if (options.trace) {
       const trace = recordDevice(this, driver, label);
@@ -602,6 +604,16 @@ export interface DeviceChecker {
 }
 
 const MEMORY_TYPES: readonly MemoryType[] = ['device-local', 'host-visible'];
+
+/**
+ * `GPUHAL_CHECK=1` (or `strict`) turns the race checker on for every device whose options do not say `check`, so a
+ * whole test suite or an unmodified program can be checked, as a validation layer is enabled from outside.
+ */
+function checkFromEnvironment(): { strict?: true } | undefined {
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.GPUHAL_CHECK;
+  if (value === undefined || value === '' || value === '0' || value === 'false') return undefined;
+  return value === 'strict' ? { strict: true } : {};
+}
 let deviceCount = 0;
 
 function teardownRank(object: HalObject): number {

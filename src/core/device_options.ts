@@ -39,11 +39,12 @@ const DeviceOptionsSchema = z.strictObject({
   sim: z.record(z.string(), z.unknown(), { error: 'must be an object of simulator driver options' }).optional(),
   hip: z.record(z.string(), z.unknown(), { error: 'must be an object of hip driver options' }).optional(),
   trace: z.boolean({ error: 'must be true or false' }).optional(),
+  // true and false are shorthands for {} and "off", so the object's own fields get their own messages.
   check: z
-    .union(
-      [
-        z.boolean({ error: 'must be true, false or an object { strict?, callSites?, maxReports? }' }),
-        z.strictObject({
+    .preprocess(
+      (value) => (value === true ? {} : value === false ? undefined : value),
+      z.strictObject(
+        {
           strict: z.boolean({ error: 'must be true or false' }).optional(),
           callSites: z.boolean({ error: 'must be true or false' }).optional(),
           maxReports: z
@@ -51,9 +52,9 @@ const DeviceOptionsSchema = z.strictObject({
             .int({ error: 'must be a positive integer' })
             .positive({ error: 'must be a positive integer' })
             .optional(),
-        }),
-      ],
-      { error: 'must be true, false or an object { strict?, callSites?, maxReports? }' },
+        },
+        { error: 'must be true, false or an object { strict?, callSites?, maxReports? }' },
+      ).optional(),
     )
     .optional(),
 });

@@ -445,7 +445,6 @@ export class RaceChecker {
   /** `op`'s waits are all resolved: give it its place, check its accesses, resolve its signals. */
   private check(op: CheckedOp): void {
     op.resolved = true;
-    op.submission = undefined;
     this.unresolved.delete(op);
     const clock = (op.clock ??= op.hostClock.slice());
     const sync = op.sync;
@@ -460,6 +459,8 @@ export class RaceChecker {
       this.resolveSignal(sync[i] as Semaphore, sync[i + 1] as bigint, clock, op.chain, op.epoch, op, undefined);
     }
     if (++this.sinceSweep >= this.sweepInterval) this.sweep();
+    // Strict mode may still have to fail it (rejectPending); otherwise history need not keep the scheduler's object.
+    if (op.failure === undefined) op.submission = undefined;
   }
 
   /** Extends a chain `op` is ordered after (its queue's last one first), or starts a chain. */
@@ -740,10 +741,14 @@ export class RaceChecker {
   }
 
   private emit(data: Omit<RaceReport, 'message'>, offender: CheckedOp | undefined, record = true): void {
+    const strict = this.strict && offender !== undefined && offender.failure === undefined;
+    const keep = record && this.reports.length < this.maxReports;
+    if (record && !keep) this.droppedReports++;
+    // A report nobody will see (past maxReports, no listener, not strict) is only counted: formatting is the cost.
+    if (!keep && !strict && (!record || this.listeners.size === 0)) return;
     const report: RaceReport = Object.freeze({ ...data, message: formatReport(data) });
     if (record) {
-      if (this.reports.length < this.maxReports) this.reports.push(report);
-      else this.droppedReports++;
+      if (keep) this.reports.push(report);
       for (const listener of this.listeners) {
         try {
           listener(report);
@@ -752,7 +757,7 @@ export class RaceChecker {
         }
       }
     }
-    if (this.strict && offender !== undefined && offender.failure === undefined) {
+    if (strict) {
       offender.failure = new HalError(StatusCode.FAILED_PRECONDITION, `race checker (strict) rejected this operation: ${report.message}`);
       this.toReject.push(offender);
     }
