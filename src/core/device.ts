@@ -103,6 +103,7 @@ export class Device implements Disposable, AsyncDisposable {
       const trace = recordDevice(this, driver, label);
       this.core.scheduler.queues.forEach((queue, i) => trace.declareQueue(queue, this, `queue${i}`));
       this.core.trace = trace;
+      if (this.core.checker !== undefined) this.core.checker.trace = trace;
     }
     const d = driver.info;
     this.info = Object.freeze({

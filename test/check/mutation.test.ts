@@ -25,7 +25,7 @@ interface Tally {
 const tallies: Tally[] = [];
 const FULL = process.env.GPUHAL_MUTATION_FULL === '1';
 /** Without GPUHAL_MUTATION_FULL=1, at most about this many mutants per program (an even spread over its sites). */
-const SAMPLED_MUTANTS = 60;
+const SAMPLED_MUTANTS = 30;
 
 afterAll(() => {
   removeScenarioFiles();

@@ -38,6 +38,7 @@ import type { Buffer } from '../buffer.js';
 import { bindingTableKey, resolveCapturedTable, type BindingTable } from '../command_buffer/binding_table.js';
 import type { CommandBuffer } from '../command_buffer/command_buffer.js';
 import { HalError, StatusCode } from '../errors.js';
+import type { TraceRecorder } from '../../trace/hooks.js';
 import { signalsStart, type SyncList } from '../scheduler/sync_list.js';
 import type { Semaphore } from '../semaphore/semaphore.js';
 import { commandAccesses, unorderedCommands, type Access, type CommandConflict } from './accesses.js';
@@ -93,6 +94,8 @@ export class CheckedOp {
   submission: CheckedSubmission | undefined;
   /** Strict mode: the error the operation fails with instead of running. */
   failure: HalError | undefined;
+  /** Races found before the scheduler gave it a submission: traced once it has one. */
+  traceLater: (() => void)[] | undefined;
 
   constructor(
     readonly seq: number,
@@ -175,6 +178,8 @@ export class RaceChecker {
   failure: unknown;
   /** Errors thrown by report listeners (caught, so a listener cannot break the run). */
   readonly listenerErrors: unknown[] = [];
+  /** The device's trace recorder, when it records one: each race is marked on the two submissions. */
+  trace: TraceRecorder | undefined;
 
   private readonly listeners = new Set<RaceListener>();
   private seq = 0;
@@ -311,7 +316,14 @@ export class RaceChecker {
 
   /** The scheduler accepted `op` as `submission` (strict mode can fail it while it is still pending). */
   attach(op: CheckedOp | undefined, submission: CheckedSubmission): void {
-    if (op !== undefined && !op.resolved) op.submission = submission;
+    if (op === undefined) return;
+    op.submission = submission;
+    const later = op.traceLater;
+    if (later === undefined) return;
+    op.traceLater = undefined;
+    this.guard(() => {
+      for (const record of later) record();
+    });
   }
 
   /** The host signals `semaphore` to `value` (called before the value moves, so nothing has been released yet). */
@@ -459,8 +471,6 @@ export class RaceChecker {
       this.resolveSignal(sync[i] as Semaphore, sync[i + 1] as bigint, clock, op.chain, op.epoch, op, undefined);
     }
     if (++this.sinceSweep >= this.sweepInterval) this.sweep();
-    // Strict mode may still have to fail it (rejectPending); otherwise history need not keep the scheduler's object.
-    if (op.failure === undefined) op.submission = undefined;
   }
 
   /** Extends a chain `op` is ordered after (its queue's last one first), or starts a chain. */
@@ -672,6 +682,7 @@ export class RaceChecker {
         values: undefined,
         fix: orderingFix(first, second),
       },
+      [first, second],
       b,
     );
   }
@@ -698,6 +709,7 @@ export class RaceChecker {
           values: undefined,
           fix: `add an executionBarrier() between commands ${earlier.command} and ${later.command} of ${later.commandBuffer}`,
         },
+        [op, op],
         op,
         first,
       );
@@ -721,6 +733,7 @@ export class RaceChecker {
         values: undefined,
         fix,
       },
+      [lifetimeOp, use],
       lifetimeOp.resolved && use.resolved ? (lifetimeOp.seq > use.seq ? lifetimeOp : use) : use,
     );
   }
@@ -734,13 +747,15 @@ export class RaceChecker {
       higher.op === undefined
         ? `have the host wait for ${name} ≥ ${lower.value} before signaling ${higher.value}`
         : `make ${nameOperation(b)} wait on ${name} ≥ ${lower.value}`;
-    const [first, second, values] = (lower.op?.seq ?? 0) <= (higher.op?.seq ?? 0) ? [a, b, [lower.value, higher.value] as const] : [b, a, [higher.value, lower.value] as const];
+    const inOrder = (lower.op?.seq ?? 0) <= (higher.op?.seq ?? 0);
+    const [first, second, values] = inOrder ? [a, b, [lower.value, higher.value] as const] : [b, a, [higher.value, lower.value] as const];
+    const sides = inOrder ? ([lower.op, higher.op] as const) : ([higher.op, lower.op] as const);
     // The one resolved now is the offender: the other was checked before it existed.
     const offender = lower.op !== undefined && higher.op !== undefined ? (lower.op.seq > higher.op.seq ? lower.op : higher.op) : (lower.op ?? higher.op);
-    this.emit({ kind: 'value-order', first, second, buffer: undefined, range: undefined, semaphore: name, values, fix }, offender);
+    this.emit({ kind: 'value-order', first, second, buffer: undefined, range: undefined, semaphore: name, values, fix }, sides, offender);
   }
 
-  private emit(data: Omit<RaceReport, 'message'>, offender: CheckedOp | undefined, record = true): void {
+  private emit(data: Omit<RaceReport, 'message'>, sides: readonly [CheckedOp | undefined, CheckedOp | undefined], offender: CheckedOp | undefined, record = true): void {
     const strict = this.strict && offender !== undefined && offender.failure === undefined;
     const keep = record && this.reports.length < this.maxReports;
     if (record && !keep) this.droppedReports++;
@@ -748,6 +763,7 @@ export class RaceChecker {
     if (!keep && !strict && (!record || this.listeners.size === 0)) return;
     const report: RaceReport = Object.freeze({ ...data, message: formatReport(data) });
     if (record) {
+      this.traceRace(report, sides);
       if (keep) this.reports.push(report);
       for (const listener of this.listeners) {
         try {
@@ -761,6 +777,16 @@ export class RaceChecker {
       offender.failure = new HalError(StatusCode.FAILED_PRECONDITION, `race checker (strict) rejected this operation: ${report.message}`);
       this.toReject.push(offender);
     }
+  }
+
+  /** Marks the race in the trace; a side the scheduler has not accepted yet is marked once it has been. */
+  private traceRace(report: RaceReport, [a, b]: readonly [CheckedOp | undefined, CheckedOp | undefined]): void {
+    const trace = this.trace;
+    if (trace === undefined) return;
+    const record = (): void => trace.race(a?.submission, b?.submission, { race: report.kind, message: report.message, fix: report.fix });
+    const waiting = [a, b].find((op) => op !== undefined && op.submission === undefined);
+    if (waiting !== undefined) (waiting.traceLater ??= []).push(record);
+    else record();
   }
 
   /** Strict mode: fail the operations found racing that the scheduler already holds (not yet run). */
