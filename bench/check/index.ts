@@ -5,19 +5,19 @@
  * on a GPU (GPUHAL_BENCH_HIP=1) the ratio is reported for information.
  */
 import type { BenchRow } from '../bench_row.js';
-import type { DeviceOptions } from '../../src/index.js';
+import type { DeviceOptions, RaceCheckOptions } from '../../src/index.js';
 import { SUBMISSIONS, runWorkload } from './checked_workload.js';
 
 const ROUNDS = 5;
 const TARGET_RATIO = 2;
 
-async function compare(base: DeviceOptions): Promise<{ unchecked: number; checked: number; reports: number }> {
+async function compare(base: DeviceOptions, check: RaceCheckOptions = {}): Promise<{ unchecked: number; checked: number; reports: number }> {
   let unchecked = Infinity;
   let checked = Infinity;
   let reports = 0;
   for (let round = 0; round < ROUNDS; round++) {
     unchecked = Math.min(unchecked, Number((await runWorkload({ ...base, check: false })).ns));
-    const run = await runWorkload({ ...base, check: true });
+    const run = await runWorkload({ ...base, check });
     checked = Math.min(checked, Number(run.ns));
     reports += run.reports;
   }
@@ -35,6 +35,14 @@ export async function runCheckBenchmarks(): Promise<BenchRow[]> {
     measured: `${simRatio.toFixed(2)}× (${ms(sim.checked)} vs ${ms(sim.unchecked)}, best of ${ROUNDS}; ${sim.reports} reports)`,
     target: `≤ ${TARGET_RATIO}× and 0 reports`,
     pass: simRatio <= TARGET_RATIO && sim.reports === 0,
+  });
+  const bare = await compare({ backend: 'sim', sim: { logLimit: 0 } }, { callSites: false });
+  rows.push({
+    name: 'race checker overhead without call sites (check: { callSites: false }), same workload (sim)',
+    measured: `${(bare.checked / bare.unchecked).toFixed(2)}× (${ms(bare.checked)} vs ${ms(bare.unchecked)}, best of ${ROUNDS})`,
+    target: 'reported (capturing call sites is most of the cost)',
+    pass: true,
+    informational: true,
   });
   if (process.env.GPUHAL_BENCH_HIP === '1') {
     const hip = await compare({ backend: 'hip' });

@@ -10,8 +10,12 @@
 const CORE_DIR = new URL('../', import.meta.url);
 const CORE_MARKERS = [CORE_DIR.href, decodeURIComponent(CORE_DIR.pathname)];
 
-/** Frames gpuhal adds between the user's call and the capture (queue method, submit, checker). */
-const EXTRA_FRAMES = 16;
+/**
+ * Frames collected: gpuhal adds at most 6 between the user's call and the capture (device.upload → queue.upload →
+ * its promise executor → submitUpdate → checker entry → capture), and every collected frame costs time on every
+ * submission (it is most of the checker's cost), so only a few beyond those are kept.
+ */
+const FRAMES = 9;
 
 export class CallSite {
   private text: string | undefined;
@@ -26,7 +30,7 @@ export class CallSite {
 
 export function captureCallSite(): CallSite {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = limit + EXTRA_FRAMES;
+  Error.stackTraceLimit = FRAMES;
   const error = new Error('call site');
   Error.stackTraceLimit = limit;
   return new CallSite(error);
