@@ -136,9 +136,10 @@ export class Scheduler {
   /**
    * Accepts a validated, captured queue operation. Returns at once; the work is issued when its waits allow.
    * Any failed wait fails the submission (and its signals) immediately. `lane`, from `peekLane`, pins the lane
-   * (and takes it in the queue's rotation).
+   * (and takes it in the queue's rotation). `rejection` (the race checker's strict mode) fails it at once, as a
+   * failed wait would: it does not run and its signals fail.
    */
-  submit(queueIndex: number, sync: SyncList, work: SubmissionWork, lane?: Lane<Submission>): void {
+  submit(queueIndex: number, sync: SyncList, work: SubmissionWork, lane?: Lane<Submission>, rejection?: HalError): Submission {
     const queue = this.queues[queueIndex]!;
     const submission = new Submission(queue, sync, work);
     if (lane !== undefined) {
@@ -150,16 +151,17 @@ export class Scheduler {
     const outer = !this.draining;
     this.draining = true;
     try {
-      this.accept(submission);
+      this.accept(submission, rejection);
       if (outer) this.drain();
     } finally {
       if (outer) this.draining = false;
     }
+    return submission;
   }
 
-  private accept(submission: Submission): void {
+  private accept(submission: Submission, rejection: HalError | undefined): void {
     const sync = submission.sync;
-    const failure = failedWait(sync);
+    const failure = rejection ?? failedWait(sync);
     if (failure) {
       submission.state = 'rejected'; // nothing indexed: failSubmission has no entries to abandon
       this.enqueue(submission, failure);
