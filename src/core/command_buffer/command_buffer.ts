@@ -375,7 +375,7 @@ export class CommandBuffer extends HalObject {
 
   /**
    * After `validateSubmit` accepted `table` (for every command buffer of the execute): in graph mode with slots,
-   * lowers (or finds) this table's graph now, so its driver errors are the execute's errors, not the issue's.
+   * lowers (or finds) this table's graph now, so its driver errors are the execute's errors rather than surfacing at issue time.
    */
   prepareSubmit(table: BindingTable | undefined): void {
     this.execution?.prepareTable(resolveCapturedTable(table));
