@@ -11,7 +11,9 @@
 // gpuhal's own backends (hip, then the simulator) register themselves; each loads only when a device asks for it.
 import './backends/builtin.js';
 
-export { createDevice, Device, type DeviceInfo, type DeviceOptions, type SemaphoreOptions } from './core/device.js';
+export { createDevice, Device, type DeviceChecker, type DeviceInfo, type DeviceOptions, type SemaphoreOptions } from './core/device.js';
+export type { RaceCheckOptions, RaceCheckerStats } from './core/check/race_checker.js';
+export type { RaceKind, RaceOperation, RaceRange, RaceReport } from './core/check/race_report.js';
 export { listBackends, registerBackend, type BackendLoader, type BackendStatus } from './core/registry.js';
 export type { DeviceLimits, CommandBufferMode, DeviceContext } from './core/device_context.js';
 export { HalError, StatusCode, type DriverErrorInfo } from './core/errors.js';

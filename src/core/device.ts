@@ -43,6 +43,8 @@ import type { ParsedOptions } from './device_options.js';
 import { driveManualDevice, inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
 import { recordDevice } from '../trace/attach.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
+import { RaceChecker, type RaceCheckerStats, type RaceListener } from './check/race_checker.js';
+import type { RaceReport } from './check/race_report.js';
 import { KnownFields, checkKnownFields, checkLabel } from './fields.js';
 import { diagnoseDevice } from './stall/device_stall.js';
 import type { StallDiagnosis } from './stall/stall_diagnosis.js';
@@ -84,6 +86,7 @@ export class Device implements Disposable, AsyncDisposable {
   readonly queues: readonly Queue[];
   private readonly core: DeviceCore;
   private semaphoreCount = 0;
+  private checkerView: DeviceChecker | undefined;
 
   /** Internal: use `createDevice`. */
   constructor(driver: GpuDriver, backend: string, options: ParsedOptions, backendNotes: readonly string[]) {
@@ -93,11 +96,15 @@ export class Device implements Disposable, AsyncDisposable {
     const label = options.label ?? `device-${backend}#${++deviceCount}`;
     this.core = new DeviceCore(driver, label, queueCount, streamsPerQueue, mode);
     this.limits = this.core.limits;
+    // `check: false` parses to undefined too: the environment may turn checking on only where options are silent.
+    const check = 'check' in options ? options.check : checkFromEnvironment();
+    if (check !== undefined) this.core.checker = new RaceChecker(check);
     this.queues = Object.freeze(Array.from({ length: queueCount }, (_, i) => new Queue(this.core, i)));
     if (options.trace) {
       const trace = recordDevice(this, driver, label);
       this.core.scheduler.queues.forEach((queue, i) => trace.declareQueue(queue, this, `queue${i}`));
       this.core.trace = trace;
+      if (this.core.checker !== undefined) this.core.checker.trace = trace;
     }
     const d = driver.info;
     this.info = Object.freeze({
@@ -154,6 +161,31 @@ export class Device implements Disposable, AsyncDisposable {
   /** The device-lost error, once the driver reported a sticky failure. */
   get lostError(): HalError | undefined {
     return this.core.lost;
+  }
+
+  /**
+   * The race checker's view (devices created with `check`), else undefined: the reports so far, a listener for new
+   * ones, and counters of what it holds.
+   */
+  get checker(): DeviceChecker | undefined {
+    const checker = this.core.checker;
+    if (checker === undefined) return undefined;
+    return (this.checkerView ??= {
+      get reports() {
+        return checker.reports;
+      },
+      get droppedReports() {
+        return checker.droppedReports;
+      },
+      get strict() {
+        return checker.strict;
+      },
+      get failure() {
+        return checker.failure;
+      },
+      onReport: (listener: RaceListener) => checker.on(listener),
+      stats: () => checker.stats(),
+    });
   }
 
   /**
@@ -227,6 +259,7 @@ export class Device implements Disposable, AsyncDisposable {
     // (traces and messages stay reproducible on a modelled device).
     const semaphore = new Semaphore(this.core, value, options.label ?? `semaphore#${++this.semaphoreCount}`);
     this.core.trackSemaphore(semaphore);
+    this.core.checker?.semaphoreCreated(semaphore, value);
     this.core.trace?.declareSemaphore(semaphore, this, semaphore.label, value);
     return semaphore;
   }
@@ -336,6 +369,9 @@ export class Device implements Disposable, AsyncDisposable {
         cause: errors[0],
       });
     }
+    // Strict checking: a device that raced does not end quietly (teardown itself is complete at this point).
+    const raced = core.checker?.destroyError();
+    if (raced !== undefined) throw raced;
   }
 
   /**
@@ -368,7 +404,31 @@ export class Device implements Disposable, AsyncDisposable {
   }
 }
 
+/** What `device.checker` shows of the race checker. */
+export interface DeviceChecker {
+  /** Every report so far, oldest first (at most `maxReports`; the rest are counted in `droppedReports`). */
+  readonly reports: readonly RaceReport[];
+  readonly droppedReports: number;
+  readonly strict: boolean;
+  /** The checker's own defect, if it had one: it then stopped checking (the run itself goes on unharmed). */
+  readonly failure: unknown;
+  /** Calls `listener` with each new report; returns a function that stops it. */
+  onReport(listener: (report: RaceReport) => void): () => void;
+  /** Counters of what the checker holds (its memory stays bounded by what is not yet ordered before the host). */
+  stats(): RaceCheckerStats;
+}
+
 const MEMORY_TYPES: readonly MemoryType[] = ['device-local', 'host-visible'];
+
+/**
+ * `GPUHAL_CHECK=1` (or `strict`) turns the race checker on for every device whose options do not say `check`, so a
+ * whole test suite or an unmodified program can be checked, as a validation layer is enabled from outside.
+ */
+function checkFromEnvironment(): { strict?: true } | undefined {
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.GPUHAL_CHECK;
+  if (value === undefined || value === '' || value === '0' || value === 'false') return undefined;
+  return value === 'strict' ? { strict: true } : {};
+}
 let deviceCount = 0;
 
 function teardownRank(object: HalObject): number {

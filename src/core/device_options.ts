@@ -7,6 +7,7 @@ import { invalidArgument } from './errors.js';
 import { registeredBackends } from './registry.js';
 import { describe } from './validation.js';
 import type { CommandBufferMode } from './device_context.js';
+import type { RaceCheckOptions } from './check/race_checker.js';
 import { suggestion } from './fields.js';
 
 const backendName = z.string({ error: 'must be a backend name' }).min(1, { error: 'must be a backend name' });
@@ -38,6 +39,24 @@ const DeviceOptionsSchema = z.strictObject({
   commandBufferMode: z.enum(['graph', 'stream'], { error: 'must be "graph" or "stream"' }).optional(),
   label: z.string({ error: 'must be a string' }).optional(),
   trace: z.boolean({ error: 'must be true or false' }).optional(),
+  // true and false are shorthands for {} and "off", so the object's own fields get their own messages.
+  check: z
+    .preprocess(
+      (value) => (value === true ? {} : value === false ? undefined : value),
+      z.strictObject(
+        {
+          strict: z.boolean({ error: 'must be true or false' }).optional(),
+          callSites: z.boolean({ error: 'must be true or false' }).optional(),
+          maxReports: z
+            .number({ error: 'must be a positive integer' })
+            .int({ error: 'must be a positive integer' })
+            .positive({ error: 'must be a positive integer' })
+            .optional(),
+        },
+        { error: 'must be true, false or an object { strict?, callSites?, maxReports? }' },
+      ).optional(),
+    )
+    .optional(),
 });
 
 /** An object of driver options passed to one backend's provider, keyed by the backend's name. */
@@ -70,6 +89,11 @@ export interface DeviceOptions extends BackendDeviceOptions {
   readonly label?: string;
   /** Record a trace of submissions, semaphores and host waits (`device.trace`; see docs/trace-format.md). */
   readonly trace?: boolean;
+  /**
+   * Check the program for races with the happens-before race checker (`device.checker`; docs/tutorial.md, "The race
+   * checker"): `true`, or `{ strict, callSites, maxReports }`. Off by default.
+   */
+  readonly check?: boolean | RaceCheckOptions;
 }
 
 export type ParsedOptions = z.infer<typeof DeviceOptionsSchema> & {

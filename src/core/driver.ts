@@ -90,6 +90,13 @@ export interface DriverDeviceInfo {
   readonly hostFunctions: boolean;
   /** True when KernelLaunch.indirectWorkgroupCount is supported (stream launches and graph kernel nodes). */
   readonly indirectDispatch: boolean;
+  /**
+   * True when every failure of work already on a stream loses the device (`lostError`), as CUDA/HIP sticky errors
+   * do: nothing behind a failed operation on its stream then completes normally. False or absent when a failure is
+   * confined to the work before the stream's next event record (the simulator): the core then gives a dependent
+   * issued behind its producer on the same stream an event wait too, since only the event carries the failure.
+   */
+  readonly stickyFaults?: boolean;
   /** Free-form facts worth showing a user (driver version, library path, seed, ...). */
   readonly details: Readonly<Record<string, string>>;
 }

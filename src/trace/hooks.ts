@@ -96,6 +96,9 @@ export interface TraceRecorder {
   signaled(semaphore: object, value: bigint, submission?: object): void;
   semaphoreFailed(semaphore: object, error: unknown, submission?: object): void;
 
+  // the race checker (src/core/check): two submissions (undefined: the host) that nothing orders
+  race(first: object | undefined, second: object | undefined, info: { readonly race: string; readonly message: string; readonly fix: string }): void;
+
   // host waits (src/core)
   hostWaitBegin(wait: object, info: TraceHostWaitInfo): void;
   hostWaitEnd(wait: object, outcome: HostWaitOutcome, error?: unknown): void;

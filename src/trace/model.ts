@@ -169,6 +169,21 @@ export interface HostWaitEnd {
   readonly error: TraceError | null;
 }
 
+// --- race checker -------------------------------------------------------------------------------------------------
+
+/**
+ * The race checker (createDevice({ check: true })) found two operations that nothing orders. `first` and `second`
+ * are their submissions (null for the host); `race` is the report's kind, `fix` the edge that would order them.
+ */
+export interface RaceFound {
+  readonly kind: 'race';
+  readonly race: string;
+  readonly first: number | null;
+  readonly second: number | null;
+  readonly message: string;
+  readonly fix: string;
+}
+
 /** Everything a call site describes; the recorder adds `seq` and `ts`. */
 export type TraceEventBody =
   | DeviceDeclared
@@ -183,7 +198,8 @@ export type TraceEventBody =
   | SemaphoreFailed
   | StreamOp
   | HostWaitBegin
-  | HostWaitEnd;
+  | HostWaitEnd
+  | RaceFound;
 
 export interface EventStamp {
   /** 0, 1, 2, ... in recording order; also the event's identity (a wait names its releasing signal by seq). */

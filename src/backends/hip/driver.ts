@@ -113,6 +113,7 @@ export class HipDriver implements GpuDriver {
       streamOrderedAllocation: this.streamOrdered.native,
       hostFunctions: false,
       indirectDispatch: false,
+      stickyFaults: true,
       details,
     };
   }

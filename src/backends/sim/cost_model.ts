@@ -16,6 +16,7 @@
  * The defaults sketch a mid-range discrete GPU: 1 TB/s device memory, 25 GB/s host link, 2 µs launch latency.
  */
 import { invalidArgument } from '../../core/errors.js';
+import { suggestion } from '../../core/fields.js';
 import { describe } from '../../core/validation.js';
 
 export interface CostModel {
@@ -57,7 +58,7 @@ export function resolveCostModel(override: unknown): CostModel {
   const merged: Record<string, number> = { ...DEFAULT_COST_MODEL };
   for (const [key, value] of Object.entries(override)) {
     if (!(key in DEFAULT_COST_MODEL)) {
-      throw invalidArgument(`options.costModel.${key} is not a cost model field (fields: ${Object.keys(DEFAULT_COST_MODEL).join(', ')})`);
+      throw invalidArgument(`options.costModel.${key} is not a cost model field; ${suggestion(key, Object.keys(DEFAULT_COST_MODEL))}`);
     }
     const positiveOnly = key === 'deviceBytesPerNs' || key === 'hostBytesPerNs' || key === 'computeUnits';
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positiveOnly && value <= 0)) {

@@ -8,6 +8,7 @@
  *   graphs.ts        graphs under construction; graph_exec.ts: instantiated graphs replayed in WASM
  *   modules.ts       kernel modules; kernel_launch.ts: launch validation and argument blocks
  *   executor.ts      what an operation does when it runs; faults.ts: the errors of failed work
+ *   fault_plan.ts    fault plans (validated); fault_injector.ts: applying one while the simulator runs
  *   scheduler.ts     the discrete-event scheduler, virtual clock, timers and progress
  *   cost_model.ts    how long operations take; event_log.ts: what ran
  *
@@ -137,6 +138,7 @@ export class SimDriver implements GpuDriver {
       streamOrderedAllocation: true,
       hostFunctions: true,
       indirectDispatch: true,
+      stickyFaults: false,
       details: Object.freeze({
         seed: String(this.options.seed),
         memoryBytes: String(this.options.memoryBytes),

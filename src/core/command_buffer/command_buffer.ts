@@ -149,6 +149,11 @@ export class CommandBuffer extends HalObject {
     return this.commands.length;
   }
 
+  /** The recorded commands, barriers included (the race checker reads what each touches). */
+  get recordedCommands(): readonly Command[] {
+    return this.commands;
+  }
+
   /** 'initial', 'recording', 'executable' (ended) or 'failed' (end() threw). */
   get recordingState(): RecordingState {
     return this.state;
@@ -335,6 +340,7 @@ export class CommandBuffer extends HalObject {
     // Consecutive barriers order nothing more than one does.
     if (this.commands.at(-1)?.op === 'barrier') return;
     this.commands.push({ op: 'barrier' });
+    this.context.checker?.commandRecorded(this, this.commands.length - 1);
   }
 
   beginDebugGroup(label: string): void {
@@ -375,7 +381,7 @@ export class CommandBuffer extends HalObject {
 
   /**
    * After `validateSubmit` accepted `table` (for every command buffer of the execute): in graph mode with slots,
-   * lowers (or finds) this table's graph now, so its driver errors are the execute's errors rather than surfacing at issue time.
+   * lowers (or finds) this table's graph now, so its driver errors are the execute's errors rather than surfacing when it is issued.
    */
   prepareSubmit(table: BindingTable | undefined): void {
     this.execution?.prepareTable(resolveCapturedTable(table));
@@ -445,6 +451,7 @@ export class CommandBuffer extends HalObject {
   /** Appends a validated command and holds its buffers; the only place recording state grows. */
   private commit(command: Command, operands: readonly { range: RangeRef; slotUse: SlotUse | undefined }[]): void {
     this.commands.push(command);
+    this.context.checker?.commandRecorded(this, this.commands.length - 1);
     this.holdOperands(operands);
   }
 

@@ -10,9 +10,9 @@
  *   work of one of its queue's lanes follows it on that lane; anything else takes the queue's lanes in turn, so
  *   independent submissions on one queue may overlap or run in either order (rule 4), and on a modelled device a seed
  *   decides which (rule 11).
- * - Issue: on the chosen lane's stream, `streamWaitEvent` on every covering timepoint's event (also for earlier
- *   work on that same lane: the stream orders the pair, but only the event carries a producer's failure), then
- *   the work, then `eventRecord` of a pooled completion event; the submission's signals become timepoints,
+ * - Issue: on the chosen lane's stream, `streamWaitEvent` on every covering timepoint's event (for earlier work
+ *   on that same lane too, unless the driver's faults are sticky: the stream orders the pair, but only the event
+ *   carries a producer's failure), then the work, then `eventRecord` of a pooled completion event; the submission's signals become timepoints,
  *   which may release further submissions.
  * - Completion: the device's single poller queries each lane's oldest in-flight event between `nextProgress()`
  *   ticks, then advances the signal semaphores in order, releases captures and recycles the event.
@@ -61,6 +61,8 @@ export class Scheduler {
   /** Every lane of every queue, in queue order (what a polling round visits). */
   readonly lanes: readonly Lane<Submission>[];
   private readonly driver: GpuDriver;
+  /** Whether a dependent behind its producer on the same lane still needs the producer's event (see issue()). */
+  private readonly sameLaneWaits: boolean;
   private readonly eventPool: EventPool;
   private readonly poller: CompletionPoller;
   /** Submissions waiting on unsatisfiable waits, as an intrusive doubly-linked list. */
@@ -87,6 +89,7 @@ export class Scheduler {
     streams: readonly (readonly DriverStream[])[],
   ) {
     this.driver = host.driver;
+    this.sameLaneWaits = host.driver.info.stickyFaults !== true;
     this.queues = streams.map((queueStreams, index) => new QueueLanes<Submission>(index, queueStreams, this.submissionNotify));
     this.lanes = this.queues.flatMap((queue) => queue.lanes);
     this.eventPool = new EventPool(host.driver);
@@ -133,9 +136,10 @@ export class Scheduler {
   /**
    * Accepts a validated, captured queue operation. Returns at once; the work is issued when its waits allow.
    * Any failed wait fails the submission (and its signals) immediately. `lane`, from `peekLane`, pins the lane
-   * (and takes it in the queue's rotation).
+   * (and takes it in the queue's rotation). `rejection` (the race checker's strict mode) fails it at once, as a
+   * failed wait would: it does not run and its signals fail.
    */
-  submit(queueIndex: number, sync: SyncList, work: SubmissionWork, lane?: Lane<Submission>): void {
+  submit(queueIndex: number, sync: SyncList, work: SubmissionWork, lane?: Lane<Submission>, rejection?: HalError): Submission {
     const queue = this.queues[queueIndex]!;
     const submission = new Submission(queue, sync, work);
     if (lane !== undefined) {
@@ -147,16 +151,17 @@ export class Scheduler {
     const outer = !this.draining;
     this.draining = true;
     try {
-      this.accept(submission);
+      this.accept(submission, rejection);
       if (outer) this.drain();
     } finally {
       if (outer) this.draining = false;
     }
+    return submission;
   }
 
-  private accept(submission: Submission): void {
+  private accept(submission: Submission, rejection: HalError | undefined): void {
     const sync = submission.sync;
-    const failure = failedWait(sync);
+    const failure = rejection ?? failedWait(sync);
     if (failure) {
       submission.state = 'rejected'; // nothing indexed: failSubmission has no entries to abandon
       this.enqueue(submission, failure);
@@ -301,11 +306,14 @@ export class Scheduler {
     const stream = lane.stream;
     let event: DriverEvent | undefined;
     try {
-      // Every covering producer gets an event wait, even one earlier on this very lane: the stream orders the
-      // pair, but only the event carries the producer's failure. A driver may confine a fault to the work before
-      // the next event record (the simulator heals a poisoned stream there), so without the wait a dependent
-      // behind a failed producer would run (rule 5). Waiting on an event of the same stream costs no stream switch.
-      for (let i = 0; i < covering.length; i++) this.driver.streamWaitEvent(stream, covering[i]!.owner.event!);
+      // A producer on another lane needs the event wait for ordering. One earlier on this very lane is ordered by the
+      // stream, but only its event carries its failure: a driver that confines a fault to the work before the next
+      // event record (the simulator) would otherwise run a dependent behind a failed producer (rule 5). Where every
+      // fault loses the device (stickyFaults: CUDA/HIP), nothing behind it runs anyway and that wait is skipped.
+      for (let i = 0; i < covering.length; i++) {
+        const owner = covering[i]!.owner;
+        if (owner.lane !== lane || this.sameLaneWaits) this.driver.streamWaitEvent(stream, owner.event!);
+      }
       if (covering.length !== 0) covering.length = 0;
       submission.work.encode(stream);
       event = this.eventPool.acquire();

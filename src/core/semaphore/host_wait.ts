@@ -71,6 +71,7 @@ export function waitForSemaphores(
     if (semaphore.currentValue < value) unreached++;
   }
   if (unreached === 0 || (mode === 'any' && unreached < entries.length)) {
+    owner.context.checker?.hostWaited(entries);
     trace?.hostWaitEnd(token!, 'reached');
     return Promise.resolve();
   }
@@ -96,6 +97,7 @@ export function waitForSemaphores(
       for (const cancel of cancels) cancel();
       for (const semaphore of held) semaphore.release();
       if (timer !== undefined) driver.clearTimer(timer);
+      if (outcome === 'reached') owner.context.checker?.hostWaited(entries);
       trace?.hostWaitEnd(token!, outcome, error);
       if (error) reject(error);
       else resolve();

@@ -89,6 +89,8 @@ export class Semaphore extends HalObject {
   query(): bigint {
     this.assertAlive('query');
     if (this.failed) throw this.failed;
+    // Seeing a value orders the host after the signal that reached it, like a wait that resolved.
+    this.owner.context.checker?.hostObserved(this, this.value);
     return this.value;
   }
 
@@ -101,6 +103,7 @@ export class Semaphore extends HalObject {
     if (v <= this.value) {
       throw outOfRange(`${this.label} signal value ${v}n must be greater than the current value ${this.value}n`);
     }
+    this.owner.context.checker?.hostSignaled(this, v);
     this.owner.batch(() => this.advance(v));
   }
 
