@@ -6,7 +6,7 @@
 import type { RaceChecker } from './check/race_checker.js';
 import type { GpuDriver } from './driver.js';
 
-/** Limits the core enforces (DESIGN.md rule 8); `device.limits` reports them. */
+/** Limits the core enforces (docs/design.md rule 8); `device.limits` reports them. */
 export interface DeviceLimits {
   /** Descriptor sets per pipeline layout (at least 4). */
   readonly maxDescriptorSets: number;

@@ -1,5 +1,5 @@
 /**
- * Lesson: a missing semaphore is a race the simulator's seed exposes (DESIGN.md rules 4 and 11) and the race checker
+ * Lesson: a missing semaphore is a race the simulator's seed exposes (docs/design.md rules 4 and 11) and the race checker
  * reports on every seed. The copy should wait for the fill but does not; with nothing ordering them, the seed decides
  * which starts first, while the checker, which looks only at the waits and signals, reports the race either way.
  */

@@ -9,7 +9,7 @@
  */
 import type { SimDriver } from '../backends/sim/driver.js';
 import type { StepEvent } from '../backends/sim/scheduler.js';
-import { createDevice, type Device } from '../core/device.js';
+import { createDevice, type Device } from '../index.js';
 import { failedPrecondition } from '../core/errors.js';
 import { importDriverLog } from '../trace/driver_log.js';
 import type { TraceEvent } from '../trace/model.js';

@@ -2,11 +2,11 @@
  * The trace model: what happened on a device, as a flat list of events in the order they were recorded.
  *
  * The model is the one source every view reads (Chrome/Perfetto export, terminal timeline, step mode, the
- * playground). It is deliberately small and flat so that the same program on the simulator yields the same bytes:
+ * playground). It is deliberately small and flat so that the same program on a virtual clock yields the same bytes:
  * every entity (device, lane, semaphore, submission, host wait) is named by a small integer the recorder assigns
  * in first-seen order, never by a global counter or an object identity.
  *
- * Times are nanoseconds as `bigint`: virtual on the simulator (reproducible), real on hip (the driver's `now()`).
+ * Times are nanoseconds as `bigint`: the driver's `now()`, virtual (reproducible) or real as its `info.clock` says.
  * Semaphore payloads are `bigint` as in the core (u64).
  */
 
@@ -105,7 +105,7 @@ export interface SubmissionCompleted {
 }
 
 /**
- * The submission failed: either a wait semaphore failed (`cause` names it; the operation never ran, DESIGN.md
+ * The submission failed: either a wait semaphore failed (`cause` names it; the operation never ran, docs/design.md
  * rule 5) or the work itself failed while running (`cause` null: kernel fault, out of memory, device lost).
  */
 export interface SubmissionFailed {

@@ -458,7 +458,7 @@ export function hostWaitSpan(wait: TimelineHostWait, timeline: Timeline): { star
 
 /**
  * Gives each bar a row within its lane so that bars in one row never overlap in time (touching is fine):
- * queue operations without a semaphore between them may run concurrently (DESIGN.md rule 4), and a trace viewer
+ * queue operations without a semaphore between them may run concurrently (docs/design.md rule 4), and a trace viewer
  * needs properly nested slices per track. Greedy first-fit in start order: deterministic.
  *
  * Running work is packed first. Waiting is not packed: any number of submissions may wait at once (a long chain

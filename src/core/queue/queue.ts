@@ -1,5 +1,5 @@
 /**
- * Queues and their operations (DESIGN.md rules 4–6).
+ * Queues and their operations (docs/design.md rules 4–6).
  *
  * Every operation validates all of its arguments first (a rejected call changes nothing), then captures what it
  * uses — update data is copied, buffers and command buffers are retained until the submission finishes — and hands
@@ -17,7 +17,7 @@ import type { Lane } from '../scheduler/lane.js';
 import type { Submission, SubmissionWork } from '../scheduler/submission.js';
 import type { SyncList } from '../scheduler/sync_list.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
-import { describe } from '../semaphore/payload.js';
+import { describe } from '../validation.js';
 import type { SemaphoreOwner } from '../semaphore/semaphore.js';
 import { checkBuffer, checkInteger, checkObject, checkSyncList, copyBytes } from './validation.js';
 import { bufferAccess } from '../check/accesses.js';
@@ -382,7 +382,8 @@ export class Queue {
 
   /**
    * Allocates a buffer whose memory is usable by work ordered after this operation's signals. Returns the buffer
-   * at once; the allocation is stream-ordered on this queue, so the call never blocks (reference defect 5). The
+   * at once; the allocation is stream-ordered on this queue, so the call never blocks (blocking
+   * on the waits would deadlock a caller that signals them next). The
    * memory is reserved at call time: when it cannot be, the call throws RESOURCE_EXHAUSTED and submits nothing.
    */
   alloca(operation: AllocaOperation): Buffer {
