@@ -151,8 +151,9 @@ export class Device implements Disposable, AsyncDisposable {
   }
 
   /**
-   * The trace being recorded (devices created with `trace: true`), else undefined. With a driver that logs its stream work (the simulator's `eventLog()`), merge the
-   * device-side operations with `importDriverLog(device.trace, device, driver.eventLog())` from gpuhal's trace module.
+   * The trace being recorded (devices created with `trace: true`), else undefined. With a driver that logs its
+   * stream work (an `eventLog()`), merge the device-side operations with
+   * `importDriverLog(device.trace, device, driver.eventLog())` from gpuhal's trace module.
    */
   get trace(): MemoryTraceRecorder | undefined {
     return this.core.trace;

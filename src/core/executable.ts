@@ -74,7 +74,7 @@ export class Executable extends HalObject {
     const parsed = parseExecutableManifest(manifest);
     const label = checkLabel('createExecutable options.label', options.label) ?? parsed.label;
     validateEntryLimits(context, parsed);
-    // HIP drivers on AMD name their gfx target in details; it picks the amdgcn code object.
+    // Drivers of AMD GPUs name their gfx target in details; it picks the amdgcn code object.
     const gfxTarget = context.driver.info.details['gfxTarget'];
     const image = selectPayload(parsed, context.driver.info.formats, gfxTarget === undefined ? {} : { gfxTarget });
 

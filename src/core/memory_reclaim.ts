@@ -94,7 +94,7 @@ export class DeferredFrees {
    * Frees what was deferred, from a context that has nobody to report to (a polling round, a release). A failure
    * that made the device unusable is already recorded by `driverFailure`; any other failed free is dropped here.
    * That memory may then stay allocated until the device goes away, and no leak check is promised for it: a driver
-   * may drop its own record of an allocation before the failing call (the hip driver does), so `outstanding()`
+   * may drop its own record of an allocation before the failing call (a GPU driver may), so `outstanding()`
    * need not count it.
    */
   freeWhenIdle(): void {

@@ -1,6 +1,6 @@
 /**
  * Device-side work from a driver's own log, as stream lanes: a driver that logs every stream operation with its
- * start and end (the simulator's event log does) gives the device's view of the schedule next to the core's
+ * start and end (a modelled device's event log) gives the device's view of the schedule next to the core's
  * queue-level view. Importing the log after a run needs no hook inside the driver.
  *
  * The entry type is structural, so this module depends on no backend.

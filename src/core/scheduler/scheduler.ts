@@ -308,8 +308,8 @@ export class Scheduler {
     try {
       // A producer on another lane needs the event wait for ordering. One earlier on this very lane is ordered by the
       // stream, but only its event carries its failure: a driver that confines a fault to the work before the next
-      // event record (the simulator) would otherwise run a dependent behind a failed producer (rule 5). Where every
-      // fault loses the device (stickyFaults: CUDA/HIP), nothing behind it runs anyway and that wait is skipped.
+      // event record (a modelled device) would otherwise run a dependent behind a failed producer (rule 5). Where every
+      // fault loses the device (stickyFaults: a real GPU), nothing behind it runs anyway and that wait is skipped.
       for (let i = 0; i < covering.length; i++) {
         const owner = covering[i]!.owner;
         if (owner.lane !== lane || this.sameLaneWaits) this.driver.streamWaitEvent(stream, owner.event!);

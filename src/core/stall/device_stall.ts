@@ -24,7 +24,7 @@ export function diagnoseDevice(device: StallSource, atExit = false): StallDiagno
   let awaited = 0;
   for (const s of pending) if (s.work.awaited) awaited++;
   const hostWaits = atExit ? [...device.stallWatch.hostWaits].map((w) => ({ ...w, timed: false })) : device.stallWatch.hostWaits;
-  // A manual-mode simulator advances only when stepped; every other driver completes in-flight work by itself.
+  // A driver whose stepper is manual advances only when stepped; every other driver completes in-flight work by itself.
   const inFlightAdvances = !atExit && device.driver.info.details['mode'] !== 'manual';
   return diagnoseStall(
     { device: device.label, pending, hostWaits, inFlight: device.scheduler.inFlightCount, awaitedOperations: awaited },

@@ -46,7 +46,7 @@ export interface StallDiagnosis {
   readonly hostWaits: readonly StalledHostWait[];
   /** Queue operations the host awaits (reads, uploads) among the pending submissions. */
   readonly awaitedOperations: number;
-  /** Submissions handed to the device and not finished (non-zero only when nobody advances the device: a manual-mode simulator nobody steps). */
+  /** Submissions handed to the device and not finished (non-zero only when nobody advances the device: a manual-mode device nobody steps). */
   readonly inFlight: number;
   /** Ids of pending submissions that wait on each other in a circle (each on a value only the next would signal), or undefined. */
   readonly cycle: readonly number[] | undefined;
@@ -165,7 +165,7 @@ function describeStall(d: Omit<StallDiagnosis, 'message'>): string {
   const lines = [
     `device ${d.device} is stalled: nothing can run or time out, yet ${d.hostWaits.length} host wait(s) and ` +
       `${d.submissions.length} pending submission(s) wait for values nobody is going to signal` +
-      (d.inFlight > 0 ? ` (${d.inFlight} submission(s) are in flight on a simulator in manual mode that nobody steps)` : ''),
+      (d.inFlight > 0 ? ` (${d.inFlight} submission(s) are in flight on a device in manual mode that nobody steps)` : ''),
   ];
   for (const w of d.hostWaits) {
     lines.push(`  host wait (${w.mode}) for ${w.waits.map(waitText).join(w.mode === 'all' ? '; and ' : '; or ')}`);
