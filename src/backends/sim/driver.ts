@@ -79,14 +79,16 @@ let nextDriverId = 1;
 
 export class SimDriver implements GpuDriver {
   readonly info: DriverDeviceInfo;
-  readonly options: ResolvedSimOptions;
+  options: ResolvedSimOptions;
   private readonly id = nextDriverId++;
   private readonly device: WasmDevice;
   private readonly allocations: Allocations;
   private readonly costs: Costs;
-  private readonly kernelModules: KernelModules;
+  private kernelModules: KernelModules;
   private readonly log: EventLog;
-  private readonly scheduler: Scheduler;
+  private scheduler: Scheduler;
+  private readonly executor: Executor;
+  private nextOpSeq = 1;
   private readonly streams = new HandleTable<'stream', SimStream>(this.id, 'stream');
   private readonly events = new HandleTable<'event', SimEvent>(this.id, 'event');
   private readonly graphs = new HandleTable<'graph', SimGraph>(this.id, 'graph');
@@ -104,8 +106,7 @@ export class SimDriver implements GpuDriver {
   constructor(options: SimDriverOptions = {}) {
     this.options = resolveSimOptions(options);
     this.device = new WasmDevice(this.options.memoryBytes, MAX_SHARED_BYTES);
-    const seed = this.options.seed;
-    this.device.exports.seedRandom(Number(seed & 0xffffffffn) | 0, Number(seed >> 32n) | 0);
+    this.seedDevice();
     this.device.exports.setWorkgroupCountLimits(...SIM_LIMITS.maxWorkgroupCount);
     this.device.exports.setKernelCostModel(this.options.costModel.computeUnits, this.options.costModel.workgroupNs);
     this.allocations = new Allocations(this.device);
@@ -113,8 +114,8 @@ export class SimDriver implements GpuDriver {
     this.kernelModules = new KernelModules(this.device);
     this.log = new EventLog(this.options.logLimit);
     this.traceGraphNodes = this.options.traceGraphNodes;
-    const executor = new Executor(this.device, this.allocations, this.costs, () => this.traceGraphNodes);
-    this.scheduler = new Scheduler(this.options.mode, (n) => this.device.exports.random(n) >>> 0, executor, this.log);
+    this.executor = new Executor(this.device, this.allocations, this.costs, () => this.traceGraphNodes);
+    this.scheduler = this.createScheduler();
     this.info = Object.freeze({
       name: 'gpuhal simulated GPU',
       platform: 'sim',
@@ -524,7 +525,53 @@ export class SimDriver implements GpuDriver {
     };
   }
 
+  /** Sim-only: destroy() ran (a pool may reset() the driver). */
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  /** Sim-only: anything queued, running or timed (nothing pending means nothing can ever happen without the host). */
+  hasPendingWork(): boolean {
+    return !this.destroyed && this.scheduler.hasWork();
+  }
+
+  /**
+   * Sim-only: makes a destroyed driver new again, for an explorer that runs thousands of short schedules (creating
+   * the WebAssembly device is most of a driver's cost). Memory, allocator, streams, handles, modules, timers, the
+   * event log and the virtual clock start over as in a fresh driver; `seed` and `schedule` replace the old ones,
+   * the other options stay. Bytes the previous run wrote are zeroed, so a reused driver replays exactly like a
+   * fresh one. FAILED_PRECONDITION while the driver is alive: reset only follows destroy(), which checked leaks.
+   */
+  reset(options: { seed?: number | bigint; schedule?: SimDriverOptions['schedule'] } = {}): void {
+    if (!this.destroyed) throw failedPrecondition('reset: destroy() the sim driver first (reset follows a completed run)');
+    const { mode, memoryBytes, maxStreams, logLimit, traceGraphNodes, costModel } = this.options;
+    this.options = resolveSimOptions({ mode, memoryBytes, maxStreams, logLimit, traceGraphNodes, costModel, ...options });
+    this.allocations.zeroTouched();
+    if (this.device.exports.init(memoryBytes, MAX_SHARED_BYTES) !== 1) throw failedPrecondition('reset: the device heap could not be laid out again');
+    this.seedDevice();
+    for (let i = this.device.reservedTableSlots; i < this.device.table.length; i++) this.device.table.set(i, null);
+    this.kernelModules = new KernelModules(this.device);
+    this.log.clear();
+    this.traceGraphNodes = traceGraphNodes;
+    this.nextStreamId = 1;
+    this.nextGraphId = 1;
+    this.nextOpSeq = 1;
+    this.scheduler = this.createScheduler();
+    this.destroyed = false;
+  }
+
   // --- helpers ------------------------------------------------------------------------------------------------
+
+  private seedDevice(): void {
+    const seed = this.options.seed;
+    this.device.exports.seedRandom(Number(seed & 0xffffffffn) | 0, Number(seed >> 32n) | 0);
+  }
+
+  private createScheduler(): Scheduler {
+    const source = this.options.schedule;
+    return new Scheduler(this.options.mode, (n) => this.device.exports.random(n) >>> 0, this.executor, this.log,
+      source === null ? null : { source, device: this.device });
+  }
 
   private assertAlive(call: string): void {
     if (this.destroyed) throw failedPrecondition(`${call}: the sim driver was destroyed`);
@@ -532,6 +579,7 @@ export class SimDriver implements GpuDriver {
 
   private enqueue(stream: SimStream, payload: OpPayload, label: string): StreamOp {
     const op = new StreamOp(stream, payload, label, this.scheduler.now);
+    op.seq = this.nextOpSeq++;
     this.scheduler.enqueue(op);
     return op;
   }

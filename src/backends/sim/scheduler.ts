@@ -9,6 +9,11 @@
  * At equal times completions go first, then starts, then timers. Ties between starts are broken by the seeded
  * PRNG: that is the only freedom a seed has, and it only reorders what streams and events leave unordered.
  *
+ * With a schedule source (schedule_source.ts) the source picks every event instead: any ready start, any
+ * completion of work in flight, or a timer due no later than the earliest natural completion; and each
+ * operation's writes land at its completion (deferred_writes.ts). Option 0 is always the order described above,
+ * with stream creation order in place of the PRNG.
+ *
  * Progress: in 'auto' mode the scheduler runs itself on the next macrotask (setImmediate; a MessageChannel in browsers) whenever work or timers are pending, one
  * completion (or timer) per tick, and resolves nextProgress() waiters after each tick. In 'manual' mode nothing
  * happens until the caller calls step() or runUntilIdle(). No real timers, no threads.
@@ -19,6 +24,22 @@ import type { Executor } from './executor.js';
 import type { SimStream, StreamOp } from './streams.js';
 import { scheduleMacrotask } from '../../core/macrotask.js';
 import type { SimStepEvent } from '../../core/inspection.js';
+import { commitWrites, completeFootprint, runDeferred, startFootprint } from './deferred_writes.js';
+import { GRAPH_ORDERS, type SimChoiceOption, type SimFootprint, type SimScheduleSource } from './schedule_source.js';
+import type { WasmDevice } from './wasm_device.js';
+
+/** What a schedule source needs from the simulator besides the scheduler itself. */
+export interface ScheduleHooks {
+  readonly source: SimScheduleSource;
+  readonly device: WasmDevice;
+}
+
+interface Candidate {
+  readonly cls: number;
+  readonly time: number;
+  readonly stream: SimStream | null;
+  readonly timer: SimTimer | null;
+}
 
 export type SchedulerMode = 'auto' | 'manual';
 
@@ -35,6 +56,46 @@ export type StepEvent = SimStepEvent;
 const CLASS_COMPLETE = 0;
 const CLASS_START = 1;
 const CLASS_TIMER = 2;
+
+/** An event option; its description and footprint are built only when an explorer asks (most never are). */
+class OpEventOption implements SimChoiceOption {
+  readonly stream: number;
+  readonly key: string;
+  private cachedFootprint: SimFootprint | undefined;
+  /** Whether synchronize waiters watch the operation now (they are gone once it completed). */
+  private readonly waited: boolean;
+
+  constructor(readonly kind: 'start' | 'complete', private readonly op: StreamOp) {
+    this.stream = op.stream.id;
+    this.waited = op.waiters !== undefined;
+    this.key = (kind === 'start' ? 's' : 'c') + op.seq;
+  }
+
+  get description(): string {
+    return `stream ${this.stream}'s ${this.op.kind} ${this.op.label} ${this.kind === 'start' ? 'starts' : 'completes'}`;
+  }
+
+  get footprint(): SimFootprint {
+    return (this.cachedFootprint ??= this.kind === 'start' ? startFootprint(this.op) : completeFootprint(this.op, this.waited));
+  }
+}
+
+const TIMER_FOOTPRINT: SimFootprint = { accesses: [], observable: true };
+
+class TimerOption implements SimChoiceOption {
+  readonly kind = 'timer';
+  readonly stream = 0;
+  readonly key: string;
+  readonly footprint = TIMER_FOOTPRINT;
+
+  constructor(private readonly timer: SimTimer) {
+    this.key = `t${timer.id}`;
+  }
+
+  get description(): string {
+    return `the timer due at ${this.timer.deadline} ns fires`;
+  }
+}
 
 export class Scheduler {
   /** Virtual ns. */
@@ -56,6 +117,7 @@ export class Scheduler {
     private readonly random: (n: number) => number,
     private readonly executor: Executor,
     private readonly log: EventLog,
+    private readonly hooks: ScheduleHooks | null = null,
   ) {}
 
   addStream(stream: SimStream): void {
@@ -120,6 +182,7 @@ export class Scheduler {
   }
 
   private stepOnce(): StepEvent | null {
+    if (this.hooks !== null) return this.stepChosen(this.hooks.source);
     let bestTime = Infinity;
     let bestClass = CLASS_TIMER + 1;
     let completing: SimStream | null = null;
@@ -158,6 +221,50 @@ export class Scheduler {
       return this.start(chosen, bestTime);
     }
     return null;
+  }
+
+  /** One event picked by the schedule source among every event the contract allows next. */
+  private stepChosen(source: SimScheduleSource): StepEvent | null {
+    const candidates: Candidate[] = [];
+    let minEnd = Infinity;
+    for (const s of this.streams) {
+      const running = s.inFlight;
+      if (running !== null) {
+        candidates.push({ cls: CLASS_COMPLETE, time: running.end, stream: s, timer: null });
+        if (running.end < minEnd) minEnd = running.end;
+        continue;
+      }
+      const op = s.peek();
+      if (op === undefined) continue;
+      // A stream wait is ready once the captured work completed, whatever its virtual end time was.
+      if (op.payload.kind === 'wait' && op.payload.capture.state !== 'complete') continue;
+      let t = s.freeAt > op.enqueuedAt ? s.freeAt : op.enqueuedAt;
+      if (t < this.now) t = this.now;
+      candidates.push({ cls: CLASS_START, time: t, stream: s, timer: null });
+    }
+    // Timers keep their place in virtual time (a timeout never fires before work that would naturally end first);
+    // timers due at the same time are a tie the source breaks.
+    const first = this.timers[0];
+    if (first !== undefined && first.deadline <= minEnd) {
+      for (const timer of this.timers) {
+        if (timer.deadline !== first.deadline) break;
+        candidates.push({ cls: CLASS_TIMER, time: timer.deadline, stream: null, timer });
+      }
+    }
+    if (candidates.length === 0) return null;
+    // Stable: equal (time, class) keep stream creation order.
+    candidates.sort((a, b) => a.time - b.time || a.cls - b.cls);
+    const pick = candidates.length === 1 ? 0 : source.choose({ kind: 'event', options: candidates.map((c) => this.describe(c)), time: this.now });
+    const chosen = candidates[pick] ?? candidates[0]!;
+    if (chosen.cls === CLASS_COMPLETE) return this.complete(chosen.stream!);
+    if (chosen.cls === CLASS_START) return this.start(chosen.stream!, chosen.time > this.now ? chosen.time : this.now);
+    return this.fireTimer(chosen.timer!);
+  }
+
+  private describe(c: Candidate): SimChoiceOption {
+    if (c.cls === CLASS_TIMER) return new TimerOption(c.timer!);
+    const s = c.stream!;
+    return c.cls === CLASS_COMPLETE ? new OpEventOption('complete', s.inFlight!) : new OpEventOption('start', s.peek()!);
   }
 
   /** Steps until nothing is left; returns how many events ran. Timers count, so this jumps past all of them. */
@@ -216,7 +323,7 @@ export class Scheduler {
       status = 'skipped';
       this.executor.skipped(op);
     } else {
-      cost = this.executor.execute(op, time);
+      cost = this.hooks === null ? this.executor.execute(op, time) : this.executeDeferred(this.hooks, op, time);
       if (op.error !== null) {
         stream.poison = op.error;
         status = 'failed';
@@ -235,10 +342,29 @@ export class Scheduler {
     return { kind: 'start', time: BigInt(time), stream: stream.id, op: op.kind, label: op.label, status };
   }
 
+  /** Under a schedule source: the graph's node order is a choice, and the writes wait for the completion. */
+  private executeDeferred(hooks: ScheduleHooks, op: StreamOp, time: number): number {
+    const p = op.payload;
+    if (p.kind === 'graph' && p.exec.nodeCount > 1) {
+      const options: SimChoiceOption[] = [];
+      for (let i = 0; i < GRAPH_ORDERS; i++) {
+        options.push({ kind: 'order', stream: op.stream.id, key: `g${op.seq}.${i}`, description: `stream ${op.stream.id}'s graph ${op.label} replays its nodes in order #${i}`, footprint: { accesses: [], observable: false } });
+      }
+      hooks.device.exports.seedRandom(hooks.source.choose({ kind: 'graph-order', options, time }), 0);
+    }
+    const { cost, writes } = runDeferred(hooks.device, op, () => this.executor.execute(op, time));
+    op.writes = writes;
+    return cost;
+  }
+
   private complete(stream: SimStream): StepEvent {
     const op = stream.inFlight!;
     stream.inFlight = null;
     if (op.end > this.now) this.now = op.end;
+    if (op.writes !== null && this.hooks !== null) {
+      commitWrites(this.hooks.device, op.writes);
+      op.writes = null;
+    }
     op.state = 'complete';
     this.executor.completed(op);
     const waiters = op.waiters;
@@ -256,7 +382,7 @@ export class Scheduler {
   }
 
   private fireTimer(timer: SimTimer): StepEvent {
-    this.timers.shift();
+    this.timers.splice(this.timers.indexOf(timer), 1);
     timer.pending = false;
     if (timer.deadline > this.now) this.now = timer.deadline;
     try {
@@ -289,7 +415,10 @@ export class Scheduler {
     if (this.mode !== 'auto' || this.tickScheduled || this.stopped) return;
     if (!force && !this.hasWork()) return;
     this.tickScheduled = true;
-    scheduleMacrotask(this.tick);
+    // Under a schedule source the simulator advances on microtasks: every order it can produce is chosen by the
+    // source anyway, and a host turn per event would cost far more than the event (the explorer runs thousands).
+    if (this.hooks !== null) queueMicrotask(this.tick);
+    else scheduleMacrotask(this.tick);
   }
 
   private readonly tick = (): void => {
