@@ -7,7 +7,7 @@
  * the source makes and can record:
  *
  *   - event:       which enabled event happens next — the start of any stream's ready operation, the completion of
- *                  any operation in flight (so durations are whatever the order needs), or a due timer;
+ *                  any operation in flight (so durations are whatever the order needs), or the earliest timer;
  *   - graph-order: which topological order a graph launch replays its nodes in.
  *
  * Under a source an operation reads its inputs when it starts and its writes land when it completes, so two
@@ -38,7 +38,7 @@ export type SimEventKind = 'start' | 'complete' | 'timer';
 /** One option of a choice. */
 export interface SimChoiceOption {
   readonly kind: SimEventKind | 'order';
-  /** The stream the event belongs to (0 for timers and graph orders). */
+  /** The stream the event belongs to; a timer's is minus its id. PCT treats each as a thread. */
   readonly stream: number;
   /** Stable identity across re-executions of one scenario: kind, stream and the operation's sequence number. */
   readonly key: string;

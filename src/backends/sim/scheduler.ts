@@ -10,7 +10,7 @@
  * PRNG: that is the only freedom a seed has, and it only reorders what streams and events leave unordered.
  *
  * With a schedule source (schedule_source.ts) the source picks every event instead: any ready start, any
- * completion of work in flight, or a timer due no later than the earliest natural completion; and each
+ * completion of work in flight, or the earliest timer; and each
  * operation's writes land at its completion (deferred_writes.ts). Option 0 is always the order described above,
  * with stream creation order in place of the PRNG.
  *
@@ -84,11 +84,13 @@ const TIMER_FOOTPRINT: SimFootprint = { accesses: [], observable: true };
 
 class TimerOption implements SimChoiceOption {
   readonly kind = 'timer';
-  readonly stream = 0;
+  /** Each timer is a thread of its own (negative, apart from stream ids): a re-armed timeout is a new one. */
+  readonly stream: number;
   readonly key: string;
   readonly footprint = TIMER_FOOTPRINT;
 
   constructor(private readonly timer: SimTimer) {
+    this.stream = -timer.id;
     this.key = `t${timer.id}`;
   }
 
@@ -226,12 +228,10 @@ export class Scheduler {
   /** One event picked by the schedule source among every event the contract allows next. */
   private stepChosen(source: SimScheduleSource): StepEvent | null {
     const candidates: Candidate[] = [];
-    let minEnd = Infinity;
     for (const s of this.streams) {
       const running = s.inFlight;
       if (running !== null) {
         candidates.push({ cls: CLASS_COMPLETE, time: running.end, stream: s, timer: null });
-        if (running.end < minEnd) minEnd = running.end;
         continue;
       }
       const op = s.peek();
@@ -242,10 +242,11 @@ export class Scheduler {
       if (t < this.now) t = this.now;
       candidates.push({ cls: CLASS_START, time: t, stream: s, timer: null });
     }
-    // Timers keep their place in virtual time (a timeout never fires before work that would naturally end first);
-    // timers due at the same time are a tie the source breaks.
+    // The earliest timer may fire before work in flight completes (nothing bounds how long GPU work takes, which is
+    // what a timeout races against); timers due at the same time are a tie the source breaks. In the default order
+    // it keeps its place in virtual time.
     const first = this.timers[0];
-    if (first !== undefined && first.deadline <= minEnd) {
+    if (first !== undefined) {
       for (const timer of this.timers) {
         if (timer.deadline !== first.deadline) break;
         candidates.push({ cls: CLASS_TIMER, time: timer.deadline, stream: null, timer });
@@ -415,10 +416,7 @@ export class Scheduler {
     if (this.mode !== 'auto' || this.tickScheduled || this.stopped) return;
     if (!force && !this.hasWork()) return;
     this.tickScheduled = true;
-    // Under a schedule source the simulator advances on microtasks: every order it can produce is chosen by the
-    // source anyway, and a host turn per event would cost far more than the event (the explorer runs thousands).
-    if (this.hooks !== null) queueMicrotask(this.tick);
-    else scheduleMacrotask(this.tick);
+    scheduleMacrotask(this.tick);
   }
 
   private readonly tick = (): void => {
