@@ -198,12 +198,12 @@ const entry = (name: string, kind: string, what: string, make: (fixed: boolean) 
   ({ name, kind, what, bug: make(false), fixed: make(true), minimalDeviations, depth });
 
 export const corpus: readonly CorpusEntry[] = [
-  entry('value-order', 'value-dependent wait', 'signal 2 lands before signal 1; the host reads early', valueOrder, 1, 2),
+  entry('value-order', 'value-dependent wait', 'signal 2 lands before signal 1; the host reads early', valueOrder, 2, 2),
   entry('host-interleaving', 'host interleaving', 'two host tasks publish in completion order', hostInterleaving, 1, 2),
   entry('staging-reuse', 'memory reuse timing', 'a staging buffer is refilled before the copy out of it read it', stagingReuse, 1, 2),
   entry('watchdog', 'fault timing', 'a timeout fires before slow GPU work completes', watchdog, 1, 2),
   entry('lost-update', 'kernel race', 'two in-place kernels overlap and lose an update', lostUpdate, 0, 1),
-  entry('missing-barrier', 'missing barrier', 'a copy runs before the fill recorded ahead of it', missingBarrier, 1, 1),
+  entry('missing-barrier', 'missing barrier', 'a copy runs before the fill recorded ahead of it', missingBarrier, 0, 1),
 ];
 
 /** Every scenario by name, bug and fixed twin alike (what `gpuhal explore` lists). */

@@ -87,3 +87,30 @@ export function describeDeviation(choice: RecordedChoice): string {
   if (choice.kind === 'graph-order') return chosen.description;
   return `${chosen.description} before ${choice.options[0]!.description}`;
 }
+
+/**
+ * Replays deviations by what they chose rather than where: at each choice it takes the next listed event as soon
+ * as that event is offered, and the default otherwise. Dropping one deviation then leaves the others aimed at the
+ * same events, where a positional replay would shift them onto other choices (what shrinking needs).
+ */
+export class KeyedPicker implements Picker {
+  private next = 0;
+
+  constructor(private readonly keys: readonly string[]) {}
+
+  pick(choice: SimChoice): number {
+    const key = this.keys[this.next];
+    if (key === undefined) return 0;
+    const index = choice.options.findIndex((o) => o.key === key);
+    if (index < 0) return 0;
+    this.next++;
+    return index;
+  }
+}
+
+/** The events a schedule's deviations chose, in order. */
+export function deviationKeys(choices: readonly RecordedChoice[]): string[] {
+  const keys: string[] = [];
+  for (const c of choices) if (c.pick !== 0) keys.push(c.options[c.pick]!.key);
+  return keys;
+}

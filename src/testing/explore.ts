@@ -352,8 +352,8 @@ async function reportFailure(scenario: NormalizedScenario, r: Resolved, index: n
   let choices: readonly RecordedChoice[] = source.choices;
   let shrink: FailureReport['shrink'] = null;
   if (r.shrink && deviations(found).length > 0) {
-    const result = await shrinkSchedule(found, source.choices, async (candidate) => {
-      const run = await runSchedule(scenario, r, new ReplayPicker(candidate));
+    const result = await shrinkSchedule(found, source.choices, async (picker) => {
+      const run = await runSchedule(scenario, r, picker);
       return { same: run.failure !== null && failureSignature(run.failure) === signature, picks: run.source.picks(), choices: run.source.choices };
     }, r.shrinkBudgetMs);
     picks = result.picks;

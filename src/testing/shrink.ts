@@ -2,21 +2,25 @@
  * Shrinking: from a failing schedule to one with the fewest deviations from the default order that still fails
  * the same way.
  *
+ * A schedule is shrunk as the list of events its deviations chose, replayed by identity (KeyedPicker), so
+ * dropping one deviation leaves the others aimed at the same events.
  * 1. Happens-before pass: a deviation that took an event which commutes with every event it was taken over (no
  *    conflicting access, not both host-visible) cannot change what any later event sees on its own, so all such
- *    deviations are reset together in one run (kept only if the run still fails the same way).
- * 2. Delta debugging over the rest: reset chunks of deviations, halving the chunk size down to one; every run that
- *    still fails replaces the schedule with the picks that run actually made (a reset can move later choices), so
- *    the result is always a schedule that was really run.
+ *    deviations are dropped together in one run (kept dropped only if the run still fails the same way).
+ * 2. Delta debugging over the rest: drop chunks of deviations, halving the chunk size down to one. Every run that
+ *    still fails with fewer deviations becomes the schedule (its recorded choices, so the result is always a
+ *    schedule that really ran and replays positionally from its token).
+ * 3. Fewer deviations elsewhere: delta debugging only drops deviations, and a different, smaller set may fail the
+ *    same way; so every schedule with one deviation, then every one with two, is tried while that is fewer than
+ *    what is left (a few dozen, then a few hundred runs for a small scenario).
  * Stops early at a time budget; the schedule found so far is still a real failing one.
  */
 import { independent } from '../backends/sim/deferred_writes.js';
-import { deviations, trimPicks, type RecordedChoice } from './choices.js';
+import { KeyedPicker, ReplayPicker, deviationKeys, trimPicks, type Picker, type RecordedChoice } from './choices.js';
 
 export interface ShrinkRun {
   /** Whether the run failed the same way. */
   readonly same: boolean;
-  /** The picks it made and the choices it recorded. */
   readonly picks: readonly number[];
   readonly choices: readonly RecordedChoice[];
 }
@@ -30,55 +34,58 @@ export interface ShrinkResult {
   readonly complete: boolean;
 }
 
-/** Deviations whose chosen event commutes with each option ranked before it. */
+/** Positions (among the deviations) whose chosen event commutes with each option ranked before it. */
 export function commutingDeviations(choices: readonly RecordedChoice[]): number[] {
   const out: number[] = [];
-  choices.forEach((c, i) => {
-    if (c.pick === 0 || c.kind !== 'event') return;
-    const taken = c.options[c.pick]!.footprint;
-    let commutes = true;
-    for (let j = 0; j < c.pick && commutes; j++) commutes = independent(taken, c.options[j]!.footprint);
-    if (commutes) out.push(i);
-  });
+  let n = 0;
+  for (const c of choices) {
+    if (c.pick === 0) continue;
+    if (c.kind === 'event') {
+      const taken = c.options[c.pick]!.footprint;
+      let commutes = true;
+      for (let j = 0; j < c.pick && commutes; j++) commutes = independent(taken, c.options[j]!.footprint);
+      if (commutes) out.push(n);
+    }
+    n++;
+  }
   return out;
 }
 
 export async function shrinkSchedule(
   picks: readonly number[],
   choices: readonly RecordedChoice[],
-  run: (picks: readonly number[]) => Promise<ShrinkRun>,
+  run: (picker: Picker) => Promise<ShrinkRun>,
   budgetMs: number,
 ): Promise<ShrinkResult> {
   const t0 = performance.now();
-  let best = trimPicks(picks);
+  let bestPicks = trimPicks(picks);
   let bestChoices = choices;
+  let best = deviationKeys(choices);
   let runs = 0;
   const outOfTime = (): boolean => performance.now() - t0 > budgetMs;
-  const attempt = async (reset: readonly number[]): Promise<boolean> => {
-    const candidate = best.slice();
-    for (const i of reset) candidate[i] = 0;
+  const attempt = async (drop: ReadonlySet<number>): Promise<boolean> => {
     runs++;
-    const result = await run(trimPicks(candidate));
+    const result = await run(new KeyedPicker(best.filter((_, i) => !drop.has(i))));
     if (!result.same) return false;
-    const next = trimPicks(result.picks);
-    // Only accept progress: fewer deviations (a reset may have shifted choices and added some back).
-    if (deviations(next).length >= deviations(best).length) return false;
-    best = next;
+    const keys = deviationKeys(result.choices);
+    if (keys.length >= best.length) return false;
+    best = keys;
+    bestPicks = trimPicks(result.picks);
     bestChoices = result.choices;
     return true;
   };
 
   const commuting = commutingDeviations(bestChoices);
-  if (commuting.length > 0 && commuting.length < deviations(best).length) await attempt(commuting);
+  if (commuting.length > 0 && commuting.length < best.length) await attempt(new Set(commuting));
 
-  let chunk = Math.max(1, Math.floor(deviations(best).length / 2));
-  while (!outOfTime()) {
-    const devs = deviations(best);
-    if (devs.length === 0) break;
-    if (chunk > devs.length) chunk = devs.length;
+  let chunk = Math.max(1, Math.floor(best.length / 2));
+  while (!outOfTime() && best.length > 0) {
+    if (chunk > best.length) chunk = best.length;
     let progressed = false;
-    for (let start = devs.length - chunk; start > -chunk && !outOfTime(); start -= chunk) {
-      if (await attempt(devs.slice(Math.max(0, start), start + chunk))) {
+    for (let start = best.length - chunk; start > -chunk && !outOfTime(); start -= chunk) {
+      const drop = new Set<number>();
+      for (let i = Math.max(0, start); i < start + chunk; i++) drop.add(i);
+      if (await attempt(drop)) {
         progressed = true;
         break;
       }
@@ -87,5 +94,35 @@ export async function shrinkSchedule(
     if (chunk === 1) break;
     chunk = Math.max(1, Math.floor(chunk / 2));
   }
-  return { picks: best, choices: bestChoices, runs, ms: performance.now() - t0, complete: !outOfTime() };
+  // Breadth first over schedules with fewer deviations than the best so far: all with one, then all with two.
+  for (let level = 1; level < best.length && level <= 2 && !outOfTime(); level++) {
+    runs++;
+    const found = await fewerDeviations([], (await run(new ReplayPicker([]))).choices, 0, level);
+    if (found !== null) {
+      best = deviationKeys(found.choices);
+      bestPicks = trimPicks(found.picks);
+      bestChoices = found.choices;
+      break;
+    }
+  }
+  async function fewerDeviations(prefix: readonly number[], prefixChoices: readonly RecordedChoice[], from: number, left: number): Promise<ShrinkRun | null> {
+    for (let i = from; i < prefixChoices.length; i++) {
+      for (let j = 1; j < prefixChoices[i]!.options.length; j++) {
+        if (outOfTime()) return null;
+        const picks = prefix.slice();
+        while (picks.length < i) picks.push(0);
+        picks[i] = j;
+        runs++;
+        const result = await run(new ReplayPicker(picks));
+        if (left === 1) {
+          if (result.same && deviationKeys(result.choices).length < best.length) return result;
+        } else {
+          const deeper = await fewerDeviations(picks, result.choices, i + 1, left - 1);
+          if (deeper !== null) return deeper;
+        }
+      }
+    }
+    return null;
+  }
+  return { picks: bestPicks, choices: bestChoices, runs, ms: performance.now() - t0, complete: !outOfTime() };
 }
