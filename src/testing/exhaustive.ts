@@ -29,6 +29,9 @@ export class ExhaustiveSearch {
   /** Runs that found every option asleep somewhere (pruned below that point). */
   redundantRuns = 0;
 
+  /** `prune: false` visits every order, commuting swaps included (to measure what sleep sets save). */
+  constructor(private readonly prune = true) {}
+
   /** The picker for the next schedule; null once the tree is exhausted. */
   next(): Picker | null {
     if (this.started && !this.backtrack()) {
@@ -47,7 +50,7 @@ export class ExhaustiveSearch {
       return node.current < choice.options.length ? node.current : 0;
     }
     if (run.blocked || index > this.stack.length) return 0;
-    const sleep = index === 0 ? new Map<string, SimFootprint>() : childSleep(this.stack[index - 1]!);
+    const sleep = index === 0 || !this.prune ? new Map<string, SimFootprint>() : childSleep(this.stack[index - 1]!);
     const awake = choice.options.findIndex((o) => !sleep.has(o.key));
     if (awake < 0) {
       run.blocked = true;

@@ -85,7 +85,7 @@ export class SimDriver implements GpuDriver {
   private readonly allocations: Allocations;
   private readonly costs: Costs;
   private kernelModules: KernelModules;
-  private readonly log: EventLog;
+  private log: EventLog;
   private scheduler: Scheduler;
   private readonly executor: Executor;
   private nextOpSeq = 1;
@@ -551,7 +551,7 @@ export class SimDriver implements GpuDriver {
     this.seedDevice();
     for (let i = this.device.reservedTableSlots; i < this.device.table.length; i++) this.device.table.set(i, null);
     this.kernelModules = new KernelModules(this.device);
-    this.log.clear();
+    this.log = new EventLog(logLimit);
     this.traceGraphNodes = traceGraphNodes;
     this.nextStreamId = 1;
     this.nextGraphId = 1;
