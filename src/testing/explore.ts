@@ -181,6 +181,9 @@ function resolveOptions(options: ExploreOptions | undefined): Resolved {
   };
 }
 
+/** Deviations a report's text lists (the report's `decisive` has them all). */
+const MAX_LISTED = 20;
+
 /** Default device memory for explored scenarios: small, so resetting a driver between schedules is cheap. */
 const DEFAULT_MEMORY_BYTES = 16 * 1024 * 1024;
 
@@ -351,7 +354,8 @@ async function reportFailure(scenario: NormalizedScenario, r: Resolved, index: n
   let picks = found;
   let choices: readonly RecordedChoice[] = source.choices;
   let shrink: FailureReport['shrink'] = null;
-  if (r.shrink && deviations(found).length > 0) {
+  // A livelock's schedule is as long as the choice limit: shrinking would rerun it to the limit each time.
+  if (r.shrink && deviations(found).length > 0 && failure.kind !== 'livelock') {
     const result = await shrinkSchedule(found, source.choices, async (picker) => {
       const run = await runSchedule(scenario, r, picker);
       return { same: run.failure !== null && failureSignature(run.failure) === signature, picks: run.source.picks(), choices: run.source.choices };
@@ -368,7 +372,8 @@ async function reportFailure(scenario: NormalizedScenario, r: Resolved, index: n
     decisive.length === 0
       ? '  it fails on the default order itself (no deviation needed)'
       : `  decisive choices (${decisive.length} deviation${decisive.length === 1 ? '' : 's'} from the default order${shrink ? `, shrunk from ${shrink.fromDeviations} in ${shrink.runs} runs, ${Math.round(shrink.ms)} ms` : ''}):`,
-    ...decisive.map((d) => `    - ${d}`),
+    ...decisive.slice(0, MAX_LISTED).map((d) => `    - ${d}`),
+    ...(decisive.length > MAX_LISTED ? [`    … and ${decisive.length - MAX_LISTED} more`] : []),
     `  replay token: ${token}`,
     `  replay: replay(scenario, '${token}')  or  npx gpuhal explore <file> --scenario ${scenario.name} --replay ${token}`,
   ].join('\n');

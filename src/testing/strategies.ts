@@ -40,12 +40,17 @@ export class RandomPicker implements Picker {
   }
 }
 
+/** Timer firings in a row PCT allows before it lets the streams run (see pick). */
+const MAX_TIMER_RUN = 8;
+
 export class PctPicker implements Picker {
   private readonly random: () => number;
   private readonly priorities = new Map<number, number>();
   /** Event-choice counts at which a priority change happens, the i-th lowering to priority depth − 1 − i. */
   private readonly changePoints: number[];
   private steps = 0;
+  /** Consecutive event picks that fired a timer. */
+  private timerRun = 0;
 
   /** `steps`: how many event choices a run of the scenario takes (estimated from earlier runs). */
   constructor(seed: number, private readonly depth: number, steps: number) {
@@ -58,6 +63,15 @@ export class PctPicker implements Picker {
     if (choice.kind !== 'event') return Math.floor(this.random() * choice.options.length);
     this.steps++;
     let best = this.highest(choice);
+    // A timeout that is re-armed each time it fires is a new thread each time; once a stream's priority has been
+    // lowered, every fresh timer would outrank it forever. After a run of timer picks, the streams get a turn.
+    if (choice.options[best]!.kind === 'timer') {
+      if (++this.timerRun > MAX_TIMER_RUN) {
+        const other = this.highest(choice, true);
+        if (other >= 0) best = other;
+      }
+    }
+    if (choice.options[best]!.kind !== 'timer') this.timerRun = 0;
     const change = this.changePoints.indexOf(this.steps);
     if (change >= 0) {
       // Lowered below every initial priority (those are ≥ depth), in change-point order.
@@ -76,10 +90,12 @@ export class PctPicker implements Picker {
     return p;
   }
 
-  private highest(choice: SimChoice): number {
-    let best = 0;
+  /** The option of the highest-priority thread (skipping timers when asked; -1 when nothing is left). */
+  private highest(choice: SimChoice, skipTimers = false): number {
+    let best = skipTimers ? -1 : 0;
     let bestPriority = -Infinity;
     for (let i = 0; i < choice.options.length; i++) {
+      if (skipTimers && choice.options[i]!.kind === 'timer') continue;
       const p = this.priority(choice.options[i]!.stream);
       if (p > bestPriority) {
         bestPriority = p;
