@@ -113,6 +113,8 @@ export class Scheduler {
   /** Set while an event is processed: host functions and timer callbacks run then and must not step again. */
   private stepping = false;
   private readonly startCandidates: SimStream[] = [];
+  /** Under a schedule source: the completion just processed was invisible to the host (see tick). */
+  private lastCompletionHidden = false;
 
   constructor(
     readonly mode: SchedulerMode,
@@ -362,9 +364,13 @@ export class Scheduler {
     const op = stream.inFlight!;
     stream.inFlight = null;
     if (op.end > this.now) this.now = op.end;
-    if (op.writes !== null && this.hooks !== null) {
-      commitWrites(this.hooks.device, op.writes);
-      op.writes = null;
+    if (this.hooks !== null) {
+      if (op.writes !== null) {
+        commitWrites(this.hooks.device, op.writes);
+        op.writes = null;
+      }
+      const k = op.kind;
+      this.lastCompletionHidden = op.waiters === undefined && k !== 'record' && k !== 'dtoh' && k !== 'host';
     }
     op.state = 'complete';
     this.executor.completed(op);
@@ -422,10 +428,13 @@ export class Scheduler {
   private readonly tick = (): void => {
     this.tickScheduled = false;
     if (this.stopped) return;
-    // One observable event per tick: starts run until the next completion or timer.
+    // One observable event per tick: starts run until the next completion or timer. Under a schedule source a
+    // completion nothing on the host can see (no event capture, readback, host function or synchronize waiter)
+    // does not end the tick either: the host could not react to it, so a host turn for it would be wasted.
     for (;;) {
+      this.lastCompletionHidden = false;
       const event = this.step();
-      if (event === null || event.kind !== 'start') break;
+      if (event === null || (event.kind !== 'start' && !this.lastCompletionHidden)) break;
     }
     this.resolveProgress();
     this.kick();
