@@ -52,6 +52,29 @@ function valueOrder(fixed: boolean): Scenario {
 }
 
 /**
+ * Wait-any: the host waits for *any* of two producers and then uses the first one's output, as if "any" meant
+ * "the one I expect". Whichever signal lands first releases the wait.
+ */
+function waitAny(fixed: boolean): Scenario {
+  return {
+    name: fixed ? 'wait-any-fixed' : 'wait-any',
+    device: { queueCount: 2 },
+    async run({ device }) {
+      const a = device.createBuffer({ byteLength: 64, label: 'a' });
+      const b = device.createBuffer({ byteLength: 64, label: 'b' });
+      const aDone = device.createSemaphore(0n, { label: 'a-done' });
+      const bDone = device.createSemaphore(0n, { label: 'b-done' });
+      device.queues[0]!.fill({ buffer: a, pattern: 3, patternLength: 1, signals: [{ semaphore: aDone, value: 1n }] });
+      device.queues[1]!.fill({ buffer: b, pattern: 4, patternLength: 1, signals: [{ semaphore: bDone, value: 1n }] });
+      await device.waitSemaphores('any', [{ semaphore: aDone, value: 1n }, { semaphore: bDone, value: 1n }]);
+      // The fix: "any" says one of them is done; ask which before using a.
+      if (fixed && aDone.query() < 1n) await aDone.wait(1n);
+      expectBytes(await device.queues[0]!.read({ buffer: a }), 3, 'a after the wait for any');
+    },
+  };
+}
+
+/**
  * Host interleaving: two async host tasks each wait for their own GPU work and then publish a result; the program
  * assumes the task submitted second publishes last. Nothing orders the two GPU operations, so either task may
  * resume first.
@@ -199,6 +222,7 @@ const entry = (name: string, kind: string, what: string, make: (fixed: boolean) 
 
 export const corpus: readonly CorpusEntry[] = [
   entry('value-order', 'value-dependent wait', 'signal 2 lands before signal 1; the host reads early', valueOrder, 2, 2),
+  entry('wait-any', 'value-dependent wait', 'a wait for any producer is taken to mean the first one finished', waitAny, 2, 2),
   entry('host-interleaving', 'host interleaving', 'two host tasks publish in completion order', hostInterleaving, 1, 2),
   entry('staging-reuse', 'memory reuse timing', 'a staging buffer is refilled before the copy out of it read it', stagingReuse, 1, 2),
   entry('watchdog', 'fault timing', 'a timeout fires before slow GPU work completes', watchdog, 1, 2),

@@ -39,6 +39,6 @@ describe('gpuhal explore', () => {
       expect(code, args.join(' ')).toBe(2);
       expect(stderr).toMatch(/gpuhal explore: /);
     }
-    expect((await cli('explore', corpus, '--scenario', 'nope')).stderr).toContain('scenarios: value-order, value-order-fixed');
+    expect((await cli('explore', corpus, '--scenario', 'nope')).stderr).toContain('scenarios: value-order, value-order-fixed, wait-any');
   });
 });
