@@ -52,6 +52,35 @@ function valueOrder(fixed: boolean): Scenario {
 }
 
 /**
+ * Value order on the device: a copy waits for `progress ≥ 1` (the fill of `a`), but a second producer signals 2
+ * without waiting for 1. A wait on ≥ 1 is met by the signal of 2 as well, and if that one lands first the copy
+ * reads `a` before it was filled. Without the explorer's "which signal covers the wait" choice the core always
+ * follows the lowest covering signal, and this never shows.
+ */
+function coveringSignal(fixed: boolean): Scenario {
+  return {
+    name: fixed ? 'covering-signal-fixed' : 'covering-signal',
+    device: { queueCount: 3 },
+    async run({ device }) {
+      const a = device.createBuffer({ byteLength: 64, label: 'a' });
+      const b = device.createBuffer({ byteLength: 64, label: 'b' });
+      const out = device.createBuffer({ byteLength: 64, label: 'out' });
+      const progress = device.createSemaphore(0n, { label: 'progress' });
+      const copied = device.createSemaphore(0n, { label: 'copied' });
+      device.queues[0]!.fill({ buffer: a, pattern: 7, patternLength: 1, signals: [{ semaphore: progress, value: 1n }] });
+      device.queues[1]!.fill({
+        buffer: b, pattern: 9, patternLength: 1,
+        waits: fixed ? [{ semaphore: progress, value: 1n }] : [], // the bug: 2 may be signaled before 1
+        signals: [{ semaphore: progress, value: 2n }],
+      });
+      device.queues[2]!.copy({ source: a, target: out, length: 64, waits: [{ semaphore: progress, value: 1n }], signals: [{ semaphore: copied, value: 1n }] });
+      await device.waitSemaphores('all', [{ semaphore: copied, value: 1n }, { semaphore: progress, value: 2n }]);
+      expectBytes(await device.queues[2]!.read({ buffer: out }), 7, 'out (a copy of a after progress ≥ 1)');
+    },
+  };
+}
+
+/**
  * Wait-any: the host waits for *any* of two producers and then uses the first one's output, as if "any" meant
  * "the one I expect". Whichever signal lands first releases the wait.
  */
@@ -222,6 +251,7 @@ const entry = (name: string, kind: string, what: string, make: (fixed: boolean) 
 
 export const corpus: readonly CorpusEntry[] = [
   entry('value-order', 'value-dependent wait', 'signal 2 lands before signal 1; the host reads early', valueOrder, 2, 2),
+  entry('covering-signal', 'value-dependent wait', 'a device wait on ≥ 1 released by an early signal of 2', coveringSignal, 3, 3),
   entry('wait-any', 'value-dependent wait', 'a wait for any producer is taken to mean the first one finished', waitAny, 2, 2),
   entry('host-interleaving', 'host interleaving', 'two host tasks publish in completion order', hostInterleaving, 1, 2),
   entry('staging-reuse', 'memory reuse timing', 'a staging buffer is refilled before the copy out of it read it', stagingReuse, 1, 2),

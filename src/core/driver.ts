@@ -232,6 +232,13 @@ export interface GpuDriver {
 
   // --- progress and time --------------------------------------------------------------------------------------
   /**
+   * Optional, for a simulator that explores schedules: picks one of several options the semantics contract leaves
+   * open to the core and returns its index. 'cover': which in-flight signal a wait follows when several would
+   * cover it (a wait on ≥ 1 is met by a signal of 2 as well as of 1); option 0 is the lowest value, what the core
+   * takes when the method is absent. `options` describe each one in words.
+   */
+  chooseOpen?(kind: 'cover', options: readonly string[]): number;
+  /**
    * Resolves when device work may have completed since the call: on sim, after the simulator processed its next
    * completion (virtual time advances); on hip, at the next poll tick (setImmediate, backing off to timers).
    * The core's completion poller awaits this between eventQuery rounds while submissions are in flight.

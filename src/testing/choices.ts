@@ -84,7 +84,8 @@ export function deviations(picks: readonly number[]): number[] {
 /** "stream 2's fill completes before stream 1's copy starts": what a deviation did instead of the default. */
 export function describeDeviation(choice: RecordedChoice): string {
   const chosen = choice.options[choice.pick]!;
-  if (choice.kind === 'graph-order') return chosen.description;
+  // A graph order or a covering signal says what it chose; the default (order #0, the lowest signal) is implied.
+  if (choice.kind !== 'event') return chosen.description;
   return `${chosen.description} before ${choice.options[0]!.description}`;
 }
 

@@ -7,12 +7,14 @@
  * 1. Happens-before pass: a deviation that took an event which commutes with every event it was taken over (no
  *    conflicting access, not both host-visible) cannot change what any later event sees on its own, so all such
  *    deviations are dropped together in one run (kept dropped only if the run still fails the same way).
- * 2. Delta debugging over the rest: drop chunks of deviations, halving the chunk size down to one. Every run that
+ * 2. Delta debugging over the rest: drop chunks of deviations, halving the chunk size down to one, then pairs
+ *    (deviations that only matter together). Every run that
  *    still fails with fewer deviations becomes the schedule (its recorded choices, so the result is always a
  *    schedule that really ran and replays positionally from its token).
- * 3. Fewer deviations elsewhere: delta debugging only drops deviations, and a different, smaller set may fail the
- *    same way; so every schedule with one deviation, then every one with two, is tried while that is fewer than
- *    what is left (a few dozen, then a few hundred runs for a small scenario).
+ * 3. Fewer deviations elsewhere: dropping deviations cannot turn one schedule into a different, smaller one that
+ *    fails the same way; so every schedule with one deviation, then two, then three, is tried while that is fewer
+ *    than what is left (the search stops at the first failing one; a small scenario needs tens to a few hundred
+ *    runs).
  * Stops early at a time budget; the schedule found so far is still a real failing one.
  */
 import { independent } from '../backends/sim/deferred_writes.js';
@@ -91,11 +93,23 @@ export async function shrinkSchedule(
       }
     }
     if (progressed) continue;
-    if (chunk === 1) break;
-    chunk = Math.max(1, Math.floor(chunk / 2));
+    if (chunk > 1) {
+      chunk = Math.max(1, Math.floor(chunk / 2));
+      continue;
+    }
+    // Single drops are exhausted: deviations that only matter together are dropped in pairs.
+    pairs: for (let i = 0; i < best.length && !outOfTime(); i++) {
+      for (let j = i + 1; j < best.length && !outOfTime(); j++) {
+        if (await attempt(new Set([i, j]))) {
+          progressed = true;
+          break pairs;
+        }
+      }
+    }
+    if (!progressed) break;
   }
   // Breadth first over schedules with fewer deviations than the best so far: all with one, then all with two.
-  for (let level = 1; level < best.length && level <= 2 && !outOfTime(); level++) {
+  for (let level = 1; level < best.length && level <= 3 && !outOfTime(); level++) {
     runs++;
     const found = await fewerDeviations([], (await run(new ReplayPicker([]))).choices, 0, level);
     if (found !== null) {

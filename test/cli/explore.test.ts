@@ -39,6 +39,6 @@ describe('gpuhal explore', () => {
       expect(code, args.join(' ')).toBe(2);
       expect(stderr).toMatch(/gpuhal explore: /);
     }
-    expect((await cli('explore', corpus, '--scenario', 'nope')).stderr).toContain('scenarios: value-order, value-order-fixed, wait-any');
+    expect((await cli('explore', corpus, '--scenario', 'nope')).stderr).toContain('scenarios: value-order, value-order-fixed, covering-signal');
   });
 });

@@ -36,6 +36,7 @@ import { SimReadback } from './readback.js';
 import { Scheduler, destroyedError, type SimTimer, type StepEvent } from './scheduler.js';
 import { SimStream, StreamOp, type OpPayload } from './streams.js';
 import { WasmDevice } from './wasm_device.js';
+import type { SimFootprint } from './schedule_source.js';
 
 interface GraphNodeRef {
   readonly graph: SimGraph;
@@ -74,6 +75,7 @@ export interface SimStreamContents {
 }
 
 const MAX_SHARED_BYTES = SIM_LIMITS.maxSharedMemoryBytes;
+const NO_FOOTPRINT: SimFootprint = Object.freeze({ accesses: [], observable: false });
 const hex = (n: number): string => `0x${n.toString(16)}`;
 let nextDriverId = 1;
 
@@ -406,6 +408,17 @@ export class SimDriver implements GpuDriver {
   }
 
   // --- progress and time --------------------------------------------------------------------------------------
+
+  /** Asks the schedule source, if there is one; without one the core's default (option 0) stands. */
+  chooseOpen(kind: 'cover', options: readonly string[]): number {
+    const source = this.options.schedule;
+    if (source === null || options.length < 2) return 0;
+    return source.choose({
+      kind,
+      options: options.map((description, i) => ({ kind: 'order', stream: 0, key: `${kind}${i}:${description}`, description, footprint: NO_FOOTPRINT })),
+      time: this.scheduler.now,
+    });
+  }
 
   nextProgress(): Promise<void> {
     if (this.destroyed) return Promise.reject(failedPrecondition('nextProgress: the sim driver was destroyed'));

@@ -227,6 +227,14 @@ export class Semaphore extends HalObject {
     return tps[lo];
   }
 
+  /** Every issued-but-incomplete signal of at least `value`, lowest value first. */
+  coveringTimepoints(value: bigint): Timepoint[] {
+    const first = this.findTimepoint(value);
+    if (first === undefined) return [];
+    const tps = this.timepoints;
+    return tps.slice(tps.indexOf(first, this.timepointHead)) as Timepoint[];
+  }
+
   /** Records that an issued submission (`owner`) will signal `value`; releases pending submissions it covers. */
   addTimepoint(timepoint: Timepoint): void {
     const tps = this.timepoints;
