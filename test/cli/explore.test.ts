@@ -1,6 +1,6 @@
 /** `gpuhal explore`: explores a module's scenarios, reports shrunk failures with a token, replays a token, --json. */
 import { describe, expect, it } from 'vitest';
-import { cli } from './run_cli.js';
+import { cli } from '../helpers/run_cli.js';
 
 const corpus = 'examples/explore/corpus.ts';
 

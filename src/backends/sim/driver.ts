@@ -33,7 +33,7 @@ import { SIM_LIMITS, prepareLaunch } from './kernel_launch.js';
 import { KernelModules, type KernelFunction, type KernelModule } from './modules.js';
 import { resolveSimOptions, type ResolvedSimOptions, type SimDriverOptions } from './options.js';
 import { SimReadback } from './readback.js';
-import { Scheduler, destroyedError, type SimTimer, type StepEvent } from './scheduler.js';
+import { DiscreteEventScheduler, destroyedError, type SimTimer, type StepEvent } from './scheduler.js';
 import { SimStream, StreamOp, type OpPayload } from './streams.js';
 import { WasmDevice } from './wasm_device.js';
 import type { SimFootprint } from './schedule_source.js';
@@ -88,7 +88,7 @@ export class SimDriver implements GpuDriver {
   private readonly costs: Costs;
   private kernelModules: KernelModules;
   private log: EventLog;
-  private scheduler: Scheduler;
+  private scheduler: DiscreteEventScheduler;
   private readonly executor: Executor;
   private nextOpSeq = 1;
   private readonly streams = new HandleTable<'stream', SimStream>(this.id, 'stream');
@@ -580,9 +580,9 @@ export class SimDriver implements GpuDriver {
     this.device.exports.seedRandom(Number(seed & 0xffffffffn) | 0, Number(seed >> 32n) | 0);
   }
 
-  private createScheduler(): Scheduler {
+  private createScheduler(): DiscreteEventScheduler {
     const source = this.options.schedule;
-    return new Scheduler(this.options.mode, (n) => this.device.exports.random(n) >>> 0, this.executor, this.log,
+    return new DiscreteEventScheduler(this.options.mode, (n) => this.device.exports.random(n) >>> 0, this.executor, this.log,
       source === null ? null : { source, device: this.device });
   }
 

@@ -99,7 +99,7 @@ class TimerOption implements SimChoiceOption {
   }
 }
 
-export class Scheduler {
+export class DiscreteEventScheduler {
   /** Virtual ns. */
   now = 0;
   /** Streams with live handles or pending work, in creation order (iteration order is part of determinism). */
