@@ -133,6 +133,35 @@ function hostInterleaving(fixed: boolean): Scenario {
 }
 
 /**
+ * Host interleaving around one semaphore: two host tasks wait for the same signal and each then appends its part
+ * of a message; the program assumes they resume in the order they started waiting. Both are released by one
+ * signal, and nothing says which continuation runs first.
+ */
+function hostResume(fixed: boolean): Scenario {
+  return {
+    name: fixed ? 'host-resume-fixed' : 'host-resume',
+    async run({ device }) {
+      const buffer = device.createBuffer({ byteLength: 64 });
+      const ready = device.createSemaphore(0n, { label: 'ready' });
+      const headerWritten = device.createSemaphore(0n, { label: 'header-written' });
+      const parts: string[] = [];
+      const header = (async () => {
+        await ready.wait(1n);
+        parts.push('header');
+        headerWritten.signal(1n);
+      })();
+      const body = (async () => {
+        await (fixed ? headerWritten : ready).wait(1n); // the bug: waits for the same signal as the header
+        parts.push('body');
+      })();
+      device.queue.fill({ buffer, pattern: 1, patternLength: 1, signals: [{ semaphore: ready, value: 1n }] });
+      await Promise.all([header, body]);
+      if (parts.join(',') !== 'header,body') throw new Error(`message is ${parts.join(',')}, expected header,body`);
+    },
+  };
+}
+
+/**
  * Memory reuse timing: a staging buffer is refilled for the next transfer once the previous *upload* finished,
  * not once the *copy out of it* finished; if the refill lands before the copy reads, the copy moves the wrong data.
  */
@@ -254,6 +283,7 @@ export const corpus: readonly CorpusEntry[] = [
   entry('covering-signal', 'value-dependent wait', 'a device wait on ≥ 1 released by an early signal of 2', coveringSignal, 3, 3),
   entry('wait-any', 'value-dependent wait', 'a wait for any producer is taken to mean the first one finished', waitAny, 2, 2),
   entry('host-interleaving', 'host interleaving', 'two host tasks publish in completion order', hostInterleaving, 1, 2),
+  entry('host-resume', 'host interleaving', 'two host tasks released by one signal resume in either order', hostResume, 1, 1),
   entry('staging-reuse', 'memory reuse timing', 'a staging buffer is refilled before the copy out of it read it', stagingReuse, 1, 2),
   entry('watchdog', 'fault timing', 'a timeout fires before slow GPU work completes', watchdog, 1, 2),
   entry('lost-update', 'kernel race', 'two in-place kernels overlap and lose an update', lostUpdate, 0, 1),

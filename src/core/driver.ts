@@ -233,11 +233,12 @@ export interface GpuDriver {
   // --- progress and time --------------------------------------------------------------------------------------
   /**
    * Optional, for a simulator that explores schedules: picks one of several options the semantics contract leaves
-   * open to the core and returns its index. 'cover': which in-flight signal a wait follows when several would
-   * cover it (a wait on ≥ 1 is met by a signal of 2 as well as of 1); option 0 is the lowest value, what the core
-   * takes when the method is absent. `options` describe each one in words.
+   * open to the core and returns its index; `options` describe each one in words, and option 0 is what the core
+   * does when the method is absent. 'cover': which in-flight signal a wait follows when several would cover it (a
+   * wait on ≥ 1 is met by a signal of 2 as well as of 1; option 0 the lowest). 'resume': which of the host waits
+   * one signal releases resumes next (option 0 the order the core settles them in without the method).
    */
-  chooseOpen?(kind: 'cover', options: readonly string[]): number;
+  chooseOpen?(kind: OpenChoiceKind, options: readonly string[]): number;
   /**
    * Resolves when device work may have completed since the call: on sim, after the simulator processed its next
    * completion (virtual time advances); on hip, at the next poll tick (setImmediate, backing off to timers).
@@ -272,6 +273,9 @@ export interface GpuDriver {
 export type DriverFault = HalError;
 
 /** Opens drivers of one backend. Registered by name in the core's backend registry. */
+/** The core's open choices a schedule-exploring driver may make (GpuDriver.chooseOpen). */
+export type OpenChoiceKind = 'cover' | 'resume';
+
 export interface DriverProvider {
   readonly name: 'sim' | 'hip';
   /**

@@ -17,7 +17,7 @@
 import { HalError, StatusCode, failedPrecondition, invalidArgument, resourceExhausted } from '../../core/errors.js';
 import type {
   DevicePtr, DriverDeviceInfo, DriverEvent, DriverFunction, DriverGraph, DriverGraphExec, DriverGraphNode,
-  DriverModule, DriverObjectCounts, DriverReadback, DriverStream, DriverTimer, GpuDriver, KernelLaunch,
+  DriverModule, DriverObjectCounts, DriverReadback, DriverStream, DriverTimer, GpuDriver, KernelLaunch, OpenChoiceKind,
   MemcpyParams, MemsetParams, ModuleImage,
 } from '../../core/driver.js';
 import { Allocations, type Allocation } from './allocations.js';
@@ -409,17 +409,6 @@ export class SimDriver implements GpuDriver {
 
   // --- progress and time --------------------------------------------------------------------------------------
 
-  /** Asks the schedule source, if there is one; without one the core's default (option 0) stands. */
-  chooseOpen(kind: 'cover', options: readonly string[]): number {
-    const source = this.options.schedule;
-    if (source === null || options.length < 2) return 0;
-    return source.choose({
-      kind,
-      options: options.map((description, i) => ({ kind: 'order', stream: 0, key: `${kind}${i}:${description}`, description, footprint: NO_FOOTPRINT })),
-      time: this.scheduler.now,
-    });
-  }
-
   nextProgress(): Promise<void> {
     if (this.destroyed) return Promise.reject(failedPrecondition('nextProgress: the sim driver was destroyed'));
     return this.scheduler.nextProgress();
@@ -580,8 +569,22 @@ export class SimDriver implements GpuDriver {
     this.device.exports.seedRandom(Number(seed & 0xffffffffn) | 0, Number(seed >> 32n) | 0);
   }
 
+  /**
+   * Present only under a schedule source (so the core, which checks for the method, does no work otherwise): the
+   * core's open choices go to the source like the simulator's own.
+   */
+  chooseOpen?: (kind: OpenChoiceKind, options: readonly string[]) => number;
+
   private createScheduler(): DiscreteEventScheduler {
     const source = this.options.schedule;
+    this.chooseOpen = source === null ? undefined : (kind, options) => {
+      if (options.length < 2) return 0;
+      return source.choose({
+        kind,
+        options: options.map((description, i) => ({ kind: 'order', stream: 0, key: `${kind}${i}:${description}`, description, footprint: NO_FOOTPRINT })),
+        time: this.scheduler.now,
+      });
+    };
     return new DiscreteEventScheduler(this.options.mode, (n) => this.device.exports.random(n) >>> 0, this.executor, this.log,
       source === null ? null : { source, device: this.device });
   }

@@ -9,8 +9,9 @@
  *   - event:       which enabled event happens next — the start of any stream's ready operation, the completion of
  *                  any operation in flight (so durations are whatever the order needs), or the earliest timer;
  *   - graph-order: which topological order a graph launch replays its nodes in;
- *   - cover:       which in-flight signal a device-side wait follows when several would cover it (the core asks,
- *                  through the driver's optional chooseOpen).
+ *   - cover:       which in-flight signal a device-side wait follows when several would cover it;
+ *   - resume:      which of the host waits one signal releases resumes first (the core asks these two through the
+ *                  driver's optional chooseOpen).
  *
  * Under a source an operation reads its inputs when it starts and its writes land when it completes, so two
  * overlapping operations on one buffer can lose an update (both read, both write) the way real hardware can.
@@ -49,7 +50,7 @@ export interface SimChoiceOption {
   readonly footprint: SimFootprint;
 }
 
-export type SimChoiceKind = 'event' | 'graph-order' | 'cover';
+export type SimChoiceKind = 'event' | 'graph-order' | 'cover' | 'resume';
 
 export interface SimChoice {
   readonly kind: SimChoiceKind;
