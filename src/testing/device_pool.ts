@@ -33,12 +33,12 @@ const provider: DriverProvider = {
     const request = requests.find((r) => r.driver === null);
     if (request === undefined) throw new Error(`the ${EXPLORE_BACKEND} backend opens devices for gpuhal/testing's explorer only`);
     const options = request.options;
-    const key = poolKey(resolveSimOptions({ ...options, schedule: undefined }));
+    const key = poolKey(resolveSimOptions({ ...options, schedule: undefined, faults: undefined }));
     const index = idle.findIndex((d) => poolKey(d.options) === key);
     let driver: SimDriver;
     if (index >= 0) {
       driver = idle.splice(index, 1)[0]!;
-      driver.reset({ seed: options.seed ?? 1, ...(options.schedule ? { schedule: options.schedule } : {}) });
+      driver.reset({ seed: options.seed ?? 1, ...(options.schedule ? { schedule: options.schedule } : {}), ...(options.faults ? { faults: options.faults } : {}) });
     } else {
       driver = new SimDriver(options);
     }

@@ -10,6 +10,7 @@ import { createDevice, type Device, type DeviceOptions } from '../core/device.js
 import { invalidArgument } from '../core/errors.js';
 import { scheduleMacrotask } from '../core/macrotask.js';
 import type { SimDriver } from '../backends/sim/driver.js';
+import type { FaultPlan } from '../backends/sim/fault_plan.js';
 import { RecordingSource, ReplayPicker, deviations, describeDeviation, type Picker, type RecordedChoice } from './choices.js';
 import { EXPLORE_BACKEND, ensureRegistered, releaseDriver, requestDriver } from './device_pool.js';
 import { ExhaustiveSearch } from './exhaustive.js';
@@ -56,6 +57,11 @@ export interface ExploreOptions {
   readonly seed?: number;
   /** Device options merged over the scenario's. */
   readonly device?: ScenarioDeviceOptions;
+  /**
+   * Faults to inject on every schedule (the simulator's fault plans). When the plan has random faults, each
+   * schedule draws their seed from its own choices (option 0: the plan's seed), so a token replays its faults.
+   */
+  readonly faults?: FaultPlan;
   /** Extra failure checks run after each scenario (race reports, stall diagnoses). */
   readonly checks?: readonly FailureCheck[];
   /** Shrink a failure (default true) within this budget (default 10 000 ms). */
@@ -138,6 +144,7 @@ interface Resolved {
   readonly depth: number;
   readonly seed: number;
   readonly device: ScenarioDeviceOptions;
+  readonly faults: FaultPlan | undefined;
   readonly checks: readonly FailureCheck[];
   readonly shrink: boolean;
   readonly shrinkBudgetMs: number;
@@ -145,7 +152,7 @@ interface Resolved {
   readonly onProgress: ((progress: ExploreProgress) => void) | undefined;
 }
 
-const KNOWN_OPTIONS = new Set(['schedules', 'timeBudgetMs', 'strategy', 'depth', 'seed', 'device', 'checks', 'shrink', 'shrinkBudgetMs', 'maxChoices', 'onProgress']);
+const KNOWN_OPTIONS = new Set(['schedules', 'timeBudgetMs', 'strategy', 'depth', 'seed', 'device', 'faults', 'checks', 'shrink', 'shrinkBudgetMs', 'maxChoices', 'onProgress']);
 
 function resolveOptions(options: ExploreOptions | undefined): Resolved {
   const o = options ?? {};
@@ -173,6 +180,7 @@ function resolveOptions(options: ExploreOptions | undefined): Resolved {
     depth: positiveInteger('depth', o.depth, 3),
     seed: positiveInteger('seed', o.seed, 1, 0),
     device: o.device ?? {},
+    faults: o.faults,
     checks: o.checks ?? [],
     shrink: o.shrink ?? true,
     shrinkBudgetMs: o.shrinkBudgetMs ?? 10_000,
@@ -190,13 +198,14 @@ const DEFAULT_MEMORY_BYTES = 16 * 1024 * 1024;
 /** Runs the scenario once under `picker`; returns its failure (or null) and what it chose. */
 async function runSchedule(
   scenario: NormalizedScenario,
-  resolved: Pick<Resolved, 'device' | 'checks' | 'maxChoices'>,
+  resolved: Pick<Resolved, 'device' | 'faults' | 'checks' | 'maxChoices'>,
   picker: Picker,
 ): Promise<{ failure: ScheduleFailure | null; source: RecordingSource }> {
   ensureRegistered();
   const source = new RecordingSource(picker, resolved.maxChoices);
   const { memoryBytes, sim, ...deviceOptions } = { ...scenario.device, ...resolved.device };
-  const request = requestDriver({ ...sim, memoryBytes: memoryBytes ?? DEFAULT_MEMORY_BYTES, schedule: source });
+  const faults = resolved.faults === undefined ? undefined : faultsFor(resolved.faults, source);
+  const request = requestDriver({ ...sim, memoryBytes: memoryBytes ?? DEFAULT_MEMORY_BYTES, schedule: source, ...(faults ? { faults } : {}) });
   let device: Device;
   try {
     device = await createDevice({ ...deviceOptions, backend: EXPLORE_BACKEND });
@@ -211,7 +220,11 @@ async function runSchedule(
     const outcome = await watch(Promise.resolve().then(() => scenario.run({ device })), driver, source);
     if (outcome === 'stall') {
       abandoned = true;
-      failure = { kind: 'stall', message: `stall: the scenario still waits, but nothing queued, running or timed on the simulator could ever release it` };
+      const diagnosis = device.diagnoseStall();
+      failure = {
+        kind: 'stall',
+        message: diagnosis?.message ?? 'stall: the scenario still waits, but nothing queued, running or timed on the simulator could ever release it',
+      };
     } else if (outcome === 'livelock') {
       abandoned = true;
       failure = { kind: 'livelock', message: `livelock: the schedule made more than ${resolved.maxChoices} choices without finishing` };
@@ -235,6 +248,21 @@ async function runSchedule(
   }
   releaseDriver(driver);
   return { failure, source };
+}
+
+/** Random-fault seeds a schedule chooses among (option 0 is the plan's own). */
+const FAULT_SEEDS = 8;
+
+/** The plan for one schedule: with random faults, their seed is one of the schedule's choices. */
+function faultsFor(plan: FaultPlan, source: RecordingSource): FaultPlan {
+  if (plan.random === undefined) return plan;
+  const base = plan.random.seed ?? plan.seed ?? 1;
+  const options = Array.from({ length: FAULT_SEEDS }, (_, i) => ({
+    kind: 'order' as const, stream: 0, key: `faults${i}`, description: `random faults drawn with seed ${base + i}`,
+    footprint: { accesses: [], observable: false },
+  }));
+  const pick = source.choose({ kind: 'faults', options, time: 0 });
+  return { ...plan, random: { ...plan.random, seed: base + pick } };
 }
 
 /**
@@ -331,7 +359,7 @@ export async function explore(scenario: ScenarioLike, options?: ExploreOptions):
 }
 
 /** Runs one schedule from a replay token (from a report, or `gpuhal explore --replay`). */
-export async function replay(scenarioLike: ScenarioLike, token: string, options?: Pick<ExploreOptions, 'device' | 'checks' | 'maxChoices'>): Promise<ReplayResult> {
+export async function replay(scenarioLike: ScenarioLike, token: string, options?: Pick<ExploreOptions, 'device' | 'faults' | 'checks' | 'maxChoices'>): Promise<ReplayResult> {
   const scenario = normalize(scenarioLike);
   const picks = decodeToken(token);
   const r = resolveOptions(options);

@@ -232,3 +232,23 @@ async function exhaustiveCount(scenario: Scenario, prune: boolean): Promise<numb
   }
   return count;
 }
+
+describe('fault plans', () => {
+  it('random faults draw their seed from each schedule, so a failure they cause replays from its token', async () => {
+    const scenario: Scenario = {
+      name: 'three-buffers',
+      async run({ device }) {
+        for (let i = 0; i < 3; i++) device.createBuffer({ byteLength: 1024, label: `b${i}` });
+      },
+    };
+    const faults = { random: { seed: 11, outOfMemory: 0.2 } };
+    const result = await runExploration(scenario, { schedules: 200, faults });
+    expect(result.failure?.failure.kind).toBe('hal-error');
+    expect(result.failure?.failure.message).toMatch(/^RESOURCE_EXHAUSTED: /);
+    const again = await replay(scenario, result.failure!.token, { faults });
+    expect(again.failure?.message).toBe(result.failure!.failure.message);
+    // Without the plan the same token passes: the failure came from the injected fault.
+    expect((await replay(scenario, result.failure!.token)).failure).toBeNull();
+    await expectRejects(runExploration(scenario, { faults: { random: { outOfMemory: 2 } } }), StatusCode.INVALID_ARGUMENT, 'outOfMemory');
+  });
+});

@@ -3,6 +3,8 @@ import { invalidArgument } from '../../core/errors.js';
 import { resolveCostModel, type CostModel } from './cost_model.js';
 import type { SchedulerMode } from './scheduler.js';
 import { isScheduleSource, type SimScheduleSource } from './schedule_source.js';
+import { suggestion } from '../../core/fields.js';
+import { type FaultPlan, type ResolvedFaultPlan, resolveFaultPlan } from './fault_plan.js';
 
 export interface SimDriverOptions {
   /** PRNG seed (number or bigint, 0 ≤ seed < 2^64); default 1. Same seed → same run. */
@@ -24,6 +26,8 @@ export interface SimDriverOptions {
    * writes land when operations complete. Absent (the default), the seed alone decides, as it always has.
    */
   schedule?: SimScheduleSource;
+  /** Faults to inject (fault_plan.ts); none by default. `injectFaults(device, plan)` replaces it at run time. */
+  faults?: FaultPlan;
 }
 
 export interface ResolvedSimOptions {
@@ -35,13 +39,14 @@ export interface ResolvedSimOptions {
   readonly logLimit: number;
   readonly traceGraphNodes: boolean;
   readonly schedule: SimScheduleSource | null;
+  readonly faults: ResolvedFaultPlan | undefined;
 }
 
 const MIB = 1024 * 1024;
 export const DEFAULT_MEMORY_BYTES = 256 * MIB;
 const MIN_MEMORY_BYTES = 4 * MIB;
 const MAX_MEMORY_BYTES = 2048 * MIB;
-const KNOWN = new Set(['seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes', 'schedule']);
+const KNOWN = new Set(['seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes', 'faults', 'schedule']);
 
 function integerOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -58,7 +63,7 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!KNOWN.has(key) && o[key] !== undefined) {
-      throw invalidArgument(`options.${key} is not a sim driver option (options: ${[...KNOWN].join(', ')})`);
+      throw invalidArgument(`options.${key} is not a sim driver option; ${suggestion(key, [...KNOWN])}`);
     }
   }
   let seed: bigint;
@@ -91,5 +96,6 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
     logLimit: integerOption('logLimit', o.logLimit, 0, 1 << 24, 10000),
     traceGraphNodes,
     schedule: (o.schedule as SimScheduleSource | undefined) ?? null,
+    faults: o.faults === undefined ? undefined : resolveFaultPlan('options.faults', o.faults),
   };
 }

@@ -11,7 +11,8 @@
  *   - graph-order: which topological order a graph launch replays its nodes in;
  *   - cover:       which in-flight signal a device-side wait follows when several would cover it;
  *   - resume:      which of the host waits one signal releases resumes first (the core asks these two through the
- *                  driver's optional chooseOpen).
+ *                  driver's optional chooseOpen);
+ *   - faults:      the seed of a fault plan's random faults, drawn once per schedule by the explorer.
  *
  * Under a source an operation reads its inputs when it starts and its writes land when it completes, so two
  * overlapping operations on one buffer can lose an update (both read, both write) the way real hardware can.
@@ -50,7 +51,7 @@ export interface SimChoiceOption {
   readonly footprint: SimFootprint;
 }
 
-export type SimChoiceKind = 'event' | 'graph-order' | 'cover' | 'resume';
+export type SimChoiceKind = 'event' | 'graph-order' | 'cover' | 'resume' | 'faults';
 
 export interface SimChoice {
   readonly kind: SimChoiceKind;

@@ -40,6 +40,7 @@ interface Candidate {
   readonly stream: SimStream | null;
   readonly timer: SimTimer | null;
 }
+import type { FaultInjector } from './fault_injector.js';
 
 export type SchedulerMode = 'auto' | 'manual';
 
@@ -121,6 +122,7 @@ export class DiscreteEventScheduler {
     private readonly random: (n: number) => number,
     private readonly executor: Executor,
     private readonly log: EventLog,
+    private readonly faults: FaultInjector,
     private readonly hooks: ScheduleHooks | null = null,
   ) {}
 
@@ -317,9 +319,17 @@ export class DiscreteEventScheduler {
     op.start = time;
     let cost = 0;
     let status: 'ok' | 'failed' | 'skipped' = 'ok';
+    this.faults.reached(time);
+    // A device lost by the fault plan fails everything that starts from now on (allocations and frees still take
+    // effect, as on a poisoned stream, so nothing leaks); every event recorded from now on carries the loss.
+    const lost = this.faults.lost;
     if (op.kind === 'record') {
-      op.error = stream.poison;
+      op.error = stream.poison ?? lost ?? null;
       stream.poison = null;
+    } else if (lost !== undefined && op.kind !== 'free' && op.kind !== 'alloc') {
+      op.error = lost;
+      status = 'failed';
+      this.executor.skipped(op);
     } else if (stream.poison !== null && op.kind !== 'free' && op.kind !== 'alloc') {
       // Stream-ordered allocations and frees still take effect on a poisoned stream (streams.ts).
       op.error = stream.poison;
@@ -335,13 +345,21 @@ export class DiscreteEventScheduler {
     op.end = time + cost;
     op.status = status;
     op.state = 'running';
-    stream.inFlight = op;
     stream.freeAt = op.end;
     this.log.add({
       stream: stream.id, op: op.kind, label: op.label, start: op.start, end: op.end, status,
       ...(op.trace ? { nodes: op.trace } : {}),
       ...(op.error ? { error: op.error.message } : {}),
     });
+    if (op.payload.kind === 'wait' && op.payload.capture.stream === stream) {
+      // A wait on an earlier point of its own stream orders nothing the stream does not already order; it only
+      // carries the captured failure (now the stream's poison). It completes as it starts, with no completion
+      // event of its own, so a dependency chain on one stream costs no extra scheduler turn per link.
+      op.state = 'complete';
+      this.settleWaiters(op, stream);
+    } else {
+      stream.inFlight = op;
+    }
     return { kind: 'start', time: BigInt(time), stream: stream.id, op: op.kind, label: op.label, status };
   }
 
@@ -372,8 +390,15 @@ export class DiscreteEventScheduler {
       const k = op.kind;
       this.lastCompletionHidden = op.waiters === undefined && k !== 'record' && k !== 'dtoh' && k !== 'host';
     }
+    this.faults.reached(this.now);
     op.state = 'complete';
     this.executor.completed(op);
+    this.settleWaiters(op, stream);
+    return { kind: 'complete', time: BigInt(op.end), stream: stream.id, op: op.kind, label: op.label, status: op.status };
+  }
+
+  /** A completed operation settles its streamSynchronize waiters; a retired stream with nothing left goes. */
+  private settleWaiters(op: StreamOp, stream: SimStream): void {
     const waiters = op.waiters;
     if (waiters !== undefined) {
       op.waiters = undefined;
@@ -385,13 +410,13 @@ export class DiscreteEventScheduler {
       }
     }
     this.removeIfDone(stream);
-    return { kind: 'complete', time: BigInt(op.end), stream: stream.id, op: op.kind, label: op.label, status: op.status };
   }
 
   private fireTimer(timer: SimTimer): StepEvent {
     this.timers.splice(this.timers.indexOf(timer), 1);
     timer.pending = false;
     if (timer.deadline > this.now) this.now = timer.deadline;
+    this.faults.reached(this.now);
     try {
       timer.callback();
     } catch (error) {
