@@ -10,7 +10,7 @@ import type { DriverProvider, GpuDriver } from '../core/driver.js';
 import { registerBackend } from '../core/registry.js';
 import { SimDriver } from '../backends/sim/driver.js';
 import { simProvider } from '../backends/sim/provider.js';
-import { resolveSimOptions, type SimDriverOptions } from '../backends/sim/options.js';
+import type { SimDriverOptions } from '../backends/sim/options.js';
 
 export const EXPLORE_BACKEND = 'sim-explore';
 
@@ -33,24 +33,27 @@ const provider: DriverProvider = {
     const request = requests.find((r) => r.driver === null);
     if (request === undefined) throw new Error(`the ${EXPLORE_BACKEND} backend opens devices for gpuhal/testing's explorer only`);
     const options = request.options;
-    const key = poolKey(resolveSimOptions({ ...options, schedule: undefined, faults: undefined }));
-    const index = idle.findIndex((d) => poolKey(d.options) === key);
+    const key = poolKey(options);
+    const index = idle.findIndex((d) => poolKeys.get(d) === key);
     let driver: SimDriver;
     if (index >= 0) {
       driver = idle.splice(index, 1)[0]!;
       driver.reset({ seed: options.seed ?? 1, ...(options.schedule ? { schedule: options.schedule } : {}), ...(options.faults ? { faults: options.faults } : {}) });
     } else {
       driver = new SimDriver(options);
+      poolKeys.set(driver, key);
     }
     request.driver = driver;
     return driver;
   },
 };
 
-/** Drivers are interchangeable when everything but the seed and the schedule source matches. */
-function poolKey(o: SimDriverOptions | SimDriver['options']): string {
+/** Drivers are interchangeable when every option but the seed, the schedule source and the faults matches. */
+function poolKey(o: SimDriverOptions): string {
   return JSON.stringify([o.memoryBytes, o.mode, o.maxStreams, o.logLimit, o.traceGraphNodes, o.costModel]);
 }
+/** The options each pooled driver was created with, as its key (a driver validated them when it was created). */
+const poolKeys = new WeakMap<SimDriver, string>();
 
 let registered = false;
 

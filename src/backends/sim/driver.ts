@@ -473,7 +473,7 @@ export class SimDriver implements GpuDriver {
     // (destroy discards queued work) is not a leak.
     const counts = { ...this.outstanding(), allocations: this.allocations.count - this.allocations.freeingCount };
     this.destroyed = true;
-    this.scheduler.stop(destroyedError());
+    this.scheduler.stop(destroyedError);
     for (const table of [this.streams, this.events, this.graphs, this.graphNodes, this.execs, this.modules, this.functions, this.timers]) {
       table.clear();
     }

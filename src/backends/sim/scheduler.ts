@@ -289,13 +289,17 @@ export class DiscreteEventScheduler {
     });
   }
 
-  /** Stops the scheduler for good: drops timers and queued work, releases every waiter. */
-  stop(reason: HalError): void {
+  /** Stops the scheduler for good: drops timers and queued work, rejects every waiter with `reason()`. */
+  stop(reason: () => HalError): void {
     this.stopped = true;
     for (const t of this.timers) t.pending = false;
     this.timers.length = 0;
+    // Built only when someone waits to hear it (a driver destroyed with nothing pending makes no error).
+    let error: HalError | undefined;
     for (const s of this.streams) {
-      for (const op of [...(s.inFlight ? [s.inFlight] : []), ...s.drain()]) this.rejectWaiters(op, reason);
+      for (const op of [...(s.inFlight ? [s.inFlight] : []), ...s.drain()]) {
+        if (op.waiters !== undefined) this.rejectWaiters(op, (error ??= reason()));
+      }
       s.inFlight = null;
     }
     this.streams.length = 0;
