@@ -14,7 +14,7 @@ import type { FaultPlan } from '../backends/sim/fault_plan.js';
 import { RecordingSource, ReplayPicker, deviations, describeDeviation, type Picker, type RecordedChoice } from './choices.js';
 import { EXPLORE_BACKEND, ensureRegistered, releaseDriver, requestDriver } from './device_pool.js';
 import { ExhaustiveSearch } from './exhaustive.js';
-import { classifyError, failureSignature, type FailureCheck, type ScheduleFailure } from './failure.js';
+import { classifyError, failureSignature, raceReportCheck, type FailureCheck, type ScheduleFailure } from './failure.js';
 import { shrinkSchedule } from './shrink.js';
 import { PctPicker, RandomPicker, scheduleSeed } from './strategies.js';
 import { decodeToken, encodeToken } from './token.js';
@@ -62,7 +62,7 @@ export interface ExploreOptions {
    * schedule draws their seed from its own choices (option 0: the plan's seed), so a token replays its faults.
    */
   readonly faults?: FaultPlan;
-  /** Extra failure checks run after each scenario (race reports, stall diagnoses). */
+  /** Extra failure checks run after each scenario (race reports of the device's checker are always checked). */
   readonly checks?: readonly FailureCheck[];
   /** Shrink a failure (default true) within this budget (default 10 000 ms). */
   readonly shrink?: boolean;
@@ -229,7 +229,7 @@ async function runSchedule(
       abandoned = true;
       failure = { kind: 'livelock', message: `livelock: the schedule made more than ${resolved.maxChoices} choices without finishing` };
     } else {
-      for (const check of resolved.checks) {
+      for (const check of [raceReportCheck, ...resolved.checks]) {
         const found = await check(device);
         if (found) {
           failure = found;

@@ -36,3 +36,16 @@ export function failureSignature(failure: ScheduleFailure): string {
   const line = failure.message.split('\n')[0]!;
   return `${failure.kind}:${line.replace(/0x[0-9a-f]+|\d+/gi, '#')}`;
 }
+
+/**
+ * A race report of the device's happens-before checker fails the schedule (kind 'race'). It runs after every
+ * scenario; it finds reports only on devices created with the checker on (`device: { check: true }` in the
+ * scenario or the explore options, or GPUHAL_CHECK=1), and is read structurally so that it costs nothing where
+ * the checker is absent.
+ */
+export const raceReportCheck: FailureCheck = (device) => {
+  const checker = (device as unknown as { checker?: { reports?: readonly { message: string; fix?: string }[] } }).checker;
+  const report = checker?.reports?.[0];
+  if (report === undefined) return null;
+  return { kind: 'race', message: report.message, error: report };
+};

@@ -252,3 +252,13 @@ describe('fault plans', () => {
     await expectRejects(runExploration(scenario, { faults: { random: { outOfMemory: 2 } } }), StatusCode.INVALID_ARGUMENT, 'outOfMemory');
   });
 });
+
+describe('race reports', () => {
+  it("a device checker's first report fails the schedule as a race", async () => {
+    const { raceReportCheck } = await import('../../src/testing/failure.js');
+    const report = { message: 'write-after-write: fill #1 and fill #2 overlap', fix: 'make fill #2 wait on s ≥ 1' };
+    expect(await raceReportCheck({ checker: { reports: [report] } } as never)).toEqual({ kind: 'race', message: report.message, error: report });
+    expect(await raceReportCheck({ checker: { reports: [] } } as never)).toBeNull();
+    expect(await raceReportCheck({} as never)).toBeNull();
+  });
+});
