@@ -8,6 +8,7 @@
  */
 import type { DriverProvider, GpuDriver } from '../core/driver.js';
 import { registerBackend } from '../core/registry.js';
+import { failedPrecondition } from '../core/errors.js';
 import { SimDriver } from '../backends/sim/driver.js';
 import { simProvider } from '../backends/sim/provider.js';
 import type { SimDriverOptions } from '../backends/sim/options.js';
@@ -31,7 +32,7 @@ const provider: DriverProvider = {
   probe: (options) => simProvider.probe(options),
   async open(): Promise<GpuDriver> {
     const request = requests.find((r) => r.driver === null);
-    if (request === undefined) throw new Error(`the ${EXPLORE_BACKEND} backend opens devices for gpuhal/testing's explorer only`);
+    if (request === undefined) throw failedPrecondition(`the ${EXPLORE_BACKEND} backend opens devices for gpuhal/testing's explorer only`);
     const options = request.options;
     const key = poolKey(options);
     const index = idle.findIndex((d) => poolKeys.get(d) === key);
@@ -74,7 +75,7 @@ export function requestDriver(options: SimDriverOptions): { take(): SimDriver; c
   return {
     take() {
       remove();
-      if (request.driver === null) throw new Error('no simulator driver was opened for the schedule');
+      if (request.driver === null) throw failedPrecondition('no simulator driver was opened for the schedule');
       return request.driver;
     },
     cancel: remove,

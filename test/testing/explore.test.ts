@@ -262,3 +262,10 @@ describe('race reports', () => {
     expect(await raceReportCheck({} as never)).toBeNull();
   });
 });
+
+describe('the explorer backend', () => {
+  it('opens devices only for the explorer', async () => {
+    await runExploration(async () => {}, { schedules: 1 }); // registers it
+    await expectRejects(createDevice({ backend: 'sim-explore' }), StatusCode.FAILED_PRECONDITION, "gpuhal/testing's explorer only");
+  });
+});
