@@ -255,6 +255,27 @@ function lostUpdate(fixed: boolean): Scenario {
   };
 }
 
+/**
+ * Torn read: a monitor reads a buffer that an upload is rewriting, without waiting for it, and accepts either the
+ * old or the new contents. Were each operation's writes to land at once it would always see one or the other; but
+ * an upload (or copy) lands chunk by chunk, and a read in between sees half of each.
+ */
+function tornRead(fixed: boolean): Scenario {
+  return {
+    name: fixed ? 'torn-read-fixed' : 'torn-read',
+    device: { queueCount: 2 },
+    async run({ device }) {
+      const buffer = device.createBuffer({ byteLength: 64, label: 'state' });
+      const written = device.createSemaphore(0n, { label: 'written' });
+      await device.queues[0]!.read({ buffer }); // zeros; the read orders nothing, it only lets the device start
+      device.queues[0]!.update({ buffer, data: new Uint8Array(64).fill(2), signals: [{ semaphore: written, value: 1n }] });
+      const seen = await device.queues[1]!.read({ buffer, waits: fixed ? [{ semaphore: written, value: 1n }] : [] });
+      if (new Set(seen).size !== 1) throw new Error(`the read saw a torn buffer: ${seen[0]} … ${seen[63]}`);
+      await written.wait(1n);
+    },
+  };
+}
+
 /** Missing barrier inside a command buffer: a copy reads what a fill recorded before it writes. */
 function missingBarrier(fixed: boolean): Scenario {
   return {
@@ -287,6 +308,7 @@ export const corpus: readonly CorpusEntry[] = [
   entry('staging-reuse', 'memory reuse timing', 'a staging buffer is refilled before the copy out of it read it', stagingReuse, 1, 2),
   entry('watchdog', 'fault timing', 'a timeout fires before slow GPU work completes', watchdog, 1, 2),
   entry('lost-update', 'kernel race', 'two in-place kernels overlap and lose an update', lostUpdate, 0, 1),
+  entry('torn-read', 'memory reuse timing', 'a read between the chunks of an upload sees half of each', tornRead, 1, 2),
   entry('missing-barrier', 'missing barrier', 'a copy runs before the fill recorded ahead of it', missingBarrier, 0, 1),
 ];
 

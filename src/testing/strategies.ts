@@ -72,6 +72,13 @@ export class PctPicker implements Picker {
       }
     }
     if (choice.options[best]!.kind !== 'timer') this.timerRun = 0;
+    // How far the chosen stream's running operation got is not a matter of priority: its completion or the first
+    // half of its writes, at random.
+    if (choice.options[best]!.kind === 'complete') {
+      const stream = choice.options[best]!.stream;
+      const part = choice.options.findIndex((o) => o.kind === 'part' && o.stream === stream);
+      if (part >= 0 && this.random() < 0.5) best = part;
+    }
     const change = this.changePoints.indexOf(this.steps);
     if (change >= 0) {
       // Lowered below every initial priority (those are ≥ depth), in change-point order.

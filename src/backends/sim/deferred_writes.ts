@@ -7,6 +7,8 @@
  * The operation runs at its start as usual (so its faults and costs are unchanged); the bytes it changed are then
  * taken out of memory, memory is put back as it was, and the change is applied when the operation completes.
  * Only bytes that changed are written back, so a kernel's untouched elements never overwrite another operation's.
+ * The writes may also land in two halves (the first before the completion, when the explorer picks it), so an
+ * operation that reads in between sees a half-written buffer, as with a copy interleaved chunk by chunk.
  */
 import type { Allocation } from './allocations.js';
 import type { SimAccess, SimFootprint } from './schedule_source.js';
@@ -25,6 +27,27 @@ export interface PendingWrites {
   readonly after: readonly Uint8Array[];
   /** memset, memcpy and htod write every byte of their range, changed or not; kernels only the bytes they changed. */
   readonly whole: boolean;
+  /** Bytes of the ranges (in order, as if concatenated) already applied: a part may land before the completion. */
+  committed: number;
+  readonly total: number;
+}
+
+/** Where the first part of an operation's writes ends: writes land in two parts when an explorer splits them. */
+export function firstPartEnd(writes: PendingWrites): number {
+  return Math.ceil(writes.total / 2);
+}
+
+/** What landing the first part of `writes` touches (bytes [0, firstPartEnd) of the concatenated ranges). */
+export function firstPartFootprint(writes: PendingWrites): SimFootprint {
+  const accesses: SimAccess[] = [];
+  let left = firstPartEnd(writes);
+  for (const r of writes.ranges) {
+    if (left <= 0) break;
+    const end = Math.min(r.end, r.start + left);
+    accesses.push({ start: r.start, end, write: true });
+    left -= end - r.start;
+  }
+  return { accesses, observable: false };
 }
 
 const whole = (a: Allocation): Range => ({ start: a.ptr, end: a.ptr + a.byteLength });
@@ -106,22 +129,31 @@ export function runDeferred(device: WasmDevice, op: StreamOp, execute: () => num
   const after = ranges.map((r) => u8.slice(r.start, r.end));
   for (let i = 0; i < ranges.length; i++) u8.set(before[i]!, ranges[i]!.start);
   const kind = op.kind;
-  return { cost, writes: { ranges, before, after, whole: kind === 'memset' || kind === 'memcpy' || kind === 'htod' } };
+  let total = 0;
+  for (const r of ranges) total += r.end - r.start;
+  return { cost, writes: { ranges, before, after, whole: kind === 'memset' || kind === 'memcpy' || kind === 'htod', committed: 0, total } };
 }
 
-/** Applies the bytes a deferred operation changed. */
-export function commitWrites(device: WasmDevice, writes: PendingWrites): void {
+/** Applies the bytes a deferred operation changed, from what already landed up to byte `upTo` (default: all). */
+export function commitWrites(device: WasmDevice, writes: PendingWrites, upTo = writes.total): void {
   const u8 = device.u8;
-  for (let i = 0; i < writes.ranges.length; i++) {
-    const start = writes.ranges[i]!.start;
+  let offset = 0;
+  for (let i = 0; i < writes.ranges.length && offset < upTo; i++) {
+    const range = writes.ranges[i]!;
+    const length = range.end - range.start;
+    const from = Math.max(0, writes.committed - offset);
+    const to = Math.min(length, upTo - offset);
+    offset += length;
+    if (from >= to) continue;
     const before = writes.before[i]!;
     const after = writes.after[i]!;
     if (writes.whole) {
-      u8.set(after, start);
+      u8.set(after.subarray(from, to), range.start + from);
       continue;
     }
-    for (let j = 0; j < after.length; j++) {
-      if (after[j] !== before[j]) u8[start + j] = after[j]!;
+    for (let j = from; j < to; j++) {
+      if (after[j] !== before[j]) u8[range.start + j] = after[j]!;
     }
   }
+  if (upTo > writes.committed) writes.committed = upTo;
 }

@@ -7,7 +7,8 @@
  * the source makes and can record:
  *
  *   - event:       which enabled event happens next — the start of any stream's ready operation, the completion of
- *                  any operation in flight (so durations are whatever the order needs), or the earliest timer;
+ *                  any operation in flight (so durations are whatever the order needs), the first half of a running
+ *                  operation's writes (so an overlapping operation sees it half done), or the earliest timer;
  *   - graph-order: which topological order a graph launch replays its nodes in;
  *   - cover:       which in-flight signal a device-side wait follows when several would cover it;
  *   - resume:      which of the host waits one signal releases resumes first (the core asks these two through the
@@ -37,7 +38,7 @@ export interface SimFootprint {
   readonly observable: boolean;
 }
 
-export type SimEventKind = 'start' | 'complete' | 'timer';
+export type SimEventKind = 'start' | 'complete' | 'part' | 'timer';
 
 /** One option of a choice. */
 export interface SimChoiceOption {
