@@ -8,7 +8,7 @@
  */
 import { createDevice, type Device, type DeviceOptions } from '../core/device.js';
 import { invalidArgument } from '../core/errors.js';
-import { scheduleMacrotask } from '../core/macrotask.js';
+import { scheduleMacrotask } from '../util/macrotask.js';
 import type { SimDriver } from '../backends/sim/driver.js';
 import type { FaultPlan } from '../backends/sim/fault_plan.js';
 import { RecordingSource, ReplayPicker, deviations, describeDeviation, type Picker, type RecordedChoice } from './choices.js';

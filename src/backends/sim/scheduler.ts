@@ -22,8 +22,8 @@ import { HalError, StatusCode, failedPrecondition } from '../../core/errors.js';
 import type { EventLog } from './event_log.js';
 import type { Executor } from './executor.js';
 import type { SimStream, StreamOp } from './streams.js';
-import { scheduleMacrotask } from '../../core/macrotask.js';
-import type { SimStepEvent } from '../../core/inspection.js';
+import { scheduleMacrotask } from '../../util/macrotask.js';
+import type { DriverStepEvent } from '../../core/driver.js';
 import { commitWrites, completeFootprint, firstPartEnd, firstPartFootprint, runDeferred, startFootprint, type PendingWrites } from './deferred_writes.js';
 import { GRAPH_ORDERS, type SimChoiceOption, type SimFootprint, type SimScheduleSource } from './schedule_source.js';
 import type { WasmDevice } from './wasm_device.js';
@@ -51,8 +51,8 @@ export interface SimTimer {
   pending: boolean;
 }
 
-/** What one step did (manual mode): the type step mode (src/core/inspection.ts) reads. */
-export type StepEvent = SimStepEvent;
+/** What one step did (manual mode): the seam's DriverStepEvent, which step mode reads. */
+export type StepEvent = DriverStepEvent;
 
 const CLASS_COMPLETE = 0;
 const CLASS_START = 1;
