@@ -254,6 +254,30 @@ describe('fault plans', () => {
 });
 
 describe('race reports', () => {
+  it('with the checker on, a missing wait is a race on the first schedule, whatever the bytes', async () => {
+    // The fill and the copy on two queues with no semaphore between them; the assertion alone would pass on the
+    // default order, where the copy reads before the fill and expects nothing in particular.
+    const scenario: Scenario = {
+      name: 'unordered-copy',
+      device: { queueCount: 2, check: true },
+      async run({ device }) {
+        const a = device.createBuffer({ byteLength: 64 });
+        const b = device.createBuffer({ byteLength: 64 });
+        const filled = device.createSemaphore(0n);
+        const copied = device.createSemaphore(0n);
+        device.queues[0]!.fill({ buffer: a, pattern: 7, patternLength: 1, signals: [{ semaphore: filled, value: 1n }] });
+        device.queues[1]!.copy({ source: a, target: b, length: 64, signals: [{ semaphore: copied, value: 1n }] });
+        await device.waitSemaphores('all', [{ semaphore: filled, value: 1n }, { semaphore: copied, value: 1n }]);
+      },
+    };
+    const result = await runExploration(scenario, { schedules: 10 });
+    expect(result.failure?.schedule).toBe(0);
+    expect(result.failure?.failure.kind).toBe('race');
+    expect(result.failure?.failure.message).toMatch(/fill|copy/);
+    const { check: _check, ...unchecked } = scenario.device!;
+    expect((await runExploration({ ...scenario, device: unchecked }, { schedules: 10 })).failure).toBeNull();
+  });
+
   it("a device checker's first report fails the schedule as a race", async () => {
     const { raceReportCheck } = await import('../../src/testing/failure.js');
     const report = { message: 'write-after-write: fill #1 and fill #2 overlap', fix: 'make fill #2 wait on s ≥ 1' };
