@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { HalError } from '../core/errors.js';
 import { runDemo } from './demo.js';
+import { exploreCommand } from './explore.js';
 import { listDevices } from './devices.js';
 import { stepScenarios } from './scenarios.js';
 import { runStepSession } from './step_session.js';
@@ -22,6 +23,9 @@ commands:
   step --list          list the scenarios
   trace show <file> [--width <n>] [--events]
                        draw a trace file (from demo --trace-out) as a terminal timeline
+  explore <file> [--scenario <name>] [--schedules <n>] [--strategy pct --depth <d>] [--replay <token>] [--json]
+                       explore the schedules of the scenarios a module exports; shrink and replay a failure
+                       (gpuhal explore --help for every option)
   devices              list the backends, whether each can be used here (and why not), and their devices
   playground [--port <n>]
                        serve the browser playground (timelines and lessons) on localhost
@@ -76,6 +80,8 @@ function integerOption(name: string, raw: string | undefined, min: number, max =
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // explore has options of its own (src/cli/explore.ts parses them).
+  if (argv[0] === 'explore') return exploreCommand(argv.slice(1), (line) => console.log(line), (line) => console.error(line));
   let parsed;
   try {
     parsed = parseArgs({

@@ -249,6 +249,14 @@ export interface GpuDriver {
 
   // --- progress and time --------------------------------------------------------------------------------------
   /**
+   * Optional, for a simulator that explores schedules: picks one of several options the semantics contract leaves
+   * open to the core and returns its index; `options` describe each one in words, and option 0 is what the core
+   * does when the method is absent. 'cover': which in-flight signal a wait follows when several would cover it (a
+   * wait on ≥ 1 is met by a signal of 2 as well as of 1; option 0 the lowest). 'resume': which of the host waits
+   * one signal releases resumes next (option 0 the order the core settles them in without the method).
+   */
+  chooseOpen?(kind: OpenChoiceKind, options: readonly string[]): number;
+  /**
    * Resolves when device work may have completed since the call: with a virtual clock, after the modelled device
    * processed its next completion (virtual time advances); with a real one, at the driver's next poll tick.
    * The core's completion poller awaits this between eventQuery rounds while submissions are in flight.
@@ -329,6 +337,9 @@ export interface DriverStepper {
 
 /** The status a driver reports for a fault found in completed work (see eventQuery). */
 export type DriverFault = HalError;
+
+/** The core's open choices a schedule-exploring driver may make (GpuDriver.chooseOpen). */
+export type OpenChoiceKind = 'cover' | 'resume';
 
 /** Opens drivers of one backend. Registered by name in the core's backend registry. */
 export interface DriverProvider {

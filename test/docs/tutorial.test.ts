@@ -23,6 +23,7 @@ const ENTRY_POINTS: Readonly<Record<string, string>> = {
   'gpuhal/sim': 'src/backends/sim/index.js',
   'gpuhal/trace': 'src/trace/index.js',
   'gpuhal/kernels': 'src/kernels/samples.js',
+  'gpuhal/testing': 'src/testing/index.js',
 };
 
 interface Example {

@@ -37,7 +37,18 @@ export class Allocations {
   private readonly sorted: Allocation[] = [];
   private readonly byPtr = new Map<number, Allocation>();
 
+  /** The span of device memory handed out since the last zeroTouched(), for a driver reset (O(1) to keep). */
+  private touchedStart = Infinity;
+  private touchedEnd = 0;
+
   constructor(private readonly device: WasmDevice) {}
+
+  /** Zeroes every block handed out since the last call (a reset driver must not see the last run's bytes). */
+  zeroTouched(): void {
+    if (this.touchedEnd > this.touchedStart) this.device.u8.fill(0, this.touchedStart, this.touchedEnd);
+    this.touchedStart = Infinity;
+    this.touchedEnd = 0;
+  }
 
   get count(): number {
     return this.byPtr.size;
@@ -68,6 +79,10 @@ export class Allocations {
   /** Device-owned memory (graph blocks, argument blocks): not visible to user ranges. */
   allocateRaw(byteLength: number, call: string): number {
     const ptr = this.device.exports.alloc(byteLength) >>> 0;
+    if (ptr !== 0) {
+      if (ptr < this.touchedStart) this.touchedStart = ptr;
+      if (ptr + byteLength > this.touchedEnd) this.touchedEnd = ptr + byteLength;
+    }
     if (ptr === 0) {
       throw new HalError(StatusCode.RESOURCE_EXHAUSTED,
         `${call} of ${byteLength} bytes: simulated device memory exhausted (${this.device.freeBytes()} bytes free, ` +

@@ -18,7 +18,7 @@
 import { HalError, StatusCode, failedPrecondition, invalidArgument, resourceExhausted } from '../../core/errors.js';
 import type {
   DevicePtr, DriverDeviceInfo, DriverEvent, DriverFunction, DriverGraph, DriverGraphExec, DriverGraphNode,
-  DriverModule, DriverObjectCounts, DriverReadback, DriverStepper, DriverStream, DriverTimer, GpuDriver, KernelLaunch,
+  DriverModule, DriverObjectCounts, DriverReadback, DriverStepper, DriverStream, DriverTimer, GpuDriver, KernelLaunch, OpenChoiceKind,
   MemcpyParams, MemsetParams, ModuleImage,
 } from '../../core/driver.js';
 import { Allocations, type Allocation } from './allocations.js';
@@ -37,6 +37,7 @@ import { SimReadback } from './readback.js';
 import { DiscreteEventScheduler, destroyedError, type SimTimer, type StepEvent } from './scheduler.js';
 import { SimStream, StreamOp, type OpPayload } from './streams.js';
 import { WasmDevice } from './wasm_device.js';
+import type { SimFootprint } from './schedule_source.js';
 import { describe } from '../../core/validation.js';
 import { FaultInjector, type InjectedFault } from './fault_injector.js';
 import { type FaultPlan, resolveFaultPlan } from './fault_plan.js';
@@ -78,21 +79,24 @@ export interface SimStreamContents {
 }
 
 const MAX_SHARED_BYTES = SIM_LIMITS.maxSharedMemoryBytes;
+const NO_FOOTPRINT: SimFootprint = Object.freeze({ accesses: [], observable: false });
 const hex = (n: number): string => `0x${n.toString(16)}`;
 let nextDriverId = 1;
 
 export class SimDriver implements GpuDriver {
   readonly info: DriverDeviceInfo;
-  readonly options: ResolvedSimOptions;
+  options: ResolvedSimOptions;
   /** Step mode's view of the simulator: step() and streamContents(), manual when created with mode 'manual'. */
   readonly stepper: DriverStepper;
   private readonly id = nextDriverId++;
   private readonly device: WasmDevice;
   private readonly allocations: Allocations;
   private readonly costs: Costs;
-  private readonly kernelModules: KernelModules;
-  private readonly log: EventLog;
-  private readonly scheduler: DiscreteEventScheduler;
+  private kernelModules: KernelModules;
+  private log: EventLog;
+  private scheduler: DiscreteEventScheduler;
+  private executor: Executor;
+  private nextOpSeq = 1;
   private readonly streams = new HandleTable<'stream', SimStream>(this.id, 'stream');
   private readonly events = new HandleTable<'event', SimEvent>(this.id, 'event');
   private readonly graphs = new HandleTable<'graph', SimGraph>(this.id, 'graph');
@@ -107,13 +111,12 @@ export class SimDriver implements GpuDriver {
   private traceGraphNodes: boolean;
   private destroyed = false;
   /** The fault plan at work (fault_plan.ts); inactive unless one was given. */
-  private readonly faults: FaultInjector;
+  private faults: FaultInjector;
 
   constructor(options: SimDriverOptions = {}) {
     this.options = resolveSimOptions(options);
     this.device = new WasmDevice(this.options.memoryBytes, MAX_SHARED_BYTES);
-    const seed = this.options.seed;
-    this.device.exports.seedRandom(Number(seed & 0xffffffffn) | 0, Number(seed >> 32n) | 0);
+    this.seedDevice();
     this.device.exports.setWorkgroupCountLimits(...SIM_LIMITS.maxWorkgroupCount);
     this.device.exports.setKernelCostModel(this.options.costModel.computeUnits, this.options.costModel.workgroupNs);
     this.allocations = new Allocations(this.device);
@@ -121,10 +124,10 @@ export class SimDriver implements GpuDriver {
     this.kernelModules = new KernelModules(this.device);
     this.log = new EventLog(this.options.logLimit);
     this.traceGraphNodes = this.options.traceGraphNodes;
-    this.faults = new FaultInjector(seed);
+    this.faults = new FaultInjector(this.options.seed);
     this.faults.setPlan(this.options.faults);
-    const executor = new Executor(this.device, this.allocations, this.costs, () => this.traceGraphNodes, this.faults);
-    this.scheduler = new DiscreteEventScheduler(this.options.mode, (n) => this.device.exports.random(n) >>> 0, executor, this.log, this.faults);
+    this.executor = new Executor(this.device, this.allocations, this.costs, () => this.traceGraphNodes, this.faults);
+    this.scheduler = this.createScheduler();
     this.info = Object.freeze({
       name: 'gpuhal simulated GPU',
       platform: 'sim',
@@ -482,7 +485,7 @@ export class SimDriver implements GpuDriver {
     // (destroy discards queued work) is not a leak.
     const counts = { ...this.outstanding(), allocations: this.allocations.count - this.allocations.freeingCount };
     this.destroyed = true;
-    this.scheduler.stop(destroyedError());
+    this.scheduler.stop(destroyedError);
     for (const table of [this.streams, this.events, this.graphs, this.graphNodes, this.execs, this.modules, this.functions, this.timers]) {
       table.clear();
     }
@@ -570,7 +573,70 @@ export class SimDriver implements GpuDriver {
     };
   }
 
+  /** Sim-only: destroy() ran (a pool may reset() the driver). */
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  /** Sim-only: anything queued, running or timed (nothing pending means nothing can ever happen without the host). */
+  hasPendingWork(): boolean {
+    return !this.destroyed && this.scheduler.hasWork();
+  }
+
+  /**
+   * Sim-only: makes a destroyed driver new again, for an explorer that runs thousands of short schedules (creating
+   * the WebAssembly device is most of a driver's cost). Memory, allocator, streams, handles, modules, timers, the
+   * event log, the fault injector and the virtual clock start over as in a fresh driver; `seed`, `schedule` and
+   * `faults` replace the old ones, the other options stay. Bytes the previous run wrote are zeroed, so a reused driver replays exactly like a
+   * fresh one. FAILED_PRECONDITION while the driver is alive: reset only follows destroy(), which checked leaks.
+   */
+  reset(options: Pick<SimDriverOptions, 'seed' | 'schedule' | 'faults'> = {}): void {
+    if (!this.destroyed) throw failedPrecondition('reset: destroy() the sim driver first (reset follows a completed run)');
+    const { mode, memoryBytes, maxStreams, logLimit, traceGraphNodes, costModel } = this.options;
+    this.options = resolveSimOptions({ mode, memoryBytes, maxStreams, logLimit, traceGraphNodes, costModel, ...options });
+    this.allocations.zeroTouched();
+    if (this.device.exports.init(memoryBytes, MAX_SHARED_BYTES) !== 1) throw failedPrecondition('reset: the device heap could not be laid out again');
+    this.seedDevice();
+    for (let i = this.device.reservedTableSlots; i < this.device.table.length; i++) this.device.table.set(i, null);
+    this.kernelModules = new KernelModules(this.device);
+    this.log = new EventLog(logLimit);
+    this.traceGraphNodes = traceGraphNodes;
+    this.nextStreamId = 1;
+    this.nextGraphId = 1;
+    this.nextOpSeq = 1;
+    this.faults = new FaultInjector(this.options.seed);
+    this.faults.setPlan(this.options.faults);
+    this.executor = new Executor(this.device, this.allocations, this.costs, () => this.traceGraphNodes, this.faults);
+    this.scheduler = this.createScheduler();
+    this.destroyed = false;
+  }
+
   // --- helpers ------------------------------------------------------------------------------------------------
+
+  private seedDevice(): void {
+    const seed = this.options.seed;
+    this.device.exports.seedRandom(Number(seed & 0xffffffffn) | 0, Number(seed >> 32n) | 0);
+  }
+
+  /**
+   * Present only under a schedule source (so the core, which checks for the method, does no work otherwise): the
+   * core's open choices go to the source like the simulator's own.
+   */
+  chooseOpen?: (kind: OpenChoiceKind, options: readonly string[]) => number;
+
+  private createScheduler(): DiscreteEventScheduler {
+    const source = this.options.schedule;
+    this.chooseOpen = source === null ? undefined : (kind, options) => {
+      if (options.length < 2) return 0;
+      return source.choose({
+        kind,
+        options: options.map((description, i) => ({ kind: 'order', stream: 0, key: `${kind}${i}:${description}`, description, footprint: NO_FOOTPRINT })),
+        time: this.scheduler.now,
+      });
+    };
+    return new DiscreteEventScheduler(this.options.mode, (n) => this.device.exports.random(n) >>> 0, this.executor, this.log,
+      this.faults, source === null ? null : { source, device: this.device });
+  }
 
   private assertAlive(call: string): void {
     if (this.destroyed) throw failedPrecondition(`${call}: the sim driver was destroyed`);
@@ -591,6 +657,7 @@ export class SimDriver implements GpuDriver {
 
   private enqueue(stream: SimStream, payload: OpPayload, label: string): StreamOp {
     const op = new StreamOp(stream, payload, label, this.scheduler.now);
+    op.seq = this.nextOpSeq++;
     this.scheduler.enqueue(op);
     return op;
   }

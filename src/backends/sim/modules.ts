@@ -112,6 +112,9 @@ const kernelAbort = (): never => {
   throw new Error('kernel called abort()');
 };
 
+/** Compiled kernel modules by image bytes (only images that passed every check are kept). */
+const compiledImages = new WeakMap<Uint8Array, WebAssembly.Module>();
+
 export class KernelModules {
   private readonly freeSlots: number[] = [];
   private nextSlot: number;
@@ -128,11 +131,14 @@ export class KernelModules {
     if (!(image.bytes instanceof Uint8Array) || image.bytes.length < 8) {
       throw invalidArgument(`moduleLoad ${label}: bytes must be a WebAssembly binary (got ${image.bytes === undefined ? 'no bytes' : `${image.bytes.length} bytes`})`);
     }
-    let compiled: WebAssembly.Module;
-    try {
-      compiled = new WebAssembly.Module(image.bytes as Uint8Array<ArrayBuffer>);
-    } catch (cause) {
-      throw new HalError(StatusCode.INVALID_ARGUMENT, `moduleLoad ${label}: not a valid WebAssembly module (${String(cause)})`, { cause });
+    // Compiled once per image: an explorer reloads the same executable for every schedule it runs.
+    let compiled = compiledImages.get(image.bytes);
+    if (compiled === undefined) {
+      try {
+        compiled = new WebAssembly.Module(image.bytes as Uint8Array<ArrayBuffer>);
+      } catch (cause) {
+        throw new HalError(StatusCode.INVALID_ARGUMENT, `moduleLoad ${label}: not a valid WebAssembly module (${String(cause)})`, { cause });
+      }
     }
     const imports = WebAssembly.Module.imports(compiled);
     if (!imports.some((i) => i.module === 'env' && i.name === 'memory' && i.kind === 'memory')) {
@@ -149,6 +155,7 @@ export class KernelModules {
     if (shape.hasStart) {
       throw invalidArgument(`moduleLoad ${label}: module has a start function, which could write device memory at load time`);
     }
+    compiledImages.set(image.bytes, compiled);
     let instance: WebAssembly.Instance;
     try {
       instance = new WebAssembly.Instance(compiled, { env: { memory: this.device.memory, abort: kernelAbort } });

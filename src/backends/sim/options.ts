@@ -2,6 +2,7 @@
 import { invalidArgument } from '../../core/errors.js';
 import { resolveCostModel, type CostModel } from './cost_model.js';
 import type { SchedulerMode } from './scheduler.js';
+import { isScheduleSource, type SimScheduleSource } from './schedule_source.js';
 import { describe } from '../../core/validation.js';
 import { suggestion } from '../../core/fields.js';
 import { type FaultPlan, type ResolvedFaultPlan, resolveFaultPlan } from './fault_plan.js';
@@ -21,6 +22,11 @@ export interface SimDriverOptions {
   logLimit?: number;
   /** Record each graph launch's node order in the event log; default false. */
   traceGraphNodes?: boolean;
+  /**
+   * An explorer's schedule source (schedule_source.ts): it picks every event the contract leaves open, and
+   * writes land when operations complete. Absent (the default), the seed alone decides, as it always has.
+   */
+  schedule?: SimScheduleSource;
   /** Faults to inject (fault_plan.ts); none by default. `injectFaults(device, plan)` replaces it at run time. */
   faults?: FaultPlan;
 }
@@ -33,6 +39,7 @@ export interface ResolvedSimOptions {
   readonly maxStreams: number;
   readonly logLimit: number;
   readonly traceGraphNodes: boolean;
+  readonly schedule: SimScheduleSource | null;
   readonly faults: ResolvedFaultPlan | undefined;
 }
 
@@ -40,7 +47,7 @@ const MIB = 1024 * 1024;
 export const DEFAULT_MEMORY_BYTES = 256 * MIB;
 const MIN_MEMORY_BYTES = 4 * MIB;
 const MAX_MEMORY_BYTES = 2048 * MIB;
-const KNOWN = new Set(['seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes', 'faults']);
+const KNOWN = new Set(['seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes', 'faults', 'schedule']);
 
 function integerOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -78,6 +85,9 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
   if (mode !== 'auto' && mode !== 'manual') throw invalidArgument(`options.mode must be 'auto' or 'manual' (got ${describe(mode)})`);
   const traceGraphNodes = o.traceGraphNodes ?? false;
   if (typeof traceGraphNodes !== 'boolean') throw invalidArgument(`options.traceGraphNodes must be a boolean (got ${describe(traceGraphNodes)})`);
+  if (o.schedule !== undefined && !isScheduleSource(o.schedule)) {
+    throw invalidArgument(`options.schedule must be an object with a choose(choice) method (got ${describe(o.schedule)})`);
+  }
   return {
     seed,
     memoryBytes,
@@ -86,6 +96,7 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
     maxStreams: integerOption('maxStreams', o.maxStreams, 1, 1 << 20, 1024),
     logLimit: integerOption('logLimit', o.logLimit, 0, 1 << 24, 10000),
     traceGraphNodes,
+    schedule: (o.schedule as SimScheduleSource | undefined) ?? null,
     faults: o.faults === undefined ? undefined : resolveFaultPlan('options.faults', o.faults),
   };
 }

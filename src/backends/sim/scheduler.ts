@@ -9,6 +9,11 @@
  * At equal times completions go first, then starts, then timers. Ties between starts are broken by the seeded
  * PRNG: that is the only freedom a seed has, and it only reorders what streams and events leave unordered.
  *
+ * With a schedule source (schedule_source.ts) the source picks every event instead: any ready start, any
+ * completion of work in flight, the first half of a running operation's writes, or the earliest timer; and each
+ * operation's writes land at its completion (deferred_writes.ts). Option 0 is always the order described above,
+ * with stream creation order in place of the PRNG.
+ *
  * Progress: in 'auto' mode the scheduler runs itself on the next macrotask (setImmediate; a MessageChannel in browsers) whenever work or timers are pending, one
  * completion (or timer) per tick, and resolves nextProgress() waiters after each tick. In 'manual' mode nothing
  * happens until the caller calls step() or runUntilIdle(). No real timers, no threads.
@@ -19,6 +24,22 @@ import type { Executor } from './executor.js';
 import type { SimStream, StreamOp } from './streams.js';
 import { scheduleMacrotask } from '../../util/macrotask.js';
 import type { DriverStepEvent } from '../../core/driver.js';
+import { commitWrites, completeFootprint, firstPartEnd, firstPartFootprint, runDeferred, startFootprint, type PendingWrites } from './deferred_writes.js';
+import { GRAPH_ORDERS, type SimChoiceOption, type SimFootprint, type SimScheduleSource } from './schedule_source.js';
+import type { WasmDevice } from './wasm_device.js';
+
+/** What a schedule source needs from the simulator besides the scheduler itself. */
+export interface ScheduleHooks {
+  readonly source: SimScheduleSource;
+  readonly device: WasmDevice;
+}
+
+interface Candidate {
+  readonly cls: number;
+  readonly time: number;
+  readonly stream: SimStream | null;
+  readonly timer: SimTimer | null;
+}
 import type { FaultInjector } from './fault_injector.js';
 
 export type SchedulerMode = 'auto' | 'manual';
@@ -36,6 +57,74 @@ export type StepEvent = DriverStepEvent;
 const CLASS_COMPLETE = 0;
 const CLASS_START = 1;
 const CLASS_TIMER = 2;
+/** Under a schedule source: the first part of a running operation's writes lands before its completion. */
+const CLASS_PART = 3;
+
+/** An event option; its description and footprint are built only when an explorer asks (most never are). */
+class OpEventOption implements SimChoiceOption {
+  readonly stream: number;
+  readonly key: string;
+  private cachedFootprint: SimFootprint | undefined;
+  /** Whether synchronize waiters watch the operation now (they are gone once it completed). */
+  private readonly waited: boolean;
+
+  constructor(readonly kind: 'start' | 'complete', private readonly op: StreamOp) {
+    this.stream = op.stream.id;
+    this.waited = op.waiters !== undefined;
+    this.key = (kind === 'start' ? 's' : 'c') + op.seq;
+  }
+
+  get description(): string {
+    return `stream ${this.stream}'s ${this.op.kind} ${this.op.label} ${this.kind === 'start' ? 'starts' : 'completes'}`;
+  }
+
+  get footprint(): SimFootprint {
+    return (this.cachedFootprint ??= this.kind === 'start' ? startFootprint(this.op) : completeFootprint(this.op, this.waited));
+  }
+}
+
+/** The first part of an operation's writes landing before its completion. */
+class FirstPartOption implements SimChoiceOption {
+  readonly kind = 'part';
+  readonly stream: number;
+  readonly key: string;
+  private cachedFootprint: SimFootprint | undefined;
+  /** Kept: the operation lets go of its writes when it completes, and an explorer may ask later. */
+  private readonly writes: PendingWrites;
+
+  constructor(private readonly op: StreamOp) {
+    this.stream = op.stream.id;
+    this.key = `p${op.seq}`;
+    this.writes = op.writes!;
+  }
+
+  get description(): string {
+    return `the first half of stream ${this.stream}'s ${this.op.kind} ${this.op.label} lands`;
+  }
+
+  get footprint(): SimFootprint {
+    return (this.cachedFootprint ??= firstPartFootprint(this.writes));
+  }
+}
+
+const TIMER_FOOTPRINT: SimFootprint = { accesses: [], observable: true };
+
+class TimerOption implements SimChoiceOption {
+  readonly kind = 'timer';
+  /** Each timer is a thread of its own (negative, apart from stream ids): a re-armed timeout is a new one. */
+  readonly stream: number;
+  readonly key: string;
+  readonly footprint = TIMER_FOOTPRINT;
+
+  constructor(private readonly timer: SimTimer) {
+    this.stream = -timer.id;
+    this.key = `t${timer.id}`;
+  }
+
+  get description(): string {
+    return `the timer due at ${this.timer.deadline} ns fires`;
+  }
+}
 
 export class DiscreteEventScheduler {
   /** Virtual ns. */
@@ -51,6 +140,8 @@ export class DiscreteEventScheduler {
   /** Set while an event is processed: host functions and timer callbacks run then and must not step again. */
   private stepping = false;
   private readonly startCandidates: SimStream[] = [];
+  /** Under a schedule source: the completion just processed was invisible to the host (see tick). */
+  private lastCompletionHidden = false;
 
   constructor(
     readonly mode: SchedulerMode,
@@ -58,6 +149,7 @@ export class DiscreteEventScheduler {
     private readonly executor: Executor,
     private readonly log: EventLog,
     private readonly faults: FaultInjector,
+    private readonly hooks: ScheduleHooks | null = null,
   ) {}
 
   addStream(stream: SimStream): void {
@@ -122,6 +214,7 @@ export class DiscreteEventScheduler {
   }
 
   private stepOnce(): StepEvent | null {
+    if (this.hooks !== null) return this.stepChosen(this.hooks.source);
     let bestTime = Infinity;
     let bestClass = CLASS_TIMER + 1;
     let completing: SimStream | null = null;
@@ -162,6 +255,66 @@ export class DiscreteEventScheduler {
     return null;
   }
 
+  /** One event picked by the schedule source among every event the contract allows next. */
+  private stepChosen(source: SimScheduleSource): StepEvent | null {
+    const candidates: Candidate[] = [];
+    for (const s of this.streams) {
+      const running = s.inFlight;
+      if (running !== null) {
+        candidates.push({ cls: CLASS_COMPLETE, time: running.end, stream: s, timer: null });
+        // Ranked after the completion, so the default order lands all writes at once, as before.
+        const writes = running.writes;
+        if (writes !== null && writes.committed === 0 && writes.total > 1) candidates.push({ cls: CLASS_PART, time: running.end, stream: s, timer: null });
+        continue;
+      }
+      const op = s.peek();
+      if (op === undefined) continue;
+      // A stream wait is ready once the captured work completed, whatever its virtual end time was.
+      if (op.payload.kind === 'wait' && op.payload.capture.state !== 'complete') continue;
+      let t = s.freeAt > op.enqueuedAt ? s.freeAt : op.enqueuedAt;
+      if (t < this.now) t = this.now;
+      candidates.push({ cls: CLASS_START, time: t, stream: s, timer: null });
+    }
+    // The earliest timer may fire before work in flight completes (nothing bounds how long GPU work takes, which is
+    // what a timeout races against); timers due at the same time are a tie the source breaks. In the default order
+    // it keeps its place in virtual time.
+    const first = this.timers[0];
+    if (first !== undefined) {
+      for (const timer of this.timers) {
+        if (timer.deadline !== first.deadline) break;
+        candidates.push({ cls: CLASS_TIMER, time: timer.deadline, stream: null, timer });
+      }
+    }
+    if (candidates.length === 0) return null;
+    // Stable: equal (time, class) keep stream creation order.
+    candidates.sort((a, b) => a.time - b.time || a.cls - b.cls);
+    const pick = candidates.length === 1 ? 0 : source.choose({ kind: 'event', options: candidates.map((c) => this.describe(c)), time: this.now });
+    const chosen = candidates[pick] ?? candidates[0]!;
+    if (chosen.cls === CLASS_COMPLETE) return this.complete(chosen.stream!);
+    if (chosen.cls === CLASS_START) return this.start(chosen.stream!, chosen.time > this.now ? chosen.time : this.now);
+    if (chosen.cls === CLASS_PART) return this.landFirstPart(chosen.stream!);
+    return this.fireTimer(chosen.timer!);
+  }
+
+  /**
+   * The first half of a running operation's writes lands (an explorer's choice): another operation that reads or
+   * writes the same bytes before the completion sees a torn state, as with a copy interleaved chunk by chunk.
+   * Nothing the host can see changes, so the tick goes on.
+   */
+  private landFirstPart(stream: SimStream): StepEvent {
+    const op = stream.inFlight!;
+    commitWrites(this.hooks!.device, op.writes!, firstPartEnd(op.writes!));
+    this.lastCompletionHidden = true;
+    return { kind: 'complete', time: BigInt(this.now), stream: stream.id, op: op.kind, label: `${op.label} (first half of its writes)`, status: op.status };
+  }
+
+  private describe(c: Candidate): SimChoiceOption {
+    if (c.cls === CLASS_TIMER) return new TimerOption(c.timer!);
+    if (c.cls === CLASS_PART) return new FirstPartOption(c.stream!.inFlight!);
+    const s = c.stream!;
+    return c.cls === CLASS_COMPLETE ? new OpEventOption('complete', s.inFlight!) : new OpEventOption('start', s.peek()!);
+  }
+
   /** Steps until nothing is left; returns how many events ran. Timers count, so this jumps past all of them. */
   runUntilIdle(): number {
     let count = 0;
@@ -179,13 +332,17 @@ export class DiscreteEventScheduler {
     });
   }
 
-  /** Stops the scheduler for good: drops timers and queued work, releases every waiter. */
-  stop(reason: HalError): void {
+  /** Stops the scheduler for good: drops timers and queued work, rejects every waiter with `reason()`. */
+  stop(reason: () => HalError): void {
     this.stopped = true;
     for (const t of this.timers) t.pending = false;
     this.timers.length = 0;
+    // Built only when someone waits to hear it (a driver destroyed with nothing pending makes no error).
+    let error: HalError | undefined;
     for (const s of this.streams) {
-      for (const op of [...(s.inFlight ? [s.inFlight] : []), ...s.drain()]) this.rejectWaiters(op, reason);
+      for (const op of [...(s.inFlight ? [s.inFlight] : []), ...s.drain()]) {
+        if (op.waiters !== undefined) this.rejectWaiters(op, (error ??= reason()));
+      }
       s.inFlight = null;
     }
     this.streams.length = 0;
@@ -226,7 +383,7 @@ export class DiscreteEventScheduler {
       status = 'skipped';
       this.executor.skipped(op);
     } else {
-      cost = this.executor.execute(op, time);
+      cost = this.hooks === null ? this.executor.execute(op, time) : this.executeDeferred(this.hooks, op, time);
       if (op.error !== null) {
         stream.poison = op.error;
         status = 'failed';
@@ -253,10 +410,33 @@ export class DiscreteEventScheduler {
     return { kind: 'start', time: BigInt(time), stream: stream.id, op: op.kind, label: op.label, status };
   }
 
+  /** Under a schedule source: the graph's node order is a choice, and the writes wait for the completion. */
+  private executeDeferred(hooks: ScheduleHooks, op: StreamOp, time: number): number {
+    const p = op.payload;
+    if (p.kind === 'graph' && p.exec.nodeCount > 1) {
+      const options: SimChoiceOption[] = [];
+      for (let i = 0; i < GRAPH_ORDERS; i++) {
+        options.push({ kind: 'order', stream: op.stream.id, key: `g${op.seq}.${i}`, description: `stream ${op.stream.id}'s graph ${op.label} replays its nodes in order #${i}`, footprint: { accesses: [], observable: false } });
+      }
+      hooks.device.exports.seedRandom(hooks.source.choose({ kind: 'graph-order', options, time }), 0);
+    }
+    const { cost, writes } = runDeferred(hooks.device, op, () => this.executor.execute(op, time));
+    op.writes = writes;
+    return cost;
+  }
+
   private complete(stream: SimStream): StepEvent {
     const op = stream.inFlight!;
     stream.inFlight = null;
     if (op.end > this.now) this.now = op.end;
+    if (this.hooks !== null) {
+      if (op.writes !== null) {
+        commitWrites(this.hooks.device, op.writes);
+        op.writes = null;
+      }
+      const k = op.kind;
+      this.lastCompletionHidden = op.waiters === undefined && k !== 'record' && k !== 'dtoh' && k !== 'host';
+    }
     this.faults.reached(this.now);
     op.state = 'complete';
     this.executor.completed(op);
@@ -280,7 +460,7 @@ export class DiscreteEventScheduler {
   }
 
   private fireTimer(timer: SimTimer): StepEvent {
-    this.timers.shift();
+    this.timers.splice(this.timers.indexOf(timer), 1);
     timer.pending = false;
     if (timer.deadline > this.now) this.now = timer.deadline;
     this.faults.reached(this.now);
@@ -320,10 +500,13 @@ export class DiscreteEventScheduler {
   private readonly tick = (): void => {
     this.tickScheduled = false;
     if (this.stopped) return;
-    // One observable event per tick: starts run until the next completion or timer.
+    // One observable event per tick: starts run until the next completion or timer. Under a schedule source a
+    // completion nothing on the host can see (no event capture, readback, host function or synchronize waiter)
+    // does not end the tick either: the host could not react to it, so a host turn for it would be wasted.
     for (;;) {
+      this.lastCompletionHidden = false;
       const event = this.step();
-      if (event === null || event.kind !== 'start') break;
+      if (event === null || (event.kind !== 'start' && !this.lastCompletionHidden)) break;
     }
     this.resolveProgress();
     this.kick();

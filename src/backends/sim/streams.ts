@@ -13,6 +13,7 @@ import type { Allocation } from './allocations.js';
 import type { GraphExec } from './graph_exec.js';
 import type { PreparedLaunch } from './kernel_launch.js';
 import type { SimReadback } from './readback.js';
+import type { PendingWrites } from './deferred_writes.js';
 
 export type OpPayload =
   | { readonly kind: 'memset'; readonly dst: number; readonly pattern: number; readonly byteLength: number; readonly allocation: Allocation }
@@ -41,6 +42,10 @@ export class StreamOp {
   status: 'ok' | 'failed' | 'skipped' = 'ok';
   /** Graph node order, when node tracing is on. */
   trace: number[] | undefined;
+  /** Under a schedule source: the writes that land when this operation completes (deferred_writes.ts). */
+  writes: PendingWrites | null = null;
+  /** Enqueue order within the driver, from 1: the operation's identity in schedule choices. */
+  seq = 0;
   /** streamSynchronize promises waiting for this operation. */
   waiters: { resolve: () => void; reject: (e: HalError) => void }[] | undefined;
 

@@ -288,7 +288,8 @@ export class Scheduler {
       const semaphore = sync[i] as Semaphore;
       const value = sync[i + 1] as bigint;
       if (semaphore.currentValue >= value) continue;
-      const timepoint = semaphore.findTimepoint(value) as SubmissionTimepoint | undefined;
+      let timepoint = semaphore.findTimepoint(value) as SubmissionTimepoint | undefined;
+      if (timepoint !== undefined && this.driver.chooseOpen !== undefined) timepoint = this.chooseCovering(semaphore, value, timepoint);
       if (timepoint === undefined) {
         // Unreachable by construction (a timepoint only leaves once its value is reached or failed); refusing
         // beats waiting on an unrecorded event, which would silently not wait.
@@ -431,6 +432,18 @@ export class Scheduler {
       }
     }
   };
+
+  /**
+   * When several in-flight signals cover a wait, any of them may legally release it (rule 1: a signal of 2 meets a
+   * wait on 1); a driver that explores schedules picks which one this submission follows.
+   */
+  private chooseCovering(semaphore: Semaphore, value: bigint, lowest: SubmissionTimepoint): SubmissionTimepoint {
+    const all = semaphore.coveringTimepoints(value) as SubmissionTimepoint[];
+    if (all.length < 2) return lowest;
+    const pick = this.driver.chooseOpen!('cover', all.map((tp) =>
+      `the wait for ${semaphore.label} ≥ ${value} follows the signal of ${tp.value} by ${tp.owner.work.kind} on queue ${tp.owner.queue.index}`));
+    return all[pick] ?? lowest;
+  }
 
   /** Retires the lane's oldest submission if its event completed; false when it has not (or nothing is there). */
   private retireHead(lane: Lane<Submission>): boolean {

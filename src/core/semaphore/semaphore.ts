@@ -52,6 +52,8 @@ interface HostWaiter extends HeapEntry {
   /** Taken out of the index (settled); a later cancel must not count it. */
   removed: boolean;
   settle(error: HalError | undefined): void;
+  /** Registration order on this semaphore (names the wait in an explorer's choices). */
+  readonly order: number;
 }
 
 /** An entry in the pending-submission index: the value needed and who to tell. */
@@ -73,6 +75,7 @@ export class Semaphore extends HalObject {
   private failed: HalError | undefined;
   private readonly hostWaiters = new WaiterIndex<HostWaiter>();
   private cancelledHostWaiters = 0;
+  private hostWaitersAdded = 0;
   private readonly submissionWaiters = new WaiterIndex<SubmissionWaiter>();
   /** Entries of submissions that failed on another wait while still indexed here (counted, compacted in bulk). */
   private abandonedSubmissionWaiters = 0;
@@ -150,13 +153,31 @@ export class Semaphore extends HalObject {
     // Traced before anything is released, so a trace shows the signal before the work it unblocks.
     this.owner.trace?.signaled(this, value, by);
     this.value = value;
+    const choose = this.owner.context.driver.chooseOpen;
+    let released: HostWaiter[] | undefined;
     for (let top = this.hostWaiters.peek(); top !== undefined && top.key <= value; top = this.hostWaiters.peek()) {
       this.hostWaiters.pop();
       top.removed = true;
       if (top.cancelled) this.cancelledHostWaiters--;
-      else top.settle(undefined);
+      else if (choose === undefined) top.settle(undefined);
+      else (released ??= []).push(top);
     }
+    if (released !== undefined) this.resumeInChosenOrder(released);
     this.releaseSubmissionWaiters(value);
+  }
+
+  /**
+   * Host waits released together resume in an order the program cannot rely on; a driver that explores schedules
+   * picks it (their continuations run in the order they are settled).
+   */
+  private resumeInChosenOrder(released: HostWaiter[]): void {
+    const driver = this.owner.context.driver;
+    while (released.length > 1) {
+      const pick = driver.chooseOpen!('resume', released.map((w) => `the host wait #${w.order} for ${this.label} ≥ ${w.key} resumes first`));
+      const [waiter] = released.splice(released[pick] === undefined ? 0 : pick, 1);
+      waiter!.settle(undefined);
+    }
+    released[0]?.settle(undefined);
   }
 
   /** @internal Failure path (first failure wins); `by` is the failed submission, for traces. */
@@ -181,7 +202,7 @@ export class Semaphore extends HalObject {
    * value and failure first: this only queues.
    */
   addHostWaiter(value: bigint, settle: (error: HalError | undefined) => void): () => void {
-    const waiter: HostWaiter = { key: value, cancelled: false, removed: false, settle };
+    const waiter: HostWaiter = { key: value, cancelled: false, removed: false, settle, order: this.hostWaitersAdded++ };
     this.hostWaiters.push(waiter);
     return () => {
       if (waiter.cancelled || waiter.removed) return;
@@ -227,6 +248,11 @@ export class Semaphore extends HalObject {
   /** @internal The earliest issued-but-incomplete signal of at least `value`, if any. */
   findTimepoint(value: bigint): Timepoint | undefined {
     return this.timepoints.find(value);
+  }
+
+  /** Every issued-but-incomplete signal of at least `value`, lowest value first. */
+  coveringTimepoints(value: bigint): Timepoint[] {
+    return this.timepoints.findAll(value);
   }
 
   /**

@@ -57,6 +57,12 @@ export class TimepointList {
     return tps[lo];
   }
 
+  /** Every timepoint of at least `value`, lowest value first. */
+  findAll(value: bigint): Timepoint[] {
+    const first = this.find(value);
+    return first === undefined ? [] : (this.items.slice(this.items.indexOf(first, this.head)) as Timepoint[]);
+  }
+
   add(timepoint: Timepoint): void {
     const tps = this.items;
     let i = tps.length;

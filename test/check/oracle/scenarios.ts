@@ -98,6 +98,8 @@ export function tutorialScenarios(): Scenario[] {
     for (const h of markdown.slice(last, m.index).matchAll(/^#{1,4} (.+)$/gm)) heading = h[1]!;
     last = m.index + m[0].length;
     if (m[1] !== 'ts') continue;
+    // gpuhal/testing examples run whole explorations of deliberately racy scenarios, not one program to mutate.
+    if (m[2]!.includes("from 'gpuhal/testing'")) continue;
     const source = m[2]!.replace(/from '(gpuhal(?:\/\w+)?)'/g, (_, entry: string) => `from '${pathToFileURL(join(root, ENTRY_POINTS[entry]!)).href}'`);
     scenarios.push(moduleScenario(`tutorial: ${heading} (example ${scenarios.length + 1})`, source));
   }
