@@ -18,6 +18,11 @@ export interface SimDriverOptions {
   logLimit?: number;
   /** Record each graph launch's node order in the event log; default false. */
   traceGraphNodes?: boolean;
+  /**
+   * Check every load and store of HIP-C kernels against the launch's bindings, shared memory and the thread's stack
+   * (a kernel fault on a miss); default true. Off trades that safety for speed.
+   */
+  kernelMemoryChecks?: boolean;
 }
 
 export interface ResolvedSimOptions {
@@ -28,13 +33,14 @@ export interface ResolvedSimOptions {
   readonly maxStreams: number;
   readonly logLimit: number;
   readonly traceGraphNodes: boolean;
+  readonly kernelMemoryChecks: boolean;
 }
 
 const MIB = 1024 * 1024;
 export const DEFAULT_MEMORY_BYTES = 256 * MIB;
 const MIN_MEMORY_BYTES = 4 * MIB;
 const MAX_MEMORY_BYTES = 2048 * MIB;
-const KNOWN = new Set(['seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes']);
+const KNOWN = new Set(['seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes', 'kernelMemoryChecks']);
 
 function integerOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -72,6 +78,8 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
   if (mode !== 'auto' && mode !== 'manual') throw invalidArgument(`options.mode must be 'auto' or 'manual' (got ${String(mode)})`);
   const traceGraphNodes = o.traceGraphNodes ?? false;
   if (typeof traceGraphNodes !== 'boolean') throw invalidArgument(`options.traceGraphNodes must be a boolean (got ${String(traceGraphNodes)})`);
+  const kernelMemoryChecks = o.kernelMemoryChecks ?? true;
+  if (typeof kernelMemoryChecks !== 'boolean') throw invalidArgument(`options.kernelMemoryChecks must be a boolean (got ${String(kernelMemoryChecks)})`);
   return {
     seed,
     memoryBytes,
@@ -80,5 +88,6 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
     maxStreams: integerOption('maxStreams', o.maxStreams, 1, 1 << 20, 1024),
     logLimit: integerOption('logLimit', o.logLimit, 0, 1 << 24, 10000),
     traceGraphNodes,
+    kernelMemoryChecks,
   };
 }
