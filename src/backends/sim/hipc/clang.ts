@@ -11,6 +11,7 @@ type Tree = { [name: string]: Tree | string | Uint8Array };
 type Command = (args?: string[], files?: Tree, options?: Record<string, unknown>) => Promise<Tree> | Tree | undefined;
 interface ClangPackage {
   readonly runClang: Command;
+  readonly runLLVM: Command;
 }
 
 let loading: Promise<ClangPackage> | undefined;
@@ -21,7 +22,10 @@ export function loadClang(): Promise<ClangPackage> {
     // A variable specifier keeps bundlers from resolving (and inlining 100 MB of) the optional package.
     const specifier: string = CLANG_PACKAGE;
     try {
-      return (await import(specifier)) as ClangPackage;
+      const clang = (await import(specifier)) as ClangPackage;
+      // Fetch (decompress) the toolchain once, quietly: its default progress report goes to the console.
+      await clang.runLLVM(undefined, {}, { fetchProgress: () => {} });
+      return clang;
     } catch (cause) {
       loading = undefined;
       throw new HalError(StatusCode.UNAVAILABLE,

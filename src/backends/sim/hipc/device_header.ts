@@ -146,9 +146,11 @@ static __forceinline__ float __fmul_rn(float a, float b) { return a * b; }
 static __forceinline__ float __fdiv_rn(float a, float b) { return a / b; }
 static __forceinline__ double __dadd_rn(double a, double b) { return a + b; }
 static __forceinline__ double __dmul_rn(double a, double b) { return a * b; }
-static __forceinline__ float __fmaf_rn(float a, float b, float c) { return __builtin_fmaf(a, b, c); }
-static __forceinline__ float fmaf(float a, float b, float c) { return __builtin_fmaf(a, b, c); }
-static __forceinline__ double fma(double a, double b, double c) { return __builtin_fma(a, b, c); }
+// WebAssembly has no fused multiply-add: the f32 product is exact in double, so only the final add rounds twice
+// (double, then float), which can differ from a true fmaf by 1 ulp in rare halfway cases.
+static __forceinline__ float __fmaf_rn(float a, float b, float c) { return (float)((double)a * (double)b + (double)c); }
+static __forceinline__ float fmaf(float a, float b, float c) { return __fmaf_rn(a, b, c); }
+double fma(double, double, double) __attribute__((error("fma(double) is not supported on the simulator: WebAssembly has no fused multiply-add and no exact emulation is provided")));
 static __forceinline__ float sqrtf(float x) { return __builtin_sqrtf(x); }
 static __forceinline__ double sqrt(double x) { return __builtin_sqrt(x); }
 static __forceinline__ float fabsf(float x) { return __builtin_fabsf(x); }
@@ -159,10 +161,11 @@ static __forceinline__ float truncf(float x) { return __builtin_truncf(x); }
 static __forceinline__ float rintf(float x) { return __builtin_rintf(x); }
 static __forceinline__ double floor(double x) { return __builtin_floor(x); }
 static __forceinline__ double ceil(double x) { return __builtin_ceil(x); }
-static __forceinline__ float fminf(float a, float b) { return __builtin_fminf(a, b); }
-static __forceinline__ float fmaxf(float a, float b) { return __builtin_fmaxf(a, b); }
-static __forceinline__ double fmin(double a, double b) { return __builtin_fmin(a, b); }
-static __forceinline__ double fmax(double a, double b) { return __builtin_fmax(a, b); }
+// IEEE minNum/maxNum: a NaN operand yields the other operand (WebAssembly's f32.min/max would propagate the NaN).
+static __forceinline__ float fminf(float a, float b) { return a != a ? b : b != b ? a : (b < a ? b : a); }
+static __forceinline__ float fmaxf(float a, float b) { return a != a ? b : b != b ? a : (b > a ? b : a); }
+static __forceinline__ double fmin(double a, double b) { return a != a ? b : b != b ? a : (b < a ? b : a); }
+static __forceinline__ double fmax(double a, double b) { return a != a ? b : b != b ? a : (b > a ? b : a); }
 static __forceinline__ float copysignf(float a, float b) { return __builtin_copysignf(a, b); }
 static __forceinline__ int min(int a, int b) { return a < b ? a : b; }
 static __forceinline__ int max(int a, int b) { return a > b ? a : b; }
@@ -170,8 +173,8 @@ static __forceinline__ unsigned umin(unsigned a, unsigned b) { return a < b ? a 
 static __forceinline__ unsigned umax(unsigned a, unsigned b) { return a > b ? a : b; }
 static __forceinline__ unsigned min(unsigned a, unsigned b) { return a < b ? a : b; }
 static __forceinline__ unsigned max(unsigned a, unsigned b) { return a > b ? a : b; }
-static __forceinline__ float min(float a, float b) { return __builtin_fminf(a, b); }
-static __forceinline__ float max(float a, float b) { return __builtin_fmaxf(a, b); }
+static __forceinline__ float min(float a, float b) { return fminf(a, b); }
+static __forceinline__ float max(float a, float b) { return fmaxf(a, b); }
 static __forceinline__ int abs(int x) { return x < 0 ? -x : x; }
 static __forceinline__ int __popc(unsigned x) { return __builtin_popcount(x); }
 static __forceinline__ int __popcll(unsigned long long x) { return __builtin_popcountll(x); }
