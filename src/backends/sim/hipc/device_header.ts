@@ -50,7 +50,7 @@ typedef __UINT64_TYPE__ uint64_t;
 #define __shared__ static
 #define HIP_DYNAMIC_SHARED(type, name) extern type name[] __asm__("__heap_base");
 #define HIP_KERNEL_NAME(...) __VA_ARGS__
-#define warpSize __gh_unsupported_builtin_warpSize()
+#define warpSize __gh_warp_size()
 
 #define __GH_IMPORT(name) __attribute__((import_module("gh"), import_name(#name)))
 extern "C" {
@@ -69,7 +69,6 @@ __GH_IMPORT(async_unwinding) unsigned __gh_async_unwinding(void);
 __GH_IMPORT(set_async_buffer) void __gh_set_async_buffer(unsigned buffer);
 __GH_IMPORT(reset_budget) void __gh_reset_budget(void);
 __GH_IMPORT(set_workgroup) void __gh_set_workgroup(unsigned args, unsigned x, unsigned y, unsigned z);
-void __gh_unsupported_builtin_warpSize(void) __attribute__((error("warpSize is not supported on the simulator: warp-level behaviour has no sound deterministic emulation here")));
 }
 
 struct __gh_thread_idx_t {
@@ -129,14 +128,23 @@ static __forceinline__ unsigned atomicInc(unsigned* p, unsigned limit) { unsigne
 static __forceinline__ unsigned atomicDec(unsigned* p, unsigned limit) { unsigned old = *(volatile unsigned*)p; *(volatile unsigned*)p = (old == 0u || old > limit) ? limit : old - 1u; return old; }
 
 // --- warp-level operations: no sound emulation, so a compile error naming the builtin --------------------------
+// A template whose instantiation fails: the error names the builtin, and clang's "requested here" note gives the
+// line and column of the call in the user's source.
+template <class... A> struct __gh_unsupported { static constexpr bool value = false; };
 #define __GH_UNSUPPORTED(name) \
-  template <class... A> void name(A...) __attribute__((error(#name " is not supported on the simulator: warp-level operations have no sound deterministic emulation here")));
+  template <class... A> int name(A...) { \
+    static_assert(__gh_unsupported<A...>::value, #name " is not supported on the simulator: warp-level operations have no sound deterministic emulation here"); \
+    return 0; }
 __GH_UNSUPPORTED(__shfl) __GH_UNSUPPORTED(__shfl_sync) __GH_UNSUPPORTED(__shfl_up) __GH_UNSUPPORTED(__shfl_up_sync)
 __GH_UNSUPPORTED(__shfl_down) __GH_UNSUPPORTED(__shfl_down_sync) __GH_UNSUPPORTED(__shfl_xor) __GH_UNSUPPORTED(__shfl_xor_sync)
 __GH_UNSUPPORTED(__ballot) __GH_UNSUPPORTED(__ballot_sync) __GH_UNSUPPORTED(__any) __GH_UNSUPPORTED(__any_sync)
 __GH_UNSUPPORTED(__all) __GH_UNSUPPORTED(__all_sync) __GH_UNSUPPORTED(__activemask) __GH_UNSUPPORTED(__syncwarp)
 __GH_UNSUPPORTED(__match_any_sync) __GH_UNSUPPORTED(__match_all_sync) __GH_UNSUPPORTED(__reduce_add_sync)
 __GH_UNSUPPORTED(clock) __GH_UNSUPPORTED(clock64) __GH_UNSUPPORTED(__lane_id) __GH_UNSUPPORTED(printf)
+template <class... A> int __gh_warp_size(A... a) {
+  static_assert(__gh_unsupported<A...>::value, "warpSize is not supported on the simulator: warp-level behaviour has no sound deterministic emulation here");
+  return 0;
+}
 
 // --- math ---------------------------------------------------------------------------------------------------------
 // WebAssembly float arithmetic is IEEE-754 round-to-nearest and never fused: the _rn intrinsics are the operators.
@@ -249,8 +257,9 @@ __GH_IMPORT(set_window) void __gh_set_window(unsigned lo, unsigned hi);
 
 // The memory checker's slow path (its two cached windows missed): the access [p + offset, p + offset + bytes) must
 // lie in the workgroup's shared scratch (statics and dynamic shared memory), in the thread's own stack, or in one
-// binding. A miss records an out-of-bounds fault naming the binding the access starts in (or 0xfffffffe, no binding,
-// with the raw device address as the offset) and traps, so the bad access never happens.
+// binding. A miss records an out-of-bounds fault and traps, so the bad access never happens. The fault names the
+// binding with the nearest base below the address when the access overruns it by less than its own length (or
+// 4 KiB), which is where an index past the end lands; anything farther is "no binding" with the raw address.
 extern "C" __attribute__((export_name("__gh_check_slow"), noinline)) unsigned __gh_check_slow(unsigned p, unsigned offset, unsigned bytes) {
   unsigned args = __gh_workgroup_args();
   unsigned long long a = (unsigned long long)p + offset, e = a + bytes;
@@ -264,9 +273,11 @@ extern "C" __attribute__((export_name("__gh_check_slow"), noinline)) unsigned __
     if (a >= ptr && e <= (unsigned long long)ptr + length) { __gh_set_window(ptr, ptr + length); return p; }
   }
   unsigned binding = 0xfffffffeu, at = a > 0xffffffffull ? 0xffffffffu : (unsigned)a;
+  unsigned long long nearest = 0;
   for (unsigned i = 0; i < n; i++) {
     unsigned ptr = __gh_load_word(args + 56 + 8 * i), length = __gh_load_word(args + 60 + 8 * i);
-    if (a >= ptr && a <= (unsigned long long)ptr + length) { binding = i; at = (unsigned)(a - ptr); break; }
+    unsigned long long slack = length > 4096u ? length : 4096u;
+    if (a >= ptr && a < (unsigned long long)ptr + length + slack && ptr >= nearest) { nearest = ptr; binding = i; at = (unsigned)(a - ptr); }
   }
   if (__gh_load_word(args) == 0) {
     __gh_store_word(args, 1); __gh_store_word(args + 4, binding); __gh_store_word(args + 8, at); __gh_store_word(args + 12, bytes);
