@@ -6,7 +6,7 @@
 import { HalError, StatusCode } from '../../../core/errors.js';
 import { runClang } from './clang.js';
 import { deviceHeader } from './device_header.js';
-import { postprocess, type KernelModuleImage } from './postprocess.js';
+import { LOOP_BUDGET, postprocess, type KernelModuleImage } from './postprocess.js';
 import { rewriteSource } from './source_rewrite.js';
 
 /** Bumped whenever the compile pipeline changes what it produces for the same inputs. */
@@ -48,17 +48,28 @@ interface DiskCache {
   write(key: string, image: KernelModuleImage): Promise<void>;
 }
 
-let disk: Promise<DiskCache | undefined> | undefined;
+const disks = new Map<string, Promise<DiskCache | undefined>>();
 
 /** The on-disk cache (Node only; undefined in a browser or when the directory cannot be created). */
-function diskCache(): Promise<DiskCache | undefined> {
-  disk ??= (async () => {
-    if (typeof process === 'undefined' || process.versions?.node === undefined) return undefined;
+async function diskCache(): Promise<DiskCache | undefined> {
+  if (typeof process === 'undefined' || process.versions?.node === undefined) return undefined;
+  const path = await import('node:path');
+  const os = await import('node:os');
+  // Read on every compile, so a process (a benchmark, a test) can point it elsewhere.
+  const dir = process.env['GPUHAL_CACHE_DIR'] ?? path.join(os.homedir(), '.cache', 'gpuhal', 'hipc');
+  let disk = disks.get(dir);
+  if (disk === undefined) {
+    disk = openDiskCache(dir);
+    disks.set(dir, disk);
+  }
+  return disk;
+}
+
+async function openDiskCache(dir: string): Promise<DiskCache | undefined> {
+  {
     try {
       const fs = await import('node:fs/promises');
-      const os = await import('node:os');
       const path = await import('node:path');
-      const dir = process.env['GPUHAL_CACHE_DIR'] ?? path.join(os.homedir(), '.cache', 'gpuhal', 'hipc');
       await fs.mkdir(dir, { recursive: true });
       return {
         async read(key) {
@@ -82,13 +93,18 @@ function diskCache(): Promise<DiskCache | undefined> {
     } catch {
       return undefined;
     }
-  })();
-  return disk;
+  }
+}
+
+/** Forgets every module compiled in this process (the disk cache stays): for measuring cold and disk-warm compiles. */
+export function forgetCompiledModules(): void {
+  memoryCache.clear();
+  ready.clear();
 }
 
 /** The key of a request in both caches. */
 export function cacheKeyText(request: CompileRequest): string {
-  return [PIPELINE_VERSION, deviceHeader, request.scratchAddress, request.memoryChecks, forwardedOptions(request.compileOptions).join('\u0001'), request.source].join('\u0000');
+  return [PIPELINE_VERSION, LOOP_BUDGET, deviceHeader, request.scratchAddress, request.memoryChecks, forwardedOptions(request.compileOptions).join('\u0001'), request.source].join('\u0000');
 }
 
 const ready = new Map<string, KernelModuleImage>();

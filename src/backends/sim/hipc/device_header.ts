@@ -71,22 +71,37 @@ __GH_IMPORT(reset_budget) void __gh_reset_budget(void);
 __GH_IMPORT(set_workgroup) void __gh_set_workgroup(unsigned args, unsigned x, unsigned y, unsigned z);
 }
 
-struct __gh_thread_idx_t {
-  __declspec(property(get = __get_x)) unsigned x;
-  __declspec(property(get = __get_y)) unsigned y;
-  __declspec(property(get = __get_z)) unsigned z;
-  __forceinline__ unsigned __get_x() const { return __gh_thread_x(); }
-  __forceinline__ unsigned __get_y() const { return __gh_thread_y(); }
-  __forceinline__ unsigned __get_z() const { return __gh_thread_z(); }
-};
-struct __gh_dim_t { unsigned x, y, z; };
-// Written once per workgroup by the entry point, read-only to the kernel.
-extern "C" __gh_dim_t __gh_block_idx, __gh_block_dim, __gh_grid_dim;
-__gh_dim_t __gh_block_idx, __gh_block_dim, __gh_grid_dim;
+// The built-in variables are WebAssembly globals (set by the entry point), read through pure imports: no memory
+// access, so a kernel's stores can never be thought to change them and the memory checker never sees them.
+extern "C" {
+__GH_IMPORT(block_x) __attribute__((pure)) unsigned __gh_block_x(void);
+__GH_IMPORT(block_y) __attribute__((pure)) unsigned __gh_block_y(void);
+__GH_IMPORT(block_z) __attribute__((pure)) unsigned __gh_block_z(void);
+__GH_IMPORT(dim_x) __attribute__((pure)) unsigned __gh_dim_x(void);
+__GH_IMPORT(dim_y) __attribute__((pure)) unsigned __gh_dim_y(void);
+__GH_IMPORT(dim_z) __attribute__((pure)) unsigned __gh_dim_z(void);
+__GH_IMPORT(grid_x) __attribute__((pure)) unsigned __gh_grid_x(void);
+__GH_IMPORT(grid_y) __attribute__((pure)) unsigned __gh_grid_y(void);
+__GH_IMPORT(grid_z) __attribute__((pure)) unsigned __gh_grid_z(void);
+__GH_IMPORT(set_block) void __gh_set_block(unsigned x, unsigned y, unsigned z, unsigned dx, unsigned dy, unsigned dz, unsigned gx, unsigned gy, unsigned gz);
+}
+#define __GH_BUILTIN_VARIABLE(type, X, Y, Z) \
+  struct type { \
+    __declspec(property(get = __get_x)) unsigned x; \
+    __declspec(property(get = __get_y)) unsigned y; \
+    __declspec(property(get = __get_z)) unsigned z; \
+    __forceinline__ unsigned __get_x() const { return X(); } \
+    __forceinline__ unsigned __get_y() const { return Y(); } \
+    __forceinline__ unsigned __get_z() const { return Z(); } \
+  };
+__GH_BUILTIN_VARIABLE(__gh_thread_idx_t, __gh_thread_x, __gh_thread_y, __gh_thread_z)
+__GH_BUILTIN_VARIABLE(__gh_block_idx_t, __gh_block_x, __gh_block_y, __gh_block_z)
+__GH_BUILTIN_VARIABLE(__gh_block_dim_t, __gh_dim_x, __gh_dim_y, __gh_dim_z)
+__GH_BUILTIN_VARIABLE(__gh_grid_dim_t, __gh_grid_x, __gh_grid_y, __gh_grid_z)
 static const __gh_thread_idx_t threadIdx = {};
-#define blockIdx (*(const __gh_dim_t*)&__gh_block_idx)
-#define blockDim (*(const __gh_dim_t*)&__gh_block_dim)
-#define gridDim (*(const __gh_dim_t*)&__gh_grid_dim)
+static const __gh_block_idx_t blockIdx = {};
+static const __gh_block_dim_t blockDim = {};
+static const __gh_grid_dim_t gridDim = {};
 
 struct dim3 {
   unsigned x, y, z;
@@ -319,32 +334,36 @@ template <class T> struct load_arg<T, false> {
   }
 };
 
-// A seeded permutation of [0, n): i -> (a*i + b) mod n with a coprime to n.
+// A seeded permutation of [0, n), walked in steps: start at b, add a (coprime to n) modulo n each step.
 struct order {
-  unsigned n, a, b;
-  __forceinline__ order(unsigned count) : n(count), a(1), b(0) {
+  unsigned n, a, next;
+  __forceinline__ order(unsigned count) : n(count), a(1), next(0) {
     if (n <= 1) return;
-    b = __gh_random(n);
+    next = __gh_random(n);
     a = 1 + __gh_random(n - 1);
     while (gcd(a, n) != 1) a = a + 1 == n ? 1 : a + 1;
   }
   static __forceinline__ unsigned gcd(unsigned x, unsigned y) { while (y != 0) { unsigned t = x % y; x = y; y = t; } return x; }
-  __forceinline__ unsigned at(unsigned i) const { return (unsigned)(((unsigned long long)a * i + b) % n); }
+  __forceinline__ unsigned step() {
+    unsigned t = next;
+    next = next >= n - a ? next - (n - a) : next + a;
+    return t;
+  }
 };
 
 static __forceinline__ unsigned begin_workgroup(unsigned args, unsigned x, unsigned y, unsigned z) {
   __gh_init_statics();
   __gh_set_workgroup(args, x, y, z);
-  __gh_block_idx = {x, y, z};
-  __gh_block_dim = {__gh_load_word(args + 24), __gh_load_word(args + 28), __gh_load_word(args + 32)};
-  __gh_grid_dim = {__gh_load_word(args + 36), __gh_load_word(args + 40), __gh_load_word(args + 44)};
+  __gh_set_block(x, y, z, __gh_load_word(args + 24), __gh_load_word(args + 28), __gh_load_word(args + 32),
+    __gh_load_word(args + 36), __gh_load_word(args + 40), __gh_load_word(args + 44));
   __gh_reset_budget();
-  return __gh_block_dim.x * __gh_block_dim.y * __gh_block_dim.z;
+  return __gh_dim_x() * __gh_dim_y() * __gh_dim_z();
 }
 
 static __forceinline__ void set_linear_thread(unsigned t) {
-  unsigned bx = __gh_block_dim.x, by = __gh_block_dim.y;
-  __gh_set_thread(t % bx, (t / bx) % by, t / (bx * by));
+  unsigned bx = __gh_dim_x(), by = __gh_dim_y();
+  if (bx * by * __gh_dim_z() == bx) __gh_set_thread(t, 0, 0);  // the common 1-D workgroup: no divisions
+  else __gh_set_thread(t % bx, (t / bx) % by, t / (bx * by));
 }
 
 // Per-thread memory (thread_memory): for each thread a status word, its Asyncify buffer and its own shadow stack,
@@ -380,6 +399,26 @@ template <class... P> struct launcher {
   template <void (*K)(P...), unsigned... I>
   static __forceinline__ void call(unsigned args, seq<unsigned, I...>) { K(load_arg<P, pointer[I]>::get(args, slot(I))...); }
 
+  // The argument words, read once per workgroup (the kernel's stores could alias the argument block otherwise).
+  struct words { unsigned w[count + 1]; };
+  static __forceinline__ words read(unsigned args) {
+    words r = {};
+    unsigned bindings = __gh_load_word(args + 16);
+    for (unsigned i = 0; i < count; i++) r.w[i] = __gh_load_word(args + 56 + (pointer[i] ? 8 * slot(i) : 8 * bindings + 4 * slot(i)));
+    return r;
+  }
+  template <class T> static __forceinline__ T as(unsigned raw) {
+    if constexpr (is_pointer<T>::value) {
+      return (T)raw;
+    } else {
+      T value;
+      __builtin_memcpy(&value, &raw, sizeof(T));
+      return value;
+    }
+  }
+  template <void (*K)(P...), unsigned... I>
+  static __forceinline__ void call_with(const words& r, seq<unsigned, I...>) { K(as<P>(r.w[I])...); }
+
   // One thread of a coroutine workgroup: a function of its own, so Asyncify instruments it and not the scheduler.
   template <void (*K)(P...)>
   static __attribute__((noinline)) void thread(unsigned args) { call<K>(args, __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
@@ -391,10 +430,11 @@ template <class... P> struct launcher {
     if (!check(args)) return;
     unsigned memory = __gh_thread_memory();
     if (memory != 0) __gh_set_stack(memory + THREAD_BYTES, memory + ASYNC_OFFSET);
+    const words r = read(args);
     order o(threads);
     for (unsigned i = 0; i < threads; i++) {
-      set_linear_thread(o.at(i));
-      call<K>(args, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
+      set_linear_thread(o.step());
+      call_with<K>(r, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
     }
   }
 
@@ -412,7 +452,7 @@ template <class... P> struct launcher {
       unsigned suspended = 0;
       order o(threads);
       for (unsigned i = 0; i < threads; i++) {
-        unsigned t = o.at(i);
+        unsigned t = o.step();
         unsigned memory = base + t * THREAD_BYTES;
         unsigned status = __gh_load_word(memory);
         if (status == FINISHED) continue;

@@ -32,7 +32,7 @@ export function loadBinaryen(): Promise<Binaryen> {
 }
 
 /** Loop iterations one workgroup may run (all its threads together) before it is stopped as a runaway. */
-export const LOOP_BUDGET = 1 << 30;
+export const LOOP_BUDGET = 1 << 26;
 /** Fault kinds raised by HIP-C kernels, after those of asm/kernels/abi.ts. */
 export const FAULT_BARRIER_DIVERGENCE = 6;
 export const FAULT_LOOP_BUDGET = 7;
@@ -188,7 +188,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
 
     // Globals the replaced imports read and write.
     const zero = () => m.i32.const(0);
-    for (const g of ['tx', 'ty', 'tz', 'args', 'async_buffer', 'stack_lo', 'stack_hi', 'lo0', 'hi0', 'lo1', 'hi1', 'budget']) {
+    for (const g of ['tx', 'ty', 'tz', 'bx', 'by', 'bz', 'dx', 'dy', 'dz', 'gx', 'gy', 'gz', 'args', 'async_buffer', 'stack_lo', 'stack_hi', 'lo0', 'hi0', 'lo1', 'hi1', 'budget']) {
       m.addGlobal(`__gh_${g}`, i32, true, zero());
     }
     m.addGlobalImport('__gh_thread_memory_base', 'gh', 'thread_memory', i32, false);
@@ -237,7 +237,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
 
     if (anyCoroutine) {
       b.setPassArgument('asyncify-imports', 'gh.barrier');
-      b.setPassArgument('asyncify-removelist', '__gh_straight_*,__gh_coroutine_*,__gh_check_slow,__gh_budget_exhausted,__gh_check');
+      b.setPassArgument('asyncify-removelist', `__gh_straight_*,__gh_coroutine_*,__gh_check_slow,__gh_budget_exhausted${options.memoryChecks ? ',__gh_check' : ''}`);
       b.setPassArgument('asyncify-ignore-indirect', '');
       m.runPasses(['asyncify']);
       b.setPassArgument('asyncify-imports', null);
@@ -252,6 +252,10 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       __gh_thread_z: [[], i32, () => m.global.get('__gh_tz', i32)],
       __gh_set_thread: [[i32, i32, i32], b.none, () => m.block(null, [
         m.global.set('__gh_tx', m.local.get(0, i32)), m.global.set('__gh_ty', m.local.get(1, i32)), m.global.set('__gh_tz', m.local.get(2, i32))])],
+      ...Object.fromEntries(['block_x', 'block_y', 'block_z', 'dim_x', 'dim_y', 'dim_z', 'grid_x', 'grid_y', 'grid_z'].map((name) =>
+        [`__gh_${name}`, [[], i32, () => m.global.get(`__gh_${name[0]}${name.slice(-1)}`, i32)]])),
+      __gh_set_block: [[i32, i32, i32, i32, i32, i32, i32, i32, i32], b.none, () => m.block(null,
+        ['bx', 'by', 'bz', 'dx', 'dy', 'dz', 'gx', 'gy', 'gz'].map((g, i) => m.global.set(`__gh_${g}`, m.local.get(i, i32))))],
       __gh_load_word: [[i32], i32, () => m.i32.load(0, 4, m.local.get(0, i32))],
       __gh_store_word: [[i32, i32], b.none, () => m.i32.store(0, 4, m.local.get(0, i32), m.local.get(1, i32))],
       __gh_set_workgroup: [[i32, i32, i32, i32], b.none, () => m.block(null, [
@@ -307,8 +311,14 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
     if (m.getExport('__gh_check_slow')) m.removeExport('__gh_check_slow');
     b.setOptimizeLevel(2);
     b.setShrinkLevel(0);
-    b.setFlexibleInlineMaxSize(64);
-    m.optimize();
+    // The memory check (about 30 nodes, one call on its slow path) must be inlined at every access to be cheap.
+    const alwaysInline = b.getAlwaysInlineMaxSize();
+    b.setAlwaysInlineMaxSize(40);
+    try {
+      m.optimize();
+    } finally {
+      b.setAlwaysInlineMaxSize(alwaysInline);
+    }
     if (!m.validate()) throw new HalError(StatusCode.INTERNAL, `${options.label}: the post-processed kernel module does not validate`);
     return { wasm: m.emitBinary(), kernels: coroutine, threadMemory: anyCoroutine || usesStack };
   } finally {
