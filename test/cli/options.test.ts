@@ -1,6 +1,6 @@
 /** Each command accepts only the options it reads: any other is a usage error (exit 2) naming option and command. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cli } from './run_cli.js';
+import { cli } from '../helpers/run_cli.js';
 
 afterEach(() => vi.restoreAllMocks());
 
