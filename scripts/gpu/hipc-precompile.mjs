@@ -1,4 +1,4 @@
-// Compiles every HIP-C source of the GPU differential (test/hipc/gpu) for the simulator into the compile cache
+// Compiles every HIP-C source of the GPU differential (test/backends/sim/hipc/gpu) for the simulator into the compile cache
 // that travels to the GPU machine (.device/hipc-cache): that machine has no clang, so the simulator's side of
 // the differential must find its modules there. Run by pack.sh after the build (it imports dist/).
 import { readFileSync, readdirSync } from 'node:fs';

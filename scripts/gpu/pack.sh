@@ -5,7 +5,7 @@
 #   .device/node_modules.tar.xz   a trimmed node_modules with vitest and its deps (no binaryen, typescript,
 #                            @typescript, assemblyscript, @types, @yowasp), for running vitest files there
 #   .device/hipc-cache/      the simulator's compiled HIP-C kernels (scripts/gpu/hipc-precompile.mjs): the GPU
-#                            machine has no clang, the HIP-C differential (test/hipc/gpu) reads them from there
+#                            machine has no clang, the HIP-C differential (test/backends/sim/hipc/gpu) reads them from there
 #   dist/                    tsc output (src/ and bench/)
 #   src/backends/sim/generated/   the simulator's generated wasm modules (the tests import src/ directly)
 # Carry those three paths and start the remote command with `source scripts/gpu/remote-env.sh` (see README.md).

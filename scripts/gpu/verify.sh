@@ -7,7 +7,7 @@
 #   hip-gpu       the driver-level GPU suite (test/backends/hip/gpu)
 #   kernels-gpu   every sample kernel on the GPU against its TS reference (test/kernels/gpu)
 #   differential  random multi-queue programs, simulator vs GPU, byte for byte (test/differential)
-#   hipc-gpu      every HIP-C kernel (samples, kernels/*.hip) through nvrtc/hiprtc vs the simulator (test/hipc/gpu)
+#   hipc-gpu      every HIP-C kernel (samples, kernels/*.hip) through nvrtc/hiprtc vs the simulator (test/backends/sim/hipc/gpu)
 # Each step's output goes to the terminal and to <logs>/<step>.log, <logs> being $OUT when set (else a temporary
 # folder); one summary line per step, also in <logs>/summary.txt. Exits non-zero if any step failed. Steps never stop early: a failing core test does
 # not hide what the differential test says.
@@ -85,7 +85,7 @@ run_step demo node bin/gpuhal.js demo --backend hip
 run_step hip-gpu "${vitest[@]}" test/backends/hip/gpu
 run_step kernels-gpu "${vitest[@]}" test/kernels/gpu
 run_step differential "${vitest[@]}" test/differential
-run_step hipc-gpu "${vitest[@]}" test/hipc/gpu
+run_step hipc-gpu "${vitest[@]}" test/backends/sim/hipc/gpu
 
 echo
 echo "== summary ($(node --version), GPUHAL_BACKEND=$GPUHAL_BACKEND, GPUHAL_HIP_GPU=$GPUHAL_HIP_GPU; logs in $out)"

@@ -1,11 +1,11 @@
 // The HIP-C kernels of kernels/*.hip, compiled to WebAssembly by the real clang and run on the simulator, against
 // their TypeScript references. The same files run through nvrtc/hiprtc on a GPU in test/kernels/gpu.
 import { describe, expect, it } from 'vitest';
-import { asF32, asU32, f32Bytes, runHip, u32Bytes } from './helpers.js';
+import { asF32, asU32, f32Bytes, runHip, u32Bytes } from '../../../helpers/hipc.js';
 import {
   atomics32, atomics64, histogram, inclusiveScan, kernelSource, matmul, randomF32, randomU32, reduceTree, rng,
   softmaxRows, sortSegments, ulpDistance,
-} from './references.js';
+} from '../../../helpers/hipc_references.js';
 
 const f32Word = (x: number) => new Uint32Array(new Float32Array([x]).buffer)[0]!;
 const blocksFor = (count: number, block: number) => Math.max(1, Math.ceil(count / block));

@@ -6,13 +6,13 @@
 // Runs only with GPUHAL_HIP_GPU=1 on a GPU machine (scripts/gpu/verify.sh, step hipc-gpu).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import type { DriverFunction, DriverModule, DriverStream, GpuDriver, KernelBinding } from '../../../src/core/driver.js';
-import { drain, GPU_ENABLED, GPU_NOTE, openGpu } from '../../hip/gpu/support.js';
-import { differentialCases, type DifferentialCase } from '../cases.js';
-import { asF32, runHip } from '../helpers.js';
-import { ulpDistance } from '../references.js';
+import type { DriverFunction, DriverModule, DriverStream, GpuDriver, KernelBinding } from '../../../../../src/core/driver.js';
+import { drain, GPU_ENABLED, GPU_NOTE, openGpu } from '../../../../helpers/hip_gpu.js';
+import { differentialCases, type DifferentialCase } from '../../../../helpers/hipc_cases.js';
+import { asF32, runHip } from '../../../../helpers/hipc.js';
+import { ulpDistance } from '../../../../helpers/hipc_references.js';
 
-process.env['GPUHAL_CACHE_DIR'] ??= fileURLToPath(new URL('../../../.device/hipc-cache', import.meta.url));
+process.env['GPUHAL_CACHE_DIR'] ??= fileURLToPath(new URL('../../../../../.device/hipc-cache', import.meta.url));
 
 describe.skipIf(!GPU_ENABLED)(`HIP-C kernels: GPU and simulator agree${GPU_NOTE}`, { timeout: 120_000 }, () => {
   let driver: GpuDriver;

@@ -2,9 +2,9 @@
 // WebAssembly in process by the real clang of @yowasp/clang), real device memory, real launches.
 import { createSimDriver, type SimDriver, type SimDriverOptions } from '../../src/backends/sim/index.js';
 import type { DriverModule } from '../../src/core/driver.js';
-import { readBack, upload } from '../sim/helpers.js';
+import { readBack, upload } from './sim.js';
 
-export { asU32, u32Bytes } from '../sim/helpers.js';
+export { asU32, u32Bytes } from './sim.js';
 
 export interface HipRun {
   /** Every binding's bytes after the launch (in order). */

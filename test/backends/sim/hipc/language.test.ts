@@ -2,8 +2,8 @@
 // headers, math, seeded thread order, and every way a kernel can go wrong (compile errors with line:column,
 // unsupported builtins, out-of-bounds accesses, barrier divergence, endless loops).
 import { describe, expect, it } from 'vitest';
-import { HalError, StatusCode } from '../../src/core/errors.js';
-import { asF32, asU32, f32Bytes, runHip, u32Bytes } from './helpers.js';
+import { HalError, StatusCode } from '../../../../src/core/errors.js';
+import { asF32, asU32, f32Bytes, runHip, u32Bytes } from '../../../helpers/hipc.js';
 
 const compileError = async (source: string): Promise<HalError> => {
   const run = runHip(source, { entry: 'k', grid: [1, 1, 1], block: [1, 1, 1], inputs: [new Uint8Array(4)] });

@@ -3,10 +3,10 @@
 // a documented ulp bound where a math library function differs (softmax: expf).
 import { sampleHipSource } from '../../src/kernels/hip_source.js';
 import { sampleKernelSpecs, workgroupsFor } from '../../src/kernels/kernel_specs.js';
-import { randomCase } from '../kernels/helpers.js';
-import type { HipLaunch } from './helpers.js';
-import { u32Bytes, f32Bytes } from './helpers.js';
-import { kernelSource, randomF32, randomU32, rng, atomics32, atomics64 } from './references.js';
+import { randomCase } from './kernels.js';
+import type { HipLaunch } from './hipc.js';
+import { u32Bytes, f32Bytes } from './hipc.js';
+import { kernelSource, randomF32, randomU32, rng, atomics32, atomics64 } from './hipc_references.js';
 
 export interface DifferentialCase {
   readonly name: string;

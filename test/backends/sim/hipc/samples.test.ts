@@ -2,10 +2,10 @@
 // compile on a GPU) compiled for the simulator, against the TypeScript references and against the AssemblyScript
 // twins that the simulator runs by default — byte for byte.
 import { describe, expect, it } from 'vitest';
-import { sampleHipSource } from '../../src/kernels/hip_source.js';
-import { sampleKernelSpecs, workgroupsFor } from '../../src/kernels/kernel_specs.js';
-import { newRunner, randomCase, referenceOutputs, runKernel } from '../kernels/helpers.js';
-import { runHip } from './helpers.js';
+import { sampleHipSource } from '../../../../src/kernels/hip_source.js';
+import { sampleKernelSpecs, workgroupsFor } from '../../../../src/kernels/kernel_specs.js';
+import { newRunner, randomCase, referenceOutputs, runKernel } from '../../../helpers/kernels.js';
+import { runHip } from '../../../helpers/hipc.js';
 
 describe('sample kernels from one HIP-C source on the simulator', { timeout: 300_000 }, () => {
   const assemblyScript = newRunner();
