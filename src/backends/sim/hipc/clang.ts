@@ -18,23 +18,28 @@ let loading: Promise<ClangPackage> | undefined;
 
 /** The compiler package, imported once; UNAVAILABLE naming the package and how to install it when it is missing. */
 export function loadClang(): Promise<ClangPackage> {
-  loading ??= (async () => {
-    // A variable specifier keeps bundlers from resolving (and inlining 100 MB of) the optional package.
-    const specifier: string = CLANG_PACKAGE;
-    try {
-      const clang = (await import(specifier)) as ClangPackage;
-      // Fetch (decompress) the toolchain once, quietly: its default progress report goes to the console.
-      await clang.runLLVM(undefined, {}, { fetchProgress: () => {} });
-      return clang;
-    } catch (cause) {
-      loading = undefined;
-      throw new HalError(StatusCode.UNAVAILABLE,
-        `compiling 'hip-source' kernels for the simulator needs the optional package ${CLANG_PACKAGE} (clang and lld ` +
-        `compiled to WebAssembly, about 100 MB): install it with \`npm install ${CLANG_PACKAGE}\`, or load a 'sim-wasm' ` +
-        `payload instead (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`, { cause });
-    }
-  })();
+  loading ??= importClang(CLANG_PACKAGE).catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
   return loading;
+}
+
+/** Imports the clang package `specifier` (a parameter so the missing-package path can be tested). */
+export async function importClang(specifier: string): Promise<ClangPackage> {
+  let clang: ClangPackage;
+  try {
+    // A variable specifier keeps bundlers from resolving (and inlining 100 MB of) the optional package.
+    clang = (await import(specifier)) as ClangPackage;
+  } catch (cause) {
+    throw new HalError(StatusCode.UNAVAILABLE,
+      `compiling 'hip-source' kernels for the simulator needs the optional package ${specifier} (clang and lld ` +
+      `compiled to WebAssembly, about 100 MB): install it with \`npm install ${specifier} binaryen\`, or load a ` +
+      `'sim-wasm' payload instead (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`, { cause });
+  }
+  // Fetch (decompress) the toolchain once, quietly: its default progress report goes to the console.
+  await clang.runLLVM(undefined, {}, { fetchProgress: () => {} });
+  return clang;
 }
 
 export interface ClangRun {

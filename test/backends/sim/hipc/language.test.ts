@@ -192,3 +192,13 @@ describe('bad kernels are reported, never wrong or hung', { timeout: 300_000 }, 
     expect(String(run.error)).toMatch(/access to binding 1, but the launch has 1 binding/);
   });
 });
+
+describe('without the optional compiler', () => {
+  it('loading the compiler package fails with UNAVAILABLE naming the package and how to install it', async () => {
+    const { importClang } = await import('../../../../src/backends/sim/hipc/clang.js');
+    const error = await importClang('@yowasp/clang-not-installed').then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(HalError);
+    expect((error as HalError).code).toBe(StatusCode.UNAVAILABLE);
+    expect((error as HalError).message).toMatch(/needs the optional package @yowasp\/clang-not-installed .*npm install @yowasp\/clang-not-installed binaryen/);
+  });
+});
