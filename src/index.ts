@@ -15,6 +15,7 @@ export { HalError, StatusCode, type DriverErrorInfo } from './core/errors.js';
 export { HalObject } from './core/lifetime.js';
 export { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './core/buffer.js';
 export { Semaphore } from './core/semaphore/semaphore.js';
+export type { StallDiagnosis, StalledHostWait, StalledSubmission, StalledWait } from './core/stall/stall_diagnosis.js';
 export type { SemaphoreValue, WaitMode, WaitOptions } from './core/semaphore/host_wait.js';
 export { MAX_PAYLOAD } from './core/semaphore/payload.js';
 export {

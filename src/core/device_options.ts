@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { invalidArgument } from './errors.js';
 import { describe } from './semaphore/payload.js';
 import type { CommandBufferMode } from './device_context.js';
+import { suggestion } from './fields.js';
 
 const backendName = z.string({ error: 'must be a backend name' }).min(1, { error: 'must be a backend name' });
 
@@ -40,6 +41,8 @@ const DeviceOptionsSchema = z.strictObject({
   trace: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
+const DEVICE_OPTION_FIELDS = Object.keys(DeviceOptionsSchema.shape);
+
 export interface DeviceOptions {
   /** 'auto' (the default) tries hip, then sim; a list is tried in order. */
   readonly backend?: 'sim' | 'hip' | 'auto' | (string & {}) | readonly string[];
@@ -73,7 +76,7 @@ export function parseOptions(options: unknown): ParsedOptions {
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return `options has unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+      return issue.keys.map((key) => `options has unknown field ${JSON.stringify(key)}; ${suggestion(key, DEVICE_OPTION_FIELDS)}`).join('; ');
     }
     const path = issue.path.map(String).join('.');
     const value = issue.path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined), options);

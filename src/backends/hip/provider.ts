@@ -13,6 +13,7 @@ import { HipDriver } from './driver.js';
 import { describeLoadFailure, isLoaded, loadFirst } from './library.js';
 import { CUDA_LIBRARY_CANDIDATES, NvidiaApi } from './nvidia_api.js';
 import type { HipPlatform, PlatformApi } from './platform_api.js';
+import { KnownFields, checkKnownFields } from '../../core/fields.js';
 
 export interface HipProviderOptions {
   readonly platform?: HipPlatform | 'auto';
@@ -26,7 +27,10 @@ const LIBRARIES: Readonly<Record<HipPlatform, readonly string[]>> = {
   nvidia: CUDA_LIBRARY_CANDIDATES,
 };
 
+const HIP_OPTION_FIELDS = new KnownFields(['platform', 'ordinal']);
+
 export function parseHipOptions(options: Readonly<Record<string, unknown>> | undefined): { platforms: HipPlatform[]; ordinal: number } {
+  if (options !== undefined) checkKnownFields('hip options', options, HIP_OPTION_FIELDS);
   const platform = options?.platform ?? 'auto';
   if (platform !== 'auto' && platform !== 'amd' && platform !== 'nvidia') {
     throw invalidArgument(`hip option platform must be 'amd', 'nvidia' or 'auto' (got ${JSON.stringify(platform)})`);

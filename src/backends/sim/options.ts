@@ -2,6 +2,8 @@
 import { invalidArgument } from '../../core/errors.js';
 import { resolveCostModel, type CostModel } from './cost_model.js';
 import type { SchedulerMode } from './scheduler.js';
+import { suggestion } from '../../core/fields.js';
+import { type FaultPlan, type ResolvedFaultPlan, resolveFaultPlan } from './fault_plan.js';
 
 export interface SimDriverOptions {
   /** PRNG seed (number or bigint, 0 ≤ seed < 2^64); default 1. Same seed → same run. */
@@ -18,6 +20,8 @@ export interface SimDriverOptions {
   logLimit?: number;
   /** Record each graph launch's node order in the event log; default false. */
   traceGraphNodes?: boolean;
+  /** Faults to inject (fault_plan.ts); none by default. `injectFaults(device, plan)` replaces it at run time. */
+  faults?: FaultPlan;
   /**
    * Check every load and store of HIP-C kernels against the launch's bindings, shared memory and the thread's stack
    * (a kernel fault on a miss); default true. Off trades that safety for speed.
@@ -33,6 +37,7 @@ export interface ResolvedSimOptions {
   readonly maxStreams: number;
   readonly logLimit: number;
   readonly traceGraphNodes: boolean;
+  readonly faults: ResolvedFaultPlan | undefined;
   readonly kernelMemoryChecks: boolean;
 }
 
@@ -40,7 +45,7 @@ const MIB = 1024 * 1024;
 export const DEFAULT_MEMORY_BYTES = 256 * MIB;
 const MIN_MEMORY_BYTES = 4 * MIB;
 const MAX_MEMORY_BYTES = 2048 * MIB;
-const KNOWN = new Set(['seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes', 'kernelMemoryChecks']);
+const KNOWN = new Set(['seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes', 'faults', 'kernelMemoryChecks']);
 
 function integerOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -57,7 +62,7 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!KNOWN.has(key) && o[key] !== undefined) {
-      throw invalidArgument(`options.${key} is not a sim driver option (options: ${[...KNOWN].join(', ')})`);
+      throw invalidArgument(`options.${key} is not a sim driver option; ${suggestion(key, [...KNOWN])}`);
     }
   }
   let seed: bigint;
@@ -88,6 +93,7 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
     maxStreams: integerOption('maxStreams', o.maxStreams, 1, 1 << 20, 1024),
     logLimit: integerOption('logLimit', o.logLimit, 0, 1 << 24, 10000),
     traceGraphNodes,
+    faults: o.faults === undefined ? undefined : resolveFaultPlan('options.faults', o.faults),
     kernelMemoryChecks,
   };
 }
