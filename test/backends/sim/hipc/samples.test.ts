@@ -24,3 +24,16 @@ describe('sample kernels from one HIP-C source on the simulator', { timeout: 300
     });
   }
 });
+
+describe('only kernels that reach a barrier run as coroutines', { timeout: 300_000 }, () => {
+  it('the samples: histogram_u8 and reduce_sum_u32 use __syncthreads, the other five run straight (no Asyncify)', async () => {
+    const { compileHipSource } = await import('../../../../src/backends/sim/hipc/compiler.js');
+    const compiled = await compileHipSource({ source: sampleHipSource, compileOptions: [], scratchAddress: 4096, memoryChecks: true, label: 'samples' });
+    expect(compiled.kernels).toEqual({
+      fill_u32: false, copy_u32: false, add_i32: false, scale_i32: false, saxpy_f32: false, histogram_u8: true, reduce_sum_u32: true,
+    });
+    // Every other import of the device header became a wasm body; what is left comes from the device.
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(compiled.wasm as Uint8Array<ArrayBuffer>));
+    expect(imports.map((i) => `${i.module}.${i.name}`).sort()).toEqual(['env.memory', 'gh.random', 'gh.thread_memory']);
+  });
+});
