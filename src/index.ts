@@ -8,13 +8,18 @@
  *
  * Backends load lazily (see src/core/registry.ts), so importing this module loads neither koffi nor WebAssembly.
  */
-export { createDevice, Device, type DeviceInfo, type DeviceOptions, type SemaphoreOptions } from './core/device.js';
+// gpuhal's own backends (hip, then the simulator) register themselves; each loads only when a device asks for it.
+import './backends/builtin.js';
+
+export { createDevice, Device, type DeviceChecker, type DeviceInfo, type DeviceOptions, type SemaphoreOptions } from './core/device.js';
+export type { RaceCheckOptions, RaceCheckerStats } from './core/check/race_checker.js';
+export type { RaceKind, RaceOperation, RaceRange, RaceReport } from './core/check/race_report.js';
 export { listBackends, registerBackend, type BackendLoader, type BackendStatus } from './core/registry.js';
 export type { DeviceLimits, CommandBufferMode, DeviceContext } from './core/device_context.js';
 export { HalError, StatusCode, type DriverErrorInfo } from './core/errors.js';
 export { HalObject } from './core/lifetime.js';
 export { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './core/buffer.js';
-export { Semaphore } from './core/semaphore/semaphore.js';
+export { Semaphore, type SemaphoreCounts } from './core/semaphore/semaphore.js';
 export type { StallDiagnosis, StalledHostWait, StalledSubmission, StalledWait } from './core/stall/stall_diagnosis.js';
 export type { SemaphoreValue, WaitMode, WaitOptions } from './core/semaphore/host_wait.js';
 export { MAX_PAYLOAD } from './core/semaphore/payload.js';
@@ -60,11 +65,18 @@ export type {
   DriverDeviceSummary,
   DriverLimits,
   DriverObjectCounts,
+  DriverClock,
   DriverProvider,
+  DriverStepEvent,
+  DriverStepper,
+  DriverStreamContents,
+  DriverStreamOp,
   GpuDriver,
   ModuleFormat,
   Platform,
 } from './core/driver.js';
+/** What one step of a simulator (or any driver with a stepper) did; the name `device.step()` documents. */
+export type { DriverStepEvent as SimStepEvent } from './core/driver.js';
 /** Traces of what a device did (`createDevice({ trace: true })`, then `device.trace`): export, render, replay. */
 export * as trace from './trace/index.js';
 export type { MemoryTraceRecorder } from './trace/recorder.js';
@@ -72,7 +84,6 @@ export type { MemoryTraceRecorder } from './trace/recorder.js';
 export type {
   Inspection,
   SemaphoreView,
-  SimStepEvent,
   StepOutcome,
   StreamOpView,
   StreamView,

@@ -8,7 +8,7 @@
  * https://ui.perfetto.dev. On the simulator all times are virtual, so the same seed prints the same bytes.
  */
 import { writeFile } from 'node:fs/promises';
-import { createDevice, type Device } from '../core/device.js';
+import { createDevice, type Device } from '../index.js';
 import { writeTraceFile } from '../trace/chrome_trace.js';
 import { renderTimeline } from '../trace/timeline_renderer.js';
 import type { TraceEvent } from '../trace/model.js';
@@ -58,7 +58,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 }
 
 async function runPipeline(device: Device, { out, seed }: DemoOptions): Promise<number> {
-  const virtual = device.info.platform === 'sim';
+  const virtual = device.info.clock === 'virtual';
   out(`gpuhal demo on ${device.info.name} (backend ${device.info.backend}${virtual ? `, seed ${seed}, virtual time` : ''})`);
   for (const note of device.info.backendNotes) out(`  note: ${note}`);
   out('');

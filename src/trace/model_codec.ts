@@ -50,6 +50,7 @@ const eventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('issue'), submission: id, ...stamp }),
   z.object({ kind: z.literal('wait-satisfied'), submission: id, semaphore: id, value: u64, signal: id.nullable(), ...stamp }),
   z.object({ kind: z.literal('complete'), submission: id, ...stamp }),
+  z.object({ kind: z.literal('race'), race: z.string(), first: id.nullable(), second: id.nullable(), message: z.string(), fix: z.string(), ...stamp }),
   z.object({ kind: z.literal('submission-failed'), submission: id, error: traceError, cause: z.object({ semaphore: id }).nullable(), ...stamp }),
   z.object({ kind: z.literal('signal'), semaphore: id, value: u64, submission: id.nullable(), ...stamp }),
   z.object({ kind: z.literal('semaphore-failed'), semaphore: id, error: traceError, submission: id.nullable(), ...stamp }),
