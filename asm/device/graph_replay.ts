@@ -22,15 +22,20 @@ export const NODE_MEMSET: u32 = 1;   // a = dst, b = 4-byte pattern, c = byte le
 export const NODE_MEMCPY: u32 = 2;   // a = dst, b = src, c = byte length
 export const NODE_KERNEL: u32 = 3;   // a = function table index, b = argument block, c = indirect counts (0: direct)
 
-const H_NODE_COUNT: usize = 0;
-const H_RECORDS: usize = 4;
-const H_SUCC_START: usize = 8;
-const H_SUCC: usize = 12;
-const H_INDEG: usize = 16;
-const H_WORK: usize = 20;
-const H_READY: usize = 24;
-const H_START: usize = 28;
-const H_TRACE: usize = 32;
+/** Bytes per node record (see the layout above). */
+export const GRAPH_RECORD_BYTES: usize = 32;
+/** Bytes reserved for the header; the records start there. */
+export const GRAPH_HEADER_BYTES: usize = 64;
+
+export const H_NODE_COUNT: usize = 0;
+export const H_RECORDS: usize = 4;
+export const H_SUCC_START: usize = 8;
+export const H_SUCC: usize = 12;
+export const H_INDEG: usize = 16;
+export const H_WORK: usize = 20;
+export const H_READY: usize = 24;
+export const H_START: usize = 28;
+export const H_TRACE: usize = 32;
 
 let computeUnits: f64 = 1;
 let workgroupNs: f64 = 0;
@@ -92,7 +97,7 @@ export function replayGraph(exec: usize, t0: f64, trace: bool): i32 {
     replayNode = <i32>node;
     done++;
 
-    const record = records + (node << 5);
+    const record = records + node * GRAPH_RECORD_BYTES;
     let cost = load<f64>(record, 24);
     const kind = load<u32>(record);
     if (kind == NODE_MEMSET) {

@@ -8,6 +8,7 @@
 //   dispatch.ts      kernel workgroups via call_indirect, fault checks
 //   graph_replay.ts  instantiated graphs replayed in a seeded topological order
 //   random.ts        the seeded PRNG behind every simulator choice
+//   contract.ts      the constants shared with the TS face, which checks them all at device creation
 
 import * as layout from './layout';
 import { resetHeap } from './allocator';
@@ -19,6 +20,7 @@ export { memcpy, fillPattern as fill } from './memops';
 export { dispatch, loadIndirectCounts, setWorkgroupCountLimits } from './dispatch';
 export { replayGraph, lastGraphEnd, lastGraphFault, lastReplayNode, setKernelCostModel } from './graph_replay';
 export { seedRandom } from './random';
+export { contractValue } from './contract';
 
 /** Lays out the device in `memoryBytes` of shared memory; returns 1, or 0 if the memory is too small. */
 export function init(memoryBytes: u32, maxSharedBytes: u32): u32 {

@@ -96,9 +96,9 @@ export class Device implements Disposable, AsyncDisposable {
     const label = options.label ?? `device-${backend}#${++deviceCount}`;
     this.core = new DeviceCore(driver, label, queueCount, streamsPerQueue, mode);
     this.limits = this.core.limits;
-    // `check: false` parses to undefined too: the environment may turn checking on only where options are silent.
-    const check = 'check' in options ? options.check : checkFromEnvironment();
-    if (check !== undefined) this.core.checker = new RaceChecker(check);
+    // `check: false` parses to null: the environment turns checking on only where the options do not mention it.
+    const check = options.check === undefined ? checkFromEnvironment() : options.check;
+    if (check !== undefined && check !== null) this.core.checker = new RaceChecker(check);
     this.queues = Object.freeze(Array.from({ length: queueCount }, (_, i) => new Queue(this.core, i)));
     if (options.trace) {
       const trace = recordDevice(this, driver, label);

@@ -39,10 +39,11 @@ const DeviceOptionsSchema = z.strictObject({
   commandBufferMode: z.enum(['graph', 'stream'], { error: 'must be "graph" or "stream"' }).optional(),
   label: z.string({ error: 'must be a string' }).optional(),
   trace: z.boolean({ error: 'must be true or false' }).optional(),
-  // true and false are shorthands for {} and "off", so the object's own fields get their own messages.
+  // true is a shorthand for {} (so the object's own fields get their own messages); false parses to null, "off" even
+  // where GPUHAL_CHECK would turn checking on (undefined: not mentioned).
   check: z
     .preprocess(
-      (value) => (value === true ? {} : value === false ? undefined : value),
+      (value) => (value === true ? {} : value === false ? null : value),
       z.strictObject(
         {
           strict: z.boolean({ error: 'must be true or false' }).optional(),
@@ -54,7 +55,7 @@ const DeviceOptionsSchema = z.strictObject({
             .optional(),
         },
         { error: 'must be true, false or an object { strict?, callSites?, maxReports? }' },
-      ).optional(),
+      ).nullable().optional(),
     )
     .optional(),
 });

@@ -1,5 +1,5 @@
 /**
- * Unknown fields and labels, checked the same way at every entry point (DESIGN.md rule 10). In JavaScript a
+ * Unknown fields and labels, checked the same way at every entry point (docs/design.md rule 10). In JavaScript a
  * misspelled option (`signal:` for `signals:`) would otherwise be silently ignored, and the operation would run
  * without the synchronization the caller meant to ask for; so every options object is checked against the fields
  * its entry point knows, and the error names the field and the nearest known name.

@@ -8,19 +8,11 @@
  * from 64; each dispatch writes its argument block and shared scratch just above the last allocation.
  */
 import type { DevicePtr, KernelBinding } from '../core/driver.js';
+import { DEVICE_CONTRACT } from '../backends/sim/device_contract.js';
 
 const PAGE = 65536;
-const ARG_FAULT = 0;
-const ARG_FAULT_BINDING = 4;
-const ARG_FAULT_OFFSET = 8;
-const ARG_FAULT_LENGTH = 12;
-const ARG_BINDING_COUNT = 16;
-const ARG_CONSTANT_COUNT = 20;
-const ARG_WORKGROUP_SIZE = 24;
-const ARG_WORKGROUP_COUNT = 36;
-const ARG_SHARED_PTR = 48;
-const ARG_SHARED_BYTES = 52;
-const ARG_BINDINGS = 56;
+// The argument block's layout (asm/kernels/abi.ts), as the simulator's device contract states it.
+const { ARG_BINDING_COUNT, ARG_CONSTANT_COUNT, ARG_WORKGROUP_SIZE, ARG_WORKGROUP_COUNT, ARG_SHARED_PTR, ARG_SHARED_BYTES, ARG_BINDINGS } = DEVICE_CONTRACT;
 
 /** Fault kinds of asm/kernels/abi.ts. */
 export const KernelFaultKind = { 1: 'out-of-bounds', 2: 'bad-binding', 3: 'bad-constant' } as const;

@@ -238,6 +238,22 @@ describe('the race checker', () => {
     expect(device.checker).toBeUndefined();
   });
 
+  it('GPUHAL_CHECK turns checking on where the options are silent, and never against them', async () => {
+    const previous = process.env.GPUHAL_CHECK;
+    try {
+      process.env.GPUHAL_CHECK = '1';
+      expect((await open({ check: undefined })).checker?.strict).toBe(false);
+      expect((await open({ check: false })).checker).toBeUndefined();
+      process.env.GPUHAL_CHECK = 'strict';
+      const silent = await createDevice({ backend: 'sim' });
+      expect(silent.checker?.strict).toBe(true);
+      silent.destroy();
+    } finally {
+      if (previous === undefined) delete process.env.GPUHAL_CHECK;
+      else process.env.GPUHAL_CHECK = previous;
+    }
+  });
+
   it('a defect inside the checker stops checking but never breaks the run', async () => {
     const original = Object.getOwnPropertyDescriptor(RaceChecker.prototype, 'checkAccesses')!;
     Object.defineProperty(RaceChecker.prototype, 'checkAccesses', {

@@ -1,4 +1,4 @@
-// Descriptor set layouts and pipeline layouts (DESIGN.md rule 8): device limits with clear errors, exact fits legal,
+// Descriptor set layouts and pipeline layouts (docs/design.md rule 8): device limits with clear errors, exact fits legal,
 // lifetimes shared with the pipeline layouts that use them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HalError } from '../../src/core/errors.js';

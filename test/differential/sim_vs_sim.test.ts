@@ -1,5 +1,5 @@
 // The differential workloads on the simulator alone, in every `npm test`: the same program on three simulator seeds
-// (which order unordered work differently, DESIGN.md rule 11) and in the plain-TypeScript model must give the same
+// (which order unordered work differently, docs/design.md rule 11) and in the plain-TypeScript model must give the same
 // bytes. That is what proves the generator's programs race-free, so that sim_vs_hip.test.ts may demand byte
 // equality from a GPU. A deliberately racy program shows the comparison can fail.
 import { describe, expect, it } from 'vitest';

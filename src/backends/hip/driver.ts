@@ -2,8 +2,10 @@
  * HipDriver: the GpuDriver of the hip backend, written once against PlatformApi so the same code drives AMD GPUs
  * (libamdhip64) and NVIDIA GPUs (libcuda).
  *
- * What lives here and nowhere else: handle bookkeeping and validation, the lost-device state, staging of host
- * copies through pinned memory, the stream-ordered allocation fallback, completion polling and module loading.
+ * What lives here: the seam's calls, the bookkeeping of live handles (handles.ts makes them), the lost-device state,
+ * progress and teardown. Its helpers each do one job: pinned staging of host copies (host_staging.ts, readback.ts),
+ * driver-internal completion (fences.ts), stream-ordered allocation or its fallback (stream_ordered.ts), what each
+ * module format loads as (module_code.ts), argument checks (validation.ts) and kernel arguments (kernel_args.ts).
  * Nothing blocks the JS thread but destroy() with work in flight: completion is only ever learned by querying events
  * between `nextProgress()` ticks.
  */
@@ -24,12 +26,12 @@ import type {
   KernelLaunch,
   MemcpyParams,
   MemsetParams,
-  ModuleFormat,
   ModuleImage,
 } from '../../core/driver.js';
-import { failedPrecondition, HalError, invalidArgument, StatusCode, unimplemented } from '../../core/errors.js';
+import { failedPrecondition, HalError, invalidArgument, StatusCode } from '../../core/errors.js';
 import { Fence, FenceSet } from './fences.js';
 import {
+  asHandle,
   EventObject,
   expectLive,
   FunctionObject,
@@ -43,10 +45,11 @@ import {
 import { PinnedPool, type PinnedBlock } from './host_staging.js';
 import { KernelArgPacker } from './kernel_args.js';
 import { HipReadback } from './readback.js';
-import { checkByteLength, checkDevicePtr, checkMemset } from './validation.js';
+import { checkByteLength, checkDevicePtr, checkLaunchShape, checkMemset } from './validation.js';
 import type { DeviceFacts, Dims3, PlatformApi } from './platform_api.js';
 import { DeadlineTimers, nowNs, PollBackoff } from './progress.js';
-import { loadRuntimeCompiler, type RuntimeCompiler } from './rtc.js';
+import { ModuleCode } from './module_code.js';
+import { StreamOrderedMemory } from './stream_ordered.js';
 import { ignoreErrors } from '../../util/ignore_errors.js';
 
 type Allocation = { readonly byteLength: number };
@@ -67,17 +70,17 @@ export class HipDriver implements GpuDriver {
   private readonly args = new KernelArgPacker();
   private readonly backoff = new PollBackoff();
   private readonly timers = new DeadlineTimers();
-  private readonly streamOrdered: boolean;
-  private compiler: RuntimeCompiler | HalError | undefined;
+  private readonly streamOrdered: StreamOrderedMemory;
+  private readonly moduleCode: ModuleCode;
 
   constructor(
     private readonly api: PlatformApi,
     readonly ordinal: number,
-    private readonly facts: DeviceFacts,
+    facts: DeviceFacts,
   ) {
     this.fences = new FenceSet(api);
     this.pinned = new PinnedPool(api);
-    this.streamOrdered = api.hasAsyncAllocation && facts.memoryPools;
+    this.streamOrdered = new StreamOrderedMemory(api, this.fences, facts.memoryPools);
     api.onDeviceLosingError = (error) => this.markLost(error);
 
     const details: Record<string, string> = {
@@ -90,17 +93,12 @@ export class HipDriver implements GpuDriver {
       details.missingSymbols = missing.join(', ');
       details.fallbacks = missing.map((name) => `${name}: ${api.fallbacks[name]}`).join('; ');
     }
-    if (!this.streamOrdered) {
-      details.streamOrderedAllocation = api.hasAsyncAllocation
-        ? 'device has no memory pools: memAllocAsync allocates now, memFreeAsync frees once the stream passes it'
-        : 'library lacks stream-ordered allocation: memAllocAsync allocates now, memFreeAsync frees once the stream passes it';
-    }
-    const compiler = this.runtimeCompiler();
-    details.runtimeCompiler = compiler instanceof HalError ? `unavailable: ${compiler.detail}` : compiler.description;
+    const fallback = this.streamOrdered.fallbackNote();
+    if (fallback !== undefined) details.streamOrderedAllocation = fallback;
+    this.moduleCode = new ModuleCode(api.platform, facts.arch, api.platform === 'amd' ? api.libraryName : undefined);
+    details.runtimeCompiler = this.moduleCode.describeCompiler();
     details.completion = 'events polled from the JS event loop (no host-function callbacks)';
-    const formats: ModuleFormat[] = [];
-    if (!(compiler instanceof HalError)) formats.push('hip-source');
-    formats.push(api.platform === 'amd' ? 'amdgcn' : 'ptx');
+    const formats = this.moduleCode.formats();
 
     this.info = {
       name: facts.name,
@@ -112,7 +110,7 @@ export class HipDriver implements GpuDriver {
       warpSize: facts.warpSize,
       limits: facts.limits,
       formats,
-      streamOrderedAllocation: this.streamOrdered,
+      streamOrderedAllocation: this.streamOrdered.native,
       hostFunctions: false,
       indirectDispatch: false,
       stickyFaults: true,
@@ -161,7 +159,7 @@ export class HipDriver implements GpuDriver {
     checkByteLength(byteLength, 'memAllocAsync byteLength');
     const s = this.stream(stream, 'memAllocAsync stream');
     this.usable('memAllocAsync');
-    const ptr = this.streamOrdered ? this.api.memAllocAsync(Math.max(1, byteLength), s.raw) : this.api.memAlloc(Math.max(1, byteLength));
+    const ptr = this.streamOrdered.alloc(Math.max(1, byteLength), s.raw);
     this.allocations.set(ptr, { byteLength });
     return ptr;
   }
@@ -170,13 +168,7 @@ export class HipDriver implements GpuDriver {
     const s = this.stream(stream, 'memFreeAsync stream');
     if (!this.allocations.has(ptr)) throw invalidArgument(`memFreeAsync ptr 0x${ptr.toString(16)} is not a live allocation of this driver`);
     this.usable('memFreeAsync');
-    if (this.streamOrdered) {
-      this.api.memFreeAsync(ptr, s.raw);
-    } else {
-      // Fallback: free once the stream has passed this point, so work enqueued before the free can still use it.
-      const fence = this.fences.record(s.raw);
-      this.fences.whenComplete(fence, () => this.api.memFree(ptr));
-    }
+    this.streamOrdered.free(ptr, s.raw);
     this.allocations.delete(ptr);
   }
 
@@ -240,7 +232,7 @@ export class HipDriver implements GpuDriver {
     this.usable('streamCreate');
     const stream = new StreamObject(this.api.streamCreate(), this);
     this.streams.add(stream);
-    return stream as unknown as DriverStream;
+    return asHandle(stream);
   }
 
   streamDestroy(stream: DriverStream): void {
@@ -271,7 +263,7 @@ export class HipDriver implements GpuDriver {
     this.usable('eventCreate');
     const event = new EventObject(this.api.eventCreate(), this);
     this.events.add(event);
-    return event as unknown as DriverEvent;
+    return asHandle(event);
   }
 
   eventDestroy(event: DriverEvent): void {
@@ -313,7 +305,7 @@ export class HipDriver implements GpuDriver {
     this.usable('graphCreate');
     const graph = new GraphObject(this.api.graphCreate(), this);
     this.graphs.add(graph);
-    return graph as unknown as DriverGraph;
+    return asHandle(graph);
   }
 
   graphDestroy(graph: DriverGraph): void {
@@ -366,7 +358,7 @@ export class HipDriver implements GpuDriver {
     this.usable('graphInstantiate');
     const exec = new GraphExecObject(this.api.graphInstantiate(g.raw), this);
     this.graphExecs.add(exec);
-    return exec as unknown as DriverGraphExec;
+    return asHandle(exec);
   }
 
   graphExecDestroy(exec: DriverGraphExec): void {
@@ -387,7 +379,7 @@ export class HipDriver implements GpuDriver {
 
   moduleLoad(image: ModuleImage): DriverModule {
     const label = image.label ?? `${image.format} module`;
-    const code = this.moduleCode(image, label);
+    const code = this.moduleCode.code(image, label, this.info.formats);
     this.usable('moduleLoad');
     let raw: number;
     try {
@@ -399,7 +391,7 @@ export class HipDriver implements GpuDriver {
     }
     const module = new ModuleObject(raw, this, label);
     this.modules.add(module);
-    return module as unknown as DriverModule;
+    return asHandle(module);
   }
 
   moduleUnload(module: DriverModule): void {
@@ -414,13 +406,13 @@ export class HipDriver implements GpuDriver {
     const m = expectLive(module, ModuleObject, this, 'moduleGetFunction module');
     if (typeof name !== 'string' || name.length === 0) throw invalidArgument(`moduleGetFunction name must be a non-empty string (got ${String(name)})`);
     const cached = m.functions.get(name);
-    if (cached) return cached as unknown as DriverFunction;
+    if (cached) return asHandle(cached);
     this.usable('moduleGetFunction');
     const raw = this.api.moduleGetFunction(m.raw, name);
     if (raw === 0) throw new HalError(StatusCode.NOT_FOUND, `module '${m.label}' has no function '${name}'`);
     const fn = new FunctionObject(raw, this, m, name);
     m.functions.set(name, fn);
-    return fn as unknown as DriverFunction;
+    return asHandle(fn);
   }
 
   launchKernel(launch: KernelLaunch, stream: DriverStream): void {
@@ -600,7 +592,7 @@ export class HipDriver implements GpuDriver {
   }
 
   private node(graph: GraphObject, raw: number): DriverGraphNode {
-    return new GraphNodeObject(raw, this, graph) as unknown as DriverGraphNode;
+    return asHandle(new GraphNodeObject(raw, this, graph));
   }
 
   private dependencies(graph: GraphObject, dependencies: readonly DriverGraphNode[], use: string): number[] {
@@ -614,57 +606,7 @@ export class HipDriver implements GpuDriver {
 
   private checkLaunch(launch: KernelLaunch, use: string): { fn: FunctionObject; grid: Dims3; block: Dims3 } {
     const fn = expectLive(launch.fn, FunctionObject, this, `${use} fn`);
-    if (launch.indirectWorkgroupCount !== undefined) {
-      throw unimplemented(`${use}: indirect dispatch (indirectWorkgroupCount) is not supported by the hip driver`);
-    }
-    const dims = (v: readonly number[], field: string, min: number): Dims3 => {
-      if (!Array.isArray(v) || v.length !== 3 || v.some((n) => !Number.isInteger(n) || n < min || n > 0xffffffff)) {
-        throw invalidArgument(`${use} ${field} must be three integers >= ${min} (got ${JSON.stringify(v)})`);
-      }
-      return { x: v[0]!, y: v[1]!, z: v[2]! };
-    };
-    const grid = dims(launch.workgroupCount, 'workgroupCount', 0);
-    const block = dims(launch.workgroupSize, 'workgroupSize', 1);
-    if (!Number.isInteger(launch.sharedMemoryBytes) || launch.sharedMemoryBytes < 0) {
-      throw invalidArgument(`${use} sharedMemoryBytes must be a non-negative integer (got ${launch.sharedMemoryBytes})`);
-    }
-    if (!(launch.constants instanceof Uint32Array)) throw invalidArgument(`${use} constants must be a Uint32Array`);
-    launch.bindings.forEach((b, i) => checkDevicePtr(b.ptr, `${use} bindings[${i}].ptr`));
-    return { fn, grid, block };
+    return { fn, ...checkLaunchShape(launch, use) };
   }
 
-  private moduleCode(image: ModuleImage, label: string): Uint8Array {
-    const platform = this.api.platform;
-    switch (image.format) {
-      case 'hip-source': {
-        if (typeof image.source !== 'string') throw invalidArgument(`module '${label}': 'hip-source' needs source text`);
-        const compiler = this.runtimeCompiler();
-        if (compiler instanceof HalError) throw compiler;
-        return compiler.compile(image.source, image.compileOptions ?? [], label);
-      }
-      case 'ptx': {
-        if (platform !== 'nvidia') throw unimplemented(`module '${label}': 'ptx' modules need the nvidia platform (this is ${platform})`);
-        if (typeof image.source !== 'string') throw invalidArgument(`module '${label}': 'ptx' needs source text`);
-        return new TextEncoder().encode(`${image.source}\0`);
-      }
-      case 'amdgcn': {
-        if (platform !== 'amd') throw unimplemented(`module '${label}': 'amdgcn' code objects need the amd platform (this is ${platform})`);
-        if (!(image.bytes instanceof Uint8Array)) throw invalidArgument(`module '${label}': 'amdgcn' needs bytes`);
-        return image.bytes;
-      }
-      default:
-        throw unimplemented(`module '${label}': format '${String(image.format)}' is not loadable by the hip driver (formats: ${this.info.formats.join(', ')})`);
-    }
-  }
-
-  private runtimeCompiler(): RuntimeCompiler | HalError {
-    if (this.compiler === undefined) {
-      try {
-        this.compiler = loadRuntimeCompiler(this.api.platform, this.facts.arch, this.api.platform === 'amd' ? this.api.libraryName : undefined);
-      } catch (error) {
-        this.compiler = error instanceof HalError ? error : new HalError(StatusCode.UNAVAILABLE, String(error));
-      }
-    }
-    return this.compiler;
-  }
 }

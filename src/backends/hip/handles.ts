@@ -2,6 +2,9 @@
  * The JS objects behind the driver's opaque handles. Each remembers the driver that made it and whether it is
  * still alive, so a destroyed or foreign handle is a clear INVALID_ARGUMENT rather than a crash in the library.
  */
+import type {
+  DriverEvent, DriverFunction, DriverGraph, DriverGraphExec, DriverGraphNode, DriverModule, DriverStream,
+} from '../../core/driver.js';
 import { invalidArgument } from '../../core/errors.js';
 import { describe } from '../../core/validation.js';
 
@@ -15,21 +18,21 @@ export abstract class NativeObject {
 }
 
 export class StreamObject extends NativeObject {
-  readonly kind = 'stream';
+  readonly kind = 'stream' as const;
 }
 
 export class EventObject extends NativeObject {
-  readonly kind = 'event';
+  readonly kind = 'event' as const;
   /** Whether eventRecord was ever called: waiting on a never-recorded event would silently do nothing. */
   recorded = false;
 }
 
 export class GraphObject extends NativeObject {
-  readonly kind = 'graph';
+  readonly kind = 'graph' as const;
 }
 
 export class GraphNodeObject extends NativeObject {
-  readonly kind = 'graph node';
+  readonly kind = 'graph node' as const;
   constructor(
     raw: number,
     owner: object,
@@ -40,11 +43,11 @@ export class GraphNodeObject extends NativeObject {
 }
 
 export class GraphExecObject extends NativeObject {
-  readonly kind = 'graph exec';
+  readonly kind = 'graph exec' as const;
 }
 
 export class ModuleObject extends NativeObject {
-  readonly kind = 'module';
+  readonly kind = 'module' as const;
   readonly functions = new Map<string, FunctionObject>();
   constructor(
     raw: number,
@@ -56,7 +59,7 @@ export class ModuleObject extends NativeObject {
 }
 
 export class FunctionObject extends NativeObject {
-  readonly kind = 'function';
+  readonly kind = 'function' as const;
   constructor(
     raw: number,
     owner: object,
@@ -68,6 +71,25 @@ export class FunctionObject extends NativeObject {
 }
 
 type ObjectClass<T extends NativeObject> = abstract new (...args: never[]) => T;
+
+/** The seam's handle kind each object class stands behind. */
+interface HandleOf {
+  stream: DriverStream;
+  event: DriverEvent;
+  graph: DriverGraph;
+  'graph node': DriverGraphNode;
+  'graph exec': DriverGraphExec;
+  module: DriverModule;
+  function: DriverFunction;
+}
+
+/**
+ * An object as the opaque handle the core holds: the one place the driver's objects become seam handles (the
+ * brand exists only at compile time, so the object itself is the handle).
+ */
+export function asHandle<T extends NativeObject & { readonly kind: keyof HandleOf }>(object: T): HandleOf[T['kind']] {
+  return object as unknown as HandleOf[T['kind']];
+}
 
 /** Returns `value` as a live object of `type` made by `owner`, or throws INVALID_ARGUMENT naming `field`. */
 export function expectLive<T extends NativeObject>(value: unknown, type: ObjectClass<T>, owner: object, field: string): T {

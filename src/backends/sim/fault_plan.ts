@@ -1,6 +1,6 @@
 /**
  * Fault plans: seeded fault injection on the simulator. A plan says which operations fail or run late; the
- * simulator then makes them fail exactly as real faults do (DESIGN.md rule 5: the failed operation's signals fail,
+ * simulator then makes them fail exactly as real faults do (docs/design.md rule 5: the failed operation's signals fail,
  * exactly its dependents fail with the original code and message, unrelated work runs; a lost device fails
  * everything after the loss). Given at device creation (`createDevice({ backend: 'sim', sim: { faults } })`) or at
  * run time (`injectFaults(device, plan)`); every field is validated here with a HalError naming it.

@@ -5,16 +5,13 @@
 import { HalError, StatusCode } from '../../core/errors.js';
 import type { Allocation } from './allocations.js';
 import { bindingOf } from './kernel_launch.js';
+import { DEVICE_CONTRACT } from './device_contract.js';
 
-export const FAULT_OUT_OF_BOUNDS = 1;
-export const FAULT_BAD_BINDING = 2;
-export const FAULT_BAD_CONSTANT = 3;
-export const FAULT_BAD_INDIRECT_COUNT = 4;
-/** The kernel trapped (unreachable, division by zero, a raw access outside memory...). */
-export const FAULT_TRAP = 5;
-/** Some threads of a workgroup finished while others waited at a barrier (a hang on a GPU). */
+/** Fault kinds (FAULT_TRAP: the kernel trapped — unreachable, division by zero, a raw access outside memory...). */
+export const { FAULT_OUT_OF_BOUNDS, FAULT_BAD_BINDING, FAULT_BAD_CONSTANT, FAULT_BAD_INDIRECT_COUNT, FAULT_TRAP } = DEVICE_CONTRACT;
+/** Some threads of a workgroup finished while others waited at a barrier (a hang on a GPU); raised by HIP-C kernels. */
 export const FAULT_BARRIER_DIVERGENCE = 6;
-/** A workgroup ran more loop iterations than its budget: the kernel does not end. */
+/** A workgroup ran more loop iterations than its budget: the kernel does not end; raised by HIP-C kernels. */
 export const FAULT_LOOP_BUDGET = 7;
 
 const FAULT_SHARED_BINDING = 0xffffffff;

@@ -12,13 +12,10 @@ import type { SimGraph } from './graphs.js';
 import type { PreparedLaunch } from './kernel_launch.js';
 import type { KernelFunction } from './modules.js';
 import type { WasmDevice } from './wasm_device.js';
+import { DEVICE_CONTRACT } from './device_contract.js';
 
-const NODE_EMPTY = 0;
-const NODE_MEMSET = 1;
-const NODE_MEMCPY = 2;
-const NODE_KERNEL = 3;
-const HEADER_BYTES = 64;
-const RECORD_BYTES = 32;
+const { NODE_EMPTY, NODE_MEMSET, NODE_MEMCPY, NODE_KERNEL, GRAPH_HEADER_BYTES: HEADER_BYTES, GRAPH_RECORD_BYTES: RECORD_BYTES } = DEVICE_CONTRACT;
+const H = DEVICE_CONTRACT;
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
@@ -76,16 +73,18 @@ export class GraphExec {
     const base = allocations.allocateRaw(total, `graphInstantiate (${n} nodes, ${e} edges)`);
 
     const { u32, f64, u8 } = device;
-    const w = base >>> 2;
-    u32[w] = n;
-    u32[w + 1] = records;
-    u32[w + 2] = succStart;
-    u32[w + 3] = succ;
-    u32[w + 4] = indeg;
-    u32[w + 5] = work;
-    u32[w + 6] = ready;
-    u32[w + 7] = start;
-    u32[w + 8] = trace;
+    const header = (offset: number, value: number): void => {
+      u32[(base + offset) >>> 2] = value;
+    };
+    header(H.H_NODE_COUNT, n);
+    header(H.H_RECORDS, records);
+    header(H.H_SUCC_START, succStart);
+    header(H.H_SUCC, succ);
+    header(H.H_INDEG, indeg);
+    header(H.H_WORK, work);
+    header(H.H_READY, ready);
+    header(H.H_START, start);
+    header(H.H_TRACE, trace);
 
     // CSR of dependents: count, prefix-sum, fill.
     const counts = new Uint32Array(n + 1);

@@ -7,11 +7,12 @@ import type { DriverLimits, KernelLaunch } from '../../core/driver.js';
 import type { Allocation, Allocations } from './allocations.js';
 import type { KernelFunction } from './modules.js';
 import { describe } from '../../core/validation.js';
+import { DEVICE_CONTRACT } from './device_contract.js';
 
 export const MAX_BINDINGS = 64;
 export const MAX_CONSTANTS = 256;
-/** Header words of the argument block before the bindings (abi.ts: 56 bytes). */
-const HEADER_WORDS = 14;
+/** Header words of the argument block before the bindings (asm/kernels/abi.ts). */
+const HEADER_WORDS = DEVICE_CONTRACT.ARG_BINDINGS / 4;
 
 export const SIM_LIMITS: DriverLimits = Object.freeze({
   maxWorkgroupInvocations: 1024,

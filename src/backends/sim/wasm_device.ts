@@ -6,6 +6,7 @@
  */
 import { wasmBytes as deviceWasmBytes } from './generated/device_wasm.js';
 import { HalError, StatusCode } from '../../core/errors.js';
+import { checkDeviceContract, DEVICE_CONTRACT } from './device_contract.js';
 
 /** The device module's exports (asm/device/index.ts). Addresses come back as signed i32: use `>>> 0`. */
 export interface DeviceExports {
@@ -28,6 +29,8 @@ export interface DeviceExports {
   setKernelCostModel(computeUnits: number, workgroupNs: number): void;
   seedRandom(seedLo: number, seedHi: number): void;
   random(n: number): number;
+  /** The device's value of contract constant `id` (device_contract.ts); 0xffffffff past the last. */
+  contractValue(id: number): number;
   heapStart(): number;
   heapEnd(): number;
   streamArgsPtr(): number;
@@ -38,9 +41,7 @@ export interface DeviceExports {
 }
 
 /** Allocator free() statuses (asm/device/allocator.ts). */
-export const FREE_OK = 0;
-export const FREE_NOT_A_BLOCK = 1;
-export const FREE_NOT_ALLOCATED = 2;
+export const { FREE_OK, FREE_NOT_A_BLOCK, FREE_NOT_ALLOCATED } = DEVICE_CONTRACT;
 
 const WASM_PAGE = 65536;
 let compiledDevice: WebAssembly.Module | undefined;
@@ -72,6 +73,7 @@ export class WasmDevice {
     this.table = new WebAssembly.Table({ initial: 64, element: 'anyfunc' });
     const instance = new WebAssembly.Instance(compiledDevice, { env: { memory: this.memory, table: this.table } });
     this.exports = instance.exports as unknown as DeviceExports;
+    checkDeviceContract((id) => this.exports.contractValue(id));
     if (this.exports.init(memoryBytes, maxSharedBytes) !== 1) {
       throw new HalError(StatusCode.INVALID_ARGUMENT, `memoryBytes ${memoryBytes} leaves no room for a device heap`);
     }

@@ -1,5 +1,5 @@
 // The kernel-argument array in native memory: pointer i points at argument i, bindings as 64-bit addresses in
-// order, then each push constant as a 32-bit value (DESIGN.md).
+// order, then each push constant as a 32-bit value (docs/design.md).
 import koffi from 'koffi';
 import { describe, expect, it } from 'vitest';
 import { KernelArgPacker } from '../../../src/backends/hip/kernel_args.js';

@@ -6,8 +6,8 @@
  * node, a transitive closure), then every pair of accesses compared. Edges, from the contract alone:
  *   - the host is one sequence: each host step follows the one before; an operation follows the host step before
  *     its submission;
- *   - a wait on S ≥ v follows the signal of S with the smallest value ≥ v (operation or host signal), none when the
- *     initial value already reaches v;
+ *   - a wait on S ≥ v follows the signal of S with the smallest value ≥ v (operation or host signal; of several
+ *     with that value, one not itself downstream of the wait), none when the initial value already reaches v;
  *   - a host observation (a wait that resolved, a query) follows that same signal; an awaited read or upload that
  *     resolved is followed by the host steps after it;
  *   - inside a command buffer, commands separated by a barrier are ordered; command buffers of one execute run in
@@ -80,18 +80,36 @@ export function judge(events: readonly TapEvent[]): OracleVerdict {
     }
   }
 
-  const provider = (semaphore: Semaphore, value: bigint): number | undefined => {
-    if (value <= (initial.get(semaphore) ?? 0n)) return undefined;
-    let best: { value: bigint; node: number } | undefined;
-    for (const s of signals.get(semaphore) ?? []) if (s.value >= value && (best === undefined || s.value < best.value)) best = s;
-    return best?.node;
+  /** The signals of the smallest value ≥ `value` (several when signals repeat a value); none when initial reaches it. */
+  const providers = (semaphore: Semaphore, value: bigint): number[] => {
+    if (value <= (initial.get(semaphore) ?? 0n)) return [];
+    let best: bigint | undefined;
+    for (const s of signals.get(semaphore) ?? []) if (s.value >= value && (best === undefined || s.value < best)) best = s.value;
+    return (signals.get(semaphore) ?? []).filter((s) => s.value === best).map((s) => s.node);
   };
   // Operations whose waits nothing ever reaches never ran; they touch nothing.
   const blocked = new Set<number>();
+  const ties: { node: number; candidates: number[] }[] = [];
   for (const { node, semaphore, value } of pendingEdges) {
-    const from = provider(semaphore, value);
-    if (from !== undefined) nodes[node]!.preds.push(from);
+    const from = providers(semaphore, value);
+    if (from.length === 1) nodes[node]!.preds.push(from[0]!);
+    else if (from.length > 1) ties.push({ node, candidates: from });
     else if (value > (initial.get(semaphore) ?? 0n)) blocked.add(node);
+  }
+  // Several signals of the same value: the one that releases the wait cannot be one that itself comes after the
+  // wait (a repeated value signaled downstream is a no-op); the first other one in submission order releases it.
+  const downstreamOf = (start: number): Set<number> => {
+    const successors = new Map<number, number[]>();
+    nodes.forEach((n, id) => n.preds.forEach((p) => successors.set(p, [...(successors.get(p) ?? []), id])));
+    const seen = new Set<number>([start]);
+    const stack = [start];
+    while (stack.length > 0) for (const next of successors.get(stack.pop()!) ?? []) if (!seen.has(next)) seen.add(next), stack.push(next);
+    return seen;
+  };
+  for (const { node, candidates } of ties) {
+    const after = downstreamOf(node);
+    const from = candidates.find((c) => !after.has(c));
+    if (from !== undefined) nodes[node]!.preds.push(from);
   }
   for (const { node, op } of settled) nodes[node]!.preds.push(opNode.get(op)!);
 

@@ -1,4 +1,4 @@
-// Graph lowering on the simulator: end() surfaces driver errors (reference defect 2) and leaves nothing behind,
+// Graph lowering on the simulator: end() surfaces driver errors (a failed instantiate never looks like success) and leaves nothing behind,
 // and binding-table command buffers are lowered once per distinct table.
 import { describe, expect, it } from 'vitest';
 import { HalError } from '../../../src/core/errors.js';
@@ -24,7 +24,7 @@ function exhaustMemory(bench: Bench): number[] {
   return taken;
 }
 
-describe('end() surfaces graph errors (reference defect 2)', () => {
+describe('end() surfaces graph errors', () => {
   it('throws a failed instantiate and the command buffer cannot be executed', async () => {
     await withBench({ seed: 41, memoryBytes: 4 * 1024 * 1024 }, async (bench) => {
       const target = bench.createBuffer(4096);

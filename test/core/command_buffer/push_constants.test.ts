@@ -1,4 +1,4 @@
-// All 64 push constants reach the kernel (reference defect 4 rejected the exact fit). The kernel is a test-only
+// All 64 push constants reach the kernel (an exact fit is legal: the bound is `>`, never `>=`). The kernel is a test-only
 // AssemblyScript module (kernels/echo_constants.ts) compiled to real WebAssembly here, with the build's flags.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

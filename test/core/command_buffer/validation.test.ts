@@ -1,4 +1,4 @@
-// Record-time and submit-time validation of command buffers (DESIGN.md rule 7): every rule with its code, exact
+// Record-time and submit-time validation of command buffers (docs/design.md rule 7): every rule with its code, exact
 // fits legal, and a rejected command leaves the recording unchanged.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BufferUsage } from '../../../src/core/buffer.js';
@@ -185,7 +185,7 @@ describe('push constants and descriptor sets', () => {
     return new PipelineLayout(bench.context, { setLayouts, pushConstants });
   }
 
-  it('accepts an exact fit of all 64 push constants and rejects one past it (reference defect 4)', () => {
+  it('accepts an exact fit of all 64 push constants and rejects one past it (the bound is >, not >=)', () => {
     const full = layout([], 64);
     const cb = recording();
     cb.pushConstants({ layout: full, offset: 0, values: new Uint32Array(64) });
@@ -199,7 +199,7 @@ describe('push constants and descriptor sets', () => {
     expectError(() => cb.pushConstants({ layout: small, values: [2 ** 32] }), 'INVALID_ARGUMENT', /values\[0\] must be a 32-bit integer/);
   });
 
-  it('rejects a set index past the device limit and past the layout (reference defect 4)', () => {
+  it('rejects a set index past the device limit and past the layout', () => {
     const fourSets = layout([1, 1, 1, 1], 0);
     const cb = recording();
     const buffer = bench.createBuffer(16);

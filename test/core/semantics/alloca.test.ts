@@ -1,7 +1,7 @@
 /**
- * Queue alloca / dealloca (DESIGN.md rule 4): alloca returns a buffer at once whose memory is usable by work ordered
- * after its signals; neither operation blocks the caller on its waits (reference defect 5: the reference blocked the
- * submitting thread, so wait-before-signal from one thread deadlocked).
+ * Queue alloca / dealloca (docs/design.md rule 4): alloca returns a buffer at once whose memory is usable by work ordered
+ * after its signals; neither operation blocks the caller on its waits (blocking the submitting thread would deadlock
+ * wait-before-signal from one thread).
  */
 import { describe, expect, it } from 'vitest';
 import { StatusCode } from '../../../src/index.js';

@@ -1,5 +1,5 @@
 /**
- * A rejected alloca changes nothing (DESIGN.md rule 10), the queue's lane rotation included: before the fix, the
+ * A rejected alloca changes nothing (docs/design.md rule 10), the queue's lane rotation included: before the fix, the
  * alloca took its lane before the stream-ordered allocation threw RESOURCE_EXHAUSTED, so every later independent
  * submission landed on a different stream than in the same program without the rejected call (breaking rule 11's
  * replay on the simulator).

@@ -1,7 +1,7 @@
 /**
  * createDevice, the backend registry and device facts: options validated at the boundary (messages name the field
  * and value), 'auto' and ordered lists with the reasons a backend was skipped, limits of at least 4 sets, 16
- * bindings per set and 64 push constants (DESIGN.md rule 8), `streamsPerQueue` driver streams per queue (4 by default).
+ * bindings per set and 64 push constants (docs/design.md rule 8), `streamsPerQueue` driver streams per queue (4 by default).
  */
 import { describe, expect, it } from 'vitest';
 import { simProvider } from '../../../src/backends/sim/index.js';

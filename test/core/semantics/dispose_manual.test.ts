@@ -1,5 +1,5 @@
 /**
- * `await device[Symbol.asyncDispose]()` drains in-flight work (DESIGN.md rule 9) on a manual-mode simulator too.
+ * `await device[Symbol.asyncDispose]()` drains in-flight work (docs/design.md rule 9) on a manual-mode simulator too.
  * Before the fix it awaited the completion poller, whose `nextProgress()` only resolves on `step()`, so it hung
  * forever; now it steps the simulator until the in-flight work has finished, then destroys.
  */

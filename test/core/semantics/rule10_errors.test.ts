@@ -1,5 +1,5 @@
 /**
- * DESIGN.md rule 10 — bad input is a HalError with the right code and a message naming the field and the value,
+ * docs/design.md rule 10 — bad input is a HalError with the right code and a message naming the field and the value,
  * and a rejected call changes nothing (no submission, no signal, no capture, no allocation).
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md rule 11 (simulator only) — the same program with the same seed gives the same results, the same order
+ * docs/design.md rule 11 (simulator only) — the same program with the same seed gives the same results, the same order
  * of events and the same virtual timestamps; another seed may reorder only what semaphores leave unordered.
  */
 import { describe, expect } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md rule 1 — timeline semaphores: u64 bigint payloads, strictly increasing host signals, waits that never
+ * docs/design.md rule 1 — timeline semaphores: u64 bigint payloads, strictly increasing host signals, waits that never
  * change the value and resolve at ≥, polls and finite timeouts that reject with DEADLINE_EXCEEDED.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md rule 2 — failure is sticky: the first failure wins; pending and future waits reject with the original
+ * docs/design.md rule 2 — failure is sticky: the first failure wins; pending and future waits reject with the original
  * code and message; later signals reject; query reports the failure.
  */
 import { describe, expect, it } from 'vitest';

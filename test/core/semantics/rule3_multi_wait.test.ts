@@ -1,5 +1,5 @@
 /**
- * DESIGN.md rule 3 — multi-wait: `all` or `any` over a list; an empty list resolves at once; `any` resolves when
+ * docs/design.md rule 3 — multi-wait: `all` or `any` over a list; an empty list resolves at once; `any` resolves when
  * one entry is reached and leaves the others untouched; a failed entry rejects.
  */
 import { describe, expect, it } from 'vitest';

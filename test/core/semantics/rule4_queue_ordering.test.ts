@@ -1,5 +1,5 @@
 /**
- * DESIGN.md rule 4 — queue operations start only after their waits are reached, may be submitted before the values
+ * docs/design.md rule 4 — queue operations start only after their waits are reached, may be submitted before the values
  * they wait for are signaled (or before the operation that signals them is submitted), signal after they complete,
  * and never block the submitting thread.
  */
@@ -8,7 +8,7 @@ import { StatusCode } from '../../../src/index.js';
 import { SEEDS, expectRejects, settle, testDevice, track } from '../../helpers/device.js';
 
 describe.each(SEEDS)('rule 4: queue operations (seed %i)', (seed) => {
-  it('submit-with-wait: nothing runs before the host signal (reference defect 1)', async () => {
+  it('submit-with-wait: nothing runs before the host signal (no stream ever waits on an unrecorded event)', async () => {
     const device = await testDevice({ seed });
     const buffer = device.createBuffer({ byteLength: 16 });
     await device.upload(buffer, new Uint8Array(16));

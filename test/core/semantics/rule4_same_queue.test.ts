@@ -1,5 +1,5 @@
 /**
- * DESIGN.md rules 4 and 11 on one queue: two submissions without a semaphore between them may run in either order,
+ * docs/design.md rules 4 and 11 on one queue: two submissions without a semaphore between them may run in either order,
  * also when they share a queue — each queue issues to several driver streams (`streamsPerQueue`, 4 by default), so
  * on the simulator a different seed can reorder them, which is how a missing semaphore shows. A semaphore between
  * them always orders them, whichever lanes they land on; `streamsPerQueue: 1` restores strict submission order.

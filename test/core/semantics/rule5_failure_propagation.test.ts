@@ -1,7 +1,7 @@
 /**
- * DESIGN.md rule 5 — failure propagates per submission: a failed wait semaphore keeps the operation from running
+ * docs/design.md rule 5 — failure propagates per submission: a failed wait semaphore keeps the operation from running
  * and fails each of its signal semaphores with the original code and message; unrelated submissions are unaffected
- * (reference defect 7: the reference never passed a failed wait on to the signal semaphores, so waiters hung).
+ * (a failed wait that never reached the signal semaphores would leave their waiters hanging).
  */
 import { describe, expect, it } from 'vitest';
 import { HalError, StatusCode } from '../../../src/index.js';

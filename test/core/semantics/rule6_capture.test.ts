@@ -1,5 +1,5 @@
 /**
- * DESIGN.md rule 6 — capture: update data is copied at call time; buffers (and command buffers) used by a submission
+ * docs/design.md rule 6 — capture: update data is copied at call time; buffers (and command buffers) used by a submission
  * stay alive until it completes, even if the caller releases them.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md rule 9 — lifetimes: idempotent destroy(); using a destroyed object is FAILED_PRECONDITION; device
+ * docs/design.md rule 9 — lifetimes: idempotent destroy(); using a destroyed object is FAILED_PRECONDITION; device
  * destroy fails pending work (CANCELLED) and in-flight work (ABORTED) and releases every driver object;
  * Symbol.asyncDispose drains in-flight work first.
  */
