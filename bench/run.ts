@@ -15,6 +15,7 @@ interface Suite {
 const suites: Suite[] = [
   { title: 'simulator device', enabled: true, load: async () => (await import('./sim/index.js')).runSimBenchmarks },
   { title: 'sample kernels', enabled: true, load: async () => (await import('./kernels/index.js')).runKernelBenchmarks },
+  { title: 'HIP-C kernels on the simulator', enabled: true, load: async () => (await import('./hipc/index.js')).runHipcBenchmarks },
   { title: 'core scheduling', enabled: true, load: async () => (await import('./core/index.js')).runCoreBenchmarks },
   { title: 'race checker', enabled: true, load: async () => (await import('./check/index.js')).runCheckBenchmarks },
   { title: 'schedule exploration (gpuhal/testing)', enabled: true, load: async () => (await import('./testing/index.js')).runTestingBenchmarks },

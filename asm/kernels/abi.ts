@@ -51,6 +51,9 @@ export const FAULT_BAD_CONSTANT: u32 = 3;
 // Raised by the device itself, never by kernels (asm/device, src/backends/sim/faults.ts); listed so kinds stay unique.
 export const FAULT_BAD_INDIRECT_COUNT: u32 = 4;
 export const FAULT_TRAP: u32 = 5;
+// Raised by HIP-C kernels (the device header of src/backends/sim/hipc/), listed so kinds stay unique.
+export const FAULT_BARRIER_DIVERGENCE: u32 = 6;
+export const FAULT_LOOP_BUDGET: u32 = 7;
 
 @inline export function workgroupSizeX(args: usize): u32 { return load<u32>(args + ARG_WORKGROUP_SIZE); }
 @inline export function workgroupSizeY(args: usize): u32 { return load<u32>(args + ARG_WORKGROUP_SIZE + 4); }

@@ -3,7 +3,9 @@
 # git-ignored paths, then prints their sizes against the device tool's 64 MiB limit:
 #   .device/                 node (xz) + production deps (koffi, zod) from ../shared/tools/device-pack, plus
 #   .device/node_modules.tar.xz   a trimmed node_modules with vitest and its deps (no binaryen, typescript,
-#                            @typescript, assemblyscript, @types), for running vitest files there
+#                            @typescript, assemblyscript, @types, @yowasp), for running vitest files there
+#   .device/hipc-cache/      the simulator's compiled HIP-C kernels (scripts/gpu/hipc-precompile.mjs): the GPU
+#                            machine has no clang, the HIP-C differential (test/backends/sim/hipc/gpu) reads them from there
 #   dist/                    tsc output (src/ and bench/)
 #   src/backends/sim/generated/   the simulator's generated wasm modules (the tests import src/ directly)
 # Carry those three paths and start the remote command with `source scripts/gpu/remote-env.sh` (see README.md).
@@ -22,10 +24,13 @@ tarball=.device/node_modules.tar.xz
 if [ ! -f "$tarball" ] || [ node_modules/.package-lock.json -nt "$tarball" ]; then
   echo "packing trimmed node_modules for vitest (a few minutes on a busy machine)" >&2
   tar -C node_modules \
-    --exclude=./binaryen --exclude=./typescript --exclude=./@typescript --exclude=./assemblyscript --exclude=./@types \
+    --exclude=./binaryen --exclude=./@yowasp --exclude=./typescript --exclude=./@typescript --exclude=./assemblyscript --exclude=./@types \
     --exclude='./.cache' -cf - . | xz -T0 -6 > "$tarball.tmp"
   mv "$tarball.tmp" "$tarball"
 fi
+
+echo "precompiling the HIP-C kernels for the simulator (.device/hipc-cache)" >&2
+node scripts/gpu/hipc-precompile.mjs
 
 mib() { du -sm "$1" | cut -f1; }
 total=0

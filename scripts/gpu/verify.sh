@@ -9,6 +9,7 @@
 #   differential  random multi-queue programs, simulator vs GPU, byte for byte (test/differential)
 #   checker       the race checker over the differential programs on the GPU: zero reports (test/check/gpu)
 #   checker-bench the race checker's overhead, checked vs unchecked, on the simulator and the GPU (bench, 'race checker')
+#   hipc-gpu      every HIP-C kernel (samples, kernels/*.hip) through nvrtc/hiprtc vs the simulator (test/backends/sim/hipc/gpu)
 # Each step's output goes to the terminal and to <logs>/<step>.log, <logs> being $OUT when set (else a temporary
 # folder); one summary line per step, also in <logs>/summary.txt. Exits non-zero if any step failed. Steps never stop early: a failing core test does
 # not hide what the differential test says.
@@ -90,6 +91,7 @@ run_step kernels-gpu "${vitest[@]}" test/kernels/gpu
 run_step differential "${vitest[@]}" test/differential
 run_step checker "${vitest[@]}" test/check/gpu
 run_step checker-bench env GPUHAL_BENCH_HIP=1 node dist/bench/run.js 'race checker'
+run_step hipc-gpu "${vitest[@]}" test/backends/sim/hipc/gpu
 
 echo
 echo "== summary ($(node --version), GPUHAL_BACKEND=$GPUHAL_BACKEND, GPUHAL_HIP_GPU=$GPUHAL_HIP_GPU; logs in $out)"

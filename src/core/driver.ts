@@ -238,6 +238,11 @@ export interface GpuDriver {
   graphLaunch(exec: DriverGraphExec, stream: DriverStream): void;
 
   // --- modules and kernels ------------------------------------------------------------------------------------
+  /**
+   * Optional asynchronous preparation of an image before moduleLoad (e.g. compiling source in process); the core
+   * awaits it before the synchronous moduleLoad. Compile errors surface here.
+   */
+  prepareModule?(image: ModuleImage): Promise<void>;
   moduleLoad(image: ModuleImage): DriverModule;
   moduleUnload(module: DriverModule): void;
   /** NOT_FOUND when the module has no such entry point. */

@@ -80,6 +80,7 @@ export class Executable extends HalObject {
 
     const owned: (PipelineLayout | DescriptorSetLayout)[] = [];
     const driver = context.driver;
+    if (driver.prepareModule !== undefined) await driver.prepareModule(image);
     let module: DriverModule | undefined;
     try {
       const entryPoints = parsed.entryPoints.map((entry, ordinal): EntryPoint => {

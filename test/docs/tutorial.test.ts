@@ -68,6 +68,9 @@ function toModule(code: string): string {
   });
 }
 
+/** Examples that compile HIP-C for the simulator: a cold compile (clang loads, then compiles) takes seconds. */
+const HIP_SOURCE_TIMEOUT_MS = 300_000;
+
 const markdown = readFileSync(tutorialPath, 'utf8');
 const { examples, unpaired } = extract(markdown);
 const actual = new Map<Example, string>();
@@ -104,6 +107,6 @@ describe('docs/tutorial.md', () => {
       const printed = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
       actual.set(example, printed);
       if (!update) expect(printed).toBe(example.expected);
-    });
+    }, example.code.includes("'hip-source'") ? HIP_SOURCE_TIMEOUT_MS : undefined);
   });
 });

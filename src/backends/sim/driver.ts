@@ -32,6 +32,7 @@ import { SimGraph, memsetPattern, type GraphNodeSpec } from './graphs.js';
 import { HandleTable } from './handles.js';
 import { SIM_LIMITS, prepareLaunch } from './kernel_launch.js';
 import { KernelModules, type KernelFunction, type KernelModule } from './modules.js';
+import { compileHipSource, compiledImage, type CompileRequest } from './hipc/compiler.js';
 import { resolveSimOptions, type ResolvedSimOptions, type SimDriverOptions } from './options.js';
 import { SimReadback } from './readback.js';
 import { DiscreteEventScheduler, destroyedError, type SimTimer, type StepEvent } from './scheduler.js';
@@ -137,7 +138,7 @@ export class SimDriver implements GpuDriver {
       computeUnits: this.options.costModel.computeUnits,
       warpSize: 32,
       limits: SIM_LIMITS,
-      formats: Object.freeze(['sim-wasm'] as const),
+      formats: Object.freeze(['sim-wasm', 'hip-source'] as const),
       streamOrderedAllocation: true,
       hostFunctions: true,
       indirectDispatch: true,
@@ -385,10 +386,37 @@ export class SimDriver implements GpuDriver {
 
   // --- modules and kernels ------------------------------------------------------------------------------------
 
+  /** Compiles a 'hip-source' image to WebAssembly in process (cached by content); other formats need nothing. */
+  async prepareModule(image: ModuleImage): Promise<void> {
+    this.assertAlive('prepareModule');
+    if (typeof image !== 'object' || image === null || image.format !== 'hip-source') return;
+    await compileHipSource(this.hipRequest(image));
+  }
+
   moduleLoad(image: ModuleImage): DriverModule {
     this.assertUsable('moduleLoad');
     if (typeof image !== 'object' || image === null) throw invalidArgument(`moduleLoad image must be an object (got ${describe(image)})`);
+    if (image.format === 'hip-source') {
+      const request = this.hipRequest(image);
+      const compiled = compiledImage(request);
+      if (compiled === undefined) {
+        throw failedPrecondition(`moduleLoad ${request.label}: 'hip-source' is compiled asynchronously; await prepareModule(image) first (Executable.create does)`);
+      }
+      return this.modules.add(this.kernelModules.loadHip(compiled, request.label, SIM_LIMITS.maxWorkgroupInvocations, MAX_SHARED_BYTES));
+    }
     return this.modules.add(this.kernelModules.load(image));
+  }
+
+  private hipRequest(image: ModuleImage): CompileRequest {
+    if (typeof image.source !== 'string' || image.source.length === 0) throw invalidArgument(`moduleLoad 'hip-source' needs non-empty source text`);
+    const compileOptions = image.compileOptions ?? [];
+    if (!Array.isArray(compileOptions) || compileOptions.some((o) => typeof o !== 'string')) {
+      throw invalidArgument(`moduleLoad compileOptions must be an array of strings`);
+    }
+    return {
+      source: image.source, compileOptions, scratchAddress: this.device.sharedScratchPtr,
+      memoryChecks: this.options.kernelMemoryChecks, label: image.label ?? 'hip-source module',
+    };
   }
 
   moduleUnload(module: DriverModule): void {

@@ -165,8 +165,10 @@ export class Executor {
     try {
       fault = device.exports.dispatch(launch.fn.tableIndex, args);
     } catch (cause) {
+      // HIP-C kernels record a fault (bad access, endless loop) and then trap, so the bad access never happens.
+      const recorded = readFault(device.u32, args, this.currentWorkgroup());
       return kernelFaultError(launch.fn.name, launch.fn.module.label, launch.argBlock,
-        { kind: FAULT_TRAP, binding: 0, offset: 0, length: 0, workgroup: this.currentWorkgroup() }, where, cause);
+        recorded.kind !== 0 ? recorded : { kind: FAULT_TRAP, binding: 0, offset: 0, length: 0, workgroup: this.currentWorkgroup() }, where, cause);
     }
     if (fault === 0) return null;
     return kernelFaultError(launch.fn.name, launch.fn.module.label, launch.argBlock, readFault(device.u32, args, this.currentWorkgroup()), where);
@@ -204,9 +206,11 @@ export class Executor {
       // A kernel node trapped: the device remembers which node it was running.
       const nodeIndex = device.exports.lastReplayNode();
       const node = exec.kernelNodes.get(nodeIndex);
+      const recorded = node === undefined ? undefined : readFault(device.u32, node.argsPtr, this.currentWorkgroup());
       op.error = kernelFaultError(node?.launch.fn.name ?? '?', node?.launch.fn.module.label ?? 'graph',
         node?.launch.argBlock ?? new Uint32Array(14),
-        { kind: FAULT_TRAP, binding: 0, offset: 0, length: 0, workgroup: this.currentWorkgroup() }, `graphLaunch node #${nodeIndex}`, cause);
+        recorded !== undefined && recorded.kind !== 0 ? recorded : { kind: FAULT_TRAP, binding: 0, offset: 0, length: 0, workgroup: this.currentWorkgroup() },
+        `graphLaunch node #${nodeIndex}`, cause);
       return this.costs.model.graphLaunchNs;
     }
     if (trace) op.trace = exec.readTrace(device);

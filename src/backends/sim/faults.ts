@@ -9,8 +9,14 @@ import { DEVICE_CONTRACT } from './device_contract.js';
 
 /** Fault kinds (FAULT_TRAP: the kernel trapped — unreachable, division by zero, a raw access outside memory...). */
 export const { FAULT_OUT_OF_BOUNDS, FAULT_BAD_BINDING, FAULT_BAD_CONSTANT, FAULT_BAD_INDIRECT_COUNT, FAULT_TRAP } = DEVICE_CONTRACT;
+/** Some threads of a workgroup finished while others waited at a barrier (a hang on a GPU); raised by HIP-C kernels. */
+export const FAULT_BARRIER_DIVERGENCE = 6;
+/** A workgroup ran more loop iterations than its budget: the kernel does not end; raised by HIP-C kernels. */
+export const FAULT_LOOP_BUDGET = 7;
 
 const FAULT_SHARED_BINDING = 0xffffffff;
+/** An access that starts in no binding at all; the fault's offset is then the raw device address. */
+const FAULT_NO_BINDING = 0xfffffffe;
 
 export interface FaultReport {
   readonly kind: number;
@@ -35,6 +41,11 @@ export function kernelFaultError(entry: string, moduleLabel: string, argBlock: U
         what = `access of ${fault.length} bytes outside the shared scratch (${argBlock[13]} bytes declared)`;
         break;
       }
+      if (fault.binding === FAULT_NO_BINDING) {
+        what = `out-of-bounds access of ${fault.length} bytes at device address 0x${fault.offset.toString(16)}: no binding, ` +
+          `shared memory or stack of this thread holds it`;
+        break;
+      }
       const b = bindingOf(argBlock, fault.binding);
       what = `out-of-bounds access to binding ${fault.binding} at byte offset ${fault.offset}, length ${fault.length}` +
         (b ? ` (binding is ${b.byteLength} bytes at 0x${b.ptr.toString(16)})` : '');
@@ -48,6 +59,12 @@ export function kernelFaultError(entry: string, moduleLabel: string, argBlock: U
       break;
     case FAULT_BAD_INDIRECT_COUNT:
       what = `indirect workgroup counts ${argBlock[9]}×${argBlock[10]}×${argBlock[11]} exceed the device limits`;
+      break;
+    case FAULT_BARRIER_DIVERGENCE:
+      what = `barrier divergence: some threads finished while others waited at __syncthreads() (round ${fault.binding}); on a GPU the workgroup would hang`;
+      break;
+    case FAULT_LOOP_BUDGET:
+      what = 'the workgroup exceeded its loop budget (an endless loop?) and was stopped';
       break;
     case FAULT_TRAP:
       what = `trap (${cause instanceof Error ? cause.message : String(cause)})`;

@@ -53,9 +53,15 @@ export function prepareLaunch(launch: KernelLaunch, fn: KernelFunction, allocati
   }
   const indirect = launch.indirectWorkgroupCount !== undefined;
   const count: [number, number, number] = indirect ? [0, 0, 0] : checkTriple(launch.workgroupCount, `${call} workgroupCount`, 0, SIM_LIMITS.maxWorkgroupCount);
-  const shared = launch.sharedMemoryBytes;
-  if (!Number.isInteger(shared) || shared < 0 || shared > SIM_LIMITS.maxSharedMemoryBytes || shared % 4 !== 0) {
-    throw invalidArgument(`${call} sharedMemoryBytes must be a multiple of 4 in [0, ${SIM_LIMITS.maxSharedMemoryBytes}] (got ${describe(shared)})`);
+  const dynamicShared = launch.sharedMemoryBytes;
+  if (!Number.isInteger(dynamicShared) || dynamicShared < 0 || dynamicShared > SIM_LIMITS.maxSharedMemoryBytes || dynamicShared % 4 !== 0) {
+    throw invalidArgument(`${call} sharedMemoryBytes must be a multiple of 4 in [0, ${SIM_LIMITS.maxSharedMemoryBytes}] (got ${describe(dynamicShared)})`);
+  }
+  // HIP-C kernels keep their statics (static __shared__ arrays) at the start of the scratch, dynamic memory after.
+  const staticShared = fn.module.staticSharedBytes;
+  const shared = staticShared + dynamicShared;
+  if (shared > SIM_LIMITS.maxSharedMemoryBytes) {
+    throw invalidArgument(`${call} sharedMemoryBytes ${dynamicShared} plus the kernel's ${staticShared} bytes of __shared__ and static data exceed the ${SIM_LIMITS.maxSharedMemoryBytes} bytes of shared memory per workgroup`);
   }
   const bindings = launch.bindings;
   if (!Array.isArray(bindings) || bindings.length > MAX_BINDINGS) {

@@ -9,6 +9,8 @@
 import { HalError, StatusCode, invalidArgument } from '../../core/errors.js';
 import type { ModuleImage } from '../../core/driver.js';
 import type { WasmDevice } from './wasm_device.js';
+import { instantiateHipModule } from './hipc/loader.js';
+import type { KernelModuleImage } from './hipc/postprocess.js';
 
 export interface KernelFunction {
   readonly module: KernelModule;
@@ -23,6 +25,10 @@ export interface KernelModule {
   /** Export names whose type is the kernel entry signature. */
   readonly entryPoints: ReadonlySet<string>;
   readonly functions: Map<string, KernelFunction>;
+  /** Bytes at the start of the shared scratch holding the module's statics (HIP-C modules; 0 for sim-wasm). */
+  readonly staticSharedBytes: number;
+  /** Device memory the module owns (HIP-C per-thread memory), freed on unload; 0 when none. */
+  readonly ownedMemory: number;
   live: boolean;
 }
 
@@ -163,7 +169,16 @@ export class KernelModules {
       throw new HalError(StatusCode.INVALID_ARGUMENT, `moduleLoad ${label}: cannot instantiate against the device memory (${String(cause)})`, { cause });
     }
     const entryPoints = new Set([...shape.functionExports].filter(([, isKernel]) => isKernel).map(([n]) => n));
-    return { label, instance, entryPoints, functions: new Map(), live: true };
+    return { label, instance, entryPoints, functions: new Map(), staticSharedBytes: 0, ownedMemory: 0, live: true };
+  }
+
+  /** A HIP-C module compiled for the simulator (hipc/compiler.ts). */
+  loadHip(image: KernelModuleImage, label: string, maxThreads: number, maxSharedBytes: number): KernelModule {
+    const loaded = instantiateHipModule(this.device, image, label, maxThreads, maxSharedBytes);
+    return {
+      label, instance: loaded.instance, entryPoints: loaded.entryPoints, functions: new Map(),
+      staticSharedBytes: loaded.staticSharedBytes, ownedMemory: loaded.threadMemory, live: true,
+    };
   }
 
   /** The entry point `name`, placed in the function table on first use. */
@@ -195,5 +210,6 @@ export class KernelModules {
       this.freeSlots.push(fn.tableIndex);
     }
     module.functions.clear();
+    if (module.ownedMemory !== 0) this.device.exports.free(module.ownedMemory);
   }
 }

@@ -29,6 +29,11 @@ export interface SimDriverOptions {
   schedule?: SimScheduleSource;
   /** Faults to inject (fault_plan.ts); none by default. `injectFaults(device, plan)` replaces it at run time. */
   faults?: FaultPlan;
+  /**
+   * Check every load and store of HIP-C kernels against the launch's bindings, shared memory and the thread's stack
+   * (a kernel fault on a miss); default true. Off trades that safety for speed.
+   */
+  kernelMemoryChecks?: boolean;
 }
 
 export interface ResolvedSimOptions {
@@ -41,13 +46,16 @@ export interface ResolvedSimOptions {
   readonly traceGraphNodes: boolean;
   readonly schedule: SimScheduleSource | null;
   readonly faults: ResolvedFaultPlan | undefined;
+  readonly kernelMemoryChecks: boolean;
 }
 
 const MIB = 1024 * 1024;
 export const DEFAULT_MEMORY_BYTES = 256 * MIB;
 const MIN_MEMORY_BYTES = 4 * MIB;
 const MAX_MEMORY_BYTES = 2048 * MIB;
-const KNOWN = new Set(['seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes', 'faults', 'schedule']);
+const KNOWN = new Set([
+  'seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes', 'faults', 'schedule', 'kernelMemoryChecks',
+]);
 
 function integerOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -88,6 +96,8 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
   if (o.schedule !== undefined && !isScheduleSource(o.schedule)) {
     throw invalidArgument(`options.schedule must be an object with a choose(choice) method (got ${describe(o.schedule)})`);
   }
+  const kernelMemoryChecks = o.kernelMemoryChecks ?? true;
+  if (typeof kernelMemoryChecks !== 'boolean') throw invalidArgument(`options.kernelMemoryChecks must be a boolean (got ${describe(kernelMemoryChecks)})`);
   return {
     seed,
     memoryBytes,
@@ -98,5 +108,6 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
     traceGraphNodes,
     schedule: (o.schedule as SimScheduleSource | undefined) ?? null,
     faults: o.faults === undefined ? undefined : resolveFaultPlan('options.faults', o.faults),
+    kernelMemoryChecks,
   };
 }

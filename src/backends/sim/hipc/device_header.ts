@@ -1,0 +1,495 @@
+/**
+ * The HIP device language for the simulator target: the header every HIP-C source is compiled against when it is
+ * compiled to WebAssembly (it is force-included, so `#include <hip/hip_runtime.h>` is optional, as under hiprtc).
+ *
+ * A thread is a call of the kernel with its thread index set; a workgroup is a loop over its threads (a kernel
+ * without a barrier) or a scheduler that runs every thread as a coroutine up to its next __syncthreads() (a kernel
+ * with one; binaryen's Asyncify unwinds and rewinds the thread). Thread order inside a workgroup is a seeded
+ * permutation drawn from the simulator's random generator, so the same seed gives the same bytes and another seed
+ * can expose a race between threads.
+ *
+ * The header talks to the simulator through imports of the `gh` module. None of them stays an import: the
+ * post-processor (postprocess.ts) replaces each with a wasm body (a global read or write, an Asyncify call), which
+ * is why they are declared pure where a value may be re-read freely: the compiler must not assume the thread
+ * index is constant across the per-thread loop, yet it may keep it in a register inside one thread.
+ *
+ * Every module static (static __shared__ arrays, constant tables, the built-in variables) is linked at the
+ * device's shared scratch address: the device zeroes the scratch before each workgroup and the entry point copies
+ * the initialized data back, so statics are per workgroup, exactly like __shared__ memory on a GPU.
+ */
+export const deviceHeader = String.raw`
+#ifndef GPUHAL_SIM_DEVICE_HEADER
+#define GPUHAL_SIM_DEVICE_HEADER
+#define __GPUHAL_SIM__ 1
+// Like hiprtc: the device builtins are predefined and no header is needed.
+#define __HIPCC_RTC__ 1
+#define __HIP_DEVICE_COMPILE__ 1
+#pragma clang fp contract(off)
+
+typedef __SIZE_TYPE__ size_t;
+typedef __PTRDIFF_TYPE__ ptrdiff_t;
+typedef __INT8_TYPE__ int8_t;
+typedef __UINT8_TYPE__ uint8_t;
+typedef __INT16_TYPE__ int16_t;
+typedef __UINT16_TYPE__ uint16_t;
+typedef __INT32_TYPE__ int32_t;
+typedef __UINT32_TYPE__ uint32_t;
+typedef __INT64_TYPE__ int64_t;
+typedef __UINT64_TYPE__ uint64_t;
+
+#define __global__ __attribute__((visibility("hidden")))
+#define __device__
+#define __host__
+#define __constant__ const
+#define __forceinline__ __attribute__((always_inline)) inline
+#define __noinline__ __attribute__((noinline))
+#define __launch_bounds__(...)
+#define __restrict__ __restrict
+#define __align__(n) __attribute__((aligned(n)))
+// Per workgroup: every module static lives in the workgroup's shared scratch (see above).
+#define __shared__ static
+#define HIP_DYNAMIC_SHARED(type, name) extern type name[] __asm__("__heap_base");
+#define HIP_KERNEL_NAME(...) __VA_ARGS__
+#define warpSize __gh_warp_size()
+
+#define __GH_IMPORT(name) __attribute__((import_module("gh"), import_name(#name)))
+extern "C" {
+__GH_IMPORT(thread_x) __attribute__((pure)) unsigned __gh_thread_x(void);
+__GH_IMPORT(thread_y) __attribute__((pure)) unsigned __gh_thread_y(void);
+__GH_IMPORT(thread_z) __attribute__((pure)) unsigned __gh_thread_z(void);
+__GH_IMPORT(set_thread) void __gh_set_thread(unsigned x, unsigned y, unsigned z);
+__GH_IMPORT(barrier) void __gh_barrier(void);
+__GH_IMPORT(random) unsigned __gh_random(unsigned n);
+__GH_IMPORT(set_stack) void __gh_set_stack(unsigned top, unsigned bottom);
+__GH_IMPORT(init_statics) void __gh_init_statics(void);
+__GH_IMPORT(thread_memory) unsigned __gh_thread_memory(void);
+__GH_IMPORT(async_start_rewind) void __gh_async_start_rewind(unsigned buffer);
+__GH_IMPORT(async_stop_unwind) void __gh_async_stop_unwind(void);
+__GH_IMPORT(async_unwinding) unsigned __gh_async_unwinding(void);
+__GH_IMPORT(set_async_buffer) void __gh_set_async_buffer(unsigned buffer);
+__GH_IMPORT(reset_budget) void __gh_reset_budget(void);
+__GH_IMPORT(set_workgroup) void __gh_set_workgroup(unsigned args, unsigned x, unsigned y, unsigned z);
+}
+
+// The built-in variables are WebAssembly globals (set by the entry point), read through pure imports: no memory
+// access, so a kernel's stores can never be thought to change them and the memory checker never sees them.
+extern "C" {
+__GH_IMPORT(block_x) __attribute__((pure)) unsigned __gh_block_x(void);
+__GH_IMPORT(block_y) __attribute__((pure)) unsigned __gh_block_y(void);
+__GH_IMPORT(block_z) __attribute__((pure)) unsigned __gh_block_z(void);
+__GH_IMPORT(dim_x) __attribute__((pure)) unsigned __gh_dim_x(void);
+__GH_IMPORT(dim_y) __attribute__((pure)) unsigned __gh_dim_y(void);
+__GH_IMPORT(dim_z) __attribute__((pure)) unsigned __gh_dim_z(void);
+__GH_IMPORT(grid_x) __attribute__((pure)) unsigned __gh_grid_x(void);
+__GH_IMPORT(grid_y) __attribute__((pure)) unsigned __gh_grid_y(void);
+__GH_IMPORT(grid_z) __attribute__((pure)) unsigned __gh_grid_z(void);
+__GH_IMPORT(set_block) void __gh_set_block(unsigned x, unsigned y, unsigned z, unsigned dx, unsigned dy, unsigned dz, unsigned gx, unsigned gy, unsigned gz);
+}
+#define __GH_BUILTIN_VARIABLE(type, X, Y, Z) \
+  struct type { \
+    __declspec(property(get = __get_x)) unsigned x; \
+    __declspec(property(get = __get_y)) unsigned y; \
+    __declspec(property(get = __get_z)) unsigned z; \
+    __forceinline__ unsigned __get_x() const { return X(); } \
+    __forceinline__ unsigned __get_y() const { return Y(); } \
+    __forceinline__ unsigned __get_z() const { return Z(); } \
+  };
+__GH_BUILTIN_VARIABLE(__gh_thread_idx_t, __gh_thread_x, __gh_thread_y, __gh_thread_z)
+__GH_BUILTIN_VARIABLE(__gh_block_idx_t, __gh_block_x, __gh_block_y, __gh_block_z)
+__GH_BUILTIN_VARIABLE(__gh_block_dim_t, __gh_dim_x, __gh_dim_y, __gh_dim_z)
+__GH_BUILTIN_VARIABLE(__gh_grid_dim_t, __gh_grid_x, __gh_grid_y, __gh_grid_z)
+static const __gh_thread_idx_t threadIdx = {};
+static const __gh_block_idx_t blockIdx = {};
+static const __gh_block_dim_t blockDim = {};
+static const __gh_grid_dim_t gridDim = {};
+
+struct dim3 {
+  unsigned x, y, z;
+  constexpr dim3(unsigned vx = 1, unsigned vy = 1, unsigned vz = 1) : x(vx), y(vy), z(vz) {}
+};
+struct uint3 { unsigned x, y, z; };
+struct int2 { int x, y; };
+struct float2 { float x, y; };
+struct float4 { float x, y, z, w; };
+
+// --- barriers and fences -----------------------------------------------------------------------------------------
+// The empty asm with a memory clobber makes the barrier a compiler memory barrier too: without it the compiler may
+// keep a __shared__ array that never escapes in registers across the call.
+static __forceinline__ void __syncthreads() { __asm__ volatile("" ::: "memory"); __gh_barrier(); __asm__ volatile("" ::: "memory"); }
+static __forceinline__ int __syncthreads_count(int p);
+static __forceinline__ void __threadfence() { __asm__ volatile("" ::: "memory"); }
+static __forceinline__ void __threadfence_block() { __asm__ volatile("" ::: "memory"); }
+static __forceinline__ void __threadfence_system() { __asm__ volatile("" ::: "memory"); }
+
+// --- atomics ------------------------------------------------------------------------------------------------------
+// Threads of the simulator switch only at barriers, so a read-modify-write is atomic as written; which thread's
+// update comes first is decided by the seeded thread order.
+#define __GH_ATOMIC_RMW(name, T, expr) \
+  static __forceinline__ T name(T* p, T v) { __asm__ volatile("" ::: "memory"); T old = *(volatile T*)p; *(volatile T*)p = (expr); return old; }
+#define __GH_ATOMICS(T) \
+  __GH_ATOMIC_RMW(atomicAdd, T, old + v) __GH_ATOMIC_RMW(atomicSub, T, old - v) \
+  __GH_ATOMIC_RMW(atomicExch, T, v) \
+  __GH_ATOMIC_RMW(atomicMin, T, v < old ? v : old) __GH_ATOMIC_RMW(atomicMax, T, v > old ? v : old) \
+  __GH_ATOMIC_RMW(atomicAnd, T, old & v) __GH_ATOMIC_RMW(atomicOr, T, old | v) __GH_ATOMIC_RMW(atomicXor, T, old ^ v) \
+  static __forceinline__ T atomicCAS(T* p, T compare, T v) { __asm__ volatile("" ::: "memory"); T old = *(volatile T*)p; if (old == compare) *(volatile T*)p = v; return old; }
+__GH_ATOMICS(int)
+__GH_ATOMICS(unsigned int)
+__GH_ATOMICS(long long)
+__GH_ATOMICS(unsigned long long)
+__GH_ATOMIC_RMW(atomicAdd, float, old + v)
+__GH_ATOMIC_RMW(atomicAdd, double, old + v)
+__GH_ATOMIC_RMW(atomicExch, float, v)
+static __forceinline__ unsigned atomicInc(unsigned* p, unsigned limit) { unsigned old = *(volatile unsigned*)p; *(volatile unsigned*)p = old >= limit ? 0u : old + 1u; return old; }
+static __forceinline__ unsigned atomicDec(unsigned* p, unsigned limit) { unsigned old = *(volatile unsigned*)p; *(volatile unsigned*)p = (old == 0u || old > limit) ? limit : old - 1u; return old; }
+
+// --- warp-level operations: no sound emulation, so a compile error naming the builtin --------------------------
+// A template whose instantiation fails: the error names the builtin, and clang's "requested here" note gives the
+// line and column of the call in the user's source.
+template <class... A> struct __gh_unsupported { static constexpr bool value = false; };
+#define __GH_UNSUPPORTED(name) \
+  template <class... A> int name(A...) { \
+    static_assert(__gh_unsupported<A...>::value, #name " is not supported on the simulator: warp-level operations have no sound deterministic emulation here"); \
+    return 0; }
+__GH_UNSUPPORTED(__shfl) __GH_UNSUPPORTED(__shfl_sync) __GH_UNSUPPORTED(__shfl_up) __GH_UNSUPPORTED(__shfl_up_sync)
+__GH_UNSUPPORTED(__shfl_down) __GH_UNSUPPORTED(__shfl_down_sync) __GH_UNSUPPORTED(__shfl_xor) __GH_UNSUPPORTED(__shfl_xor_sync)
+__GH_UNSUPPORTED(__ballot) __GH_UNSUPPORTED(__ballot_sync) __GH_UNSUPPORTED(__any) __GH_UNSUPPORTED(__any_sync)
+__GH_UNSUPPORTED(__all) __GH_UNSUPPORTED(__all_sync) __GH_UNSUPPORTED(__activemask) __GH_UNSUPPORTED(__syncwarp)
+__GH_UNSUPPORTED(__match_any_sync) __GH_UNSUPPORTED(__match_all_sync) __GH_UNSUPPORTED(__reduce_add_sync)
+__GH_UNSUPPORTED(clock) __GH_UNSUPPORTED(clock64) __GH_UNSUPPORTED(__lane_id) __GH_UNSUPPORTED(printf)
+template <class... A> int __gh_warp_size(A... a) {
+  static_assert(__gh_unsupported<A...>::value, "warpSize is not supported on the simulator: warp-level behaviour has no sound deterministic emulation here");
+  return 0;
+}
+
+// --- math ---------------------------------------------------------------------------------------------------------
+// WebAssembly float arithmetic is IEEE-754 round-to-nearest and never fused: the _rn intrinsics are the operators.
+static __forceinline__ float __fadd_rn(float a, float b) { return a + b; }
+static __forceinline__ float __fsub_rn(float a, float b) { return a - b; }
+static __forceinline__ float __fmul_rn(float a, float b) { return a * b; }
+static __forceinline__ float __fdiv_rn(float a, float b) { return a / b; }
+static __forceinline__ double __dadd_rn(double a, double b) { return a + b; }
+static __forceinline__ double __dmul_rn(double a, double b) { return a * b; }
+// WebAssembly has no fused multiply-add: the f32 product is exact in double, so only the final add rounds twice
+// (double, then float), which can differ from a true fmaf by 1 ulp in rare halfway cases.
+static __forceinline__ float __fmaf_rn(float a, float b, float c) { return (float)((double)a * (double)b + (double)c); }
+static __forceinline__ float fmaf(float a, float b, float c) { return __fmaf_rn(a, b, c); }
+double fma(double, double, double) __attribute__((error("fma(double) is not supported on the simulator: WebAssembly has no fused multiply-add and no exact emulation is provided")));
+static __forceinline__ float sqrtf(float x) { return __builtin_sqrtf(x); }
+static __forceinline__ double sqrt(double x) { return __builtin_sqrt(x); }
+static __forceinline__ float fabsf(float x) { return __builtin_fabsf(x); }
+static __forceinline__ double fabs(double x) { return __builtin_fabs(x); }
+static __forceinline__ float floorf(float x) { return __builtin_floorf(x); }
+static __forceinline__ float ceilf(float x) { return __builtin_ceilf(x); }
+static __forceinline__ float truncf(float x) { return __builtin_truncf(x); }
+static __forceinline__ float rintf(float x) { return __builtin_rintf(x); }
+static __forceinline__ double floor(double x) { return __builtin_floor(x); }
+static __forceinline__ double ceil(double x) { return __builtin_ceil(x); }
+// IEEE minNum/maxNum: a NaN operand yields the other operand (WebAssembly's f32.min/max would propagate the NaN).
+static __forceinline__ float fminf(float a, float b) { return a != a ? b : b != b ? a : (b < a ? b : a); }
+static __forceinline__ float fmaxf(float a, float b) { return a != a ? b : b != b ? a : (b > a ? b : a); }
+static __forceinline__ double fmin(double a, double b) { return a != a ? b : b != b ? a : (b < a ? b : a); }
+static __forceinline__ double fmax(double a, double b) { return a != a ? b : b != b ? a : (b > a ? b : a); }
+static __forceinline__ float copysignf(float a, float b) { return __builtin_copysignf(a, b); }
+static __forceinline__ int min(int a, int b) { return a < b ? a : b; }
+static __forceinline__ int max(int a, int b) { return a > b ? a : b; }
+static __forceinline__ unsigned umin(unsigned a, unsigned b) { return a < b ? a : b; }
+static __forceinline__ unsigned umax(unsigned a, unsigned b) { return a > b ? a : b; }
+static __forceinline__ unsigned min(unsigned a, unsigned b) { return a < b ? a : b; }
+static __forceinline__ unsigned max(unsigned a, unsigned b) { return a > b ? a : b; }
+static __forceinline__ float min(float a, float b) { return fminf(a, b); }
+static __forceinline__ float max(float a, float b) { return fmaxf(a, b); }
+static __forceinline__ int abs(int x) { return x < 0 ? -x : x; }
+static __forceinline__ int __popc(unsigned x) { return __builtin_popcount(x); }
+static __forceinline__ int __popcll(unsigned long long x) { return __builtin_popcountll(x); }
+static __forceinline__ int __clz(int x) { return x == 0 ? 32 : __builtin_clz((unsigned)x); }
+static __forceinline__ int __clzll(long long x) { return x == 0 ? 64 : __builtin_clzll((unsigned long long)x); }
+static __forceinline__ int __ffs(int x) { return __builtin_ffs(x); }
+static __forceinline__ int __ffsll(long long x) { return __builtin_ffsll(x); }
+static __forceinline__ unsigned __brev(unsigned x) { return __builtin_bitreverse32(x); }
+static __forceinline__ unsigned long long __brevll(unsigned long long x) { return __builtin_bitreverse64(x); }
+static __forceinline__ unsigned __umulhi(unsigned a, unsigned b) { return (unsigned)(((unsigned long long)a * b) >> 32); }
+static __forceinline__ int __mulhi(int a, int b) { return (int)(((long long)a * b) >> 32); }
+static __forceinline__ float __int_as_float(int x) { return __builtin_bit_cast(float, x); }
+static __forceinline__ int __float_as_int(float x) { return __builtin_bit_cast(int, x); }
+static __forceinline__ float __uint_as_float(unsigned x) { return __builtin_bit_cast(float, x); }
+static __forceinline__ unsigned __float_as_uint(float x) { return __builtin_bit_cast(unsigned, x); }
+static __forceinline__ double __longlong_as_double(long long x) { return __builtin_bit_cast(double, x); }
+static __forceinline__ long long __double_as_longlong(double x) { return __builtin_bit_cast(long long, x); }
+// Transcendental functions: correctly rounded implementations are not available in a freestanding build, so these
+// come from the compiler's builtins where WebAssembly has an instruction, and from the portable approximations
+// below otherwise (documented ulp bounds in docs; __expf and friends are fast approximations on GPUs too).
+// Evaluated in double, then rounded once to float: within 1 ulp of the correctly rounded result.
+static __forceinline__ double __gh_pow2(int k) { return __builtin_bit_cast(double, (unsigned long long)(k + 1023) << 52); }
+static inline float __gh_expf(float x) {
+  if (x != x) return x;
+  if (x > 88.7228394f) return __builtin_inff();
+  if (x < -103.972084f) return 0.0f;
+  double k = __builtin_rint((double)x * 1.4426950408889634);
+  double r = (double)x - k * 0.6931471805599453;
+  double p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720 + r * (1.0 / 5040 + r / 40320)))))));
+  return (float)(p * __gh_pow2((int)k));
+}
+static inline float __gh_logf(float x) {
+  if (x != x || x == __builtin_inff()) return x;
+  if (x < 0.0f) return __builtin_nanf("");
+  if (x == 0.0f) return -__builtin_inff();
+  double m = (double)x;
+  unsigned long long bits = __builtin_bit_cast(unsigned long long, m);
+  int e = (int)((bits >> 52) & 0x7ff) - 1023;
+  m = __builtin_bit_cast(double, (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+  if (m > 1.4142135623730951) { m *= 0.5; e += 1; }
+  double s = (m - 1.0) / (m + 1.0), s2 = s * s;
+  double t = s2 * (1.0 / 3 + s2 * (1.0 / 5 + s2 * (1.0 / 7 + s2 * (1.0 / 9 + s2 * (1.0 / 11 + s2 * (1.0 / 13 + s2 / 15))))));
+  return (float)(2.0 * s * (1.0 + t) + (double)e * 0.6931471805599453);
+}
+static __forceinline__ float expf(float x) { return __gh_expf(x); }
+static __forceinline__ float __expf(float x) { return __gh_expf(x); }
+static __forceinline__ float logf(float x) { return __gh_logf(x); }
+static __forceinline__ float __logf(float x) { return __gh_logf(x); }
+static __forceinline__ float rsqrtf(float x) { return 1.0f / __builtin_sqrtf(x); }
+static __forceinline__ float __frsqrt_rn(float x) { return 1.0f / __builtin_sqrtf(x); }
+static __forceinline__ float __fdividef(float a, float b) { return a / b; }
+static __forceinline__ float __saturatef(float x) { return x < 0.0f ? 0.0f : (x > 1.0f ? 1.0f : x); }
+#define INFINITY __builtin_inff()
+#define NAN __builtin_nanf("")
+#define FLT_MAX __FLT_MAX__
+#define INT_MAX __INT_MAX__
+#define UINT_MAX (__INT_MAX__ * 2U + 1U)
+
+// --- the workgroup runtime ----------------------------------------------------------------------------------------
+// The runtime reads the argument block (asm/kernels/abi.ts) and its per-thread memory through load_word/store_word,
+// which the memory checker does not instrument: only the kernel's own accesses are checked.
+extern "C" {
+__GH_IMPORT(load_word) unsigned __gh_load_word(unsigned address);
+__GH_IMPORT(store_word) void __gh_store_word(unsigned address, unsigned value);
+}
+extern "C" {
+__GH_IMPORT(workgroup_args) unsigned __gh_workgroup_args(void);
+__GH_IMPORT(stack_lo) unsigned __gh_stack_lo(void);
+__GH_IMPORT(stack_hi) unsigned __gh_stack_hi(void);
+__GH_IMPORT(set_window) void __gh_set_window(unsigned lo, unsigned hi);
+}
+
+// The memory checker's slow path (its two cached windows missed): the access [p + offset, p + offset + bytes) must
+// lie in the workgroup's shared scratch (statics and dynamic shared memory), in the thread's own stack, or in one
+// binding. A miss records an out-of-bounds fault and traps, so the bad access never happens. The fault names the
+// binding with the nearest base below the address when the access overruns it by less than its own length (or
+// 4 KiB), which is where an index past the end lands; anything farther is "no binding" with the raw address.
+extern "C" __attribute__((export_name("__gh_check_slow"), noinline)) unsigned __gh_check_slow(unsigned p, unsigned offset, unsigned bytes) {
+  unsigned args = __gh_workgroup_args();
+  unsigned long long a = (unsigned long long)p + offset, e = a + bytes;
+  unsigned shared = __gh_load_word(args + 48), sharedBytes = __gh_load_word(args + 52);
+  if (a >= shared && e <= (unsigned long long)shared + sharedBytes) { __gh_set_window(shared, shared + sharedBytes); return p; }
+  unsigned lo = __gh_stack_lo(), hi = __gh_stack_hi();
+  if (a >= lo && e <= hi) { __gh_set_window(lo, hi); return p; }
+  unsigned n = __gh_load_word(args + 16);
+  for (unsigned i = 0; i < n; i++) {
+    unsigned ptr = __gh_load_word(args + 56 + 8 * i), length = __gh_load_word(args + 60 + 8 * i);
+    if (a >= ptr && e <= (unsigned long long)ptr + length) { __gh_set_window(ptr, ptr + length); return p; }
+  }
+  unsigned binding = 0xfffffffeu, at = a > 0xffffffffull ? 0xffffffffu : (unsigned)a;
+  unsigned long long nearest = 0;
+  for (unsigned i = 0; i < n; i++) {
+    unsigned ptr = __gh_load_word(args + 56 + 8 * i), length = __gh_load_word(args + 60 + 8 * i);
+    unsigned long long slack = length > 4096u ? length : 4096u;
+    if (a >= ptr && a < (unsigned long long)ptr + length + slack && ptr >= nearest) { nearest = ptr; binding = i; at = (unsigned)(a - ptr); }
+  }
+  if (__gh_load_word(args) == 0) {
+    __gh_store_word(args, 1); __gh_store_word(args + 4, binding); __gh_store_word(args + 8, at); __gh_store_word(args + 12, bytes);
+  }
+  __builtin_trap();
+}
+
+// The loop budget ran out: a fault (kind 7) and a trap, so a kernel that never ends is reported instead of hanging.
+extern "C" __attribute__((export_name("__gh_budget_exhausted"), noinline)) void __gh_budget_exhausted(void) {
+  unsigned args = __gh_workgroup_args();
+  if (__gh_load_word(args) == 0) {
+    __gh_store_word(args, 7); __gh_store_word(args + 4, 0); __gh_store_word(args + 8, 0); __gh_store_word(args + 12, 0);
+  }
+  __builtin_trap();
+}
+
+namespace __gh {
+template <class T> struct is_pointer { static constexpr bool value = false; };
+template <class T> struct is_pointer<T*> { static constexpr bool value = true; };
+template <class T, T... I> struct seq {};
+
+static __forceinline__ void fault(unsigned args, unsigned kind, unsigned index) {
+  if (__gh_load_word(args) != 0) return;
+  __gh_store_word(args, kind); __gh_store_word(args + 4, index);
+  __gh_store_word(args + 8, 0); __gh_store_word(args + 12, 0);
+}
+
+template <class T, bool Pointer> struct load_arg;
+template <class T> struct load_arg<T, true> {
+  static __forceinline__ T get(unsigned args, unsigned slot) { return (T)__gh_load_word(args + 56 + 8 * slot); }
+};
+template <class T> struct load_arg<T, false> {
+  static_assert(sizeof(T) <= 4, "kernel scalar parameters are 32-bit push constants: use a 32-bit type (int, unsigned, float)");
+  static __forceinline__ T get(unsigned args, unsigned slot) {
+    unsigned raw = __gh_load_word(args + 56 + 8 * __gh_load_word(args + 16) + 4 * slot);
+    T value;
+    __builtin_memcpy(&value, &raw, sizeof(T));
+    return value;
+  }
+};
+
+// A seeded permutation of [0, n), walked in steps: start at b, add a (coprime to n) modulo n each step.
+struct order {
+  unsigned n, a, next;
+  __forceinline__ order(unsigned count) : n(count), a(1), next(0) {
+    if (n <= 1) return;
+    next = __gh_random(n);
+    a = 1 + __gh_random(n - 1);
+    while (gcd(a, n) != 1) a = a + 1 == n ? 1 : a + 1;
+  }
+  static __forceinline__ unsigned gcd(unsigned x, unsigned y) { while (y != 0) { unsigned t = x % y; x = y; y = t; } return x; }
+  __forceinline__ unsigned step() {
+    unsigned t = next;
+    next = next >= n - a ? next - (n - a) : next + a;
+    return t;
+  }
+};
+
+static __forceinline__ unsigned begin_workgroup(unsigned args, unsigned x, unsigned y, unsigned z) {
+  __gh_init_statics();
+  __gh_set_workgroup(args, x, y, z);
+  __gh_set_block(x, y, z, __gh_load_word(args + 24), __gh_load_word(args + 28), __gh_load_word(args + 32),
+    __gh_load_word(args + 36), __gh_load_word(args + 40), __gh_load_word(args + 44));
+  __gh_reset_budget();
+  return __gh_dim_x() * __gh_dim_y() * __gh_dim_z();
+}
+
+static __forceinline__ void set_linear_thread(unsigned t) {
+  unsigned bx = __gh_dim_x(), by = __gh_dim_y();
+  if (bx * by * __gh_dim_z() == bx) __gh_set_thread(t, 0, 0);  // the common 1-D workgroup: no divisions
+  else __gh_set_thread(t % bx, (t / bx) % by, t / (bx * by));
+}
+
+// Per-thread memory (thread_memory): for each thread a status word, its Asyncify buffer and its own shadow stack,
+// so a thread suspended at a barrier keeps its locals while the others run.
+constexpr unsigned THREAD_BYTES = 4096;
+constexpr unsigned ASYNC_OFFSET = 16;
+constexpr unsigned ASYNC_BYTES = 2048;
+constexpr unsigned SUSPENDED = 1, FINISHED = 2;
+
+template <class... P> struct launcher {
+  static constexpr unsigned count = sizeof...(P);
+  static constexpr bool pointer[count + 1] = {is_pointer<P>::value..., false};
+  static constexpr unsigned slot(unsigned i) {
+    unsigned n = 0;
+    for (unsigned j = 0; j < i; j++) n += pointer[j] == pointer[i] ? 1u : 0u;
+    return n;
+  }
+  static constexpr unsigned pointers() { unsigned n = 0; for (unsigned j = 0; j < count; j++) n += pointer[j] ? 1u : 0u; return n; }
+  static constexpr bool bindingsFirst() {
+    for (unsigned j = 1; j < count; j++) if (pointer[j] && !pointer[j - 1]) return false;
+    return true;
+  }
+  static_assert(bindingsFirst(), "kernel parameters must list every pointer (binding) before the scalars (push constants)");
+
+  // False (with a fault recorded) when the launch has fewer bindings or push constants than the kernel reads.
+  static __forceinline__ bool check(unsigned args) {
+    unsigned bindings = __gh_load_word(args + 16), constants = __gh_load_word(args + 20);
+    if (bindings < pointers()) { fault(args, 2, bindings); return false; }
+    if (constants < count - pointers()) { fault(args, 3, constants); return false; }
+    return true;
+  }
+
+  template <void (*K)(P...), unsigned... I>
+  static __forceinline__ void call(unsigned args, seq<unsigned, I...>) { K(load_arg<P, pointer[I]>::get(args, slot(I))...); }
+
+  // The argument words, read once per workgroup (the kernel's stores could alias the argument block otherwise).
+  struct words { unsigned w[count + 1]; };
+  static __forceinline__ words read(unsigned args) {
+    words r = {};
+    unsigned bindings = __gh_load_word(args + 16);
+    for (unsigned i = 0; i < count; i++) r.w[i] = __gh_load_word(args + 56 + (pointer[i] ? 8 * slot(i) : 8 * bindings + 4 * slot(i)));
+    return r;
+  }
+  template <class T> static __forceinline__ T as(unsigned raw) {
+    if constexpr (is_pointer<T>::value) {
+      return (T)raw;
+    } else {
+      T value;
+      __builtin_memcpy(&value, &raw, sizeof(T));
+      return value;
+    }
+  }
+  template <void (*K)(P...), unsigned... I>
+  static __forceinline__ void call_with(const words& r, seq<unsigned, I...>) { K(as<P>(r.w[I])...); }
+
+  // One thread of a coroutine workgroup: a function of its own, so Asyncify instruments it and not the scheduler.
+  template <void (*K)(P...)>
+  static __attribute__((noinline)) void thread(unsigned args) { call<K>(args, __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
+
+  // A workgroup of a kernel without barriers: every thread runs to completion, one after another, on one stack.
+  template <void (*K)(P...)>
+  static __forceinline__ void straight(unsigned args, unsigned x, unsigned y, unsigned z) {
+    unsigned threads = begin_workgroup(args, x, y, z);
+    if (!check(args)) return;
+    unsigned memory = __gh_thread_memory();
+    if (memory != 0) __gh_set_stack(memory + THREAD_BYTES, memory + ASYNC_OFFSET);
+    const words r = read(args);
+    order o(threads);
+    for (unsigned i = 0; i < threads; i++) {
+      set_linear_thread(o.step());
+      call_with<K>(r, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
+    }
+  }
+
+  // A workgroup of a kernel with barriers: rounds in seeded order; each round runs every unfinished thread up to its
+  // next barrier (or its end). A round in which some threads finished while others wait at a barrier is a barrier
+  // divergence fault (kind 6): the waiting threads would wait forever on a GPU.
+  template <void (*K)(P...)>
+  static __forceinline__ void coroutines(unsigned args, unsigned x, unsigned y, unsigned z) {
+    unsigned threads = begin_workgroup(args, x, y, z);
+    if (!check(args)) return;
+    unsigned base = __gh_thread_memory();
+    for (unsigned t = 0; t < threads; t++) __gh_store_word(base + t * THREAD_BYTES, 0);
+    unsigned finished = 0;
+    for (unsigned round = 0; finished < threads; round++) {
+      unsigned suspended = 0;
+      order o(threads);
+      for (unsigned i = 0; i < threads; i++) {
+        unsigned t = o.step();
+        unsigned memory = base + t * THREAD_BYTES;
+        unsigned status = __gh_load_word(memory);
+        if (status == FINISHED) continue;
+        unsigned buffer = memory + ASYNC_OFFSET;
+        set_linear_thread(t);
+        __gh_set_stack(memory + THREAD_BYTES, buffer + ASYNC_BYTES);
+        __gh_set_async_buffer(buffer);
+        if (status == SUSPENDED) {
+          __gh_async_start_rewind(buffer);
+        } else {
+          __gh_store_word(buffer, buffer + 8);
+          __gh_store_word(buffer + 4, buffer + ASYNC_BYTES);
+        }
+        thread<K>(args);
+        if (__gh_async_unwinding()) {
+          __gh_async_stop_unwind();
+          __gh_store_word(memory, SUSPENDED);
+          suspended++;
+        } else {
+          __gh_store_word(memory, FINISHED);
+          finished++;
+        }
+      }
+      if (suspended != 0 && finished != 0) { fault(args, 6, round); return; }
+    }
+  }
+};
+template <class F> struct traits;
+template <class... P> struct traits<void (*)(P...)> { using launch = launcher<P...>; };
+} // namespace __gh
+
+// Both entries exist for every kernel; the post-processor exports the straight one when the kernel never reaches a
+// barrier (so it never pays for Asyncify) and the coroutine one otherwise.
+#define __GH_ENTRY(kernel) \
+  extern "C" __attribute__((export_name("__gh_straight_" #kernel))) void __gh_straight_##kernel(unsigned a, unsigned x, unsigned y, unsigned z) { \
+    __gh::traits<decltype(&kernel)>::launch::template straight<&kernel>(a, x, y, z); } \
+  extern "C" __attribute__((export_name("__gh_coroutine_" #kernel))) void __gh_coroutine_##kernel(unsigned a, unsigned x, unsigned y, unsigned z) { \
+    __gh::traits<decltype(&kernel)>::launch::template coroutines<&kernel>(a, x, y, z); }
+#endif
+`;

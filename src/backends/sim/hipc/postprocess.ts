@@ -1,0 +1,354 @@
+/**
+ * Turns the module clang and wasm-ld produced into a simulator kernel module, with binaryen:
+ *
+ *  - picks, per kernel, the straight entry (no barrier reachable: threads run one after another) or the coroutine
+ *    entry (a barrier is reachable: Asyncify instruments only the functions that can reach it);
+ *  - checks every load and store of kernel code against the launch's bindings, the workgroup's shared scratch and
+ *    the thread's own stack (unless memory checks are off), faulting with the binding and offset on a miss;
+ *  - counts loop iterations against a per-workgroup budget, so an endless loop is a reported fault, not a hang;
+ *  - replaces the header's `gh` imports with their wasm bodies (globals, Asyncify calls), leaving `gh.random`
+ *    (the simulator's seeded generator) and the `gh.thread_memory` global as the only imports besides memory.
+ */
+import { HalError, StatusCode } from '../../../core/errors.js';
+
+type Binaryen = typeof import('binaryen').default;
+type BModule = InstanceType<Binaryen['Module']>;
+
+let loading: Promise<Binaryen> | undefined;
+
+/** binaryen (installed with AssemblyScript), imported on first use. */
+export function loadBinaryen(): Promise<Binaryen> {
+  loading ??= (async () => {
+    const specifier: string = 'binaryen';
+    try {
+      return ((await import(specifier)) as { default: Binaryen }).default;
+    } catch (cause) {
+      loading = undefined;
+      throw new HalError(StatusCode.UNAVAILABLE,
+        `compiling 'hip-source' kernels for the simulator needs the package binaryen: install it with \`npm install binaryen\``, { cause });
+    }
+  })();
+  return loading;
+}
+
+/** Loop iterations one workgroup may run (all its threads together) before it is stopped as a runaway. */
+export const LOOP_BUDGET = 1 << 26;
+/** Fault kinds raised by HIP-C kernels, after those of asm/kernels/abi.ts. */
+export const FAULT_BARRIER_DIVERGENCE = 6;
+export const FAULT_LOOP_BUDGET = 7;
+/** Largest initialized static image (constant tables) copied into each workgroup's scratch. */
+const MAX_INITIALIZED_BYTES = 16384;
+
+export interface PostprocessOptions {
+  readonly memoryChecks: boolean;
+  readonly label: string;
+}
+
+export interface KernelModuleImage {
+  readonly wasm: Uint8Array;
+  /** Kernel name → whether it runs as coroutines (reaches a barrier). */
+  readonly kernels: Readonly<Record<string, boolean>>;
+  /** True when the module needs per-thread memory (coroutine kernels, or kernel code using the shadow stack). */
+  readonly threadMemory: boolean;
+}
+
+const RUNTIME_HELPERS = new Set(['__gh_check_slow', '__gh_budget_exhausted']);
+
+/** binaryen.js's expression classes, which its type declarations omit. */
+interface Accessors {
+  getPtr(e: number): number;
+  setPtr(e: number, ptr: number): void;
+  getOffset(e: number): number;
+  getBytes(e: number): number;
+}
+interface ExpressionClasses {
+  Call: { getTarget(e: number): string };
+  GlobalGet: { getName(e: number): string };
+  GlobalSet: { getName(e: number): string };
+  Loop: { getBody(e: number): number; setBody(e: number, body: number): void };
+  Load: Accessors;
+  Store: Accessors;
+  AtomicRMW: Accessors;
+  AtomicCmpxchg: Accessors;
+  SIMDLoad: Accessors;
+}
+const classes = (b: Binaryen): ExpressionClasses => b as unknown as ExpressionClasses;
+
+/** Every child expression of `expr` (binaryen.js has no walker). */
+function children(b: Binaryen, expr: number): number[] {
+  const id = b.getExpressionId(expr);
+  if (id === b.ConstId || id === b.NopId || id === b.UnreachableId || id === b.LocalGetId || id === b.GlobalGetId ||
+    id === b.MemorySizeId || id === b.DataDropId) return [];
+  const info = b.getExpressionInfo(expr) as unknown as Record<string, unknown> & { id: number };
+  const out: number[] = [];
+  for (const [key, value] of Object.entries(info)) {
+    if (key === 'id' || key === 'type' || key === 'name' || key === 'numChildren') continue;
+    if (key === 'offset' && info.id !== b.MemoryInitId) continue;
+    if (key === 'children' || key === 'operands') {
+      for (const child of value as number[]) if (child) out.push(child);
+    } else if (['condition', 'ifTrue', 'ifFalse', 'body', 'value', 'ptr', 'target', 'left', 'right', 'delta',
+      'expected', 'replacement', 'timeout', 'notifyCount', 'vec', 'a', 'b', 'c', 'shift', 'dest', 'offset', 'size',
+      'source', 'tuple', 'ref'].includes(key) && typeof value === 'number' && value !== 0) {
+      out.push(value);
+    }
+  }
+  return out;
+}
+
+function walk(b: Binaryen, root: number, visit: (expr: number) => void): void {
+  const stack = [root];
+  while (stack.length > 0) {
+    const expr = stack.pop()!;
+    visit(expr);
+    for (const child of children(b, expr)) stack.push(child);
+  }
+}
+
+interface FunctionView {
+  readonly name: string;
+  readonly ref: number;
+  readonly imported: boolean;
+}
+
+function functions(b: Binaryen, m: BModule): FunctionView[] {
+  const out: FunctionView[] = [];
+  for (let i = 0; i < m.getNumFunctions(); i++) {
+    const ref = m.getFunctionByIndex(i);
+    const info = b.getFunctionInfo(ref);
+    out.push({ name: info.name, ref, imported: info.module !== '' && info.module !== null });
+  }
+  return out;
+}
+
+/** Function name → names of the functions it calls directly. */
+function callGraph(b: Binaryen, fns: readonly FunctionView[]): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const f of fns) {
+    const callees = new Set<string>();
+    if (!f.imported) {
+      walk(b, b.getFunctionInfo(f.ref).body, (e) => {
+        if (b.getExpressionId(e) === b.CallId) callees.add(classes(b).Call.getTarget(e));
+      });
+    }
+    graph.set(f.name, callees);
+  }
+  return graph;
+}
+
+function reaches(graph: Map<string, Set<string>>, from: string, target: string): boolean {
+  const seen = new Set<string>([from]);
+  const todo = [from];
+  while (todo.length > 0) {
+    const f = todo.pop()!;
+    if (f === target) return true;
+    for (const c of graph.get(f) ?? []) if (!seen.has(c)) { seen.add(c); todo.push(c); }
+  }
+  return false;
+}
+
+export async function postprocess(wasm: Uint8Array, kernels: readonly string[], options: PostprocessOptions): Promise<KernelModuleImage> {
+  const b = await loadBinaryen();
+  const m = b.readBinary(wasm);
+  try {
+    m.setFeatures(m.getFeatures() | b.Features.MutableGlobals);
+    const i32 = b.i32;
+    const B = classes(b);
+    const fns = functions(b, m);
+    const byName = new Map(fns.map((f) => [f.name, f]));
+    const graph = callGraph(b, fns);
+    const coroutine: Record<string, boolean> = {};
+    for (const k of kernels) {
+      if (!byName.has(`__gh_straight_${k}`)) {
+        throw new HalError(StatusCode.INVALID_ARGUMENT, `${options.label}: kernel '${k}' was not compiled (is it defined in this source?)`);
+      }
+      coroutine[k] = reaches(graph, `__gh_straight_${k}`, '__gh_barrier');
+    }
+    const heapBase = m.getExport('__heap_base') ? b.getExportInfo(m.getExport('__heap_base')).value : '';
+    const heapBaseInit = heapBase === '' ? 0 : b.getGlobalInfo(m.getGlobal(heapBase)).init;
+    if (heapBaseInit === 0 || b.getExpressionId(heapBaseInit) !== b.ConstId) {
+      throw new HalError(StatusCode.INTERNAL, `${options.label}: the linked module does not export a constant __heap_base`);
+    }
+    const staticEnd = new Uint8Array(4);
+    new DataView(staticEnd.buffer).setUint32(0, (b.getExpressionInfo(heapBaseInit) as unknown as { value: number }).value, true);
+    m.addCustomSection('gh.static_end', staticEnd);
+    for (let i = m.getNumExports() - 1; i >= 0; i--) {
+      const name = b.getExportInfo(m.getExportByIndex(i)).name;
+      if (name.startsWith('__gh_') || name === '__heap_base') m.removeExport(name);
+    }
+    for (const k of kernels) m.addFunctionExport(coroutine[k] ? `__gh_coroutine_${k}` : `__gh_straight_${k}`, k);
+    const usesStack = fns.some((f) => !f.imported && !RUNTIME_HELPERS.has(f.name) && (() => {
+      let found = false;
+      walk(b, b.getFunctionInfo(f.ref).body, (e) => {
+        const id = b.getExpressionId(e);
+        if ((id === b.GlobalGetId && classes(b).GlobalGet.getName(e) === '__stack_pointer') || (id === b.GlobalSetId && classes(b).GlobalSet.getName(e) === '__stack_pointer')) found = true;
+      });
+      return found;
+    })());
+    const anyCoroutine = kernels.some((k) => coroutine[k]);
+
+    // Globals the replaced imports read and write.
+    const zero = () => m.i32.const(0);
+    for (const g of ['tx', 'ty', 'tz', 'bx', 'by', 'bz', 'dx', 'dy', 'dz', 'gx', 'gy', 'gz', 'args', 'async_buffer', 'stack_lo', 'stack_hi', 'lo0', 'hi0', 'lo1', 'hi1', 'budget']) {
+      m.addGlobal(`__gh_${g}`, i32, true, zero());
+    }
+    m.addGlobalImport('__gh_thread_memory_base', 'gh', 'thread_memory', i32, false);
+
+    // Instrument kernel code: every function compiled from the source, except the two slow-path helpers.
+    const instrumented = fns.filter((f) => !f.imported && !RUNTIME_HELPERS.has(f.name) && f.name !== '__wasm_init_memory');
+    if (options.memoryChecks) {
+      // check(ptr, offset, bytes) -> ptr: two cached windows inline, the full search (and the fault) in C++.
+      const p = () => m.local.get(0, i32);
+      const addr = () => m.i32.add(p(), m.local.get(1, i32));
+      const inWindow = (lo: string, hi: string) => m.i32.and(
+        m.i32.ge_u(addr(), m.global.get(lo, i32)),
+        m.i32.le_u(m.i32.add(addr(), m.local.get(2, i32)), m.global.get(hi, i32)));
+      m.addFunction('__gh_check', b.createType([i32, i32, i32]), i32, [], m.block(null, [
+        m.if(inWindow('__gh_lo0', '__gh_hi0'), m.return(p())),
+        m.if(inWindow('__gh_lo1', '__gh_hi1'), m.return(p())),
+        m.return(m.call('__gh_check_slow', [p(), m.local.get(1, i32), m.local.get(2, i32)], i32)),
+      ], i32));
+      const check = (ptr: number, offset: number, bytes: number) => m.call('__gh_check', [ptr, m.i32.const(offset | 0), m.i32.const(bytes)], i32);
+      for (const f of instrumented) {
+        walk(b, b.getFunctionInfo(f.ref).body, (e) => {
+          const id = b.getExpressionId(e);
+          if (id === b.LoadId) B.Load.setPtr(e, check(B.Load.getPtr(e), B.Load.getOffset(e), B.Load.getBytes(e)));
+          else if (id === b.StoreId) B.Store.setPtr(e, check(B.Store.getPtr(e), B.Store.getOffset(e), B.Store.getBytes(e)));
+          else if (id === b.AtomicRMWId) B.AtomicRMW.setPtr(e, check(B.AtomicRMW.getPtr(e), B.AtomicRMW.getOffset(e), B.AtomicRMW.getBytes(e)));
+          else if (id === b.AtomicCmpxchgId) B.AtomicCmpxchg.setPtr(e, check(B.AtomicCmpxchg.getPtr(e), B.AtomicCmpxchg.getOffset(e), B.AtomicCmpxchg.getBytes(e)));
+          else if (id === b.SIMDLoadId) B.SIMDLoad.setPtr(e, check(B.SIMDLoad.getPtr(e), B.SIMDLoad.getOffset(e), 16));
+          else if (id === b.MemoryFillId || id === b.MemoryCopyId || id === b.SIMDLoadStoreLaneId) {
+            throw new HalError(StatusCode.INVALID_ARGUMENT, `${options.label}: memory checks cannot yet instrument ${id === b.SIMDLoadStoreLaneId ? 'SIMD lane loads' : 'bulk memory operations'} (in ${f.name}); compile with memory checks off`);
+          }
+        });
+      }
+    }
+    // The loop budget: one tick per loop iteration, a fault once a workgroup has spent it.
+    for (const f of instrumented) {
+      walk(b, b.getFunctionInfo(f.ref).body, (e) => {
+        if (b.getExpressionId(e) !== b.LoopId) return;
+        const body = B.Loop.getBody(e);
+        const tick = m.block(null, [
+          m.global.set('__gh_budget', m.i32.sub(m.global.get('__gh_budget', i32), m.i32.const(1))),
+          m.if(m.i32.eqz(m.global.get('__gh_budget', i32)), m.call('__gh_budget_exhausted', [], b.none)),
+        ], b.none);
+        B.Loop.setBody(e, m.block(null, [tick, body], b.getExpressionType(body)));
+      });
+    }
+
+    if (anyCoroutine) {
+      b.setPassArgument('asyncify-imports', 'gh.barrier');
+      b.setPassArgument('asyncify-removelist', `__gh_straight_*,__gh_coroutine_*,__gh_check_slow,__gh_budget_exhausted${options.memoryChecks ? ',__gh_check' : ''}`);
+      b.setPassArgument('asyncify-ignore-indirect', '');
+      m.runPasses(['asyncify']);
+      b.setPassArgument('asyncify-imports', null);
+      b.setPassArgument('asyncify-removelist', null);
+      b.setPassArgument('asyncify-ignore-indirect', null);
+    }
+
+    // The header's imports become wasm bodies.
+    const body: Record<string, [number[], number, () => number]> = {
+      __gh_thread_x: [[], i32, () => m.global.get('__gh_tx', i32)],
+      __gh_thread_y: [[], i32, () => m.global.get('__gh_ty', i32)],
+      __gh_thread_z: [[], i32, () => m.global.get('__gh_tz', i32)],
+      __gh_set_thread: [[i32, i32, i32], b.none, () => m.block(null, [
+        m.global.set('__gh_tx', m.local.get(0, i32)), m.global.set('__gh_ty', m.local.get(1, i32)), m.global.set('__gh_tz', m.local.get(2, i32))])],
+      ...Object.fromEntries(['block_x', 'block_y', 'block_z', 'dim_x', 'dim_y', 'dim_z', 'grid_x', 'grid_y', 'grid_z'].map((name) =>
+        [`__gh_${name}`, [[], i32, () => m.global.get(`__gh_${name[0]}${name.slice(-1)}`, i32)]])),
+      __gh_set_block: [[i32, i32, i32, i32, i32, i32, i32, i32, i32], b.none, () => m.block(null,
+        ['bx', 'by', 'bz', 'dx', 'dy', 'dz', 'gx', 'gy', 'gz'].map((g, i) => m.global.set(`__gh_${g}`, m.local.get(i, i32))))],
+      __gh_load_word: [[i32], i32, () => m.i32.load(0, 4, m.local.get(0, i32))],
+      __gh_store_word: [[i32, i32], b.none, () => m.i32.store(0, 4, m.local.get(0, i32), m.local.get(1, i32))],
+      __gh_set_workgroup: [[i32, i32, i32, i32], b.none, () => m.block(null, [
+        m.global.set('__gh_args', m.local.get(0, i32)),
+        // New workgroup: the cached windows may name the previous launch's bindings.
+        m.global.set('__gh_lo0', zero()), m.global.set('__gh_hi0', zero()), m.global.set('__gh_lo1', zero()), m.global.set('__gh_hi1', zero())])],
+      __gh_workgroup_args: [[], i32, () => m.global.get('__gh_args', i32)],
+      __gh_reset_budget: [[], b.none, () => m.global.set('__gh_budget', m.i32.const(LOOP_BUDGET))],
+      __gh_thread_memory: [[], i32, () => m.global.get('__gh_thread_memory_base', i32)],
+      __gh_set_stack: [[i32, i32], b.none, () => m.block(null, [
+        ...(usesStack ? [m.global.set('__stack_pointer', m.local.get(0, i32))] : []),
+        m.global.set('__gh_stack_hi', m.local.get(0, i32)), m.global.set('__gh_stack_lo', m.local.get(1, i32)),
+        // Another thread's stack must not stay reachable through a cached window.
+        m.global.set('__gh_lo0', zero()), m.global.set('__gh_hi0', zero()), m.global.set('__gh_lo1', zero()), m.global.set('__gh_hi1', zero())])],
+      __gh_stack_lo: [[], i32, () => m.global.get('__gh_stack_lo', i32)],
+      __gh_stack_hi: [[], i32, () => m.global.get('__gh_stack_hi', i32)],
+      __gh_set_window: [[i32, i32], b.none, () => m.block(null, [
+        m.global.set('__gh_lo1', m.global.get('__gh_lo0', i32)), m.global.set('__gh_hi1', m.global.get('__gh_hi0', i32)),
+        m.global.set('__gh_lo0', m.local.get(0, i32)), m.global.set('__gh_hi0', m.local.get(1, i32))])],
+      __gh_set_async_buffer: [[i32], b.none, () => m.global.set('__gh_async_buffer', m.local.get(0, i32))],
+      __gh_barrier: [[], b.none, () => anyCoroutine
+        ? m.if(m.i32.eq(m.call('asyncify_get_state', [], i32), m.i32.const(2)),
+          m.call('asyncify_stop_rewind', [], b.none),
+          m.call('asyncify_start_unwind', [m.global.get('__gh_async_buffer', i32)], b.none))
+        : m.unreachable()],
+      __gh_async_start_rewind: [[i32], b.none, () => anyCoroutine ? m.call('asyncify_start_rewind', [m.local.get(0, i32)], b.none) : m.unreachable()],
+      __gh_async_stop_unwind: [[], b.none, () => anyCoroutine ? m.call('asyncify_stop_unwind', [], b.none) : m.unreachable()],
+      __gh_async_unwinding: [[], i32, () => anyCoroutine ? m.i32.eq(m.call('asyncify_get_state', [], i32), m.i32.const(1)) : zero()],
+      __gh_init_statics: [[], b.none, () => initStatics(b, m, options.label)],
+    };
+    for (const f of functions(b, m)) {
+      if (!f.imported) continue;
+      const info = b.getFunctionInfo(f.ref);
+      if (info.module !== 'gh' || info.base === 'random') continue;
+      const replacement = body[f.name];
+      if (replacement === undefined) {
+        throw new HalError(StatusCode.INVALID_ARGUMENT, `${options.label}: the kernel uses ${info.module}.${info.base}, which the simulator does not provide`);
+      }
+      m.removeFunction(f.name);
+      m.addFunction(f.name, b.createType(replacement[0]), replacement[1], [], replacement[2]());
+    }
+    for (const f of functions(b, m)) {
+      if (!f.imported) continue;
+      const info = b.getFunctionInfo(f.ref);
+      if (!(info.module === 'gh' && info.base === 'random')) {
+        throw new HalError(StatusCode.INVALID_ARGUMENT,
+          `${options.label}: the kernel calls ${info.base}, which is declared but never defined (device code cannot call host or library functions)`);
+      }
+    }
+    for (const name of ['asyncify_start_unwind', 'asyncify_stop_unwind', 'asyncify_start_rewind', 'asyncify_stop_rewind', 'asyncify_get_state']) {
+      if (m.getExport(name)) m.removeExport(name);
+    }
+    if (m.getExport('__gh_check_slow')) m.removeExport('__gh_check_slow');
+    b.setOptimizeLevel(2);
+    b.setShrinkLevel(0);
+    // The memory check (about 30 nodes, one call on its slow path) must be inlined at every access to be cheap.
+    const alwaysInline = b.getAlwaysInlineMaxSize();
+    b.setAlwaysInlineMaxSize(40);
+    try {
+      m.optimize();
+    } finally {
+      b.setAlwaysInlineMaxSize(alwaysInline);
+    }
+    if (!m.validate()) throw new HalError(StatusCode.INTERNAL, `${options.label}: the post-processed kernel module does not validate`);
+    return { wasm: m.emitBinary(), kernels: coroutine, threadMemory: anyCoroutine || usesStack };
+  } finally {
+    m.dispose();
+  }
+}
+
+/** Stores that rewrite the module's initialized static data (its active data segments) into the scratch. */
+function initStatics(b: Binaryen, module: BModule, label: string): number {
+  const m = module as BModule & {
+    getNumDataSegments(): number;
+    getDataSegmentByIndex(i: number): number;
+    getDataSegmentInfo(segment: number): { offset: number; data: ArrayBuffer; passive: boolean };
+  };
+  const stores: number[] = [];
+  let total = 0;
+  for (let i = 0; i < m.getNumDataSegments(); i++) {
+    const info = m.getDataSegmentInfo(m.getDataSegmentByIndex(i));
+    const data = new Uint8Array(info.data);
+    total += data.length;
+    if (total > MAX_INITIALIZED_BYTES) {
+      throw new HalError(StatusCode.INVALID_ARGUMENT, `${label}: the kernel has more than ${MAX_INITIALIZED_BYTES} bytes of initialized static data (constant tables); the simulator copies them into every workgroup`);
+    }
+    if (data.every((x) => x === 0)) continue;
+    const view = new DataView(info.data);
+    let at = 0;
+    for (; at + 4 <= data.length; at += 4) {
+      stores.push(m.i32.store(0, 1, m.i32.const(info.offset + at), m.i32.const(view.getInt32(at, true))));
+    }
+    for (; at < data.length; at++) stores.push(m.i32.store8(0, 1, m.i32.const(info.offset + at), m.i32.const(data[at]!)));
+  }
+  return stores.length === 0 ? m.nop() : m.block(null, stores, b.none);
+}

@@ -1,0 +1,39 @@
+// The sample kernels written once: their HIP-C source (src/kernels/hip_source.ts, the same string hiprtc and nvrtc
+// compile on a GPU) compiled for the simulator, against the TypeScript references and against the AssemblyScript
+// twins that the simulator runs by default — byte for byte.
+import { describe, expect, it } from 'vitest';
+import { sampleHipSource } from '../../../../src/kernels/hip_source.js';
+import { sampleKernelSpecs, workgroupsFor } from '../../../../src/kernels/kernel_specs.js';
+import { newRunner, randomCase, referenceOutputs, runKernel } from '../../../helpers/kernels.js';
+import { runHip } from '../../../helpers/hipc.js';
+
+describe('sample kernels from one HIP-C source on the simulator', { timeout: 300_000 }, () => {
+  const assemblyScript = newRunner();
+  for (const spec of sampleKernelSpecs) {
+    it.each([1, 255, 1000, 4099])(`${spec.name} over %i elements matches the reference and the AssemblyScript kernel`, async (count) => {
+      const { inputs, constants } = randomCase(spec.name, count, 17);
+      const run = await runHip(sampleHipSource, {
+        entry: spec.name, grid: [workgroupsFor(spec, count), 1, 1], block: [...spec.workgroupSize] as [number, number, number],
+        sharedMemoryBytes: spec.sharedMemoryBytes, inputs, constants,
+      });
+      expect(run.error).toBeUndefined();
+      const expected = referenceOutputs(spec.name, inputs, constants);
+      run.outputs.forEach((out, i) => expect(Buffer.from(out).equals(Buffer.from(expected[i]!)), `${spec.name} binding ${i}`).toBe(true));
+      const twin = runKernel(assemblyScript, spec.name, inputs, constants);
+      run.outputs.forEach((out, i) => expect(Buffer.from(out).equals(Buffer.from(twin.outputs[i]!)), `${spec.name} binding ${i} vs AssemblyScript`).toBe(true));
+    });
+  }
+});
+
+describe('only kernels that reach a barrier run as coroutines', { timeout: 300_000 }, () => {
+  it('the samples: histogram_u8 and reduce_sum_u32 use __syncthreads, the other five run straight (no Asyncify)', async () => {
+    const { compileHipSource } = await import('../../../../src/backends/sim/hipc/compiler.js');
+    const compiled = await compileHipSource({ source: sampleHipSource, compileOptions: [], scratchAddress: 4096, memoryChecks: true, label: 'samples' });
+    expect(compiled.kernels).toEqual({
+      fill_u32: false, copy_u32: false, add_i32: false, scale_i32: false, saxpy_f32: false, histogram_u8: true, reduce_sum_u32: true,
+    });
+    // Every other import of the device header became a wasm body; what is left comes from the device.
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(compiled.wasm as Uint8Array<ArrayBuffer>));
+    expect(imports.map((i) => `${i.module}.${i.name}`).sort()).toEqual(['env.memory', 'gh.random', 'gh.thread_memory']);
+  });
+});
