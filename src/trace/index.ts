@@ -17,7 +17,7 @@ export type {
 } from './hooks.js';
 export { buildTimeline } from './timeline.js';
 export type { Timeline } from './timeline.js';
-export { toChromeTrace, serializeChromeTrace, writeTraceFile } from './chrome_trace.js';
+export { toChromeTrace, serializeChromeTrace, serializeTrace, writeTraceFile } from './chrome_trace.js';
 export type { ChromeTrace, ChromeTraceEvent, ChromeTraceOptions } from './chrome_trace.js';
 export { chromeTraceSchema, bindFlows } from './chrome_trace_schema.js';
 export { parseTraceFile } from './trace_file.js';

@@ -1,6 +1,6 @@
 /**
  * Reading a trace file back (for `gpuhal trace show <file>`): the Chrome Trace JSON written by
- * `writeTraceFile`, whose "gpuhal" section holds the model. Every failure is a HalError INVALID_ARGUMENT whose
+ * `serializeTrace`, whose "gpuhal" section holds the model. Every failure is a HalError INVALID_ARGUMENT whose
  * message names the file, the path of the offending field and what was wrong. Pure: no file system access, so it
  * runs in the browser playground too.
  */

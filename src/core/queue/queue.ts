@@ -23,6 +23,11 @@ import { checkBuffer, checkInteger, checkObject, checkSyncList, copyBytes } from
 
 /** The wait and signal lists every queue operation takes. */
 export interface QueueSync {
+  /**
+   * Names this operation wherever it is shown: the trace and its Perfetto export, the terminal timeline, step mode
+   * (default: the operation's kind, e.g. 'execute'). For alloca it also labels the new buffer.
+   */
+  readonly label?: string;
   /** The operation starts only after every semaphore reaches its value. */
   readonly waits?: readonly SemaphoreValue[];
   /** Signaled after the operation completes (or failed with its error). */
@@ -69,7 +74,6 @@ export interface ReadOperation extends QueueSync {
 
 export interface AllocaOperation extends QueueSync {
   readonly byteLength: number;
-  readonly label?: string;
 }
 
 export interface DeallocaOperation extends QueueSync {
@@ -220,13 +224,13 @@ export class Queue {
       const cb = list[0] as CommandBuffer;
       const table = tables?.[0];
       const captured = cb.capture(table);
-      this.submit(sync, table === undefined ? plainWorkFor(cb) : new SingleExecuteWork(cb, table, captured));
+      this.submit(sync, op.label, table === undefined ? plainWorkFor(cb) : new SingleExecuteWork(cb, table, captured));
       return;
     }
     const commandBuffers = list.slice() as CommandBuffer[];
     const captures: (TableCapture | undefined)[] = new Array(count);
     for (let i = 0; i < count; i++) captures[i] = commandBuffers[i]!.capture(tables?.[i]);
-    this.submit(sync, new ExecuteWork(commandBuffers, tables, captures));
+    this.submit(sync, op.label, new ExecuteWork(commandBuffers, tables, captures));
   }
 
   /** Checks entry `i` of an execute's command buffer list. */
@@ -242,8 +246,9 @@ export class Queue {
 
   /** Orders nothing but its own waits before its signals (a semaphore relay point). */
   barrier(operation: QueueSync = {}): void {
-    const sync = this.sync('barrier', this.begin<QueueSync>('barrier', operation));
-    this.submit(sync, BARRIER_WORK);
+    const op = this.begin<QueueSync>('barrier', operation);
+    const sync = this.sync('barrier', op);
+    this.submit(sync, op.label, BARRIER_WORK);
   }
 
   /** Fills a range with a repeating 1-, 2- or 4-byte pattern. */
@@ -266,7 +271,7 @@ export class Queue {
     buffer.checkRange('fill', offset, length);
 
     const pattern = op.pattern;
-    this.submitWith(sync, 'fill', [buffer], (stream) => {
+    this.submitWith(sync, op.label, 'fill', [buffer], (stream) => {
       if (length === 0) return;
       this.context.driver.memsetAsync({ dst: buffer.devicePtr + offset, value: pattern, elementSize: patternLength, count: length / patternLength }, stream);
     });
@@ -293,7 +298,7 @@ export class Queue {
         `copy source [${sourceOffset}, ${sourceOffset + length}) and target [${targetOffset}, ${targetOffset + length}) overlap in ${source.label}`,
       );
     }
-    this.submitWith(sync, 'copy', [source, target], (stream) => {
+    this.submitWith(sync, op.label, 'copy', [source, target], (stream) => {
       if (length === 0) return;
       this.context.driver.memcpyDtoDAsync({ dst: target.devicePtr + targetOffset, src: source.devicePtr + sourceOffset, byteLength: length }, stream);
     });
@@ -311,7 +316,7 @@ export class Queue {
 
       buffer.retain();
       let readback: DriverReadback | undefined;
-      this.submit(sync, {
+      this.submit(sync, op.label, {
         kind: 'read',
         encode: (stream) => {
           if (length > 0) readback = this.context.driver.memcpyDtoHAsync(buffer.devicePtr + offset, length, stream);
@@ -346,7 +351,6 @@ export class Queue {
     if (byteLength > this.context.limits.maxBufferBytes) {
       throw outOfRange(`alloca byteLength ${byteLength} exceeds the device's maxBufferBytes ${this.context.limits.maxBufferBytes}`);
     }
-    if (op.label !== undefined && typeof op.label !== 'string') throw invalidArgument(`alloca label must be a string (got ${describe(op.label)})`);
 
     // The allocation is enqueued now, on the lane the alloca will be issued to: its completion then follows the
     // allocation on that stream, and everything ordered after its signals finds the memory allocated. The lane is
@@ -365,7 +369,7 @@ export class Queue {
     this.host.track(buffer);
     // The alloca holds its buffer until it completes or fails; every free happens once no submission uses it.
     buffer.retain();
-    this.submit(sync, {
+    this.submit(sync, op.label, {
       kind: 'alloca',
       encode: () => {},
       finish: (error) => {
@@ -392,7 +396,7 @@ export class Queue {
 
     transient.deallocaSubmitted = true;
     buffer.retain();
-    this.submit(sync, {
+    this.submit(sync, op.label, {
       kind: 'dealloca',
       encode: () => {},
       finish: (error) => {
@@ -421,7 +425,7 @@ export class Queue {
     const offset = checkInteger('update offset', op.offset ?? 0);
     const data = copyBytes('update data', op.data);
     buffer.checkRange('update', offset, data.byteLength);
-    this.submitWith(sync, 'update', [buffer], (stream) => {
+    this.submitWith(sync, op.label, 'update', [buffer], (stream) => {
       if (data.byteLength > 0) this.context.driver.memcpyHtoDAsync(buffer.devicePtr + offset, data, stream);
     }, settle);
   }
@@ -433,14 +437,17 @@ export class Queue {
     return checkObject<T>(names.operation, operation);
   }
 
+  /** Checks the operation's label, waits and signals (the parts every queue operation shares). */
   private sync(kind: OperationKind, op: QueueSync): SyncList {
     const names = this.names[kind];
+    if (op.label !== undefined && typeof op.label !== 'string') throw invalidArgument(`${kind} label must be a string (got ${describe(op.label)})`);
     return checkSyncList(names.waits, op.waits, names.signals, op.signals, this.host);
   }
 
   /** Retains `captured` until the submission finishes, then releases it. */
   private submitWith(
     sync: SyncList,
+    label: string | undefined,
     kind: string,
     captured: readonly HalObject[],
     encode: (stream: DriverStream) => void,
@@ -448,7 +455,7 @@ export class Queue {
     lane?: Lane<Submission>,
   ): void {
     for (const object of captured) object.retain();
-    this.submit(sync, {
+    this.submit(sync, label, {
       kind,
       encode,
       finish: (error) => {
@@ -460,9 +467,10 @@ export class Queue {
 
   private submit(
     sync: SyncList,
+    label: string | undefined,
     work: SubmissionWork,
     lane?: Lane<Submission>,
   ): void {
-    this.host.scheduler.submit(this.index, sync, work, lane);
+    this.host.scheduler.submit(this.index, sync, work, lane, label);
   }
 }
