@@ -9,6 +9,10 @@
  * Backends load lazily (see src/core/registry.ts), so importing this module loads neither koffi nor WebAssembly.
  */
 export { createDevice, Device, type DeviceInfo, type DeviceOptions, type SemaphoreOptions } from './core/device.js';
+export type { BackendDeviceOptions } from './core/device_options.js';
+// Each backend's createDevice options (they extend BackendDeviceOptions; exporting them brings the typing along).
+export type { SimDeviceOptions } from './backends/sim/device_options.js';
+export type { HipDeviceOptions } from './backends/hip/device_options.js';
 export { listBackends, registerBackend, type BackendLoader, type BackendStatus } from './core/registry.js';
 export type { DeviceLimits, CommandBufferMode, DeviceContext } from './core/device_context.js';
 export { HalError, StatusCode, type DriverErrorInfo } from './core/errors.js';
@@ -53,6 +57,9 @@ export {
   type PipelineLayoutDescriptor,
 } from './core/layouts.js';
 export { Executable, type EntryPoint, type ExecutableOptions } from './core/executable.js';
+export type { BindingInput, EntryPointInput, ExecutableManifestInput, ManifestPayloadsInput, PipelineLayoutInput } from './core/manifest_input.js';
+export type { ExecutableManifest, ManifestEntryPoint, ManifestPayloads } from './core/executable_manifest.js';
+export { f32Bits, f32FromBits, i32Bits } from './core/bit_patterns.js';
 export type {
   BackendAvailability,
   DriverDeviceInfo,

@@ -562,14 +562,15 @@ function teardownRank(object: HalObject): number {
 // --- createDevice ------------------------------------------------------------------------------------------------
 
 /**
- * Opens a device. `backend: 'auto'` (the default) tries hip, then sim, and records in `info.backendNotes` why
+ * Opens a device. `backend: 'auto'` (the default) tries hip, then sim (those of them this build carries), and records in `info.backendNotes` why
  * a backend was skipped; a list is tried in its order; a single name must work or the call rejects.
  */
 export async function createDevice(options: DeviceOptions = {}): Promise<Device> {
   const parsed = parseOptions(options);
   const requested = parsed.backend ?? 'auto';
-  const candidates = requested === 'auto' ? ['hip', 'sim'] : typeof requested === 'string' ? [requested] : [...requested];
   const known = registeredBackends();
+  // 'auto' takes the built-in backends this build has: a browser bundle carries no hip to try.
+  const candidates = requested === 'auto' ? ['hip', 'sim'].filter((name) => known.includes(name)) : typeof requested === 'string' ? [requested] : [...requested];
   for (const name of candidates) {
     if (!known.includes(name)) {
       throw invalidArgument(`createDevice options.backend ${JSON.stringify(name)} is not a registered backend (known: ${known.join(', ')})`);

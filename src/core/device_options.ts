@@ -40,7 +40,15 @@ const DeviceOptionsSchema = z.strictObject({
   trace: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
-export interface DeviceOptions {
+/**
+ * Backend-specific createDevice options, one field per backend (`sim`, `hip`, ...). Empty here: each backend adds its
+ * own field by declaration merging (src/backends/<name>/device_options.ts), so users get every backend's options
+ * typed while the core names none of them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface BackendDeviceOptions {}
+
+export interface DeviceOptions extends BackendDeviceOptions {
   /** 'auto' (the default) tries hip, then sim; a list is tried in order. */
   readonly backend?: 'sim' | 'hip' | 'auto' | (string & {}) | readonly string[];
   /** The simulator's scheduling seed (same seed, same results, events and timestamps). */
@@ -58,10 +66,6 @@ export interface DeviceOptions {
   /** How command buffers are lowered: driver graphs (default) or replay onto a stream. */
   readonly commandBufferMode?: CommandBufferMode;
   readonly label?: string;
-  /** Extra simulator driver options (passed to the sim provider). */
-  readonly sim?: Readonly<Record<string, unknown>>;
-  /** Extra hip driver options, e.g. { platform, ordinal } (passed to the hip provider). */
-  readonly hip?: Readonly<Record<string, unknown>>;
   /** Record a trace of submissions, semaphores and host waits (`device.trace`; see docs/trace-format.md). */
   readonly trace?: boolean;
 }

@@ -1,18 +1,16 @@
 /**
  * The backend registry: which drivers `createDevice` can open, loaded lazily.
  *
- * Built-in backends are dynamic imports so that importing gpuhal loads neither koffi (hip) nor the simulator's
- * WebAssembly until a device asks for them — the simulator must load in a browser where koffi does not exist.
+ * The built-in backends are lazy loaders (src/backends/builtin.ts): importing gpuhal loads neither koffi (hip) nor
+ * the simulator's WebAssembly until a device asks for them, and a browser bundle carries the simulator only.
  */
+import { builtinBackends } from '../backends/builtin.js';
 import type { BackendAvailability, DriverDeviceSummary, DriverProvider, GpuDriver } from './driver.js';
 import { HalError, StatusCode, invalidArgument } from './errors.js';
 
 export type BackendLoader = () => Promise<DriverProvider>;
 
-const loaders = new Map<string, BackendLoader>([
-  ['hip', async () => (await import('../backends/hip/index.js')).hipProvider],
-  ['sim', async () => (await import('../backends/sim/index.js')).simProvider],
-]);
+const loaders = new Map<string, BackendLoader>(builtinBackends);
 const loaded = new Map<string, Promise<DriverProvider>>();
 
 /** Registers (or replaces) a backend by name; `provider` may be the provider itself or a loader for it. */

@@ -22,7 +22,7 @@ const ENTRY_POINTS: Readonly<Record<string, string>> = {
   gpuhal: 'src/index.js',
   'gpuhal/sim': 'src/backends/sim/index.js',
   'gpuhal/trace': 'src/trace/index.js',
-  'gpuhal/kernels': 'src/kernels/samples.js',
+  'gpuhal/kernels': 'src/kernels/index.js',
 };
 
 interface Example {
