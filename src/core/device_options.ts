@@ -2,42 +2,36 @@
  * createDevice options: the public `DeviceOptions` type and its zod schema. Parsing turns every problem into one
  * INVALID_ARGUMENT HalError naming each offending field and the value given, so a bad option never opens a device.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { invalidArgument } from './errors.js';
 import { describe } from './semaphore/payload.js';
 import type { CommandBufferMode } from './device_context.js';
+import { englishMessages } from './zod_english.js';
 
-const backendName = z.string({ error: 'must be a backend name' }).min(1, { error: 'must be a backend name' });
+const backendName = z.string({ error: 'must be a backend name' }).check(z.minLength(1, { error: 'must be a backend name' }));
+/** An integer in [min, max], every failure one message. */
+const integer = (message: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.number({ error: message }).check(
+    z.refine(Number.isInteger, { error: message }),
+    z.minimum(min, { error: message }),
+    z.maximum(max, { error: message }),
+  );
 
 const DeviceOptionsSchema = z.strictObject({
-  backend: z
-    .union([backendName, z.array(backendName).min(1)], {
+  backend: z.optional(
+    z.union([backendName, z.array(backendName).check(z.minLength(1))], {
       error: 'must be "sim", "hip", "auto" or a non-empty list of backend names',
-    })
-    .optional(),
-  seed: z.number({ error: 'must be a non-negative integer' }).int({ error: 'must be a non-negative integer' }).min(0, { error: 'must be a non-negative integer' }).optional(),
-  queueCount: z
-    .number({ error: 'must be an integer from 1 to 16' })
-    .int({ error: 'must be an integer from 1 to 16' })
-    .min(1, { error: 'must be an integer from 1 to 16' })
-    .max(16, { error: 'must be an integer from 1 to 16' })
-    .optional(),
-  streamsPerQueue: z
-    .number({ error: 'must be an integer from 1 to 16' })
-    .int({ error: 'must be an integer from 1 to 16' })
-    .min(1, { error: 'must be an integer from 1 to 16' })
-    .max(16, { error: 'must be an integer from 1 to 16' })
-    .optional(),
-  memoryBytes: z
-    .number({ error: 'must be a positive integer' })
-    .int({ error: 'must be a positive integer' })
-    .positive({ error: 'must be a positive integer' })
-    .optional(),
-  commandBufferMode: z.enum(['graph', 'stream'], { error: 'must be "graph" or "stream"' }).optional(),
-  label: z.string({ error: 'must be a string' }).optional(),
-  sim: z.record(z.string(), z.unknown(), { error: 'must be an object of simulator driver options' }).optional(),
-  hip: z.record(z.string(), z.unknown(), { error: 'must be an object of hip driver options' }).optional(),
-  trace: z.boolean({ error: 'must be true or false' }).optional(),
+    }),
+  ),
+  seed: z.optional(integer('must be a non-negative integer', 0)),
+  queueCount: z.optional(integer('must be an integer from 1 to 16', 1, 16)),
+  streamsPerQueue: z.optional(integer('must be an integer from 1 to 16', 1, 16)),
+  memoryBytes: z.optional(integer('must be a positive integer', 1)),
+  commandBufferMode: z.optional(z.enum(['graph', 'stream'], { error: 'must be "graph" or "stream"' })),
+  label: z.optional(z.string({ error: 'must be a string' })),
+  sim: z.optional(z.record(z.string(), z.unknown(), { error: 'must be an object of simulator driver options' })),
+  hip: z.optional(z.record(z.string(), z.unknown(), { error: 'must be an object of hip driver options' })),
+  trace: z.optional(z.boolean({ error: 'must be true or false' })),
 });
 
 /**
@@ -73,7 +67,7 @@ export interface DeviceOptions extends BackendDeviceOptions {
 export type ParsedOptions = z.infer<typeof DeviceOptionsSchema>;
 
 export function parseOptions(options: unknown): ParsedOptions {
-  const result = DeviceOptionsSchema.safeParse(options ?? {});
+  const result = DeviceOptionsSchema.safeParse(options ?? {}, englishMessages);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {

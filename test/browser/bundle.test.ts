@@ -73,12 +73,17 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('a browser bundle of gpuhal', () => {
   it('esbuild --bundle with no flags: no koffi, no hip backend, no node: built-ins', () => {
-    const meta = JSON.parse(readFileSync(join(work, 'out', 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
-    const inputs = Object.keys(meta.inputs);
+    const meta = JSON.parse(readFileSync(join(work, 'out', 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+    const contributions = Object.entries(Object.values(meta.outputs)[0]!.inputs);
+    const inputs = contributions.map(([path]) => path);
     expect(inputs.some((path) => path.includes('/backends/sim/'))).toBe(true);
     expect(inputs.filter((path) => /koffi|\/backends\/hip\/|^node:/.test(path))).toEqual([]);
+    // Validation stays a small share: zod's mini build and one locale, not the full build with every locale.
+    const zodBytes = contributions.filter(([path]) => path.includes('node_modules/zod/')).reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+    expect(inputs.filter((path) => /node_modules\/zod\/.*locales\//.test(path)).map((path) => path.replace(/.*\//, ''))).toEqual(['en.js']);
+    expect(inputs.some((path) => path.includes('zod/v4/classic/'))).toBe(false);
     const kB = statSync(join(work, 'out', 'bundle.js')).size / 1024;
-    console.log(`browser bundle (esbuild --bundle, unminified): ${kB.toFixed(0)} kB from ${inputs.length} inputs`);
+    console.log(`browser bundle (esbuild --bundle, unminified): ${kB.toFixed(0)} kB from ${inputs.length} inputs, of which zod ${(zodBytes / 1024).toFixed(0)} kB`);
   });
 
   it('vite build with no configuration bundles it too, without koffi', async () => {

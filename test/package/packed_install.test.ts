@@ -2,11 +2,12 @@
  * The package as a user gets it: `npm pack`, then install the tarball into an empty project and use it from there —
  * the `gpuhal` command (demo, playground), an ESM import, and a type check of a small TypeScript consumer.
  *
- * The install is offline: the tarball is local and its dependencies come from the npm cache that the repository's
- * own `npm install` filled. A repository checkout is therefore enough; nothing is fetched.
+ * The install is offline: the tarball is local and so are its dependencies, packed from the repository's own
+ * node_modules. It omits optional dependencies, so it is also the simulator-only install: koffi (the hip backend's
+ * FFI) is optional, and without it hip reports itself unavailable while everything else works.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +44,8 @@ beforeAll(async () => {
   packedFiles = tarballs.find((t) => t.name === 'gpuhal')!.files.map((f) => f.path);
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
-  await npm(['install', '--offline', ...tarballs.map((t) => join(work, t.filename))], project);
+  // The simulator-only install a browser or CI user gets: koffi (the hip backend's FFI) is optional and left out.
+  await npm(['install', '--offline', '--omit=optional', ...tarballs.map((t) => join(work, t.filename))], project);
 }, TIMEOUT);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -80,6 +82,16 @@ describe('installed into an empty project', () => {
   it('runs gpuhal demo', async () => {
     const { stdout } = await gpuhal(['demo']);
     expect(stdout).toMatch(/Result: all 4096 values match the reference/);
+  }, TIMEOUT);
+
+  it('without the optional koffi, hip is unavailable with the reason and the simulator works', async () => {
+    expect(existsSync(join(project, 'node_modules', 'koffi'))).toBe(false);
+    const { stdout } = await gpuhal(['devices', '--json']);
+    const { backends } = JSON.parse(stdout) as { backends: { name: string; available: boolean; reason?: string }[] };
+    expect(backends.find((b) => b.name === 'sim')?.available).toBe(true);
+    const hip = backends.find((b) => b.name === 'hip');
+    expect(hip?.available).toBe(false);
+    expect(hip?.reason).toMatch(/koffi/);
   }, TIMEOUT);
 
   it('serves the playground page with gpuhal playground', async () => {
@@ -138,12 +150,13 @@ describe('installed into an empty project', () => {
         "import { createDevice, HalError, type Device } from 'gpuhal';",
         "import { renderTimeline } from 'gpuhal/trace';",
         'export async function size(): Promise<number> {',
-        "  const device: Device = await createDevice({ backend: 'sim' });",
+        "  const device: Device = await createDevice({ backend: 'sim', sim: { mode: 'manual', logLimit: 10 }, hip: { platform: 'amd' } });",
         '  const buffer = device.createBuffer({ byteLength: 64 });',
         '  return buffer.byteLength + (HalError.is(null) ? 1 : 0) + (typeof renderTimeline === "function" ? 0 : 1);',
         '}',
-        '// A misuse the declarations must reject: byteLength is a number.',
+        '// Misuses the declarations must reject: byteLength is a number; the simulator has no "fast" mode.',
         "export async function wrong(device: Device): Promise<void> { device.createBuffer({ byteLength: '64' }); }",
+        "export const wrongMode = createDevice({ sim: { mode: 'fast' } });",
       ].join('\n'),
     );
     writeFileSync(
@@ -155,10 +168,11 @@ describe('installed into an empty project', () => {
       (r) => ({ code: 0, out: r.stdout }),
       (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
     );
-    // Exactly the one planted error: everything else in the consumer type-checks against the package.
+    // Exactly the planted errors: everything else in the consumer type-checks against the package, without koffi.
     const errors = result.out.split('\n').filter((line) => /error TS\d+/.test(line));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/consumer\.ts\(9,.*byteLength|consumer\.ts\(9,.*string.*number/);
+    expect(errors, errors.join("\n")).toHaveLength(2);
+    expect(errors[0]).toMatch(/consumer\.ts\(9,.*string.*number/);
+    expect(errors[1]).toMatch(/consumer\.ts\(10,.*"fast"/);
   }, TIMEOUT);
 
   it('unpacks to the declared files only', () => {

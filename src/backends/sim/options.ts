@@ -1,24 +1,11 @@
 /** Options of the sim driver, validated with messages that name the field and the value. */
 import { invalidArgument } from '../../core/errors.js';
 import { resolveCostModel, type CostModel } from './cost_model.js';
+import type { SimDeviceOptions } from './device_options.js';
 import type { SchedulerMode } from './scheduler.js';
 
-export interface SimDriverOptions {
-  /** PRNG seed (number or bigint, 0 ≤ seed < 2^64); default 1. Same seed → same run. */
-  seed?: number | bigint;
-  /** Device memory in bytes, a multiple of 64 KiB in [4 MiB, 2 GiB]; default 256 MiB. Sized once, never grows. */
-  memoryBytes?: number;
-  /** Overrides of the cost model's fields (cost_model.ts). */
-  costModel?: Partial<CostModel>;
-  /** 'auto' (default): the sim advances whenever the host yields. 'manual': only step() / runUntilIdle(). */
-  mode?: SchedulerMode;
-  /** Most live streams at once; default 1024. */
-  maxStreams?: number;
-  /** Most event-log entries kept (oldest dropped first); default 10000, 0 disables the log. */
-  logLimit?: number;
-  /** Record each graph launch's node order in the event log; default false. */
-  traceGraphNodes?: boolean;
-}
+/** The sim driver's options: the same as `createDevice({ sim })` takes (device_options.ts documents each). */
+export type SimDriverOptions = SimDeviceOptions;
 
 export interface ResolvedSimOptions {
   readonly seed: bigint;
