@@ -8,7 +8,7 @@
  *
  * Backends load lazily (see src/core/registry.ts), so importing this module loads neither koffi nor WebAssembly.
  */
-export { createDevice, Device, type DeviceInfo, type DeviceOptions, type SemaphoreOptions } from './core/device.js';
+export { createDevice, Device, type DeviceInfo, type DeviceLostInfo, type DeviceOptions, type SemaphoreOptions } from './core/device.js';
 export type { BackendDeviceOptions } from './core/device_options.js';
 // Each backend's createDevice options (they extend BackendDeviceOptions; exporting them brings the typing along).
 export type { SimDeviceOptions } from './backends/sim/device_options.js';
@@ -17,7 +17,12 @@ export { listBackends, registerBackend, type BackendLoader, type BackendStatus }
 export type { DeviceLimits, CommandBufferMode, DeviceContext } from './core/device_context.js';
 export { HalError, StatusCode, type DriverErrorInfo } from './core/errors.js';
 export { HalObject } from './core/lifetime.js';
-export { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './core/buffer.js';
+export { Buffer as GpuBuffer, BufferUsage, type BufferDescriptor, type MemoryType } from './core/buffer.js';
+import { Buffer as CoreBuffer } from './core/buffer.js';
+/** @deprecated Renamed `GpuBuffer`: a class named `Buffer` shadows Node's global `Buffer` in every module importing it. */
+export const Buffer = CoreBuffer;
+/** @deprecated Renamed `GpuBuffer`. */
+export type Buffer = CoreBuffer;
 export { Semaphore } from './core/semaphore/semaphore.js';
 export type { SemaphoreValue, WaitMode, WaitOptions } from './core/semaphore/host_wait.js';
 export { MAX_PAYLOAD } from './core/semaphore/payload.js';

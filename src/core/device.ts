@@ -21,6 +21,7 @@
  * `Symbol.asyncDispose` drains in-flight work first (stepping a manual-mode simulator as needed), then destroys.
  * A sticky driver failure (device lost) makes every later call fail fast with the original error.
  */
+import { inspectAs, inspectCustom } from './inspect.js';
 import { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './buffer.js';
 import { CommandBuffer, type CommandBufferDescriptor } from './command_buffer/index.js';
 import type { CommandBufferMode, DeviceContext, DeviceLimits } from './device_context.js';
@@ -38,7 +39,7 @@ import { Queue, type QueueHost, type ReadOperation } from './queue/queue.js';
 import { checkSemaphoreList } from './queue/validation.js';
 import { openFirstUsable, registeredBackends } from './registry.js';
 import { Scheduler, type SchedulerHost } from './scheduler/scheduler.js';
-import { checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
+import { checkSignal, checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
 import { checkPayload, describe } from './semaphore/payload.js';
 import { Semaphore } from './semaphore/semaphore.js';
 import { parseOptions, type DeviceOptions, type ParsedOptions } from './device_options.js';
@@ -112,6 +113,11 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
   readonly deferredFreeLimitBytes: number;
   /** Set by destroy() until the driver quiesced: memory released meanwhile may still be in use on the device. */
   tearingDown = false;
+  /** Resolves `device.lost` (the first of: the device is lost, the device is destroyed). */
+  private resolveEnded: ((info: DeviceLostInfo) => void) | undefined;
+  /** Created on first use of `device.lost`, so devices nobody asks about allocate nothing for it. */
+  private endedPromise: Promise<DeviceLostInfo> | undefined;
+  private endedInfo: DeviceLostInfo | undefined;
 
   constructor(driver: GpuDriver, label: string, queueCount: number, streamsPerQueue: number, mode: CommandBufferMode) {
     this.driver = driver;
@@ -258,15 +264,40 @@ class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
     this.markLost(this.driver.lostError?.() ?? failure);
   }
 
+  /** The promise behind `device.lost`. */
+  get ended(): Promise<DeviceLostInfo> {
+    this.endedPromise ??= this.endedInfo !== undefined
+      ? Promise.resolve(this.endedInfo)
+      : new Promise<DeviceLostInfo>((resolve) => (this.resolveEnded = resolve));
+    return this.endedPromise;
+  }
+
+  /** Settles `device.lost` once: later calls (a destroy after a loss) change nothing. */
+  markEnded(info: DeviceLostInfo): void {
+    if (this.endedInfo !== undefined) return;
+    this.endedInfo = Object.freeze(info);
+    this.resolveEnded?.(this.endedInfo);
+  }
+
   /** Device lost: everything pending or in flight fails with the error, and so does every later call. */
   markLost(error: HalError): void {
     if (this.lost || this.destroyed) return;
     this.lost = error;
+    this.markEnded({ reason: 'lost', message: error.message, error });
     this.scheduler.abortAll(error, error);
     this.batch(() => {
       for (const semaphore of this.semaphores) semaphore.failWith(error);
     });
   }
+}
+
+/** What `device.lost` resolves with. */
+export interface DeviceLostInfo {
+  /** 'lost': the driver reported a sticky failure; 'destroyed': destroy() or disposal ended the device. */
+  readonly reason: 'lost' | 'destroyed';
+  readonly message: string;
+  /** The device-lost error ('lost' only). */
+  readonly error?: HalError;
 }
 
 // --- the public device -------------------------------------------------------------------------------------------
@@ -315,6 +346,16 @@ export class Device implements Disposable, AsyncDisposable {
     return this.core.label;
   }
 
+  /** `Device "demo" (sim)`. */
+  toString(): string {
+    return `Device ${JSON.stringify(this.label)} (${this.info.backend})`;
+  }
+
+  [inspectCustom](_depth: number, options: unknown, inspect?: (value: unknown, options?: unknown) => string): string {
+    const state = this.core.destroyed ? 'destroyed' : this.core.lost ? 'lost' : 'usable';
+    return inspectAs('Device', { label: this.label, backend: this.info.backend, name: this.info.name, queues: this.queues.length, state }, options, inspect);
+  }
+
   /** The first queue. */
   get queue(): Queue {
     return this.queues[0]!;
@@ -346,6 +387,15 @@ export class Device implements Disposable, AsyncDisposable {
   /** The device-lost error, once the driver reported a sticky failure. */
   get lostError(): HalError | undefined {
     return this.core.lost;
+  }
+
+  /**
+   * Resolves (never rejects) when the device stops being usable: `{ reason: 'lost', error }` when the driver
+   * reported a sticky failure, `{ reason: 'destroyed' }` after destroy() or disposal; the first of the two wins.
+   * WebGPU's `GPUDevice.lost`, beside the synchronous `lostError` getter.
+   */
+  get lost(): Promise<DeviceLostInfo> {
+    return this.core.ended;
   }
 
   /** Submissions waiting for their waits, and submissions issued but not yet retired. */
@@ -457,6 +507,7 @@ export class Device implements Disposable, AsyncDisposable {
       if (!Array.isArray(list)) throw invalidArgument(`waitSemaphores list must be an array of { semaphore, value } (got ${describe(list)})`);
       const entries = checkSemaphoreList('waitSemaphores list', list, this.core);
       checkTimeout('waitSemaphores options', options);
+      checkSignal('waitSemaphores options', options);
       return waitForSemaphores(this.core, mode, entries, options);
     } catch (error) {
       return Promise.reject(error);
@@ -499,6 +550,7 @@ export class Device implements Disposable, AsyncDisposable {
       for (const semaphore of core.semaphores) semaphore.failWith(semaphoreFailure);
     }));
     core.destroyed = true;
+    core.markEnded({ reason: 'destroyed', message: `device ${core.label} was destroyed` });
     // On a real GPU, aborted work may still be running: let it finish before freeing memory it could touch.
     if (!core.lost) step(() => core.driver.quiesce?.());
     core.tearingDown = false;

@@ -6,6 +6,7 @@
  * a SubmissionWork to the scheduler. Nothing here blocks or waits: each call returns at once (a Promise for reads),
  * and ordering comes only from the wait and signal lists.
  */
+import { inspectAs, inspectCustom } from '../inspect.js';
 import { Buffer, BufferUsage } from '../buffer.js';
 import { CommandBuffer, type BindingTable, type TableCapture } from '../command_buffer/index.js';
 import type { DeviceContext } from '../device_context.js';
@@ -195,6 +196,15 @@ export class Queue {
       names[kind] = { use: `${kind} on ${this.label}`, operation: `${kind} operation`, waits: `${kind} waits`, signals: `${kind} signals` };
     }
     this.names = names;
+  }
+
+  /** `Queue "demo.queue0"`. */
+  toString(): string {
+    return `Queue ${JSON.stringify(this.label)}`;
+  }
+
+  [inspectCustom](_depth: number, options: unknown, inspect?: (value: unknown, options?: unknown) => string): string {
+    return inspectAs('Queue', { label: this.label, index: this.index }, options, inspect);
   }
 
   /**

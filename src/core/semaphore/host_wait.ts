@@ -14,6 +14,20 @@ import type { Semaphore, SemaphoreOwner } from './semaphore.js';
 export interface WaitOptions {
   /** Milliseconds of driver time (virtual on sim). 0 polls; omitted or Infinity waits forever. */
   readonly timeoutMs?: number;
+  /**
+   * Abandons the wait when aborted: the promise rejects with `signal.reason` (as fetch and Node's timers do) and
+   * the semaphores are left as they are. An already-aborted signal rejects at once.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** Validates `options.signal`; returns it, or undefined when none was given. */
+export function checkSignal(field: string, options: WaitOptions | undefined): AbortSignal | undefined {
+  const signal = options?.signal;
+  if (signal === undefined) return undefined;
+  const looksLikeSignal = signal !== null && typeof signal === 'object' && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function';
+  if (!looksLikeSignal) throw invalidArgument(`${field}.signal must be an AbortSignal (got ${describe(signal)})`);
+  return signal;
 }
 
 export type WaitMode = 'all' | 'any';
@@ -46,6 +60,8 @@ export function waitForSemaphores(
   options: WaitOptions | undefined,
 ): Promise<void> {
   const timeoutNs = checkTimeout('wait options', options);
+  const signal = checkSignal('wait options', options);
+  if (signal?.aborted === true) return Promise.reject(signal.reason);
   if (entries.length === 0) return Promise.resolve();
   const trace = owner.trace;
   // A token only while tracing: with tracing off the wait allocates nothing for it.
@@ -76,16 +92,21 @@ export function waitForSemaphores(
     let settled = false;
     let remaining = mode === 'all' ? unreached : 1;
     const held: Semaphore[] = [];
-    const settle = (error: HalError | undefined, outcome: 'reached' | 'failed' | 'timeout'): void => {
+    const settle = (error: unknown, outcome: 'reached' | 'failed' | 'timeout'): void => {
       if (settled) return;
       settled = true;
       for (const cancel of cancels) cancel();
       for (const semaphore of held) semaphore.release();
       if (timer !== undefined) driver.clearTimer(timer);
       trace?.hostWaitEnd(token!, outcome, error);
-      if (error) reject(error);
+      if (outcome !== 'reached') reject(error);
       else resolve();
     };
+    if (signal !== undefined) {
+      const onAbort = (): void => settle(signal.reason, 'failed');
+      signal.addEventListener('abort', onAbort, { once: true });
+      cancels.push(() => signal.removeEventListener('abort', onAbort));
+    }
     for (const { semaphore, value } of entries) {
       if (semaphore.currentValue >= value) continue;
       // Held while waiting, so a semaphore the user destroys stays known to its device, whose teardown then
