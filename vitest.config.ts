@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import SummaryLineReporter from './test/support/summary_reporter.js';
+import SummaryLineReporter from './test/helpers/summary_reporter.js';
 
 export default defineConfig({
   test: {

@@ -1,6 +1,6 @@
 # Source from the repository root on the GPU machine, after scripts/gpu/pack.sh ran here and .device, dist and
 # src/backends/sim/generated were carried:
-#   source scripts/gpu/remote-env.sh && node node_modules/vitest/vitest.mjs run test/hip/gpu
+#   source scripts/gpu/remote-env.sh && node node_modules/vitest/vitest.mjs run test/backends/hip/gpu
 # Unpacks the trimmed node_modules (vitest included), puts node on PATH (.device/enter) and selects the hip backend.
 if [ -f .device/node_modules.tar.xz ] && [ ! -f node_modules/.gpuhal-unpacked ]; then
   [ -L node_modules ] && rm node_modules

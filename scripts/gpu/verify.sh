@@ -4,7 +4,7 @@
 #   core          the core semantics suite (test/core) on the hip backend
 #   device-lost   test/core/semantics/device_lost_gpu.test.ts alone, with GPUHAL_DEVICE_LOST_TEST=1 (faults the GPU)
 #   demo          `gpuhal demo --backend hip` (exits 1 if the result differs from the TS reference)
-#   hip-gpu       the driver-level GPU suite (test/hip/gpu)
+#   hip-gpu       the driver-level GPU suite (test/backends/hip/gpu)
 #   kernels-gpu   every sample kernel on the GPU against its TS reference (test/kernels/gpu)
 #   differential  random multi-queue programs, simulator vs GPU, byte for byte (test/differential)
 # Each step's output goes to the terminal and to <logs>/<step>.log, <logs> being $OUT when set (else a temporary
@@ -56,7 +56,7 @@ run_step() {
   timeout --kill-after=10 "$step_timeout" "$@" 2>&1 | tee "$log"
   local code=${PIPESTATUS[0]}
   local took=$((SECONDS - start))
-  # vitest ends with 'tests: N passed, N failed, N skipped' (test/support/summary_reporter.ts); the demo prints none.
+  # vitest ends with 'tests: N passed, N failed, N skipped' (test/helpers/summary_reporter.ts); the demo prints none.
   local detail
   detail=$(grep -E '^tests: [0-9]+ passed' "$log" | tail -1)
   local verdict=PASS
@@ -81,7 +81,7 @@ device_lost_test=test/core/semantics/device_lost_gpu.test.ts
 run_step core env -u GPUHAL_DEVICE_LOST_TEST "${vitest[@]}" test/core --exclude test/core/command_buffer/push_constants.test.ts --exclude "$device_lost_test"
 run_step device-lost env GPUHAL_DEVICE_LOST_TEST=1 "${vitest[@]}" "$device_lost_test"
 run_step demo node bin/gpuhal.js demo --backend hip
-run_step hip-gpu "${vitest[@]}" test/hip/gpu
+run_step hip-gpu "${vitest[@]}" test/backends/hip/gpu
 run_step kernels-gpu "${vitest[@]}" test/kernels/gpu
 run_step differential "${vitest[@]}" test/differential
 

@@ -1,16 +1,14 @@
 /**
- * Devices: the entry point of the public API (`createDevice`) and the owner of everything a device creates.
+ * `Device`: the user-facing facade of a device and the owner of everything it creates. `createDevice`
+ * (create_device.ts) opens one; `DeviceCore` (device_core.ts) is what its objects see of it.
  *
- * `Device` is the user-facing facade. `DeviceCore` is what objects see of their device (the DeviceContext seam,
- * the scheduler, object tracking); keeping it separate keeps scheduler plumbing out of the public surface.
- *
- * Teardown (DESIGN.md rule 9). `destroy()` is synchronous; on a real GPU it blocks once, in the driver's `quiesce()`, until
+ * Teardown (docs/design.md, rule 9). `destroy()` is synchronous; on a real GPU it blocks once, in the driver's `quiesce()`, until
  * work already handed to the device has finished. In order, it:
  *   1. fails pending submissions with CANCELLED and in-flight ones with ABORTED — this is the core's bookkeeping:
  *      their signal semaphores fail likewise, their captures are released, their completion events are discarded;
  *   2. fails every live semaphore, so no host wait hangs;
  *   3. frees every object the device created (command buffers, executables, layouts, buffers: memFree) and the
- *      buffer memory whose free was deferred while work was in flight (DeviceCore.freeMemory), then destroys the
+ *      buffer memory whose free was deferred while work was in flight (memory_reclaim.ts), then destroys the
  *      pooled events, the streams and finally the driver — after which `driver.outstanding()` is all zeros.
  * What happens to device work that was in flight depends on the backend, because the core cannot recall it:
  *   - sim: it is discarded. The simulator never runs it (its clock stops at destroy), so nothing touches freed memory.
@@ -21,12 +19,13 @@
  * `Symbol.asyncDispose` drains in-flight work first (stepping a manual-mode simulator as needed), then destroys.
  * A sticky driver failure (device lost) makes every later call fail fast with the original error.
  */
-import { inspectAs, inspectCustom } from './inspect.js';
 import { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './buffer.js';
 import { CommandBuffer, type CommandBufferDescriptor } from './command_buffer/index.js';
-import type { CommandBufferMode, DeviceContext, DeviceLimits } from './device_context.js';
-import type { DevicePtr, DriverStream, GpuDriver, ModuleFormat, Platform } from './driver.js';
-import { HalError, StatusCode, failedPrecondition, invalidArgument, outOfRange } from './errors.js';
+import type { DeviceContext, DeviceLimits, CommandBufferMode } from './device_context.js';
+import { DeviceCore, type DeviceLostInfo } from './device_core.js';
+import { inspectAs, inspectCustom } from './inspect.js';
+import type { GpuDriver, ModuleFormat, Platform } from './driver.js';
+import { HalError, StatusCode, invalidArgument, outOfRange } from './errors.js';
 import { Executable, type ExecutableOptions } from './executable.js';
 import {
   DescriptorSetLayout,
@@ -35,19 +34,20 @@ import {
   type PipelineLayoutDescriptor,
 } from './layouts.js';
 import type { HalObject } from './lifetime.js';
-import { Queue, type QueueHost, type ReadOperation } from './queue/queue.js';
+import { Queue, type ReadOperation } from './queue/queue.js';
 import { checkSemaphoreList } from './queue/validation.js';
-import { openFirstUsable, registeredBackends } from './registry.js';
-import { Scheduler, type SchedulerHost } from './scheduler/scheduler.js';
 import { checkSignal, checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
 import { checkPayload, describe } from './semaphore/payload.js';
 import { Semaphore } from './semaphore/semaphore.js';
-import { parseOptions, type DeviceOptions, type ParsedOptions } from './device_options.js';
+import type { ParsedOptions } from './device_options.js';
 import { driveManualSimulator, inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
 import { recordDevice } from '../trace/attach.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
 
 export type { DeviceOptions } from './device_options.js';
+// The entry point lives beside the facade it returns; re-exported so `createDevice` and `Device` import together.
+export { createDevice } from './create_device.js';
+export type { DeviceLostInfo } from './device_core.js';
 
 // --- public types ------------------------------------------------------------------------------------------------
 
@@ -76,229 +76,6 @@ export interface SemaphoreOptions {
 
 /** Driver streams per queue unless `streamsPerQueue` says otherwise. */
 const DEFAULT_STREAMS_PER_QUEUE = 4;
-
-/** Memory released while work was in flight; `stream`: free it stream-ordered there (see DeviceCore.freeMemory). */
-interface DeferredFree {
-  readonly ptr: DevicePtr;
-  readonly byteLength: number;
-  readonly stream: DriverStream | undefined;
-}
-
-/** Limits every backend reports at least (DESIGN.md rule 8). */
-const CORE_LIMITS = { maxDescriptorSets: 4, maxBindingsPerSet: 16, maxPushConstants: 64 } as const;
-
-// --- the device core (what objects see) --------------------------------------------------------------------------
-
-class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
-  readonly driver: GpuDriver;
-  readonly limits: DeviceLimits;
-  readonly commandBufferMode: CommandBufferMode;
-  readonly label: string;
-  readonly scheduler: Scheduler;
-  /** `streams[q]`: queue q's driver streams. */
-  readonly streams: readonly (readonly DriverStream[])[];
-  /** Objects to free at teardown; each removes itself when freed normally. */
-  readonly objects = new Set<HalObject>();
-  /** Semaphores to fail at teardown (so no wait hangs); removed when freed. */
-  readonly semaphores = new Set<Semaphore>();
-  destroyed = false;
-  lost: HalError | undefined;
-  /** Set when the device was created with `trace: true`. */
-  trace: MemoryTraceRecorder | undefined;
-  /** Buffer memory released while work was in flight, freed once nothing is (see freeMemory). */
-  deferredFrees: DeferredFree[] = [];
-  /** Bytes in `deferredFrees` deferred while work was in flight (those deferred during teardown are not counted). */
-  deferredBytes = 0;
-  /** Past this many deferred bytes, deferred frees are done at once even with work in flight: 1/8 of device memory. */
-  readonly deferredFreeLimitBytes: number;
-  /** Set by destroy() until the driver quiesced: memory released meanwhile may still be in use on the device. */
-  tearingDown = false;
-  /** Resolves `device.lost` (the first of: the device is lost, the device is destroyed). */
-  private resolveEnded: ((info: DeviceLostInfo) => void) | undefined;
-  /** Created on first use of `device.lost`, so devices nobody asks about allocate nothing for it. */
-  private endedPromise: Promise<DeviceLostInfo> | undefined;
-  private endedInfo: DeviceLostInfo | undefined;
-
-  constructor(driver: GpuDriver, label: string, queueCount: number, streamsPerQueue: number, mode: CommandBufferMode) {
-    this.driver = driver;
-    this.label = label;
-    this.commandBufferMode = mode;
-    this.deferredFreeLimitBytes = Math.floor(driver.info.totalMemoryBytes / 8);
-    const d = driver.info.limits;
-    this.limits = Object.freeze({
-      ...CORE_LIMITS,
-      maxWorkgroupInvocations: d.maxWorkgroupInvocations,
-      maxWorkgroupSize: d.maxWorkgroupSize,
-      maxWorkgroupCount: d.maxWorkgroupCount,
-      maxSharedMemoryBytes: d.maxSharedMemoryBytes,
-      maxBufferBytes: driver.info.totalMemoryBytes,
-    });
-    const streams: DriverStream[][] = [];
-    try {
-      for (let q = 0; q < queueCount; q++) {
-        const queueStreams: DriverStream[] = [];
-        streams.push(queueStreams);
-        for (let i = 0; i < streamsPerQueue; i++) queueStreams.push(driver.streamCreate());
-      }
-    } catch (error) {
-      for (const stream of streams.flat()) driver.streamDestroy(stream);
-      throw error;
-    }
-    this.streams = streams;
-    this.scheduler = new Scheduler(this, streams);
-  }
-
-  get context(): DeviceContext {
-    return this;
-  }
-
-  assertUsable(use: string): void {
-    if (this.lost) throw this.lost;
-    if (this.destroyed) throw failedPrecondition(`cannot ${use}: device ${this.label} was destroyed`);
-  }
-
-  batch(fn: () => void): void {
-    this.scheduler.batch(fn);
-  }
-
-  track(object: HalObject): void {
-    this.objects.add(object);
-    object.setFreedCallback(() => this.objects.delete(object));
-  }
-
-  trackSemaphore(semaphore: Semaphore): void {
-    this.semaphores.add(semaphore);
-    semaphore.setFreedCallback(() => this.semaphores.delete(semaphore));
-  }
-
-  /**
-   * Frees a buffer's memory (createBuffer and alloca alike) once its last reference went, i.e. after every
-   * submission that used it completed. A synchronous free is then safe, but on hip cuMemFree / hipFree may
-   * implicitly synchronize the device: called from retire while other work runs, it would stall the completion
-   * poller (and the JS thread) until that work finished. So while anything is in flight the free is deferred, and
-   * deferred frees are done when a polling round finds nothing in flight (`idle`), when their total passes
-   * `deferredFreeLimitBytes` (a synchronous free while work runs: the accepted cost under memory pressure, bounded
-   * so a pipeline that is never idle does not keep every freed buffer), when an allocation would otherwise fail
-   * (`retryAfterReclaim`), and at teardown. Only memory whose stream-ordered allocation may not have run yet (an
-   * alloca that never completed: `stream` given) is freed with memFreeAsync on that stream, ordered after the
-   * allocation; a synchronous free could overtake it. Other frees stay synchronous because the simulator counts
-   * memory with a queued stream-ordered free as live until its stream reaches it.
-   */
-  freeMemory(ptr: DevicePtr, byteLength: number, stream?: DriverStream): void {
-    // While tearing down, work aborted in the core's books may still run on a real GPU until the driver quiesces:
-    // frees wait for destroy()'s freeDeferred, which comes after quiesce().
-    if (this.lost === undefined && this.tearingDown) {
-      this.deferredFrees.push({ ptr, byteLength, stream });
-      return;
-    }
-    if (stream !== undefined) {
-      this.driver.memFreeAsync(ptr, stream);
-    } else if (this.lost === undefined && this.scheduler.inFlightCount !== 0) {
-      this.deferredFrees.push({ ptr, byteLength, stream });
-      this.deferredBytes += byteLength;
-      if (this.deferredBytes > this.deferredFreeLimitBytes) this.idle();
-    } else {
-      this.driver.memFree(ptr);
-    }
-  }
-
-  /** Frees whatever was deferred; true if anything was. */
-  reclaimMemory(): boolean {
-    if (this.deferredFrees.length === 0) return false;
-    this.freeDeferred();
-    return true;
-  }
-
-  /**
-   * Every core-side device allocation goes through here: when the driver runs out of memory and deferred frees
-   * exist, they are freed and the allocation is tried once more.
-   */
-  retryAfterReclaim<T>(allocate: () => T): T {
-    try {
-      return allocate();
-    } catch (error) {
-      if (!HalError.is(error) || error.code !== StatusCode.RESOURCE_EXHAUSTED || !this.reclaimMemory()) throw error;
-      return allocate();
-    }
-  }
-
-  idle(): void {
-    if (this.deferredFrees.length === 0) return;
-    try {
-      this.freeDeferred();
-    } catch {
-      // driverFailure already marked a lost device; any other failed free shows in the driver's leak check at destroy.
-    }
-  }
-
-  /** Frees every deferred allocation; the first failure is thrown after the rest were freed. */
-  freeDeferred(): void {
-    const entries = this.deferredFrees;
-    this.deferredFrees = [];
-    this.deferredBytes = 0;
-    let failure: unknown;
-    for (const { ptr, stream } of entries) {
-      try {
-        if (stream !== undefined) this.driver.memFreeAsync(ptr, stream);
-        else this.driver.memFree(ptr);
-      } catch (error) {
-        failure ??= this.driverFailure(error, stream !== undefined ? 'memFreeAsync' : 'memFree');
-      }
-    }
-    if (failure !== undefined) throw failure;
-  }
-
-  driverFailure(error: unknown, call: string): HalError {
-    const failure = HalError.is(error)
-      ? error
-      : new HalError(StatusCode.INTERNAL, `${call}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    const lost = this.driver.lostError?.();
-    if (lost && !this.lost) this.markLost(lost);
-    return failure;
-  }
-
-  progressFailed(error: unknown): void {
-    const failure = HalError.is(error)
-      ? error
-      : new HalError(StatusCode.INTERNAL, `waiting for device progress failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    this.markLost(this.driver.lostError?.() ?? failure);
-  }
-
-  /** The promise behind `device.lost`. */
-  get ended(): Promise<DeviceLostInfo> {
-    this.endedPromise ??= this.endedInfo !== undefined
-      ? Promise.resolve(this.endedInfo)
-      : new Promise<DeviceLostInfo>((resolve) => (this.resolveEnded = resolve));
-    return this.endedPromise;
-  }
-
-  /** Settles `device.lost` once: later calls (a destroy after a loss) change nothing. */
-  markEnded(info: DeviceLostInfo): void {
-    if (this.endedInfo !== undefined) return;
-    this.endedInfo = Object.freeze(info);
-    this.resolveEnded?.(this.endedInfo);
-  }
-
-  /** Device lost: everything pending or in flight fails with the error, and so does every later call. */
-  markLost(error: HalError): void {
-    if (this.lost || this.destroyed) return;
-    this.lost = error;
-    this.markEnded({ reason: 'lost', message: error.message, error });
-    this.scheduler.abortAll(error, error);
-    this.batch(() => {
-      for (const semaphore of this.semaphores) semaphore.failWith(error);
-    });
-  }
-}
-
-/** What `device.lost` resolves with. */
-export interface DeviceLostInfo {
-  /** 'lost': the driver reported a sticky failure; 'destroyed': destroy() or disposal ended the device. */
-  readonly reason: 'lost' | 'destroyed';
-  readonly message: string;
-  /** The device-lost error ('lost' only). */
-  readonly error?: HalError;
-}
 
 // --- the public device -------------------------------------------------------------------------------------------
 
@@ -543,7 +320,7 @@ export class Device implements Disposable, AsyncDisposable {
         errors.push(error);
       }
     };
-    core.tearingDown = true;
+    core.deferredFrees.tearingDown = true;
     step(() => core.scheduler.abortAll(cancelled, aborted));
     const semaphoreFailure = core.lost ?? new HalError(StatusCode.CANCELLED, `device ${core.label} was destroyed`);
     step(() => core.batch(() => {
@@ -553,14 +330,14 @@ export class Device implements Disposable, AsyncDisposable {
     core.markEnded({ reason: 'destroyed', message: `device ${core.label} was destroyed` });
     // On a real GPU, aborted work may still be running: let it finish before freeing memory it could touch.
     if (!core.lost) step(() => core.driver.quiesce?.());
-    core.tearingDown = false;
+    core.deferredFrees.tearingDown = false;
     // Command buffers and executables first: they may hold buffers and layouts.
     const objects = [...core.objects].sort((a, b) => teardownRank(a) - teardownRank(b));
     for (const object of objects) step(() => object.forceFree());
     core.objects.clear();
     for (const semaphore of core.semaphores) step(() => semaphore.forceFree());
     core.semaphores.clear();
-    step(() => core.freeDeferred());
+    step(() => core.deferredFrees.freeAll());
     step(() => core.scheduler.destroy());
     for (const stream of core.streams.flat()) step(() => core.driver.streamDestroy(stream));
     step(() => core.driver.destroy());
@@ -609,42 +386,4 @@ function teardownRank(object: HalObject): number {
   if (object instanceof Executable) return 1;
   if (object instanceof Buffer) return 3;
   return 2;
-}
-
-// --- createDevice ------------------------------------------------------------------------------------------------
-
-/**
- * Opens a device. `backend: 'auto'` (the default) tries hip, then sim (those of them this build carries), and records in `info.backendNotes` why
- * a backend was skipped; a list is tried in its order; a single name must work or the call rejects.
- */
-export async function createDevice(options: DeviceOptions = {}): Promise<Device> {
-  const parsed = parseOptions(options);
-  const requested = parsed.backend ?? 'auto';
-  const known = registeredBackends();
-  // 'auto' takes the built-in backends this build has: a browser bundle carries no hip to try.
-  const candidates = requested === 'auto' ? ['hip', 'sim'].filter((name) => known.includes(name)) : typeof requested === 'string' ? [requested] : [...requested];
-  for (const name of candidates) {
-    if (!known.includes(name)) {
-      throw invalidArgument(`createDevice options.backend ${JSON.stringify(name)} is not a registered backend (known: ${known.join(', ')})`);
-    }
-  }
-  const { driver, backend, notes } = await openFirstUsable(candidates, (name) => backendOptions(name, parsed));
-  try {
-    return new Device(driver, backend, parsed, notes);
-  } catch (error) {
-    driver.destroy();
-    throw error;
-  }
-}
-
-function backendOptions(name: string, options: ParsedOptions): Record<string, unknown> {
-  if (name === 'sim') {
-    return {
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      ...(options.memoryBytes !== undefined ? { memoryBytes: options.memoryBytes } : {}),
-      ...options.sim,
-    };
-  }
-  if (name === 'hip') return { ...options.hip };
-  return { ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options as Record<string, unknown>)[name] as object };
 }

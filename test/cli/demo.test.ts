@@ -10,7 +10,7 @@ import { runDemo } from '../../src/cli/demo.js';
 import { preparePipeline } from '../../src/cli/pipeline.js';
 import { createDevice, trace } from '../../src/index.js';
 import { collector, expectGolden } from './golden.js';
-import { cli } from './run_cli.js';
+import { cli } from '../helpers/run_cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gpuhal-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

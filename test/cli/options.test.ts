@@ -11,8 +11,8 @@ import { main, packageVersion } from '../../src/cli/main.js';
 import { closest } from '../../src/cli/suggest.js';
 import { wrap } from '../../src/cli/terminal.js';
 import { HalError, registerBackend, StatusCode } from '../../src/index.js';
-import { ensureBuilt } from '../playground/build.js';
-import { cli } from './run_cli.js';
+import { ensureBuilt } from '../helpers/playground_build.js';
+import { cli } from '../helpers/run_cli.js';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runDemo } from '../../src/cli/demo.js';
-import { cli } from './run_cli.js';
+import { cli } from '../helpers/run_cli.js';
 import { collector, expectGolden } from './golden.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gpuhal-show-'));

@@ -4,7 +4,7 @@
 // model, and both devices must release every driver object. sim_vs_sim.test.ts proves the programs race-free.
 // Runs only with GPUHAL_HIP_GPU=1 on a GPU machine (scripts/gpu/verify.sh; see scripts/gpu/README.md).
 import { describe, expect, it } from 'vitest';
-import { GPU_ENABLED, GPU_NOTE, PLATFORM } from '../hip/gpu/support.js';
+import { GPU_ENABLED, GPU_NOTE, PLATFORM } from '../helpers/hip_gpu.js';
 import type { HipPlatform } from '../../src/backends/hip/platform_api.js';
 import { DIFFERENTIAL_CASES, caseName } from './cases.js';
 import { runModel } from './model.js';

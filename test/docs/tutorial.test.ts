@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ensureBuilt } from '../playground/build.js';
+import { ensureBuilt } from '../helpers/playground_build.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tutorialPath = join(root, 'docs', 'tutorial.md');

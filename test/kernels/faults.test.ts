@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { SHARED_SCRATCH_BINDING } from '../../src/kernels/direct_runner.js';
 import { f32Bits } from '../../src/kernels/reference.js';
-import { firstDifference, newRunner, randomBytes, randomF32Bytes, referenceOutputs, runKernel } from './helpers.js';
+import { firstDifference, newRunner, randomBytes, randomF32Bytes, referenceOutputs, runKernel } from '../helpers/kernels.js';
 
 describe('out-of-bounds bindings fault instead of touching other memory', () => {
   const runner = newRunner();

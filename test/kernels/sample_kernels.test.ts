@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleKernelSpecs } from '../../src/kernels/kernel_specs.js';
 import { f32Bits } from '../../src/kernels/reference.js';
-import { expectSameOutputs, newRunner, randomCase, randomF32Bytes, referenceOutputs, runKernel } from './helpers.js';
+import { expectSameOutputs, newRunner, randomCase, randomF32Bytes, referenceOutputs, runKernel } from '../helpers/kernels.js';
 
 const caseFor = randomCase;
 

@@ -10,7 +10,7 @@ import { findEntryPoint, selectPayload } from '../../src/core/executable_manifes
 import { sampleKernelSpec, sampleKernelSpecs, workgroupsFor, type SampleKernelName } from '../../src/kernels/kernel_specs.js';
 import { f32Bits } from '../../src/kernels/reference.js';
 import { sampleExecutableManifest } from '../../src/kernels/samples.js';
-import { expectSameOutputs, randomBytes, randomCase, randomF32Bytes, referenceOutputs } from './helpers.js';
+import { expectSameOutputs, randomBytes, randomCase, randomF32Bytes, referenceOutputs } from '../helpers/kernels.js';
 
 const MIB = 1024 * 1024;
 const manifest = sampleExecutableManifest();

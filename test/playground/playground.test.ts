@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from './build.js';
-import { countColor, decodePng } from './png.js';
+import { ensureBuilt } from '../helpers/playground_build.js';
+import { countColor, decodePng } from '../helpers/png.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const runnable = existsSync(CHROMIUM) || process.env.CI === 'true';

@@ -2,7 +2,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlayground, type Playground } from '../../src/playground/server.js';
-import { ensureBuilt } from './build.js';
+import { ensureBuilt } from '../helpers/playground_build.js';
 
 describe('playground server', () => {
   let playground: Playground;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { serializeChromeTrace, toChromeTrace, serializeTrace } from '../../src/trace/chrome_trace.js';
 import { bindFlows, chromeTraceSchema, type CheckedChromeEvent } from '../../src/trace/chrome_trace_schema.js';
-import { crossQueueWait, failurePropagation, fanOut, rig, SCENARIOS } from './scenarios.js';
+import { crossQueueWait, failurePropagation, fanOut, rig, SCENARIOS } from '../helpers/trace_scenarios.js';
 
 const checked = (events: ReturnType<typeof crossQueueWait>): CheckedChromeEvent[] => {
   const result = chromeTraceSchema.safeParse(JSON.parse(serializeTrace(events)));

@@ -9,7 +9,7 @@ import { recordDevice } from '../../src/trace/attach.js';
 import { serializeTrace } from '../../src/trace/chrome_trace.js';
 import { chromeTraceSchema } from '../../src/trace/chrome_trace_schema.js';
 import { importDriverLog } from '../../src/trace/driver_log.js';
-import { ofKind } from './event_kinds.js';
+import { ofKind } from '../helpers/trace_events.js';
 import { renderTimeline } from '../../src/trace/timeline_renderer.js';
 
 const MIB = 1024 * 1024;

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { narrate, Narrator } from '../../src/trace/narrate.js';
-import { crossQueueWait, failurePropagation, rig } from './scenarios.js';
+import { crossQueueWait, failurePropagation, rig } from '../helpers/trace_scenarios.js';
 
 test('the cross-queue example, told step by step', () => {
   expect(narrate(crossQueueWait())).toEqual([

@@ -12,7 +12,7 @@ import type { TraceEvent } from '../../src/trace/model.js';
 import { buildTimeline } from '../../src/trace/timeline.js';
 import { renderTimeline } from '../../src/trace/timeline_renderer.js';
 import { parseTraceFile } from '../../src/trace/trace_file.js';
-import { rig } from './scenarios.js';
+import { rig } from '../helpers/trace_scenarios.js';
 import { mulberry32 } from '../helpers/random.js';
 
 interface Sub {

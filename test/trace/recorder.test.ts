@@ -3,8 +3,8 @@ import { HalError, StatusCode } from '../../src/core/errors.js';
 import type { TraceRecorder } from '../../src/trace/hooks.js';
 import { MemoryTraceRecorder } from '../../src/trace/recorder.js';
 import { buildTimeline } from '../../src/trace/timeline.js';
-import { ofKind } from './event_kinds.js';
-import { rig } from './scenarios.js';
+import { ofKind } from '../helpers/trace_events.js';
+import { rig } from '../helpers/trace_scenarios.js';
 
 
 describe('MemoryTraceRecorder', () => {

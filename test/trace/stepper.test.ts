@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { renderTimeline } from '../../src/trace/timeline_renderer.js';
 import { TraceStepper } from '../../src/trace/stepper.js';
-import { crossQueueWait, failurePropagation } from './scenarios.js';
+import { crossQueueWait, failurePropagation } from '../helpers/trace_scenarios.js';
 
 test('steps forward and back one event at a time, with the narration of each', () => {
   const events = crossQueueWait();

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { renderTimeline } from '../../src/trace/timeline_renderer.js';
-import { crossQueueWait, SCENARIOS } from './scenarios.js';
+import { crossQueueWait, SCENARIOS } from '../helpers/trace_scenarios.js';
 
 const goldenDir = join(dirname(fileURLToPath(import.meta.url)), 'golden');
 /** UPDATE_GOLDEN=1 npx vitest run test/trace rewrites the golden files; review the diff before committing. */

@@ -4,7 +4,7 @@ import { serializeChromeTrace, toChromeTrace, serializeTrace } from '../../src/t
 import { renderTimeline } from '../../src/trace/timeline_renderer.js';
 import { parseTraceFile } from '../../src/trace/trace_file.js';
 import { showTraceFile } from '../../src/trace/show.js';
-import { crossQueueWait, SCENARIOS } from './scenarios.js';
+import { crossQueueWait, SCENARIOS } from '../helpers/trace_scenarios.js';
 import { thrownHalError } from '../helpers/hal_errors.js';
 
 

@@ -1,4 +1,4 @@
-// Test-only kernels for the simulator's own tests (test/sim). Each exercises one part of the dispatch path:
+// Test-only kernels for the simulator's own tests (test/backends/sim). Each exercises one part of the dispatch path:
 // argument block, workgroup grid, shared scratch, bounds faults, traps, ordering.
 import {
   reserve, constant, binding, bindingLength, storeChecked, loadChecked,

@@ -2,7 +2,7 @@
  * The C structs and enum values gpuhal passes to libamdhip64 and libcuda, declared once with koffi.
  *
  * The koffi declarations are the single source of truth for layout: the driver writes structs into byte buffers
- * at `layoutOf(...)` offsets, and test/hip/abi.test.ts compiles abi/abi_check.c against the vendors' own headers
+ * at `layoutOf(...)` offsets, and test/backends/hip/abi.test.ts compiles abi/abi_check.c against the vendors' own headers
  * and compares every size, offset and enum value printed there with these.
  */
 import koffi from 'koffi';

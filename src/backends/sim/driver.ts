@@ -33,7 +33,7 @@ import { SIM_LIMITS, prepareLaunch } from './kernel_launch.js';
 import { KernelModules, type KernelFunction, type KernelModule } from './modules.js';
 import { resolveSimOptions, type ResolvedSimOptions, type SimDriverOptions } from './options.js';
 import { SimReadback } from './readback.js';
-import { Scheduler, destroyedError, type SimTimer, type StepEvent } from './scheduler.js';
+import { DiscreteEventScheduler, destroyedError, type SimTimer, type StepEvent } from './scheduler.js';
 import { SimStream, StreamOp, type OpPayload } from './streams.js';
 import { WasmDevice } from './wasm_device.js';
 
@@ -86,7 +86,7 @@ export class SimDriver implements GpuDriver {
   private readonly costs: Costs;
   private readonly kernelModules: KernelModules;
   private readonly log: EventLog;
-  private readonly scheduler: Scheduler;
+  private readonly scheduler: DiscreteEventScheduler;
   private readonly streams = new HandleTable<'stream', SimStream>(this.id, 'stream');
   private readonly events = new HandleTable<'event', SimEvent>(this.id, 'event');
   private readonly graphs = new HandleTable<'graph', SimGraph>(this.id, 'graph');
@@ -114,7 +114,7 @@ export class SimDriver implements GpuDriver {
     this.log = new EventLog(this.options.logLimit);
     this.traceGraphNodes = this.options.traceGraphNodes;
     const executor = new Executor(this.device, this.allocations, this.costs, () => this.traceGraphNodes);
-    this.scheduler = new Scheduler(this.options.mode, (n) => this.device.exports.random(n) >>> 0, executor, this.log);
+    this.scheduler = new DiscreteEventScheduler(this.options.mode, (n) => this.device.exports.random(n) >>> 0, executor, this.log);
     this.info = Object.freeze({
       name: 'gpuhal simulated GPU',
       platform: 'sim',

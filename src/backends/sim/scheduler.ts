@@ -36,7 +36,7 @@ const CLASS_COMPLETE = 0;
 const CLASS_START = 1;
 const CLASS_TIMER = 2;
 
-export class Scheduler {
+export class DiscreteEventScheduler {
   /** Virtual ns. */
   now = 0;
   /** Streams with live handles or pending work, in creation order (iteration order is part of determinism). */

@@ -1,5 +1,6 @@
 /**
- * Command buffers (DESIGN.md rule 7): recorded once between begin() and end(), executed by Queue.execute.
+ * Command buffers (docs/design.md, rule 7): recorded once between begin() and end(), executed by Queue.execute.
+ * This file is the recording; what end() builds for execution lives in execution_state.ts.
  *
  * Recording validates each command completely before it touches any state, so a rejected command leaves the
  * recording exactly as it was. The result is a command list (commands.ts) that is lowered to the driver according
@@ -14,24 +15,16 @@
  */
 import { BufferUsage } from '../buffer.js';
 import type { DeviceContext } from '../device_context.js';
-import type { DevicePtr, DriverGraphExec, DriverStream } from '../driver.js';
+import type { DriverStream } from '../driver.js';
 import { failedPrecondition, invalidArgument, outOfRange, unimplemented } from '../errors.js';
 import { Executable } from '../executable.js';
 import { PipelineLayout, describe } from '../layouts.js';
 import { HalObject } from '../lifetime.js';
-import {
-  type BindingTable,
-  type BufferOrSlot,
-  type ResolvedEntry,
-  resolveBindingTable,
-  resolveCapturedTable,
-} from './binding_table.js';
+import { type BindingTable, type BufferOrSlot, resolveBindingTable, resolveCapturedTable } from './binding_table.js';
 import { BindingTableChecks } from './binding_table_checks.js';
 import type { Command, RangeRef } from './commands.js';
 import { DispatchState } from './dispatch_state.js';
-import { lowerToGraph } from './graph_lowering.js';
-import { type LoweredTable, LoweredTables } from './lowered_tables.js';
-import { replayOnStream } from './stream_lowering.js';
+import { ExecutionState, TableCapture } from './execution_state.js';
 import { type SlotUse, captureBytes, checkNoOverlap, checkOperand, constantWords, nonNegativeInteger } from './validation.js';
 
 export type CommandBufferUsageMode = 'one-shot' | 'reusable';
@@ -107,21 +100,7 @@ export interface DispatchIndirectOptions {
 
 type RecordingState = 'initial' | 'recording' | 'executable' | 'failed';
 
-const NO_ENTRIES: readonly ResolvedEntry[] = Object.freeze([]);
-
-/**
- * What one execute with a binding table holds beyond the command buffer itself: the table's buffers (each once)
- * and, in graph mode, the graph lowered for the table (pinned against eviction). Released once; later releases
- * of the same capture are no-ops.
- */
-export class TableCapture {
-  released = false;
-
-  constructor(
-    readonly buffers: readonly HalObject[],
-    readonly lowered: LoweredTable | undefined,
-  ) {}
-}
+export { TableCapture } from './execution_state.js';
 
 export class CommandBuffer extends HalObject {
   readonly context: DeviceContext;
@@ -138,11 +117,8 @@ export class CommandBuffer extends HalObject {
   private debugGroups: string[] = [];
   private stagingBytes = 0;
 
-  // Lowered (graph mode) state, created by end(): the one graph without slots, or the per-table graphs with them.
-  private graphExec: DriverGraphExec | undefined;
-  private tableGraphs: LoweredTables | undefined;
-  private stagingPtr: DevicePtr = 0;
-  private stagingHost: Uint8Array | undefined;
+  /** Created by end(): what executes run (execution_state.ts). */
+  private execution: ExecutionState | undefined;
   /** What a failed device check names (built once: validateSubmit runs on every execute). */
   private readonly executeUse: string;
 
@@ -196,21 +172,12 @@ export class CommandBuffer extends HalObject {
         `${this.label}.end(): ${this.debugGroups.length} debug group(s) still open (${this.debugGroups.map((g) => JSON.stringify(g)).join(', ')})`,
       );
     }
-    if (this.context.commandBufferMode === 'graph') {
-      const driver = this.context.driver;
-      try {
-        if (this.stagingBytes > 0) {
-          this.stagingPtr = this.context.retryAfterReclaim(() => driver.memAlloc(this.stagingBytes));
-          this.stagingHost = this.buildStagingImage();
-        }
-        if (this.bindingCapacity === 0) this.graphExec = lowerToGraph(this.context, this.commands, [], this.stagingPtr);
-        else this.tableGraphs = new LoweredTables(this.context, this.commands, this.stagingPtr);
-      } catch (error) {
-        this.freeStaging();
-        this.state = 'failed';
-        this.endError = error;
-        throw error;
-      }
+    try {
+      this.execution = new ExecutionState(this.context, this.commands, this.stagingBytes, this.bindingCapacity);
+    } catch (error) {
+      this.state = 'failed';
+      this.endError = error;
+      throw error;
     }
     this.state = 'executable';
   }
@@ -401,7 +368,7 @@ export class CommandBuffer extends HalObject {
     const entries = resolveBindingTable(this.context, table, this.bindingCapacity, this.label);
     this.tableChecks.check(entries);
     // Graph mode with slots: lower (or find) this table's graph now, so its driver errors are the submit's errors.
-    this.tableGraphs?.lowerFor(entries);
+    this.execution!.prepareTable(entries);
   }
 
   /**
@@ -421,7 +388,7 @@ export class CommandBuffer extends HalObject {
       buffer.retain();
       buffers.push(buffer);
     }
-    return new TableCapture(buffers, this.tableGraphs?.pin(entries));
+    return new TableCapture(buffers, this.execution!.pin(entries));
   }
 
   /**
@@ -432,7 +399,7 @@ export class CommandBuffer extends HalObject {
     if (captured !== undefined) {
       if (captured.released) return;
       captured.released = true;
-      if (captured.lowered !== undefined) this.tableGraphs!.unpin(captured.lowered);
+      if (captured.lowered !== undefined) this.execution!.unpin(captured.lowered);
       for (const buffer of captured.buffers) buffer.release();
     }
     this.release();
@@ -440,27 +407,13 @@ export class CommandBuffer extends HalObject {
 
   /** Enqueues the recorded work on `stream` (at issue time, after validateSubmit and capture). */
   encode(stream: DriverStream, table: BindingTable | undefined): void {
-    const driver = this.context.driver;
-    if (this.context.commandBufferMode === 'stream') {
-      replayOnStream(driver, this.commands, table === undefined ? NO_ENTRIES : resolveCapturedTable(table), stream);
-      return;
-    }
-    const exec = this.tableGraphs === undefined ? this.graphExec : this.tableGraphs.lowerFor(resolveCapturedTable(table)).exec;
-    if (exec === undefined) return;
-    // The staging bytes never change, so re-uploading them before every launch is idempotent; doing it on the
-    // launch's stream orders it before the graph's memcpy nodes without any other synchronization.
-    if (this.stagingHost !== undefined) driver.memcpyHtoDAsync(this.stagingPtr, this.stagingHost, stream);
-    driver.graphLaunch(exec, stream);
+    this.execution?.encode(stream, table);
   }
 
   // --- internals ----------------------------------------------------------------------------------------------
 
   protected freeResources(): void {
-    const driver = this.context.driver;
-    if (this.graphExec !== undefined) driver.graphExecDestroy(this.graphExec);
-    this.graphExec = undefined;
-    this.tableGraphs?.destroyAll();
-    this.freeStaging();
+    this.execution?.destroy();
     for (const object of this.held) object.release();
     this.held.clear();
     this.commands.length = 0;
@@ -520,18 +473,6 @@ export class CommandBuffer extends HalObject {
       if (value > max[d]!) throw outOfRange(`${what} workgroupCount[${d}] is ${value}; this device allows at most ${max[d]}`);
       return value;
     }) as [number, number, number];
-  }
-
-  private buildStagingImage(): Uint8Array {
-    const image = new Uint8Array(this.stagingBytes);
-    for (const c of this.commands) if (c.op === 'update') image.set(c.data, c.stagingOffset);
-    return image;
-  }
-
-  private freeStaging(): void {
-    if (this.stagingPtr !== 0) this.context.driver.memFree(this.stagingPtr);
-    this.stagingPtr = 0;
-    this.stagingHost = undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * Command buffers: recording and validation (command_buffer.ts), the command list (commands.ts), binding tables
+ * Command buffers: recording and validation (command_buffer.ts), what end() builds and executes run
+ * (execution_state.ts), the command list (commands.ts), binding tables
  * and their submit-time checks (binding_table.ts, binding_table_checks.ts), the two lowerings to the driver
  * (graph_lowering.ts, stream_lowering.ts), and the per-binding-table graph cache (lowered_tables.ts).
  */

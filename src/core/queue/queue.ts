@@ -88,7 +88,7 @@ export interface QueueHost extends SemaphoreOwner {
   /** Lets the device free the object at teardown even if the user never destroys it. */
   track(object: HalObject): void;
   /**
-   * Frees buffer memory once nothing uses it (called on the buffer's last release; see DeviceCore.freeMemory);
+   * Frees buffer memory once nothing uses it (called on the buffer's last release; see memory_reclaim.ts);
    * with `stream`, stream-ordered there, for memory whose stream-ordered allocation may not have run yet.
    */
   freeMemory(ptr: DevicePtr, byteLength: number, stream?: DriverStream): void;

@@ -23,7 +23,7 @@
  *   was enqueued; nothing else is affected (reference defect 7).
  *
  * Everything runs on the JS thread: no worker threads, no host-function callbacks, and the scheduler never blocks
- * (only device teardown and frees under memory pressure may wait for a real GPU; see device.ts).
+ * (only device teardown and frees under memory pressure may wait for a real GPU; see device.ts and memory_reclaim.ts).
  */
 import type { DriverEvent, DriverStream, GpuDriver } from '../driver.js';
 import { HalError, StatusCode } from '../errors.js';
@@ -33,7 +33,8 @@ import { CompletionPoller } from './completion_poller.js';
 import { EventPool } from './event_pool.js';
 import type { Lane } from './lane.js';
 import { QueueLanes } from './queue_lanes.js';
-import { ExtraTimepoint, Submission, type SubmissionTimepoint, type SubmissionWork } from './submission.js';
+import { ExtraTimepoint, type SubmissionTimepoint } from '../semaphore/timepoints.js';
+import { Submission, type SubmissionWork } from './submission.js';
 import { failedWait, signalsOf, signalsStart, waitsOf, type SyncList } from './sync_list.js';
 
 export interface SchedulerHost {

@@ -13,7 +13,8 @@
  */
 import type { DriverEvent, DriverStream } from '../driver.js';
 import type { HalError } from '../errors.js';
-import type { Semaphore, SubmissionWaitTarget, SubmissionWaiter, Timepoint } from '../semaphore/semaphore.js';
+import type { Semaphore, SubmissionWaitTarget, SubmissionWaiter } from '../semaphore/semaphore.js';
+import type { ExtraTimepoint, SubmissionTimepoint } from '../semaphore/timepoints.js';
 import type { Lane } from './lane.js';
 import type { QueueLanes } from './queue_lanes.js';
 import { signalsStart, type SyncList } from './sync_list.js';
@@ -32,21 +33,6 @@ export interface SubmissionWork {
 }
 
 export type SubmissionState = 'pending' | 'ready' | 'rejected' | 'issued' | 'done';
-
-/** An issued submission's promise to signal `value` on `semaphore` once its recorded event completes. */
-export interface SubmissionTimepoint extends Timepoint {
-  readonly owner: Submission;
-  readonly semaphore: Semaphore;
-}
-
-/** The timepoint of a signal after a submission's first (the first one is the submission itself). */
-export class ExtraTimepoint implements SubmissionTimepoint {
-  constructor(
-    readonly value: bigint,
-    readonly owner: Submission,
-    readonly semaphore: Semaphore,
-  ) {}
-}
 
 export class Submission implements SubmissionWaitTarget, SubmissionWaiter, SubmissionTimepoint {
   state: SubmissionState = 'pending';

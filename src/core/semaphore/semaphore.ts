@@ -1,22 +1,23 @@
 /**
- * Timeline semaphores (DESIGN.md rules 1–3).
+ * Timeline semaphores (docs/design.md, rules 1–3).
  *
  * A semaphore is pure host state: a u64 value that only moves forward, a sticky failure, and three indexes that
  * keep every operation proportional to the work it actually unblocks:
- * - host waiters (`wait`, `device.waitSemaphores`) ordered by the value they need (scheduler/waiter_index.ts);
+ * - host waiters (`wait`, `device.waitSemaphores`) ordered by the value they need (waiter_index.ts);
  * - pending submissions ordered likewise (the scheduler's wait-before-signal index);
  * - timepoints: issued-but-incomplete submissions that will signal a value, sorted by value. A pending submission
- *   whose wait is covered by a timepoint can be issued with a stream wait on that submission's *recorded* event.
- *   Values nobody has issued have no timepoint, so nothing ever waits on an unrecorded event (reference defect 1).
+ *   whose wait is covered by a timepoint can be issued with a stream wait on that submission's *recorded* event
+ *   (timepoints.ts).
  */
 import type { DeviceContext } from '../device_context.js';
 import { HalError, StatusCode, invalidArgument, outOfRange } from '../errors.js';
 import { HalObject } from '../lifetime.js';
 import type { TraceRecorder } from '../../trace/hooks.js';
-import type { HeapEntry } from '../scheduler/min_heap.js';
-import { WaiterIndex } from '../scheduler/waiter_index.js';
+import type { HeapEntry } from './min_heap.js';
+import { WaiterIndex } from './waiter_index.js';
 import { waitForSemaphores, type WaitOptions } from './host_wait.js';
 import { checkPayload, describe } from './payload.js';
+import { TimepointList, type Timepoint } from './timepoints.js';
 
 /** What a semaphore needs from its device: the context, and a way to batch scheduler work it triggers. */
 export interface SemaphoreOwner {
@@ -42,12 +43,6 @@ export interface SubmissionWaitTarget {
   waitFailed(error: HalError): void;
 }
 
-/** An issued submission that will signal `value` when its recorded event completes. */
-export interface Timepoint {
-  readonly value: bigint;
-  readonly owner: object;
-}
-
 interface HostWaiter extends HeapEntry {
   cancelled: boolean;
   /** Taken out of the index (settled); a later cancel must not count it. */
@@ -70,12 +65,7 @@ export class Semaphore extends HalObject {
   private readonly submissionWaiters = new WaiterIndex<SubmissionWaiter>();
   /** Entries of submissions that failed on another wait while still indexed here (counted, compacted in bulk). */
   private abandonedSubmissionWaiters = 0;
-  /**
-   * Sorted by value from `timepointHead` on. Signals usually increase in issue order and retire oldest first, so
-   * inserts append and removals advance the head: both O(1) amortized even with thousands in flight.
-   */
-  private timepoints: (Timepoint | undefined)[] = [];
-  private timepointHead = 0;
+  private readonly timepoints = new TimepointList();
 
   /** Internal: use `device.createSemaphore`. */
   constructor(owner: SemaphoreOwner, initialValue: bigint, label?: string) {
@@ -215,47 +205,22 @@ export class Semaphore extends HalObject {
 
   /** True when `value` is reached or an issued submission will signal at least `value`. */
   satisfiable(value: bigint): boolean {
-    return this.value >= value || this.findTimepoint(value) !== undefined;
+    return this.value >= value || this.timepoints.find(value) !== undefined;
   }
 
   /** The earliest issued-but-incomplete signal of at least `value`, if any. */
   findTimepoint(value: bigint): Timepoint | undefined {
-    const tps = this.timepoints;
-    let lo = this.timepointHead;
-    let hi = tps.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (tps[mid]!.value < value) lo = mid + 1;
-      else hi = mid;
-    }
-    return tps[lo];
+    return this.timepoints.find(value);
   }
 
   /** Records that an issued submission (`owner`) will signal `value`; releases pending submissions it covers. */
   addTimepoint(timepoint: Timepoint): void {
-    const tps = this.timepoints;
-    let i = tps.length;
-    while (i > this.timepointHead && tps[i - 1]!.value > timepoint.value) i--;
-    if (i === tps.length) tps.push(timepoint);
-    else tps.splice(i, 0, timepoint);
+    this.timepoints.add(timepoint);
     this.releaseSubmissionWaiters(timepoint.value);
   }
 
   removeTimepoint(timepoint: Timepoint): void {
-    const tps = this.timepoints;
-    if (tps[this.timepointHead] === timepoint) {
-      tps[this.timepointHead++] = undefined;
-      if (this.timepointHead === tps.length) {
-        this.timepoints = [];
-        this.timepointHead = 0;
-      } else if (this.timepointHead > 1024 && this.timepointHead * 2 > tps.length) {
-        this.timepoints = tps.slice(this.timepointHead);
-        this.timepointHead = 0;
-      }
-      return;
-    }
-    const i = tps.indexOf(timepoint, this.timepointHead);
-    if (i >= 0) tps.splice(i, 1);
+    this.timepoints.remove(timepoint);
   }
 
   /**
@@ -267,7 +232,7 @@ export class Semaphore extends HalObject {
       hostWaiters: this.hostWaiters.size - this.cancelledHostWaiters,
       submissionWaiters: this.submissionWaiters.size - this.abandonedSubmissionWaiters,
       rawSubmissionWaiters: this.submissionWaiters.size,
-      timepoints: this.timepoints.length - this.timepointHead,
+      timepoints: this.timepoints.size,
     };
   }
 

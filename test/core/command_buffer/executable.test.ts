@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Executable } from '../../../src/core/executable.js';
 import { sampleKernelSpecs } from '../../../src/kernels/kernel_specs.js';
 import { sampleExecutableManifestInput } from '../../../src/kernels/samples.js';
-import { Bench } from './context.js';
+import { Bench } from '../../helpers/fake_context.js';
 import { rejectionOf, thrownHalError } from '../../helpers/hal_errors.js';
 
 let bench: Bench;

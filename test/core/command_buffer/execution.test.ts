@@ -7,7 +7,7 @@ import { sampleKernelSpec, workgroupsFor } from '../../../src/kernels/kernel_spe
 import { addI32, f32Bits, saxpyF32, scaleI32 } from '../../../src/kernels/reference.js';
 import { sampleExecutableManifestInput } from '../../../src/kernels/samples.js';
 import { Executable } from '../../../src/core/executable.js';
-import { type Bench, u32Bytes, withBench } from './context.js';
+import { type Bench, u32Bytes, withBench } from '../../helpers/fake_context.js';
 
 const modes: CommandBufferMode[] = ['graph', 'stream'];
 

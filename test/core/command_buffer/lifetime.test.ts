@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandBufferMode } from '../../../src/core/device_context.js';
 import { DescriptorSetLayout, PipelineLayout } from '../../../src/core/layouts.js';
-import { u32Bytes, withBench } from './context.js';
+import { u32Bytes, withBench } from '../../helpers/fake_context.js';
 
 describe.each(['graph', 'stream'] as CommandBufferMode[])('%s mode', (mode) => {
   it('keeps buffers, executables and layouts alive after the user destroys them', async () => {

@@ -5,7 +5,7 @@ import { HalError } from '../../../src/core/errors.js';
 import { Executable } from '../../../src/core/executable.js';
 import type { CommandBufferMode } from '../../../src/core/device_context.js';
 import { sampleExecutableManifestInput } from '../../../src/kernels/samples.js';
-import { type Bench, u32Bytes, withBench } from './context.js';
+import { type Bench, u32Bytes, withBench } from '../../helpers/fake_context.js';
 import { thrownHalError } from '../../helpers/hal_errors.js';
 
 /** Allocates device memory until almost none is left; returns the allocations so the test can free them. */

@@ -3,7 +3,7 @@
 // replays in recording order, so it never reorders.
 import { describe, expect, it } from 'vitest';
 import type { CommandBufferMode } from '../../../src/core/device_context.js';
-import { withBench } from './context.js';
+import { withBench } from '../../helpers/fake_context.js';
 
 const FILLED = 0x11111111;
 const OLD = 0x0badf00d;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Executable } from '../../../src/core/executable.js';
-import { withBench } from './context.js';
+import { withBench } from '../../helpers/fake_context.js';
 
 let echoWasm: Uint8Array;
 

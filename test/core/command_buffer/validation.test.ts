@@ -6,7 +6,7 @@ import type { CommandBuffer } from '../../../src/core/command_buffer/index.js';
 import type { StatusCode } from '../../../src/core/errors.js';
 import type { Executable } from '../../../src/core/executable.js';
 import { DescriptorSetLayout, PipelineLayout } from '../../../src/core/layouts.js';
-import { Bench, codeOf } from './context.js';
+import { Bench, codeOf } from '../../helpers/fake_context.js';
 import { expectHalError } from '../../helpers/hal_errors.js';
 
 let bench: Bench;

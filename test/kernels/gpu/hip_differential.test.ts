@@ -7,8 +7,8 @@ import type { DriverFunction, DriverModule, DriverStream, GpuDriver, KernelBindi
 import { findEntryPoint, selectPayload } from '../../../src/core/executable_manifest.js';
 import { sampleKernelSpecs, type SampleKernelName } from '../../../src/kernels/kernel_specs.js';
 import { sampleExecutableManifest } from '../../../src/kernels/samples.js';
-import { drain, GPU_ENABLED, GPU_NOTE, openGpu } from '../../hip/gpu/support.js';
-import { expectSameOutputs, randomCase, referenceOutputs } from '../helpers.js';
+import { drain, GPU_ENABLED, GPU_NOTE, openGpu } from '../../helpers/hip_gpu.js';
+import { expectSameOutputs, randomCase, referenceOutputs } from '../../helpers/kernels.js';
 
 describe.skipIf(!GPU_ENABLED)(`sample kernels on a GPU equal their references${GPU_NOTE}`, () => {
   const manifest = sampleExecutableManifest();

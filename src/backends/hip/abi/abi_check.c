@@ -1,6 +1,6 @@
 /*
  * Prints, as JSON, the size and field offsets of every struct gpuhal's hip backend passes to the vendor libraries,
- * and the enum values it uses, as the vendors' own headers define them. test/hip/abi.test.ts compiles this with
+ * and the enum values it uses, as the vendors' own headers define them. test/backends/hip/abi.test.ts compiles this with
  * the system C compiler (-DGPUHAL_ABI_HIP against ROCm's headers, -DGPUHAL_ABI_CUDA against cuda.h) and compares
  * the output with the koffi declarations in ../abi.ts.
  */
