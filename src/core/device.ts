@@ -154,8 +154,8 @@ export class Device implements Disposable, AsyncDisposable {
   }
 
   /**
-   * The trace being recorded (devices created with `trace: true`), else undefined. On the simulator, merge the
-   * device-side operations with `importDriverLog(device.trace, device, driver.eventLog())` from gpuhal's trace module.
+   * The trace being recorded (devices created with `trace: true`), else undefined. On the simulator, add the
+   * device-side operations (stream lanes) with `trace.importDeviceLog(device)` before reading it.
    */
   get trace(): MemoryTraceRecorder | undefined {
     return this.core.trace;

@@ -1,7 +1,7 @@
 /** The demo's story, told from a trace: labels, waits, signals, what each signal let start, failures. */
 import { expect, it } from 'vitest';
 import { tellStory } from '../../src/cli/demo_story.js';
-import { createDevice, HalError, StatusCode } from '../../src/index.js';
+import { createDevice, HalError, StatusCode, trace } from '../../src/index.js';
 
 it('tells submissions, completions, host signals, releases and a propagated failure in order', async () => {
   const device = await createDevice({ backend: 'sim', seed: 1, queueCount: 2, trace: true });
@@ -25,6 +25,18 @@ it('tells submissions, completions, host signals, releases and a propagated fail
     expect.stringMatching(/^ +\S+  queue 1: second done → "mid" = 2$/),
     expect.stringMatching(/^ +\S+  queue 0: barrier FAILED \(DATA_LOSS: tile lost\) → "lost" fails$/),
   ]);
+  await device[Symbol.asyncDispose]();
+});
+
+it('a label names the submission in the terminal timeline and the Perfetto export too', async () => {
+  const device = await createDevice({ backend: 'sim', seed: 1, trace: true });
+  const done = device.createSemaphore(0n, { label: 'done' });
+  device.queue.barrier({ label: 'relay point', signals: [{ semaphore: done, value: 1n }] });
+  await done.wait(1n);
+  const events = device.trace!.events;
+  expect(trace.renderTimeline(events, { width: 100 })).toContain('relay point');
+  const slices = trace.toChromeTrace(events).traceEvents.filter((e) => e.ph === 'X' && e.cat === 'submission');
+  expect(slices.map((e) => e.name)).toEqual(['relay point']);
   await device[Symbol.asyncDispose]();
 });
 
