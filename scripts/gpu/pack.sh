@@ -3,7 +3,7 @@
 # git-ignored paths, then prints their sizes against the device tool's 64 MiB limit:
 #   .device/                 node (xz) + production deps (koffi, zod) from ../shared/tools/device-pack, plus
 #   .device/node_modules.tar.xz   a trimmed node_modules with vitest and its deps (no binaryen, typescript,
-#                            @typescript, assemblyscript, @types), for running vitest files there
+#                            @typescript, assemblyscript, @types, esbuild), for running vitest files there
 #   dist/                    tsc output (src/ and bench/)
 #   src/backends/sim/generated/   the simulator's generated wasm modules (the tests import src/ directly)
 # Carry those three paths and start the remote command with `source scripts/gpu/remote-env.sh` (see README.md).
@@ -23,6 +23,7 @@ if [ ! -f "$tarball" ] || [ node_modules/.package-lock.json -nt "$tarball" ]; th
   echo "packing trimmed node_modules for vitest (a few minutes on a busy machine)" >&2
   tar -C node_modules \
     --exclude=./binaryen --exclude=./typescript --exclude=./@typescript --exclude=./assemblyscript --exclude=./@types \
+    --exclude=./esbuild --exclude=./@esbuild \
     --exclude='./.cache' -cf - . | xz -T0 -6 > "$tarball.tmp"
   mv "$tarball.tmp" "$tarball"
 fi

@@ -67,8 +67,8 @@ function describeParseError(error: unknown, command: CommandSpec | undefined): s
 }
 
 export async function main(argv: readonly string[], terminal: Terminal = PLAIN_TERMINAL): Promise<number> {
-  const stated = argv.find((arg) => !arg.startsWith('-'));
-  const known = stated === undefined ? undefined : findCommand(stated);
+  // The command, if one was typed, even when parsing fails: usage errors point at its help.
+  const known = argv.map((arg) => findCommand(arg)).find((command) => command !== undefined);
   const helpHint = known === undefined || known.name === 'help' ? 'gpuhal --help' : `gpuhal ${known.name} --help`;
   const fail = (message: string): number => {
     console.error(`${paint(terminal, 'red', 'gpuhal:')} ${message}`);
