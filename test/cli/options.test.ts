@@ -86,7 +86,9 @@ describe('help and version', () => {
     for (const command of ['demo', 'step [scenario]', 'trace show <file>', 'devices', 'playground']) expect(all.stdout).toContain(`\n  ${command}`);
     const demo = await cli('demo', '--help');
     expect(demo.code).toBe(0);
-    expect(demo.stdout.split('\n')[0]).toBe('usage: gpuhal demo [--backend <name>] [--seed <n>] [--timeline] [--trace-out <file>] [--width <n>] [--json]');
+    // The synopsis, wrapped at 100 columns like all of the help.
+    expect(demo.stdout.split('\n').slice(0, 2).join(' ').replace(/\s+/g, ' ')).toBe('usage: gpuhal demo [--backend <name>] [--seed <n>] [--timeline] [--trace-out <file>] [--width <n>] [--json]');
+    for (const text of [all.stdout, demo.stdout]) for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
     expect(demo.stdout).toContain('  --json               print the result as one JSON document');
     expect(demo.stdout).not.toContain('--port');
     expect((await cli('help', 'devices')).stdout).toBe((await cli('devices', '-h')).stdout);
