@@ -24,6 +24,7 @@ export const Buffer = CoreBuffer;
 /** @deprecated Renamed `GpuBuffer`. */
 export type Buffer = CoreBuffer;
 export { Semaphore } from './core/semaphore/semaphore.js';
+export type { StallDiagnosis, StalledHostWait, StalledSubmission, StalledWait } from './core/stall/stall_diagnosis.js';
 export type { SemaphoreValue, WaitMode, WaitOptions } from './core/semaphore/host_wait.js';
 export { MAX_PAYLOAD } from './core/semaphore/payload.js';
 export {

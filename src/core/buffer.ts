@@ -8,6 +8,7 @@ import type { DeviceContext } from './device_context.js';
 import type { DevicePtr } from './driver.js';
 import { invalidArgument, outOfRange } from './errors.js';
 import { HalObject } from './lifetime.js';
+import { describe } from './semaphore/payload.js';
 
 /** Bit flags, WebGPU style. */
 export const BufferUsage = {
@@ -77,8 +78,8 @@ export class Buffer extends HalObject {
    * Uses `offset + length > byteLength` (an exact fit is legal; see reference defect 4's cousin in DESIGN.md).
    */
   checkRange(what: string, offset: number, length: number): void {
-    if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument(`${what} offset must be a non-negative integer (got ${offset})`);
-    if (!Number.isSafeInteger(length) || length < 0) throw invalidArgument(`${what} length must be a non-negative integer (got ${length})`);
+    if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument(`${what} offset must be a non-negative integer (got ${describe(offset)})`);
+    if (!Number.isSafeInteger(length) || length < 0) throw invalidArgument(`${what} length must be a non-negative integer (got ${describe(length)})`);
     if (offset + length > this.byteLength) {
       throw outOfRange(`${what} range [${offset}, ${offset + length}) exceeds ${this.label} of ${this.byteLength} bytes`);
     }

@@ -43,6 +43,12 @@ import type { ParsedOptions } from './device_options.js';
 import { driveManualSimulator, inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
 import { recordDevice } from '../trace/attach.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
+import { KnownFields, checkKnownFields, checkLabel } from './fields.js';
+import { diagnoseDevice } from './stall/device_stall.js';
+import type { StallDiagnosis } from './stall/stall_diagnosis.js';
+
+const BUFFER_FIELDS = new KnownFields(['byteLength', 'usage', 'memoryType', 'label']);
+const SEMAPHORE_OPTION_FIELDS = new KnownFields(['label']);
 
 export type { DeviceOptions } from './device_options.js';
 // The entry point lives beside the facade it returns; re-exported so `createDevice` and `Device` import together.
@@ -175,6 +181,15 @@ export class Device implements Disposable, AsyncDisposable {
     return this.core.ended;
   }
 
+  /**
+   * Who waits for what, when nothing can make progress by itself (nothing in flight, no timed wait) yet submissions
+   * are pending or the host waits; undefined otherwise. Only the host could still unblock a stalled device; when the
+   * Node process is about to exit stalled, every host wait and awaited read or upload is rejected with this message.
+   */
+  diagnoseStall(): StallDiagnosis | undefined {
+    return diagnoseDevice(this.core);
+  }
+
   /** Submissions waiting for their waits, and submissions issued but not yet retired. */
   get workCounts(): { pending: number; inFlight: number } {
     return { pending: this.core.scheduler.pendingCount, inFlight: this.core.scheduler.inFlightCount };
@@ -202,6 +217,7 @@ export class Device implements Disposable, AsyncDisposable {
   createBuffer(descriptor: BufferDescriptor): Buffer {
     this.core.assertUsable('create a buffer');
     if (descriptor === null || typeof descriptor !== 'object') throw invalidArgument(`createBuffer descriptor must be an object (got ${describe(descriptor)})`);
+    checkKnownFields('createBuffer descriptor', descriptor, BUFFER_FIELDS);
     const { byteLength, usage, memoryType, label } = descriptor;
     if (typeof byteLength !== 'number' || !Number.isSafeInteger(byteLength) || byteLength <= 0) {
       throw invalidArgument(`createBuffer byteLength must be a positive integer (got ${describe(byteLength)})`);
@@ -209,13 +225,15 @@ export class Device implements Disposable, AsyncDisposable {
     if (byteLength > this.limits.maxBufferBytes) {
       throw outOfRange(`createBuffer byteLength ${byteLength} exceeds the device's maxBufferBytes ${this.limits.maxBufferBytes}`);
     }
-    if (usage !== undefined && (typeof usage !== 'number' || !Number.isInteger(usage) || usage <= 0 || (usage & ~BufferUsage.ALL) !== 0)) {
+    // Every integer in [1, ALL] is a combination of the flags. Compared as numbers: 32-bit bit operations would
+    // wrap 2 ** 32 + 1 to a valid-looking 1.
+    if (usage !== undefined && (typeof usage !== 'number' || !Number.isInteger(usage) || usage < 1 || usage > BufferUsage.ALL)) {
       throw invalidArgument(`createBuffer usage must be a non-empty combination of BufferUsage flags (got ${describe(usage)})`);
     }
     if (memoryType !== undefined && !MEMORY_TYPES.includes(memoryType)) {
       throw invalidArgument(`createBuffer memoryType must be "device-local" or "host-visible" (got ${describe(memoryType)})`);
     }
-    if (label !== undefined && typeof label !== 'string') throw invalidArgument(`createBuffer label must be a string (got ${describe(label)})`);
+    checkLabel('createBuffer label', label);
     const driver = this.core.driver;
     const core = this.core;
     const ptr = this.guard('createBuffer', () => core.retryAfterReclaim(() => driver.memAlloc(byteLength)));
@@ -228,9 +246,8 @@ export class Device implements Disposable, AsyncDisposable {
     this.core.assertUsable('create a semaphore');
     const value = checkPayload('createSemaphore initialValue', initialValue);
     if (options === null || typeof options !== 'object') throw invalidArgument(`createSemaphore options must be an object (got ${describe(options)})`);
-    if (options.label !== undefined && typeof options.label !== 'string') {
-      throw invalidArgument(`createSemaphore options.label must be a string (got ${describe(options.label)})`);
-    }
+    checkKnownFields('createSemaphore options', options, SEMAPHORE_OPTION_FIELDS);
+    checkLabel('createSemaphore options.label', options.label);
     // Numbered per device, not globally, so the same program names its semaphores the same way every run
     // (traces and messages stay reproducible on the simulator).
     const semaphore = new Semaphore(this.core, value, options.label ?? `semaphore#${++this.semaphoreCount}`);

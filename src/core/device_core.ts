@@ -12,6 +12,8 @@ import type { QueueHost } from './queue/queue.js';
 import { Scheduler, type SchedulerHost } from './scheduler/scheduler.js';
 import type { Semaphore } from './semaphore/semaphore.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
+import { StallWatch } from './stall/stall_watch.js';
+import { settleDeviceStall } from './stall/device_stall.js';
 
 /** Limits every backend reports at least (docs/design.md, rule 8). */
 const CORE_LIMITS = { maxDescriptorSets: 4, maxBindingsPerSet: 16, maxPushConstants: 64 } as const;
@@ -34,6 +36,8 @@ export class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
   lost: HalError | undefined;
   /** Set when the device was created with `trace: true`. */
   trace: MemoryTraceRecorder | undefined;
+  /** Host waits and awaited operations outstanding, watched for a stall at process exit (stall/). */
+  readonly stallWatch: StallWatch = new StallWatch({ settleStall: () => settleDeviceStall(this) });
   /** Resolves `device.lost` (the first of: the device is lost, the device is destroyed). */
   private resolveEnded: ((info: DeviceLostInfo) => void) | undefined;
   /** Created on first use of `device.lost`, so devices nobody asks about allocate nothing for it. */

@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { invalidArgument } from './errors.js';
 import { describe } from './semaphore/payload.js';
 import type { CommandBufferMode } from './device_context.js';
+import { suggestion } from './fields.js';
 import { englishMessages } from './zod_english.js';
 
 const backendName = z.string({ error: 'must be a backend name' }).check(z.minLength(1, { error: 'must be a backend name' }));
@@ -33,6 +34,8 @@ const DeviceOptionsSchema = z.strictObject({
   hip: z.optional(z.record(z.string(), z.unknown(), { error: 'must be an object of hip driver options' })),
   trace: z.optional(z.boolean({ error: 'must be true or false' })),
 });
+
+const DEVICE_OPTION_FIELDS = Object.keys(DeviceOptionsSchema.shape);
 
 /**
  * Backend-specific createDevice options, one field per backend (`sim`, `hip`, ...). Empty here: each backend adds its
@@ -71,7 +74,7 @@ export function parseOptions(options: unknown): ParsedOptions {
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return `options has unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+      return issue.keys.map((key) => `options has unknown field ${JSON.stringify(key)}; ${suggestion(key, DEVICE_OPTION_FIELDS)}`).join('; ');
     }
     const path = issue.path.map(String).join('.');
     const value = issue.path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined), options);

@@ -237,7 +237,10 @@ export interface GpuDriver {
    * The core's completion poller awaits this between eventQuery rounds while submissions are in flight.
    */
   nextProgress(): Promise<void>;
-  /** Calls `callback` once driver time reaches `deadline` (virtual on sim). */
+  /**
+   * Calls `callback` once driver time reaches `deadline` (virtual on sim). Any non-negative deadline is accepted; one
+   * beyond the driver clock's range (at least 2^53 ns) never fires but is still a timer until cleared.
+   */
   setTimer(deadline: bigint, callback: () => void): DriverTimer;
   /** Cancels a timer; idempotent, and harmless after it fired. */
   clearTimer(timer: DriverTimer): void;

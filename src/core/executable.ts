@@ -14,6 +14,9 @@ import { parseExecutableManifest, selectPayload } from './executable_manifest.js
 import type { ExecutableManifest } from './executable_manifest.js';
 import { DescriptorSetLayout, PipelineLayout, describe } from './layouts.js';
 import { HalObject } from './lifetime.js';
+import { KnownFields, checkKnownFields, checkLabel } from './fields.js';
+
+const EXECUTABLE_OPTION_FIELDS = new KnownFields(['label']);
 
 export interface ExecutableOptions {
   readonly label?: string;
@@ -62,8 +65,12 @@ export class Executable extends HalObject {
    */
   static async create(context: DeviceContext, manifest: unknown, options: ExecutableOptions = {}): Promise<Executable> {
     context.assertUsable('create an executable');
+    if (options === null || typeof options !== 'object') {
+      throw invalidArgument(`createExecutable options must be an object (got ${describe(options)})`);
+    }
+    checkKnownFields('createExecutable options', options, EXECUTABLE_OPTION_FIELDS);
     const parsed = parseExecutableManifest(manifest);
-    const label = options.label ?? parsed.label;
+    const label = checkLabel('createExecutable options.label', options.label) ?? parsed.label;
     validateEntryLimits(context, parsed);
     // HIP drivers on AMD name their gfx target in details; it picks the amdgcn code object.
     const gfxTarget = context.driver.info.details['gfxTarget'];
@@ -99,7 +106,9 @@ export class Executable extends HalObject {
           layout,
         });
       });
-      module = context.retryAfterReclaim(() => driver.moduleLoad(image));
+      // The module is named like the executable, so driver messages (a kernel fault) name what the user labelled.
+      const named = options.label === undefined ? image : { ...image, label: options.label };
+      module = context.retryAfterReclaim(() => driver.moduleLoad(named));
       const loaded = module;
       const functions = entryPoints.map((entry) => driver.moduleGetFunction(loaded, entry.name));
       return new Executable(context, label, image.format, module, Object.freeze(entryPoints), functions, owned);

@@ -9,6 +9,7 @@
 import type { DeviceContext } from './device_context.js';
 import { invalidArgument } from './errors.js';
 import { HalObject } from './lifetime.js';
+import { KnownFields, checkKnownFields, checkLabel } from './fields.js';
 
 export interface DescriptorSetLayoutBinding {
   /** The kernel only reads this binding. */
@@ -98,14 +99,20 @@ export class PipelineLayout extends HalObject {
   }
 }
 
+const SET_LAYOUT_FIELDS = new KnownFields(['bindings', 'label']);
+const SET_LAYOUT_BINDING_FIELDS = new KnownFields(['readOnly']);
+const PIPELINE_LAYOUT_FIELDS = new KnownFields(['setLayouts', 'pushConstants', 'label']);
+
 function validateSetLayoutDescriptor(
   context: DeviceContext,
   descriptor: DescriptorSetLayoutDescriptor,
 ): Readonly<Required<DescriptorSetLayoutBinding>>[] {
   context.assertUsable('create a descriptor set layout');
   if (descriptor === null || typeof descriptor !== 'object') {
-    throw invalidArgument(`descriptorSetLayout descriptor must be an object (got ${String(descriptor)})`);
+    throw invalidArgument(`descriptorSetLayout descriptor must be an object (got ${describe(descriptor)})`);
   }
+  checkKnownFields('descriptorSetLayout descriptor', descriptor, SET_LAYOUT_FIELDS);
+  checkLabel('descriptorSetLayout label', descriptor.label);
   const { bindings } = descriptor;
   if (!Array.isArray(bindings)) {
     throw invalidArgument(`descriptorSetLayout.bindings must be an array (got ${describe(bindings)})`);
@@ -120,6 +127,7 @@ function validateSetLayoutDescriptor(
     if (binding === null || typeof binding !== 'object') {
       throw invalidArgument(`descriptorSetLayout.bindings[${i}] must be an object (got ${describe(binding)})`);
     }
+    checkKnownFields(`descriptorSetLayout.bindings[${i}]`, binding, SET_LAYOUT_BINDING_FIELDS);
     const readOnly = (binding as DescriptorSetLayoutBinding).readOnly ?? false;
     if (typeof readOnly !== 'boolean') {
       throw invalidArgument(`descriptorSetLayout.bindings[${i}].readOnly must be a boolean (got ${describe(readOnly)})`);
@@ -134,8 +142,10 @@ function validatePipelineLayoutDescriptor(
 ): { setLayouts: readonly DescriptorSetLayout[]; pushConstants: number } {
   context.assertUsable('create a pipeline layout');
   if (descriptor === null || typeof descriptor !== 'object') {
-    throw invalidArgument(`pipelineLayout descriptor must be an object (got ${String(descriptor)})`);
+    throw invalidArgument(`pipelineLayout descriptor must be an object (got ${describe(descriptor)})`);
   }
+  checkKnownFields('pipelineLayout descriptor', descriptor, PIPELINE_LAYOUT_FIELDS);
+  checkLabel('pipelineLayout label', descriptor.label);
   const { setLayouts } = descriptor;
   const pushConstants = descriptor.pushConstants ?? 0;
   if (!Array.isArray(setLayouts)) {

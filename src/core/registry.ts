@@ -103,6 +103,8 @@ export async function openFirstUsable(
   for (const backend of candidates) {
     const options = optionsFor(backend);
     const availability = await probeBackend(backend, options);
+    // Bad options are the caller's mistake, not a missing backend: never fall through to the next candidate.
+    if (!availability.available && availability.error?.code === StatusCode.INVALID_ARGUMENT) throw availability.error;
     if (!availability.available) {
       notes.push(`${backend}: ${availability.reason}`);
       lastError = availability.error ?? new HalError(StatusCode.UNAVAILABLE, `backend ${backend} is unavailable: ${availability.reason}`);

@@ -15,6 +15,7 @@ import { importDriverLog } from '../trace/driver_log.js';
 import type { TraceEvent } from '../trace/model.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
 import type { Scenario } from './lesson.js';
+import type { StallDiagnosis } from '../core/stall/stall_diagnosis.js';
 
 export interface LessonSessionOptions {
   readonly seed: number;
@@ -85,6 +86,11 @@ export class LessonSession {
   /** The scenario's exception, when it threw. */
   get error(): unknown {
     return this.scenarioError;
+  }
+
+  /** When stuck: who waits for what, which pending submissions could signal it, and the wait cycle if any. */
+  get stall(): StallDiagnosis | undefined {
+    return this.state === 'stuck' ? this.device.diagnoseStall() : undefined;
   }
 
   get state(): SessionState {

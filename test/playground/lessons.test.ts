@@ -89,6 +89,8 @@ describe('LessonSession', () => {
     const session = await LessonSession.start(stuck, { seed: 1, queueCount: 1 });
     await session.runToEnd();
     expect(session.state).toBe('stuck');
+    expect(session.stall?.hostWaits).toEqual([{ mode: 'all', waits: [{ semaphore: 'never', needed: 1n, current: 0n, signaledBy: [] }] }]);
+    expect(session.stall?.message).toContain('host wait (all) for never ≥ 1n (now 0n): no pending submission signals it');
     session.close();
   });
 

@@ -194,6 +194,24 @@ describe.skipIf(!runnable)('playground in headless Chromium', () => {
     expect(await page.locator('#error').textContent()).toBe('the scenario threw: INVALID_ARGUMENT: fill buffer must be a Buffer (got 42)');
   });
 
+  it('a stuck scenario shows who waits for what, and the wait cycle', async () => {
+    await choose('wait-before-signal');
+    await page.fill('#source', `async function (device, log) {
+      const a = device.createSemaphore(0n, { label: 'a' });
+      const b = device.createSemaphore(0n, { label: 'b' });
+      device.queue.barrier({ waits: [{ semaphore: a, value: 1n }], signals: [{ semaphore: b, value: 1n }] });
+      device.queue.barrier({ waits: [{ semaphore: b, value: 1n }], signals: [{ semaphore: a, value: 1n }] });
+      await b.wait(1n);
+    }`);
+    await page.click('#run');
+    await idle();
+    expect(await state()).toBe('stuck');
+    expect(await page.locator('#stall').isVisible()).toBe(true);
+    const text = await page.locator('#stall').textContent();
+    expect(text).toContain('host wait (all) for b ≥ 1n (now 0n): could be signaled by #1');
+    expect(text).toContain('wait cycle: #1 → #2 → #1');
+  });
+
   it('failure propagation: the failed semaphore fails everything downstream with the original message; the timeline shows it', async () => {
     await choose('failure-propagation');
     expect(await semaphores()).toMatchObject({ decoded: '0', checked: '0', processed: '0', published: '0', other: '0' });

@@ -56,6 +56,9 @@ export function nowNs(): bigint {
   return process.hrtime.bigint();
 }
 
+/** The longest delay setTimeout honours (a signed 32-bit count of ms, about 24.8 days). */
+const MAX_TIMEOUT_DELAY_MS = 2 ** 31 - 1;
+
 export class TimerEntry {
   handle: ReturnType<typeof setTimeout> | undefined;
 }
@@ -76,7 +79,8 @@ export class DeadlineTimers {
     const entry = new TimerEntry();
     const delayMs = (): number => {
       const remainingNs = deadline - nowNs();
-      return remainingNs <= 0n ? 0 : Math.ceil(Number(remainingNs) / 1e6);
+      // setTimeout turns a delay past 2^31 - 1 ms into 1 ms; a far deadline re-arms in steps of the largest delay.
+      return remainingNs <= 0n ? 0 : Math.min(MAX_TIMEOUT_DELAY_MS, Math.ceil(Number(remainingNs) / 1e6));
     };
     const fire = (): void => {
       if (deadline > nowNs()) {

@@ -14,6 +14,7 @@ import { describeLoadFailure, isLoaded, loadFirst } from './library.js';
 import { CUDA_LIBRARY_CANDIDATES, NvidiaApi } from './nvidia_api.js';
 import type { HipDeviceOptions } from './device_options.js';
 import type { HipPlatform, PlatformApi } from './platform_api.js';
+import { KnownFields, checkKnownFields } from '../../core/fields.js';
 
 /** The provider's options: the same as `createDevice({ hip })` takes. */
 export type HipProviderOptions = HipDeviceOptions;
@@ -25,7 +26,10 @@ const LIBRARIES: Readonly<Record<HipPlatform, readonly string[]>> = {
   nvidia: CUDA_LIBRARY_CANDIDATES,
 };
 
+const HIP_OPTION_FIELDS = new KnownFields(['platform', 'ordinal']);
+
 export function parseHipOptions(options: Readonly<Record<string, unknown>> | undefined): { platforms: HipPlatform[]; ordinal: number } {
+  if (options !== undefined) checkKnownFields('hip options', options, HIP_OPTION_FIELDS);
   const platform = options?.platform ?? 'auto';
   if (platform !== 'auto' && platform !== 'amd' && platform !== 'nvidia') {
     throw invalidArgument(`hip option platform must be 'amd', 'nvidia' or 'auto' (got ${JSON.stringify(platform)})`);

@@ -4,6 +4,7 @@
  * need no WebAssembly typings are imported, so a consumer's type check needs nothing beyond ES2022.
  */
 import type { CostModel } from './cost_model.js';
+import type { FaultPlan } from './fault_plan.js';
 
 export interface SimDeviceOptions {
   /** PRNG seed (number or bigint, 0 ≤ seed < 2^64); default 1. Same seed → same run. Also createDevice's `seed`. */
@@ -20,6 +21,8 @@ export interface SimDeviceOptions {
   readonly logLimit?: number;
   /** Record each graph launch's node order in the event log; default false. */
   readonly traceGraphNodes?: boolean;
+  /** Faults to inject (fault_plan.ts); none by default. `injectFaults(device, plan)` replaces it at run time. */
+  readonly faults?: FaultPlan;
 }
 
 declare module '../../core/device_options.js' {

@@ -36,6 +36,8 @@ import { SimReadback } from './readback.js';
 import { DiscreteEventScheduler, destroyedError, type SimTimer, type StepEvent } from './scheduler.js';
 import { SimStream, StreamOp, type OpPayload } from './streams.js';
 import { WasmDevice } from './wasm_device.js';
+import { FaultInjector, type InjectedFault } from './fault_injector.js';
+import { type FaultPlan, resolveFaultPlan } from './fault_plan.js';
 
 interface GraphNodeRef {
   readonly graph: SimGraph;
@@ -100,6 +102,8 @@ export class SimDriver implements GpuDriver {
   private nextGraphId = 1;
   private traceGraphNodes: boolean;
   private destroyed = false;
+  /** The fault plan at work (fault_plan.ts); inactive unless one was given. */
+  private readonly faults: FaultInjector;
 
   constructor(options: SimDriverOptions = {}) {
     this.options = resolveSimOptions(options);
@@ -113,8 +117,10 @@ export class SimDriver implements GpuDriver {
     this.kernelModules = new KernelModules(this.device);
     this.log = new EventLog(this.options.logLimit);
     this.traceGraphNodes = this.options.traceGraphNodes;
-    const executor = new Executor(this.device, this.allocations, this.costs, () => this.traceGraphNodes);
-    this.scheduler = new DiscreteEventScheduler(this.options.mode, (n) => this.device.exports.random(n) >>> 0, executor, this.log);
+    this.faults = new FaultInjector(seed);
+    this.faults.setPlan(this.options.faults);
+    const executor = new Executor(this.device, this.allocations, this.costs, () => this.traceGraphNodes, this.faults);
+    this.scheduler = new DiscreteEventScheduler(this.options.mode, (n) => this.device.exports.random(n) >>> 0, executor, this.log, this.faults);
     this.info = Object.freeze({
       name: 'gpuhal simulated GPU',
       platform: 'sim',
@@ -143,7 +149,8 @@ export class SimDriver implements GpuDriver {
   // --- memory -------------------------------------------------------------------------------------------------
 
   memAlloc(byteLength: number): DevicePtr {
-    this.assertAlive('memAlloc');
+    this.assertUsable('memAlloc');
+    this.injectAllocationFault('memAlloc', byteLength);
     return this.allocations.allocate(byteLength, 'memAlloc').ptr;
   }
 
@@ -157,8 +164,9 @@ export class SimDriver implements GpuDriver {
   }
 
   memAllocAsync(byteLength: number, stream: DriverStream): DevicePtr {
-    this.assertAlive('memAllocAsync');
+    this.assertUsable('memAllocAsync');
     const s = this.streams.get(stream, 'memAllocAsync stream');
+    this.injectAllocationFault('memAllocAsync', byteLength);
     // The memory is reserved now (so the address exists and enqueue-time range checks pass), but it becomes usable
     // only when the operation executes on its stream: work that runs earlier (another stream without an event
     // wait) fails, exposing an ordering bug that is undefined behaviour on a real GPU.
@@ -176,7 +184,7 @@ export class SimDriver implements GpuDriver {
   }
 
   memcpyHtoDAsync(dst: DevicePtr, src: Uint8Array, stream: DriverStream): void {
-    this.assertAlive('memcpyHtoDAsync');
+    this.assertUsable('memcpyHtoDAsync');
     const s = this.streams.get(stream, 'memcpyHtoDAsync stream');
     if (!(src instanceof Uint8Array)) throw invalidArgument(`memcpyHtoDAsync src must be a Uint8Array (got ${String(src)})`);
     const allocation = this.allocations.check(dst, src.length, 'memcpyHtoDAsync dst');
@@ -184,7 +192,7 @@ export class SimDriver implements GpuDriver {
   }
 
   memcpyDtoHAsync(src: DevicePtr, byteLength: number, stream: DriverStream): DriverReadback {
-    this.assertAlive('memcpyDtoHAsync');
+    this.assertUsable('memcpyDtoHAsync');
     const s = this.streams.get(stream, 'memcpyDtoHAsync stream');
     const allocation = this.allocations.check(src, byteLength, 'memcpyDtoHAsync src');
     const readback = new SimReadback(byteLength);
@@ -193,14 +201,14 @@ export class SimDriver implements GpuDriver {
   }
 
   memcpyDtoDAsync(params: MemcpyParams, stream: DriverStream): void {
-    this.assertAlive('memcpyDtoDAsync');
+    this.assertUsable('memcpyDtoDAsync');
     const s = this.streams.get(stream, 'memcpyDtoDAsync stream');
     const { dst, src, byteLength, allocations } = this.checkMemcpy(params, 'memcpyDtoDAsync');
     this.enqueue(s, { kind: 'memcpy', dst, src, byteLength, allocations }, `${hex(src)} → ${hex(dst)} ${byteLength} B`);
   }
 
   memsetAsync(params: MemsetParams, stream: DriverStream): void {
-    this.assertAlive('memsetAsync');
+    this.assertUsable('memsetAsync');
     const s = this.streams.get(stream, 'memsetAsync stream');
     const { dst, pattern, byteLength, allocations } = this.checkMemset(params, 'memsetAsync');
     this.enqueue(s, { kind: 'memset', dst, pattern, byteLength, allocation: allocations[0] },
@@ -236,7 +244,7 @@ export class SimDriver implements GpuDriver {
    */
   streamSynchronize(stream: DriverStream): Promise<void> {
     try {
-      this.assertAlive('streamSynchronize');
+      this.assertUsable('streamSynchronize');
       const s = this.streams.get(stream, 'streamSynchronize stream');
       const last = s.lastOp;
       if (last === null) return Promise.resolve();
@@ -265,19 +273,21 @@ export class SimDriver implements GpuDriver {
   }
 
   eventRecord(event: DriverEvent, stream: DriverStream): void {
-    this.assertAlive('eventRecord');
+    this.assertUsable('eventRecord');
     const e = this.events.get(event, 'eventRecord event');
     const s = this.streams.get(stream, 'eventRecord stream');
     e.capture = this.enqueue(s, { kind: 'record' }, `event`);
+    // The core records one completion event per queue operation it issues: the fault plan counts submissions here.
+    if (this.faults.active) this.faults.submission(this.scheduler.now);
   }
 
   eventQuery(event: DriverEvent): boolean {
-    this.assertAlive('eventQuery');
+    this.assertUsable('eventQuery');
     return this.events.get(event, 'eventQuery event').query();
   }
 
   streamWaitEvent(stream: DriverStream, event: DriverEvent): void {
-    this.assertAlive('streamWaitEvent');
+    this.assertUsable('streamWaitEvent');
     const s = this.streams.get(stream, 'streamWaitEvent stream');
     const capture = this.events.get(event, 'streamWaitEvent event').capture;
     // As in CUDA and HIP, waiting on a never-recorded event does nothing.
@@ -338,7 +348,7 @@ export class SimDriver implements GpuDriver {
   }
 
   graphInstantiate(graph: DriverGraph): DriverGraphExec {
-    this.assertAlive('graphInstantiate');
+    this.assertUsable('graphInstantiate');
     const g = this.graphs.get(graph, 'graphInstantiate graph');
     return this.execs.add(GraphExec.instantiate(g, this.device, this.allocations, this.costs));
   }
@@ -351,7 +361,7 @@ export class SimDriver implements GpuDriver {
   }
 
   graphLaunch(exec: DriverGraphExec, stream: DriverStream): void {
-    this.assertAlive('graphLaunch');
+    this.assertUsable('graphLaunch');
     const e = this.execs.get(exec, 'graphLaunch exec');
     const s = this.streams.get(stream, 'graphLaunch stream');
     e.pendingLaunches++;
@@ -361,7 +371,7 @@ export class SimDriver implements GpuDriver {
   // --- modules and kernels ------------------------------------------------------------------------------------
 
   moduleLoad(image: ModuleImage): DriverModule {
-    this.assertAlive('moduleLoad');
+    this.assertUsable('moduleLoad');
     if (typeof image !== 'object' || image === null) throw invalidArgument(`moduleLoad image must be an object (got ${String(image)})`);
     return this.modules.add(this.kernelModules.load(image));
   }
@@ -391,14 +401,14 @@ export class SimDriver implements GpuDriver {
   }
 
   launchKernel(launch: KernelLaunch, stream: DriverStream): void {
-    this.assertAlive('launchKernel');
+    this.assertUsable('launchKernel');
     const s = this.streams.get(stream, 'launchKernel stream');
     const prepared = this.prepare(launch, 'launchKernel');
     this.enqueue(s, { kind: 'kernel', launch: prepared }, prepared.summary);
   }
 
   launchHostFunc(stream: DriverStream, fn: () => void): void {
-    this.assertAlive('launchHostFunc');
+    this.assertUsable('launchHostFunc');
     const s = this.streams.get(stream, 'launchHostFunc stream');
     if (typeof fn !== 'function') throw invalidArgument(`launchHostFunc fn must be a function (got ${String(fn)})`);
     this.enqueue(s, { kind: 'host', fn }, fn.name || 'anonymous');
@@ -413,10 +423,15 @@ export class SimDriver implements GpuDriver {
 
   setTimer(deadline: bigint, callback: () => void): DriverTimer {
     this.assertAlive('setTimer');
-    if (typeof deadline !== 'bigint' || deadline < 0n || deadline > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw invalidArgument(`setTimer deadline must be a bigint in [0, 2^53) virtual ns (got ${String(deadline)})`);
+    if (typeof deadline !== 'bigint' || deadline < 0n) {
+      throw invalidArgument(`setTimer deadline must be a non-negative bigint of virtual ns (got ${String(deadline)})`);
     }
     if (typeof callback !== 'function') throw invalidArgument(`setTimer callback must be a function (got ${String(callback)})`);
+    if (deadline > BigInt(Number.MAX_SAFE_INTEGER)) {
+      // The virtual clock (a number of ns) never gets there: a timer that never fires, and never keeps the
+      // scheduler busy, but is a live handle until cleared like any other.
+      return this.timers.add({ id: 0, deadline: Number.POSITIVE_INFINITY, callback, pending: true });
+    }
     let handle: DriverTimer | undefined;
     const timer = this.scheduler.addTimer(Number(deadline), () => {
       this.timers.remove(handle!, 'timer');
@@ -467,7 +482,26 @@ export class SimDriver implements GpuDriver {
     }
   }
 
+  /** The loss a fault plan injected, if any (the simulator has no other sticky failure). */
+  lostError(): HalError | undefined {
+    return this.faults.lost;
+  }
+
   // --- sim-only -----------------------------------------------------------------------------------------------
+
+  /**
+   * Replaces the fault plan (validated; INVALID_ARGUMENT naming the field) and starts its counting over; undefined
+   * removes it. A device already lost stays lost.
+   */
+  setFaultPlan(plan: FaultPlan | undefined): void {
+    this.assertAlive('setFaultPlan');
+    this.faults.setPlan(plan === undefined ? undefined : resolveFaultPlan('fault plan', plan));
+  }
+
+  /** Every fault the plan injected so far, oldest first. */
+  injectedFaults(): InjectedFault[] {
+    return this.faults.injected();
+  }
 
   /** Manual mode (works in auto mode too): processes one scheduler event and says what it was; null when idle. */
   step(): StepEvent | null {
@@ -528,6 +562,19 @@ export class SimDriver implements GpuDriver {
 
   private assertAlive(call: string): void {
     if (this.destroyed) throw failedPrecondition(`${call}: the sim driver was destroyed`);
+  }
+
+  /** assertAlive, and for calls that make or observe device work, the loss a fault plan injected (as on a GPU). */
+  private assertUsable(call: string): void {
+    this.assertAlive(call);
+    const lost = this.faults.lost;
+    if (lost !== undefined) throw lost;
+  }
+
+  private injectAllocationFault(call: string, byteLength: number): void {
+    if (!this.faults.active || !Number.isInteger(byteLength) || byteLength <= 0) return;
+    const error = this.faults.allocation(call, byteLength, this.scheduler.now);
+    if (error !== undefined) throw error;
   }
 
   private enqueue(stream: SimStream, payload: OpPayload, label: string): StreamOp {

@@ -9,7 +9,8 @@
 import type { HalError } from '../../core/errors.js';
 import type { Allocation, Allocations } from './allocations.js';
 import type { Costs } from './cost_model.js';
-import { FAULT_TRAP, hostFunctionError, kernelFaultError, memoryOutsideLifetimeError, readFault, staleResourceError } from './faults.js';
+import { FAULT_TRAP, hostFunctionError, injectedKernelFaultError, kernelFaultError, memoryOutsideLifetimeError, readFault, staleResourceError } from './faults.js';
+import type { DispatchInfo, FaultInjector } from './fault_injector.js';
 import type { GraphExec } from './graph_exec.js';
 import type { PreparedLaunch } from './kernel_launch.js';
 import type { StreamOp } from './streams.js';
@@ -21,10 +22,33 @@ export class Executor {
     private readonly allocations: Allocations,
     private readonly costs: Costs,
     private readonly traceGraphNodes: () => boolean,
+    private readonly faults: FaultInjector,
   ) {}
 
-  /** Applies `op`'s effects as of virtual time `start`; returns its cost in ns. */
+  /** Applies `op`'s effects as of virtual time `start`; returns its cost in ns (plus any latency a fault plan adds). */
   execute(op: StreamOp, start: number): number {
+    const cost = this.run(op, start);
+    return op.error === null && this.faults.active ? cost + this.slowdown(op, start) : cost;
+  }
+
+  private slowdown(op: StreamOp, start: number): number {
+    const p = op.payload;
+    switch (p.kind) {
+      case 'kernel':
+        return this.faults.extraLatency('kernel', [dispatchOf(p.launch)], op.label, start);
+      case 'graph':
+        return this.faults.extraLatency('graph', [...p.exec.kernelNodes.values()].map((n) => dispatchOf(n.launch)), op.label, start);
+      case 'memset':
+      case 'memcpy':
+      case 'htod':
+      case 'dtoh':
+        return this.faults.extraLatency(p.kind, [], op.label, start);
+      default:
+        return 0;
+    }
+  }
+
+  private run(op: StreamOp, start: number): number {
     const p = op.payload;
     const exports = this.device.exports;
     const model = this.costs.model;
@@ -48,7 +72,7 @@ export class Executor {
         return this.costs.streamHostCopy(p.byteLength);
       }
       case 'kernel':
-        return this.kernel(op, p.launch);
+        return this.kernel(op, p.launch, start);
       case 'graph':
         return this.graph(op, p.exec, start);
       case 'wait':
@@ -101,11 +125,16 @@ export class Executor {
     return false;
   }
 
-  private kernel(op: StreamOp, launch: PreparedLaunch): number {
+  private kernel(op: StreamOp, launch: PreparedLaunch, start: number): number {
     if (this.stale(op, launch.allocations)) return 0;
     if (!launch.fn.live) {
       op.error = staleResourceError(`the module of kernel '${launch.fn.name}' was unloaded`, `kernel ${op.label}`);
       return 0;
+    }
+    const injected = this.faults.active ? this.faults.kernelFault(dispatchOf(launch), start) : undefined;
+    if (injected !== undefined) {
+      op.error = injectedKernelFaultError(launch.fn.name, launch.fn.module.label, 'launchKernel', injected);
+      return this.costs.model.opOverheadNs;
     }
     const device = this.device;
     const args = device.streamArgsPtr;
@@ -155,6 +184,16 @@ export class Executor {
       op.error = staleResourceError(`the module of kernel '${unloaded.name}' was unloaded`, `graph ${op.label}`);
       return 0;
     }
+    if (this.faults.active) {
+      // Kernel nodes in node order; an injected fault fails the launch before any node runs.
+      for (const [index, node] of exec.kernelNodes) {
+        const injected = this.faults.kernelFault(dispatchOf(node.launch), start);
+        if (injected !== undefined) {
+          op.error = injectedKernelFaultError(node.launch.fn.name, node.launch.fn.module.label, `graphLaunch node #${index}`, injected);
+          return this.costs.model.graphLaunchNs;
+        }
+      }
+    }
     const device = this.device;
     const t0 = start + this.costs.model.graphLaunchNs;
     const trace = this.traceGraphNodes();
@@ -182,4 +221,8 @@ export class Executor {
     }
     return Math.max(end - start, this.costs.model.graphLaunchNs);
   }
+}
+
+function dispatchOf(launch: PreparedLaunch): DispatchInfo {
+  return { entryPoint: launch.fn.name, label: launch.fn.module.label };
 }

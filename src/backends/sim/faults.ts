@@ -64,6 +64,13 @@ export function kernelFaultError(entry: string, moduleLabel: string, argBlock: U
   });
 }
 
+/** A kernel fault the fault plan injected (fault_injector.ts): reported like a real one, the kernel never ran. */
+export function injectedKernelFaultError(entry: string, moduleLabel: string, where: string, what: string): HalError {
+  return new HalError(StatusCode.INTERNAL, `kernel fault in entry point '${entry}' of ${moduleLabel} (${where}): ${what}`, {
+    driver: { api: 'sim', name: 'SIM_KERNEL_FAULT', number: 0, text: what, call: where },
+  });
+}
+
 /** Work whose memory was freed (or whose kernel module was unloaded) before it ran. */
 export function staleResourceError(what: string, where: string): HalError {
   return new HalError(StatusCode.FAILED_PRECONDITION, `${where}: ${what} before the operation ran`, {

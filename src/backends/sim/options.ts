@@ -3,6 +3,8 @@ import { invalidArgument } from '../../core/errors.js';
 import { resolveCostModel, type CostModel } from './cost_model.js';
 import type { SimDeviceOptions } from './device_options.js';
 import type { SchedulerMode } from './scheduler.js';
+import { suggestion } from '../../core/fields.js';
+import { type FaultPlan, type ResolvedFaultPlan, resolveFaultPlan } from './fault_plan.js';
 
 /** The sim driver's options: the same as `createDevice({ sim })` takes (device_options.ts documents each). */
 export type SimDriverOptions = SimDeviceOptions;
@@ -15,13 +17,14 @@ export interface ResolvedSimOptions {
   readonly maxStreams: number;
   readonly logLimit: number;
   readonly traceGraphNodes: boolean;
+  readonly faults: ResolvedFaultPlan | undefined;
 }
 
 const MIB = 1024 * 1024;
 export const DEFAULT_MEMORY_BYTES = 256 * MIB;
 const MIN_MEMORY_BYTES = 4 * MIB;
 const MAX_MEMORY_BYTES = 2048 * MIB;
-const KNOWN = new Set(['seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes']);
+const KNOWN = new Set(['seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes', 'faults']);
 
 function integerOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -38,7 +41,7 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!KNOWN.has(key) && o[key] !== undefined) {
-      throw invalidArgument(`options.${key} is not a sim driver option (options: ${[...KNOWN].join(', ')})`);
+      throw invalidArgument(`options.${key} is not a sim driver option; ${suggestion(key, [...KNOWN])}`);
     }
   }
   let seed: bigint;
@@ -67,5 +70,6 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
     maxStreams: integerOption('maxStreams', o.maxStreams, 1, 1 << 20, 1024),
     logLimit: integerOption('logLimit', o.logLimit, 0, 1 << 24, 10000),
     traceGraphNodes,
+    faults: o.faults === undefined ? undefined : resolveFaultPlan('options.faults', o.faults),
   };
 }

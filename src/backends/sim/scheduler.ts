@@ -19,6 +19,7 @@ import type { Executor } from './executor.js';
 import type { SimStream, StreamOp } from './streams.js';
 import { scheduleMacrotask } from '../../core/macrotask.js';
 import type { SimStepEvent } from '../../core/inspection.js';
+import type { FaultInjector } from './fault_injector.js';
 
 export type SchedulerMode = 'auto' | 'manual';
 
@@ -56,6 +57,7 @@ export class DiscreteEventScheduler {
     private readonly random: (n: number) => number,
     private readonly executor: Executor,
     private readonly log: EventLog,
+    private readonly faults: FaultInjector,
   ) {}
 
   addStream(stream: SimStream): void {
@@ -207,9 +209,17 @@ export class DiscreteEventScheduler {
     op.start = time;
     let cost = 0;
     let status: 'ok' | 'failed' | 'skipped' = 'ok';
+    this.faults.reached(time);
+    // A device lost by the fault plan fails everything that starts from now on (allocations and frees still take
+    // effect, as on a poisoned stream, so nothing leaks); every event recorded from now on carries the loss.
+    const lost = this.faults.lost;
     if (op.kind === 'record') {
-      op.error = stream.poison;
+      op.error = stream.poison ?? lost ?? null;
       stream.poison = null;
+    } else if (lost !== undefined && op.kind !== 'free' && op.kind !== 'alloc') {
+      op.error = lost;
+      status = 'failed';
+      this.executor.skipped(op);
     } else if (stream.poison !== null && op.kind !== 'free' && op.kind !== 'alloc') {
       // Stream-ordered allocations and frees still take effect on a poisoned stream (streams.ts).
       op.error = stream.poison;
@@ -225,13 +235,21 @@ export class DiscreteEventScheduler {
     op.end = time + cost;
     op.status = status;
     op.state = 'running';
-    stream.inFlight = op;
     stream.freeAt = op.end;
     this.log.add({
       stream: stream.id, op: op.kind, label: op.label, start: op.start, end: op.end, status,
       ...(op.trace ? { nodes: op.trace } : {}),
       ...(op.error ? { error: op.error.message } : {}),
     });
+    if (op.payload.kind === 'wait' && op.payload.capture.stream === stream) {
+      // A wait on an earlier point of its own stream orders nothing the stream does not already order; it only
+      // carries the captured failure (now the stream's poison). It completes as it starts, with no completion
+      // event of its own, so a dependency chain on one stream costs no extra scheduler turn per link.
+      op.state = 'complete';
+      this.settleWaiters(op, stream);
+    } else {
+      stream.inFlight = op;
+    }
     return { kind: 'start', time: BigInt(time), stream: stream.id, op: op.kind, label: op.label, status };
   }
 
@@ -239,8 +257,15 @@ export class DiscreteEventScheduler {
     const op = stream.inFlight!;
     stream.inFlight = null;
     if (op.end > this.now) this.now = op.end;
+    this.faults.reached(this.now);
     op.state = 'complete';
     this.executor.completed(op);
+    this.settleWaiters(op, stream);
+    return { kind: 'complete', time: BigInt(op.end), stream: stream.id, op: op.kind, label: op.label, status: op.status };
+  }
+
+  /** A completed operation settles its streamSynchronize waiters; a retired stream with nothing left goes. */
+  private settleWaiters(op: StreamOp, stream: SimStream): void {
     const waiters = op.waiters;
     if (waiters !== undefined) {
       op.waiters = undefined;
@@ -252,13 +277,13 @@ export class DiscreteEventScheduler {
       }
     }
     this.removeIfDone(stream);
-    return { kind: 'complete', time: BigInt(op.end), stream: stream.id, op: op.kind, label: op.label, status: op.status };
   }
 
   private fireTimer(timer: SimTimer): StepEvent {
     this.timers.shift();
     timer.pending = false;
     if (timer.deadline > this.now) this.now = timer.deadline;
+    this.faults.reached(this.now);
     try {
       timer.callback();
     } catch (error) {

@@ -10,6 +10,7 @@ import type { DeviceContext } from '../device_context.js';
 import type { DevicePtr } from '../driver.js';
 import { invalidArgument } from '../errors.js';
 import { describe } from '../layouts.js';
+import { KnownFields, checkKnownFields } from '../fields.js';
 
 export interface BindingTableEntry {
   readonly buffer: Buffer;
@@ -37,6 +38,8 @@ export interface ResolvedEntry {
   readonly ptr: DevicePtr;
 }
 
+const TABLE_ENTRY_FIELDS = new KnownFields(['buffer', 'offset', 'length']);
+
 /**
  * Validates `table` for a command buffer of `capacity` slots and resolves every entry. The table must have exactly
  * `capacity` entries (a command buffer without slots takes no table, or an empty one).
@@ -59,9 +62,12 @@ export function resolveBindingTable(
     if (entry === null || typeof entry !== 'object' || !((entry as BindingTableEntry).buffer instanceof Buffer)) {
       throw invalidArgument(`bindingTable[${i}].buffer must be a Buffer (got ${describe((entry as BindingTableEntry | null)?.buffer)})`);
     }
+    checkKnownFields(`bindingTable[${i}]`, entry, TABLE_ENTRY_FIELDS);
     const { buffer } = entry as BindingTableEntry;
     buffer.assertUsableOn(context, `bindingTable[${i}].buffer`);
     const offset = (entry as BindingTableEntry).offset ?? 0;
+    // Checked before the default length is computed from it (arithmetic on a Symbol would throw a TypeError).
+    buffer.checkRange(`bindingTable[${i}]`, offset, 0);
     const length = (entry as BindingTableEntry).length ?? buffer.byteLength - offset;
     buffer.checkRange(`bindingTable[${i}]`, offset, length);
     return { buffer, offset, length, ptr: buffer.devicePtr + offset };

@@ -26,6 +26,7 @@ import type { Command, RangeRef } from './commands.js';
 import { DispatchState } from './dispatch_state.js';
 import { ExecutionState, TableCapture } from './execution_state.js';
 import { type SlotUse, captureBytes, checkNoOverlap, checkOperand, constantWords, nonNegativeInteger } from './validation.js';
+import { KnownFields, checkKnownFields, checkLabel } from '../fields.js';
 
 export type CommandBufferUsageMode = 'one-shot' | 'reusable';
 
@@ -127,6 +128,8 @@ export class CommandBuffer extends HalObject {
     if (descriptor === null || typeof descriptor !== 'object') {
       throw invalidArgument(`commandBuffer descriptor must be an object (got ${describe(descriptor)})`);
     }
+    checkKnownFields('commandBuffer descriptor', descriptor, FIELDS.descriptor);
+    checkLabel('commandBuffer label', descriptor.label);
     const mode = descriptor.mode ?? 'reusable';
     if (mode !== 'one-shot' && mode !== 'reusable') {
       throw invalidArgument(`commandBuffer.mode must be 'one-shot' or 'reusable' (got ${describe(mode)})`);
@@ -185,7 +188,7 @@ export class CommandBuffer extends HalObject {
   fill(options: FillCommandOptions): void {
     this.assertRecording('fill');
     const what = `fill (command ${this.commands.length})`;
-    const o = requireObject(options, 'fill options');
+    const o = requireObject(options, 'fill options', FIELDS.fill);
     const patternLength: number = o.patternLength;
     if (patternLength !== 1 && patternLength !== 2 && patternLength !== 4) {
       throw invalidArgument(`${what} patternLength must be 1, 2 or 4 (got ${describe(patternLength)})`);
@@ -211,7 +214,7 @@ export class CommandBuffer extends HalObject {
   update(options: UpdateCommandOptions): void {
     this.assertRecording('update');
     const what = `update (command ${this.commands.length})`;
-    const o = requireObject(options, 'update options');
+    const o = requireObject(options, 'update options', FIELDS.update);
     const data = captureBytes(o.data, `${what} data`);
     const offset = nonNegativeInteger(`${what} offset`, o.offset ?? 0);
     const target = checkOperand(this.context, this.bindingCapacity, o.buffer, offset, data.byteLength, BufferUsage.TRANSFER_TARGET, 1, `${what} buffer`);
@@ -225,7 +228,7 @@ export class CommandBuffer extends HalObject {
   copy(options: CopyCommandOptions): void {
     this.assertRecording('copy');
     const what = `copy (command ${this.commands.length})`;
-    const o = requireObject(options, 'copy options');
+    const o = requireObject(options, 'copy options', FIELDS.copy);
     const length = nonNegativeInteger(`${what} length`, o.length);
     const sourceOffset = nonNegativeInteger(`${what} sourceOffset`, o.sourceOffset ?? 0);
     const targetOffset = nonNegativeInteger(`${what} targetOffset`, o.targetOffset ?? 0);
@@ -241,7 +244,7 @@ export class CommandBuffer extends HalObject {
 
   pushConstants(options: PushConstantsOptions): void {
     this.assertRecording('pushConstants');
-    const o = requireObject(options, 'pushConstants options');
+    const o = requireObject(options, 'pushConstants options', FIELDS.pushConstants);
     const layout = this.checkLayout(o.layout, 'pushConstants layout');
     const offset = nonNegativeInteger('pushConstants offset', o.offset ?? 0);
     const words = constantWords(o.values, 'pushConstants values');
@@ -257,7 +260,7 @@ export class CommandBuffer extends HalObject {
 
   pushDescriptorSet(options: PushDescriptorSetOptions): void {
     this.assertRecording('pushDescriptorSet');
-    const o = requireObject(options, 'pushDescriptorSet options');
+    const o = requireObject(options, 'pushDescriptorSet options', FIELDS.pushDescriptorSet);
     const layout = this.checkLayout(o.layout, 'pushDescriptorSet layout');
     const set = nonNegativeInteger('pushDescriptorSet set', o.set);
     const maxSets = this.context.limits.maxDescriptorSets;
@@ -277,7 +280,7 @@ export class CommandBuffer extends HalObject {
     const operands: { range: RangeRef; slotUse: SlotUse | undefined }[] = [];
     o.bindings.forEach((b: DescriptorSetBinding, i) => {
       const what = `pushDescriptorSet bindings[${i}]`;
-      requireObject(b, what);
+      requireObject(b, what, FIELDS.binding);
       const binding = nonNegativeInteger(`${what}.binding`, b.binding);
       if (binding >= setLayout.bindingCount) {
         throw outOfRange(`${what}.binding ${binding} is not in set ${set} of ${layout.label} (it has ${setLayout.bindingCount} bindings)`);
@@ -297,7 +300,7 @@ export class CommandBuffer extends HalObject {
 
   dispatch(options: DispatchOptions): void {
     this.assertRecording('dispatch');
-    const o = requireObject(options, 'dispatch options');
+    const o = requireObject(options, 'dispatch options', FIELDS.dispatch);
     const { executable, entry, fn } = this.checkEntryPoint(o.executable, o.entryPoint, 'dispatch');
     const what = `dispatch of ${entry.name} (command ${this.commands.length})`;
     const workgroupCount = this.checkWorkgroupCount(o.workgroupCount, what);
@@ -313,7 +316,7 @@ export class CommandBuffer extends HalObject {
     if (!info.indirectDispatch) {
       throw unimplemented(`dispatchIndirect is not supported by the ${info.platform} backend (${info.name})`);
     }
-    const o = requireObject(options, 'dispatchIndirect options');
+    const o = requireObject(options, 'dispatchIndirect options', FIELDS.dispatchIndirect);
     const { executable, entry, fn } = this.checkEntryPoint(o.executable, o.entryPoint, 'dispatchIndirect');
     const what = `dispatchIndirect of ${entry.name} (command ${this.commands.length})`;
     const offset = nonNegativeInteger(`${what} offset`, o.offset ?? 0);
@@ -349,9 +352,8 @@ export class CommandBuffer extends HalObject {
 
   /**
    * Throws (INVALID_ARGUMENT / OUT_OF_RANGE / FAILED_PRECONDITION) if this command buffer cannot be executed with
-   * `table`: not ended, end() failed, a one-shot already executed, or a table that does not fit its slots. For a
-   * graph-mode command buffer with slots, it also lowers the graph for this table (cached), so driver errors for
-   * the table surface here rather than at issue time.
+   * `table`: not ended, end() failed, a one-shot already executed, or a table that does not fit its slots. Changes
+   * nothing: an execute validates every command buffer of its list before `prepareSubmit` lowers any of them.
    */
   validateSubmit(table: BindingTable | undefined): void {
     this.assertAlive('execute');
@@ -367,8 +369,14 @@ export class CommandBuffer extends HalObject {
     if (table === undefined && this.bindingCapacity === 0) return;
     const entries = resolveBindingTable(this.context, table, this.bindingCapacity, this.label);
     this.tableChecks.check(entries);
-    // Graph mode with slots: lower (or find) this table's graph now, so its driver errors are the submit's errors.
-    this.execution!.prepareTable(entries);
+  }
+
+  /**
+   * After `validateSubmit` accepted `table` (for every command buffer of the execute): in graph mode with slots,
+   * lowers (or finds) this table's graph now, so its driver errors are the execute's errors, not the issue's.
+   */
+  prepareSubmit(table: BindingTable | undefined): void {
+    this.execution?.prepareTable(resolveCapturedTable(table));
   }
 
   /**
@@ -476,8 +484,22 @@ export class CommandBuffer extends HalObject {
   }
 }
 
-function requireObject<T>(value: T, what: string): T {
+/** The fields each descriptor and command accepts; anything else is a misspelling, never silently ignored. */
+const FIELDS = {
+  descriptor: new KnownFields(['mode', 'bindingCapacity', 'label']),
+  fill: new KnownFields(['buffer', 'offset', 'length', 'pattern', 'patternLength']),
+  update: new KnownFields(['data', 'buffer', 'offset']),
+  copy: new KnownFields(['source', 'sourceOffset', 'target', 'targetOffset', 'length']),
+  pushConstants: new KnownFields(['layout', 'offset', 'values']),
+  pushDescriptorSet: new KnownFields(['layout', 'set', 'bindings']),
+  binding: new KnownFields(['binding', 'buffer', 'offset', 'length']),
+  dispatch: new KnownFields(['executable', 'entryPoint', 'workgroupCount']),
+  dispatchIndirect: new KnownFields(['executable', 'entryPoint', 'buffer', 'offset']),
+} as const;
+
+function requireObject<T>(value: T, what: string, known: KnownFields): T {
   if (value === null || typeof value !== 'object') throw invalidArgument(`${what} must be an object (got ${describe(value)})`);
+  checkKnownFields(what, value, known);
   return value;
 }
 

@@ -5,6 +5,8 @@
 import { Buffer, BufferUsage } from '../buffer.js';
 import type { DeviceContext } from '../device_context.js';
 import { invalidArgument, outOfRange } from '../errors.js';
+import { KnownFields, checkKnownFields } from '../fields.js';
+import { copyHostBytes } from '../host_bytes.js';
 import { describe } from '../layouts.js';
 import type { BufferOrSlot } from './binding_table.js';
 import type { BufferRef, RangeRef } from './commands.js';
@@ -71,6 +73,7 @@ export function checkOperand(
   if (operand === null || typeof operand !== 'object' || !('slot' in operand)) {
     throw invalidArgument(`${what} must be a Buffer or a binding slot { slot } (got ${describe(operand)})`);
   }
+  checkKnownFields(what, operand, SLOT_FIELDS);
   const slot = nonNegativeInteger(`${what} slot`, operand.slot);
   if (slot >= bindingCapacity) {
     throw outOfRange(
@@ -82,6 +85,8 @@ export function checkOperand(
   const ref: BufferRef = { kind: 'slot', slot };
   return { range: { ref, offset, length }, slotUse: { slot, offset, length, usage, alignment, what } };
 }
+
+const SLOT_FIELDS = new KnownFields(['slot']);
 
 /** Copies within one buffer (or one slot) may not overlap. */
 export function checkNoOverlap(source: RangeRef, target: RangeRef, length: number, what: string): void {
@@ -103,9 +108,7 @@ export function rangesOverlap(a: number, b: number, length: number): boolean {
 
 /** Copies the bytes of `data` now (rule 6: update data is captured at record time). */
 export function captureBytes(data: unknown, what: string): Uint8Array {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data.slice(0));
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
-  throw invalidArgument(`${what} must be an ArrayBuffer or a typed array (got ${describe(data)})`);
+  return copyHostBytes(what, data);
 }
 
 /** Push-constant values as raw 32-bit words: integers (signed or unsigned) or the bits of a Float32Array. */

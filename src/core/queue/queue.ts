@@ -21,6 +21,7 @@ import type { SemaphoreValue } from '../semaphore/host_wait.js';
 import { describe } from '../semaphore/payload.js';
 import type { SemaphoreOwner } from '../semaphore/semaphore.js';
 import { checkBuffer, checkInteger, checkObject, checkSyncList, copyBytes } from './validation.js';
+import { KnownFields, checkLabel } from '../fields.js';
 
 /** The wait and signal lists every queue operation takes. */
 export interface QueueSync {
@@ -104,6 +105,19 @@ function copyTable(table: unknown): BindingTable | undefined {
 
 const OPERATION_KINDS = ['execute', 'barrier', 'fill', 'update', 'copy', 'read', 'alloca', 'dealloca'] as const;
 type OperationKind = (typeof OPERATION_KINDS)[number];
+
+/** The fields each operation accepts; anything else is a misspelling the call must not silently ignore. */
+const SYNC_FIELDS = ['label', 'waits', 'signals'];
+const OPERATION_FIELDS: Readonly<Record<OperationKind, KnownFields>> = {
+  execute: new KnownFields([...SYNC_FIELDS, 'commandBuffers', 'bindingTables']),
+  barrier: new KnownFields(SYNC_FIELDS),
+  fill: new KnownFields([...SYNC_FIELDS, 'buffer', 'offset', 'length', 'pattern', 'patternLength']),
+  update: new KnownFields([...SYNC_FIELDS, 'buffer', 'offset', 'data']),
+  copy: new KnownFields([...SYNC_FIELDS, 'source', 'sourceOffset', 'target', 'targetOffset', 'length']),
+  read: new KnownFields([...SYNC_FIELDS, 'buffer', 'offset', 'length']),
+  alloca: new KnownFields([...SYNC_FIELDS, 'byteLength']),
+  dealloca: new KnownFields([...SYNC_FIELDS, 'buffer']),
+};
 
 interface OperationNames {
   readonly use: string;
@@ -227,6 +241,8 @@ export class Queue {
     // A private copy of each table: edits the caller makes after this call change nothing.
     const tables: (BindingTable | undefined)[] | undefined = tablesIn === undefined ? undefined : (tablesIn as unknown[]).map(copyTable);
     for (let i = 0; i < count; i++) (list[i] as CommandBuffer).validateSubmit(tables?.[i]);
+    // Only once the whole list is valid: a rejected execute lowers (and caches) nothing.
+    for (let i = 0; i < count; i++) (list[i] as CommandBuffer).prepareSubmit(tables?.[i]);
 
     if (count === 1) {
       // The common case, kept small: pending executes can number in the thousands. Without a table the work object
@@ -326,13 +342,17 @@ export class Queue {
 
       buffer.retain();
       let readback: DriverReadback | undefined;
+      const watch = this.host.stallWatch;
+      watch?.promiseStarted();
       this.submit(sync, op.label, {
         kind: 'read',
+        awaited: true,
         encode: (stream) => {
           if (length > 0) readback = this.context.driver.memcpyDtoHAsync(buffer.devicePtr + offset, length, stream);
         },
         finish: (error) => {
           buffer.release();
+          watch?.promiseSettled();
           try {
             if (error) reject(error);
             else resolve(readback ? readback.take() : new Uint8Array(0));
@@ -392,7 +412,8 @@ export class Queue {
 
   /**
    * Returns an alloca'd buffer's memory once the waits are reached. Submissions that still use the buffer keep it
-   * alive until they complete; later uses throw FAILED_PRECONDITION.
+   * alive until they complete; later uses throw FAILED_PRECONDITION. A dealloca that fails (a wait failed) leaves
+   * the buffer allocated, and another dealloca may be submitted for it.
    */
   dealloca(operation: DeallocaOperation): void {
     const op = this.begin<DeallocaOperation>('dealloca', operation);
@@ -410,8 +431,10 @@ export class Queue {
       kind: 'dealloca',
       encode: () => {},
       finish: (error) => {
-        // On success the queue's ownership ends: the memory goes when the last in-flight user finishes.
+        // On success the queue's ownership ends: the memory goes when the last in-flight user finishes. A failed
+        // dealloca did not run (rule 5), so the buffer stays allocated and a later dealloca may free it.
         if (!error) buffer.destroy();
+        else transient.deallocaSubmitted = false;
         buffer.release();
       },
     });
@@ -444,13 +467,13 @@ export class Queue {
   private begin<T extends object>(kind: OperationKind, operation: unknown): T {
     const names = this.names[kind];
     this.context.assertUsable(names.use);
-    return checkObject<T>(names.operation, operation);
+    return checkObject<T>(names.operation, operation, OPERATION_FIELDS[kind]);
   }
 
   /** Checks the operation's label, waits and signals (the parts every queue operation shares). */
   private sync(kind: OperationKind, op: QueueSync): SyncList {
     const names = this.names[kind];
-    if (op.label !== undefined && typeof op.label !== 'string') throw invalidArgument(`${kind} label must be a string (got ${describe(op.label)})`);
+    checkLabel(`${kind} label`, op.label);
     return checkSyncList(names.waits, op.waits, names.signals, op.signals, this.host);
   }
 
@@ -465,11 +488,15 @@ export class Queue {
     lane?: Lane<Submission>,
   ): void {
     for (const object of captured) object.retain();
+    const watch = settle === undefined ? undefined : this.host.stallWatch;
+    watch?.promiseStarted();
     this.submit(sync, label, {
       kind,
       encode,
+      awaited: settle !== undefined,
       finish: (error) => {
         for (const object of captured) object.release();
+        watch?.promiseSettled();
         settle?.(error);
       },
     }, lane);

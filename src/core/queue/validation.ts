@@ -6,15 +6,19 @@
 import { Buffer, BufferUsage } from '../buffer.js';
 import type { DeviceContext } from '../device_context.js';
 import { invalidArgument } from '../errors.js';
+import { KnownFields, checkKnownFields } from '../fields.js';
+import { copyHostBytes } from '../host_bytes.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
 import { MAX_PAYLOAD, checkPayload, describe } from '../semaphore/payload.js';
 import { Semaphore, type SemaphoreOwner } from '../semaphore/semaphore.js';
 import { EMPTY_SYNC, type SyncList } from '../scheduler/sync_list.js';
 
-export function checkObject<T extends object>(what: string, value: unknown): T {
+/** `value` as an options object; with `known`, every field it carries must be one of them. */
+export function checkObject<T extends object>(what: string, value: unknown, known?: KnownFields): T {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw invalidArgument(`${what} must be an object (got ${describe(value)})`);
   }
+  if (known !== undefined) checkKnownFields(what, value, known);
   return value as T;
 }
 
@@ -69,8 +73,11 @@ function checkListShape(what: string, list: unknown): asserts list is readonly u
   if (!Array.isArray(list)) throw invalidArgument(`${what} must be an array of { semaphore, value } (got ${describe(list)})`);
 }
 
+const SEMAPHORE_VALUE_FIELDS = new KnownFields(['semaphore', 'value']);
+
 function checkEntrySemaphore(what: string, i: number, entry: unknown, owner: SemaphoreOwner): Semaphore {
   if (entry === null || typeof entry !== 'object') throw invalidArgument(`${what}[${i}] must be an object (got ${describe(entry)})`);
+  checkKnownFields(`${what}[${i}]`, entry, SEMAPHORE_VALUE_FIELDS);
   const semaphore = (entry as { semaphore?: unknown }).semaphore;
   if (!(semaphore instanceof Semaphore)) {
     throw invalidArgument(`${what}[${i}].semaphore must be a Semaphore (got ${describe(semaphore)})`);
@@ -105,8 +112,4 @@ export function checkBuffer(what: string, value: unknown, context: DeviceContext
 }
 
 /** Bytes to upload, copied now so the caller may reuse its array at once (rule 6). */
-export function copyBytes(what: string, data: unknown): Uint8Array {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data.slice(0));
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-  throw invalidArgument(`${what} must be an ArrayBuffer or a typed array (got ${describe(data)})`);
-}
+export const copyBytes = copyHostBytes;

@@ -9,8 +9,9 @@
  *
  * The choice is deterministic (it depends only on the order of issue), so the same program and seed still replay
  * identically. A submission that continues a dependency chain — it waits on the most recent submission issued to
- * one of this queue's lanes — is issued behind it on that lane: the stream orders the pair, no event wait is
- * needed, and nothing is ordered that was not already ordered by the semaphore.
+ * one of this queue's lanes — is issued behind it on that lane: the stream orders the pair (its event wait on the
+ * producer costs no stream switch and only carries the producer's failure), and nothing is ordered that was not
+ * already ordered by the semaphore.
  */
 import type { DriverStream } from '../driver.js';
 import type { HalError } from '../errors.js';

@@ -10,9 +10,9 @@
  *   work of one of its queue's lanes follows it on that lane; anything else takes the queue's lanes in turn, so
  *   independent submissions on one queue may overlap or run in either order (rule 4), and on the simulator a seed
  *   decides which (rule 11).
- * - Issue: on the chosen lane's stream, `streamWaitEvent` on the covering timepoints' events (skipped only for
- *   earlier work on that same lane, which the stream already orders — never for another lane of the same queue),
- *   then the work, then `eventRecord` of a pooled completion event; the submission's signals become timepoints,
+ * - Issue: on the chosen lane's stream, `streamWaitEvent` on every covering timepoint's event (also for earlier
+ *   work on that same lane: the stream orders the pair, but only the event carries a producer's failure), then
+ *   the work, then `eventRecord` of a pooled completion event; the submission's signals become timepoints,
  *   which may release further submissions.
  * - Completion: the device's single poller queries each lane's oldest in-flight event between `nextProgress()`
  *   ticks, then advances the signal semaphores in order, releases captures and recycles the event.
@@ -181,6 +181,23 @@ export class Scheduler {
     }
   }
 
+  /** Pending submissions, oldest first (stall diagnosis; walks the whole list). */
+  pendingSubmissions(): Submission[] {
+    const out: Submission[] = [];
+    for (let s = this.pendingHead; s !== undefined; s = s.pendingNext) out.push(s);
+    return out.reverse(); // the list is newest first
+  }
+
+  /**
+   * A stall at process exit: fails every pending submission whose promise the host awaits (reads, uploads) with
+   * `error`, so the awaiting code runs instead of the process exiting silently. Other pending work is left alone.
+   */
+  failAwaited(error: HalError): void {
+    this.batch(() => {
+      for (const submission of this.pendingSubmissions()) if (submission.work.awaited) this.failSubmission(submission, error);
+    });
+  }
+
   /** Resolves when nothing is in flight (pending submissions waiting on the host are not waited for). */
   whenIdle(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();
@@ -283,12 +300,11 @@ export class Scheduler {
     const stream = lane.stream;
     let event: DriverEvent | undefined;
     try {
-      // Only earlier work on this very lane is ordered by its stream; another lane of the same queue needs the
-      // event wait like any other queue.
-      for (let i = 0; i < covering.length; i++) {
-        const owner = covering[i]!.owner;
-        if (owner.lane !== lane) this.driver.streamWaitEvent(stream, owner.event!);
-      }
+      // Every covering producer gets an event wait, even one earlier on this very lane: the stream orders the
+      // pair, but only the event carries the producer's failure. A driver may confine a fault to the work before
+      // the next event record (the simulator heals a poisoned stream there), so without the wait a dependent
+      // behind a failed producer would run (rule 5). Waiting on an event of the same stream costs no stream switch.
+      for (let i = 0; i < covering.length; i++) this.driver.streamWaitEvent(stream, covering[i]!.owner.event!);
       if (covering.length !== 0) covering.length = 0;
       submission.work.encode(stream);
       event = this.eventPool.acquire();

@@ -30,6 +30,8 @@ export interface SubmissionWork {
    * cancelled or aborted. Releases captured objects and settles promises (e.g. a read's bytes).
    */
   finish(error: HalError | undefined): void;
+  /** The host may await this operation's promise (a read, an upload): a stall at exit settles it. */
+  readonly awaited?: boolean;
 }
 
 export type SubmissionState = 'pending' | 'ready' | 'rejected' | 'issued' | 'done';

@@ -10,9 +10,14 @@ import type { DriverTimer } from '../driver.js';
 import { HalError, StatusCode, invalidArgument } from '../errors.js';
 import { describe } from './payload.js';
 import type { Semaphore, SemaphoreOwner } from './semaphore.js';
+import { KnownFields, checkKnownFields } from '../fields.js';
+import type { OutstandingHostWait } from '../stall/stall_watch.js';
 
 export interface WaitOptions {
-  /** Milliseconds of driver time (virtual on sim). 0 polls; omitted or Infinity waits forever. */
+  /**
+   * Milliseconds of driver time (virtual on sim). 0 polls; omitted or Infinity waits forever, and so does any
+   * timeout whose deadline lies beyond the driver clock's range (2^53 ns of driver time, about 104 days).
+   */
   readonly timeoutMs?: number;
   /**
    * Abandons the wait when aborted: the promise rejects with `signal.reason` (as fetch and Node's timers do) and
@@ -32,6 +37,9 @@ export function checkSignal(field: string, options: WaitOptions | undefined): Ab
 
 export type WaitMode = 'all' | 'any';
 
+/** What `WaitOptions` may carry; anything else is a misspelling (a silently ignored timeout would hang). */
+const WAIT_OPTION_FIELDS = new KnownFields(['timeoutMs', 'signal']);
+
 export interface SemaphoreValue {
   readonly semaphore: Semaphore;
   readonly value: bigint;
@@ -41,12 +49,15 @@ export interface SemaphoreValue {
 export function checkTimeout(field: string, options: WaitOptions | undefined): bigint | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) throw invalidArgument(`${field} must be an object (got ${describe(options)})`);
+  checkKnownFields(field, options, WAIT_OPTION_FIELDS);
   const ms = options.timeoutMs;
   if (ms === undefined || ms === Number.POSITIVE_INFINITY) return undefined;
   if (typeof ms !== 'number' || !(ms >= 0)) {
     throw invalidArgument(`${field}.timeoutMs must be a non-negative number of milliseconds (got ${describe(ms)})`);
   }
-  return BigInt(Math.round(ms * 1e6));
+  const ns = Math.round(ms * 1e6);
+  // Past Number's range in ns: far beyond any driver clock, so no timeout at all.
+  return Number.isFinite(ns) ? BigInt(ns) : undefined;
 }
 
 /**
@@ -92,9 +103,13 @@ export function waitForSemaphores(
     let settled = false;
     let remaining = mode === 'all' ? unreached : 1;
     const held: Semaphore[] = [];
+    const watch = owner.stallWatch;
+    const outstanding: OutstandingHostWait = { mode, entries, timed: timeoutNs !== undefined, settle: (error) => settle(error, 'failed') };
+    // `error` is a HalError, or an abort signal's reason, which may be anything.
     const settle = (error: unknown, outcome: 'reached' | 'failed' | 'timeout'): void => {
       if (settled) return;
       settled = true;
+      watch?.removeHostWait(outstanding);
       for (const cancel of cancels) cancel();
       for (const semaphore of held) semaphore.release();
       if (timer !== undefined) driver.clearTimer(timer);
@@ -102,6 +117,14 @@ export function waitForSemaphores(
       if (outcome !== 'reached') reject(error);
       else resolve();
     };
+    // The timer first: if the driver refuses it, nothing has been registered yet (rule 10).
+    if (timeoutNs !== undefined) {
+      const ms = Number(timeoutNs) / 1e6;
+      timer = driver.setTimer(driver.now() + timeoutNs, () => {
+        timer = undefined; // a fired timer is gone; clearing it again is unnecessary
+        settle(deadlineExceeded(mode, entries, ms), 'timeout');
+      });
+    }
     if (signal !== undefined) {
       const onAbort = (): void => settle(signal.reason, 'failed');
       signal.addEventListener('abort', onAbort, { once: true });
@@ -120,13 +143,7 @@ export function waitForSemaphores(
         }),
       );
     }
-    if (timeoutNs !== undefined) {
-      const ms = Number(timeoutNs) / 1e6;
-      timer = driver.setTimer(driver.now() + timeoutNs, () => {
-        timer = undefined; // a fired timer is gone; clearing it again is unnecessary
-        settle(deadlineExceeded(mode, entries, ms), 'timeout');
-      });
-    }
+    watch?.addHostWait(outstanding);
   });
 }
 

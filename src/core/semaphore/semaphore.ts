@@ -17,6 +17,7 @@ import type { HeapEntry } from './min_heap.js';
 import { WaiterIndex } from './waiter_index.js';
 import { waitForSemaphores, type WaitOptions } from './host_wait.js';
 import { checkPayload, describe } from './payload.js';
+import type { StallWatch } from '../stall/stall_watch.js';
 import { TimepointList, type Timepoint } from './timepoints.js';
 
 /** What a semaphore needs from its device: the context, and a way to batch scheduler work it triggers. */
@@ -29,6 +30,8 @@ export interface SemaphoreOwner {
    * N dependent submissions released by one signal would recurse N deep.
    */
   batch(fn: () => void): void;
+  /** What the host has outstanding on this device, for stall diagnosis (absent: not watched). */
+  readonly stallWatch?: StallWatch;
 }
 
 /** A pending submission's view of one of its waits. */

@@ -33,6 +33,7 @@ const ui = {
   notice: element('notice'),
   seedHint: element('seed-hint'),
   error: element('error'),
+  stall: element('stall'),
   timeline: element('timeline'),
   narration: element<HTMLOListElement>('narration'),
   output: element<HTMLOListElement>('output'),
@@ -195,6 +196,10 @@ function render(): void {
   ui.stepCount.textContent = String(steps);
   const state = session.state;
   if (state === 'failed') showError(new Error(`the scenario threw: ${describeError(session.error)}`));
+  // The stuck view: the same diagnosis a stalled Node program is rejected with.
+  const stall = session.stall;
+  ui.stall.hidden = stall === undefined;
+  ui.stall.textContent = stall?.message ?? '';
   setState(state);
 }
 

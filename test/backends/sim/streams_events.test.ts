@@ -220,3 +220,25 @@ describe('sim host functions', () => {
     d.destroy();
   });
 });
+
+describe('sim stream waits on an earlier point of the same stream', () => {
+  it('complete as they start (no completion step of their own) and carry the captured failure', () => {
+    const d = makeDriver({ mode: 'manual' });
+    const s = d.streamCreate();
+    const e = d.eventCreate();
+    const p = d.memAlloc(16);
+    d.memsetAsync({ dst: p, value: 1, elementSize: 4, count: 4 }, s);
+    d.eventRecord(e, s);
+    d.streamWaitEvent(s, e);
+    d.memsetAsync({ dst: p, value: 2, elementSize: 4, count: 4 }, s);
+    const steps: string[] = [];
+    for (let step = d.step(); step !== null; step = d.step()) steps.push(`${step.kind} ${step.op}`);
+    expect(steps).toEqual(['start memset', 'complete memset', 'start record', 'complete record', 'start wait', 'start memset', 'complete memset']);
+    expect(d.streamQuery(s)).toBe(true);
+    d.memFree(p);
+    d.eventDestroy(e);
+    d.streamDestroy(s);
+    expectNothingOutstanding(d);
+    d.destroy();
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * Applies a fault plan (fault_plan.ts) while the simulator runs. The driver asks it at the points where real faults
+ * arise — an allocation, a submission's completion record, an operation starting, each kernel dispatch — and it
+ * answers with the error to fail with (made like the simulator's real errors, so rule 5 treats it the same) or the
+ * extra latency to add. Random faults draw from their own PRNG, so a plan never changes the scheduler's choices.
+ */
+import { HalError, StatusCode } from '../../core/errors.js';
+import type { KernelMatch, ResolvedFaultPlan, SlowOperationKind } from './fault_plan.js';
+
+/** What the injector did (the explorer and tests read it; `driver.injectedFaults()`). */
+export interface InjectedFault {
+  readonly kind: 'kernel-fault' | 'out-of-memory' | 'device-lost' | 'slow';
+  /** Virtual ns when it was injected. */
+  readonly time: bigint;
+  /** The operation or call it hit, e.g. "fill_u32 of sample-kernels (dispatch 3)". */
+  readonly what: string;
+  /** The plan entry that caused it, e.g. "kernelFaults[0]" or "random.kernelFault". */
+  readonly rule: string;
+}
+
+/** A kernel dispatch as the injector sees it. */
+export interface DispatchInfo {
+  readonly entryPoint: string;
+  readonly label: string;
+}
+
+/** mulberry32: a small, fast, well-mixed 32-bit PRNG; enough for drawing fault events. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const matches = (rule: KernelMatch, d: DispatchInfo): boolean =>
+  (rule.entryPoint === undefined || rule.entryPoint === d.entryPoint) && (rule.label === undefined || rule.label === d.label);
+
+export class FaultInjector {
+  private plan: ResolvedFaultPlan | undefined;
+  private random: () => number = () => 1;
+  private kernelRuleHits: number[] = [];
+  private slowRuleHits: number[] = [];
+  private allocations = 0;
+  private submissions = 0;
+  private lostError: HalError | undefined;
+  private readonly log: InjectedFault[] = [];
+
+  constructor(private readonly deviceSeed: bigint) {}
+
+  /** Replaces the plan; counting starts over from now. undefined: no faults. */
+  setPlan(plan: ResolvedFaultPlan | undefined): void {
+    this.plan = plan;
+    this.kernelRuleHits = plan ? plan.kernelFaults.map(() => 0) : [];
+    this.slowRuleHits = plan ? plan.slow.map(() => 0) : [];
+    this.allocations = 0;
+    this.submissions = 0;
+    const seed = plan?.random.seed ?? plan?.seed ?? Number(this.deviceSeed & 0xffffffffn);
+    this.random = prng(seed);
+  }
+
+  get active(): boolean {
+    return this.plan !== undefined;
+  }
+
+  /** The loss, once the plan lost the device: every later operation and call fails with it. */
+  get lost(): HalError | undefined {
+    return this.lostError;
+  }
+
+  injected(): InjectedFault[] {
+    return [...this.log];
+  }
+
+  /** Before an allocation: the RESOURCE_EXHAUSTED to throw instead, if the plan says so. */
+  allocation(call: string, byteLength: number, now: number): HalError | undefined {
+    const plan = this.plan;
+    if (plan === undefined) return undefined;
+    const n = ++this.allocations;
+    let rule: string | undefined;
+    const index = plan.outOfMemory.indexOf(n);
+    if (index >= 0) rule = `outOfMemory[${index}]`;
+    else if (plan.random.outOfMemory > 0 && this.random() < plan.random.outOfMemory) rule = 'random.outOfMemory';
+    if (rule === undefined) return undefined;
+    this.record('out-of-memory', now, `${call} of ${byteLength} bytes (allocation ${n})`, rule);
+    return new HalError(StatusCode.RESOURCE_EXHAUSTED, `${call} of ${byteLength} bytes: simulated device memory exhausted (injected by the fault plan: ${rule})`, {
+      driver: { api: 'sim', name: 'SIM_OUT_OF_MEMORY', number: 2, call },
+    });
+  }
+
+  /** A submission's completion record: the n-th may lose the device. */
+  submission(now: number): void {
+    const plan = this.plan;
+    if (plan === undefined || this.lostError) return;
+    const n = ++this.submissions;
+    if (plan.deviceLost.atSubmission === n) this.lose(now, `submission ${n}`, 'deviceLost.atSubmission');
+    else if (plan.random.deviceLost > 0 && this.random() < plan.random.deviceLost) this.lose(now, `submission ${n}`, 'random.deviceLost');
+  }
+
+  /** The scheduler reached virtual time `now`: a loss planned at or before it happens. */
+  reached(now: number): void {
+    const at = this.plan?.deviceLost.atTimeNs;
+    if (at !== undefined && now >= at && !this.lostError) this.lose(now, `virtual time ${at} ns`, 'deviceLost.atTimeNs');
+  }
+
+  /** A kernel dispatch about to run: the fault to report instead, if the plan says so. */
+  kernelFault(dispatch: DispatchInfo, now: number): string | undefined {
+    const plan = this.plan;
+    if (plan === undefined) return undefined;
+    let fault: { rule: string; message: string } | undefined;
+    plan.kernelFaults.forEach((rule, i) => {
+      if (!matches(rule, dispatch)) return;
+      const n = ++this.kernelRuleHits[i]!;
+      if (fault === undefined && (rule.dispatch === undefined || rule.dispatch === n)) fault = { rule: `kernelFaults[${i}]`, message: rule.message };
+    });
+    if (fault === undefined && plan.random.kernelFault > 0 && this.random() < plan.random.kernelFault) {
+      fault = { rule: 'random.kernelFault', message: 'injected fault' };
+    }
+    if (fault === undefined) return undefined;
+    this.record('kernel-fault', now, `${dispatch.entryPoint} of ${dispatch.label}`, fault.rule);
+    return `${fault.message} (fault plan ${fault.rule})`;
+  }
+
+  /** Extra virtual ns for an operation starting now; `dispatches` are its kernels (graph: kernel nodes). */
+  extraLatency(kind: SlowOperationKind, dispatches: readonly DispatchInfo[], label: string, now: number): number {
+    const plan = this.plan;
+    if (plan === undefined) return 0;
+    let extra = 0;
+    plan.slow.forEach((rule, i) => {
+      if (rule.op !== undefined && rule.op !== kind) return;
+      if ((rule.entryPoint !== undefined || rule.label !== undefined) && !dispatches.some((d) => matches(rule, d))) return;
+      const n = ++this.slowRuleHits[i]!;
+      if (rule.nth !== undefined && rule.nth !== n) return;
+      extra += rule.extraNs;
+      this.record('slow', now, `${kind} ${label} +${rule.extraNs} ns`, `slow[${i}]`);
+    });
+    if (plan.random.slow > 0 && this.random() < plan.random.slow) {
+      extra += plan.random.slowNs;
+      this.record('slow', now, `${kind} ${label} +${plan.random.slowNs} ns`, 'random.slow');
+    }
+    return extra;
+  }
+
+  private lose(now: number, what: string, rule: string): void {
+    this.lostError = new HalError(StatusCode.INTERNAL, `device lost at ${what} (injected by the fault plan: ${rule})`, {
+      driver: { api: 'sim', name: 'SIM_DEVICE_LOST', number: 9, text: 'device lost', call: rule },
+    });
+    this.record('device-lost', now, what, rule);
+  }
+
+  private record(kind: InjectedFault['kind'], now: number, what: string, rule: string): void {
+    this.log.push({ kind, time: BigInt(now), what, rule });
+  }
+}
