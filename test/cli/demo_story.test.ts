@@ -44,6 +44,7 @@ it('a label that is not a string is rejected before anything is submitted', asyn
   const device = await createDevice({ backend: 'sim', seed: 1, trace: true });
   const before = device.trace!.events.length;
   expect(() => device.queue.barrier({ label: 7 as unknown as string })).toThrow('barrier label must be a string (got 7)');
+  expect(() => device.queue.barrier({ lable: 'x' } as never)).toThrow('did you mean "label"?');
   expect(device.trace!.events.length).toBe(before);
   await device[Symbol.asyncDispose]();
 });

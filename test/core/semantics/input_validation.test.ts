@@ -182,7 +182,7 @@ describe.each(SEEDS)('inputs that escaped validation (seed %i)', (seed) => {
     await expectRejects(device.waitSemaphores('all', signals, { timeoutMS: 5 } as never), INVALID, '"timeoutMS"', 'did you mean "timeoutMs"?');
     await expectRejects(device.createExecutable(sampleExecutableManifestInput(), { labl: 'x' } as never), INVALID, 'createExecutable options', 'did you mean "label"?');
     // A name that resembles nothing lists the known fields instead.
-    expectHalError(() => q.barrier({ zzzzzzzz: 1 } as never), INVALID, '"zzzzzzzz"', 'known fields: waits, signals');
+    expectHalError(() => q.barrier({ zzzzzzzz: 1 } as never), INVALID, '"zzzzzzzz"', 'known fields: label, waits, signals');
 
     const entry = exe.entryPoint('fill_u32');
     const cb = device.createCommandBuffer({ bindingCapacity: 1 });
