@@ -25,6 +25,7 @@ const suites: Suite[] = [
   { title: 'simulator device', enabled: true, load: async () => (await import('./sim/index.js')).runSimBenchmarks },
   { title: 'sample kernels', enabled: true, load: async () => (await import('./kernels/index.js')).runKernelBenchmarks },
   { title: 'core scheduling', enabled: true, load: async () => (await import('./core/index.js')).runCoreBenchmarks },
+  { title: 'race checker', enabled: true, load: async () => (await import('./check/index.js')).runCheckBenchmarks },
   { title: 'hip backend (GPU)', enabled: process.env.GPUHAL_BENCH_HIP === '1', load: async () => (await import('./hip/index.js')).runHipBenchmarks },
 ];
 

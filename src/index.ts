@@ -8,7 +8,12 @@
  *
  * Backends load lazily (see src/core/registry.ts), so importing this module loads neither koffi nor WebAssembly.
  */
-export { createDevice, Device, type DeviceInfo, type DeviceLostInfo, type DeviceOptions, type SemaphoreOptions } from './core/device.js';
+// gpuhal's own backends (hip, then the simulator) register themselves; each loads only when a device asks for it.
+import './backends/builtin.js';
+
+export { createDevice, Device, type DeviceChecker, type DeviceInfo, type DeviceLostInfo, type DeviceOptions, type SemaphoreOptions } from './core/device.js';
+export type { RaceCheckOptions, RaceCheckerStats } from './core/check/race_checker.js';
+export type { RaceKind, RaceOperation, RaceRange, RaceReport } from './core/check/race_report.js';
 export type { BackendDeviceOptions } from './core/device_options.js';
 // Each backend's createDevice options (they extend BackendDeviceOptions; exporting them brings the typing along).
 export type { SimDeviceOptions } from './backends/sim/device_options.js';
@@ -23,7 +28,7 @@ import { Buffer as CoreBuffer } from './core/buffer.js';
 export const Buffer = CoreBuffer;
 /** @deprecated Renamed `GpuBuffer`. */
 export type Buffer = CoreBuffer;
-export { Semaphore } from './core/semaphore/semaphore.js';
+export { Semaphore, type SemaphoreCounts } from './core/semaphore/semaphore.js';
 export type { StallDiagnosis, StalledHostWait, StalledSubmission, StalledWait } from './core/stall/stall_diagnosis.js';
 export type { SemaphoreValue, WaitMode, WaitOptions } from './core/semaphore/host_wait.js';
 export { MAX_PAYLOAD } from './core/semaphore/payload.js';
@@ -72,11 +77,18 @@ export type {
   DriverDeviceSummary,
   DriverLimits,
   DriverObjectCounts,
+  DriverClock,
   DriverProvider,
+  DriverStepEvent,
+  DriverStepper,
+  DriverStreamContents,
+  DriverStreamOp,
   GpuDriver,
   ModuleFormat,
   Platform,
 } from './core/driver.js';
+/** What one step of a simulator (or any driver with a stepper) did; the name `device.step()` documents. */
+export type { DriverStepEvent as SimStepEvent } from './core/driver.js';
 /** Traces of what a device did (`createDevice({ trace: true })`, then `device.trace`): export, render, replay. */
 export * as trace from './trace/index.js';
 export type { MemoryTraceRecorder } from './trace/recorder.js';
@@ -84,7 +96,6 @@ export type { MemoryTraceRecorder } from './trace/recorder.js';
 export type {
   Inspection,
   SemaphoreView,
-  SimStepEvent,
   StepOutcome,
   StreamOpView,
   StreamView,

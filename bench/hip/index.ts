@@ -171,7 +171,7 @@ export const launchPollRoundTrip: HipBenchmark = async (ctx) => {
   driver.eventDestroy(event);
   driver.memFree(buffer);
   return [
-    // DESIGN.md's ≈ 5.8 µs on an H200 is the cuGraphLaunch round trip (round_trip_breakdown.ts); cuLaunchKernel's
+    // docs/design.md's ≈ 5.8 µs on an H200 is the cuGraphLaunch round trip (round_trip_breakdown.ts); cuLaunchKernel's
     // is ≈ 2 µs longer, all of it host time spent inside cuLaunchKernel.
     { name: 'raw cuLaunchKernel + event-poll round trip (spin)', measured: `${fmt(rawUs)} µs`, target: '≤ 10 µs', pass: rawUs <= 10 },
     { name: 'driver launch + event-poll round trip (nextProgress) vs raw', measured: `${fmt(driverUs)} µs (${fmt(driverUs / rawUs)}× raw)`, target: '≤ 2× raw', pass: driverUs <= 2 * rawUs },

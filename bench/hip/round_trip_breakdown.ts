@@ -162,7 +162,7 @@ export const roundTripBreakdown: HipBenchmark = async (ctx) => {
     {
       name: 'raw round trip (spin), 32-invocation no-op: cuLaunchKernel vs cuGraphLaunch',
       measured: `${fmt(spin.launchNoop)} µs vs ${fmt(spin.graphNoop)} µs (${fmt(spin.launchNoop / spin.graphNoop)}×)`,
-      target: '≤ 10 µs each (graph ≈ 5.8 µs on H200, DESIGN.md)',
+      target: '≤ 10 µs each (graph ≈ 5.8 µs on H200, docs/design.md)',
       pass: spin.launchNoop <= 10 && spin.graphNoop <= 10,
     },
     {

@@ -8,7 +8,7 @@
  * https://ui.perfetto.dev. On the simulator all times are virtual, so the same seed prints the same bytes.
  */
 import { writeFile } from 'node:fs/promises';
-import { createDevice, type Device } from '../core/device.js';
+import { createDevice, type Device } from '../index.js';
 import { HalError, StatusCode } from '../core/errors.js';
 import { serializeChromeTrace, toChromeTrace } from '../trace/chrome_trace.js';
 import { renderTimeline } from '../trace/timeline_renderer.js';
@@ -103,7 +103,7 @@ interface PipelineOutcome {
 }
 
 async function runPipeline(device: Device, { seed, color }: DemoOptions, out: (line: string) => void): Promise<PipelineOutcome> {
-  const virtual = device.info.platform === 'sim';
+  const virtual = device.info.clock === 'virtual';
   out(`gpuhal demo on ${device.info.name} (backend ${device.info.backend}${virtual ? `, seed ${seed}, virtual time` : ''})`);
   for (const note of device.info.backendNotes) out(`  note: ${note}`);
   out('');

@@ -1,5 +1,5 @@
 /** `gpuhal devices`: every registered backend, whether it can be used here (and if not, why), and its devices. */
-import { listBackends } from '../core/registry.js';
+import { listBackends } from '../index.js';
 import { wrap } from './terminal.js';
 
 const GiB = 1024 ** 3;

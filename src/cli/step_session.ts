@@ -14,8 +14,8 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { createDevice, type Device } from '../core/device.js';
-import type { SimStepEvent } from '../core/inspection.js';
+import { createDevice, type Device } from '../index.js';
+import type { DriverStepEvent as SimStepEvent } from '../core/driver.js';
 import type { TraceEvent } from '../trace/model.js';
 import { Narrator } from '../trace/narrate.js';
 import { formatDuration } from '../trace/time_format.js';

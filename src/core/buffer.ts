@@ -21,7 +21,7 @@ export const BufferUsage = {
 
 /**
  * Where a buffer's memory should live. Today this is recorded and reported only (`buffer.memoryType`): it is
- * validated and stored, but no driver reads it — both backends (sim and hip) allocate device memory for every memory
+ * validated and stored, but no driver reads it — the backends allocate device memory for every memory
  * type. Host-visible placement (host-mapped or managed memory the host could read without a copy) is not
  * implemented; reading a 'host-visible' buffer still takes a queue read.
  */
@@ -68,14 +68,15 @@ export class Buffer extends HalObject {
     return { byteLength: this.byteLength, memoryType: this.memoryType };
   }
 
-  /** The device address of byte 0. Internal to the core and drivers. */
+  /** @internal The device address of byte 0. Internal to the core and drivers. */
   get devicePtr(): DevicePtr {
     return this.ptr;
   }
 
   /**
+   * @internal
    * Validates that [offset, offset + length) lies inside this buffer; `what` names the field in the message.
-   * Uses `offset + length > byteLength` (an exact fit is legal; see reference defect 4's cousin in DESIGN.md).
+   * Uses `offset + length > byteLength` (an exact fit is legal; `>=` would reject it).
    */
   checkRange(what: string, offset: number, length: number): void {
     if (!Number.isSafeInteger(offset) || offset < 0) throw invalidArgument(`${what} offset must be a non-negative integer (got ${describe(offset)})`);
@@ -85,7 +86,9 @@ export class Buffer extends HalObject {
     }
   }
 
-  /** Throws INVALID_ARGUMENT unless this buffer belongs to `context`, and FAILED_PRECONDITION if destroyed. */
+  /**
+   * @internal Throws INVALID_ARGUMENT unless this buffer belongs to `context`, and FAILED_PRECONDITION if destroyed.
+   */
   assertUsableOn(context: DeviceContext, what: string): void {
     if (this.context !== context) throw invalidArgument(`${what} ${this.label} belongs to another device (${this.context.label})`);
     this.assertAlive(`use ${what}`);

@@ -2,8 +2,8 @@
  * `Device`: the user-facing facade of a device and the owner of everything it creates. `createDevice`
  * (create_device.ts) opens one; `DeviceCore` (device_core.ts) is what its objects see of it.
  *
- * Teardown (docs/design.md, rule 9). `destroy()` is synchronous; on a real GPU it blocks once, in the driver's `quiesce()`, until
- * work already handed to the device has finished. In order, it:
+ * Teardown (docs/design.md, rule 9). `destroy()` is synchronous; on a real GPU it blocks once, in the driver's
+ * `quiesce()`, until work already handed to the device has finished. In order, it:
  *   1. fails pending submissions with CANCELLED and in-flight ones with ABORTED — this is the core's bookkeeping:
  *      their signal semaphores fail likewise, their captures are released, their completion events are discarded;
  *   2. fails every live semaphore, so no host wait hangs;
@@ -11,12 +11,12 @@
  *      buffer memory whose free was deferred while work was in flight (memory_reclaim.ts), then destroys the
  *      pooled events, the streams and finally the driver — after which `driver.outstanding()` is all zeros.
  * What happens to device work that was in flight depends on the backend, because the core cannot recall it:
- *   - sim: it is discarded. The simulator never runs it (its clock stops at destroy), so nothing touches freed memory.
- *   - hip: work already handed to the GPU keeps running after step 1, so before step 3 the core calls the driver's
- *     `quiesce()`, which blocks until the device has finished it (cuCtxSynchronize / hipDeviceSynchronize): nothing
- *     still running can touch memory freed afterwards. Blocking is accepted at teardown only; `Symbol.asyncDispose`
+ *   - a modelled device (no `quiesce`) discards it: its clock stops at destroy, so nothing touches freed memory.
+ *   - a real GPU (`quiesce` present): work already handed to it keeps running after step 1, so before step 3 the
+ *     core calls `quiesce()`, which blocks until the device has finished it (cuCtxSynchronize /
+ *     hipDeviceSynchronize): nothing still running can touch memory freed afterwards. Blocking is accepted at teardown only; `Symbol.asyncDispose`
  *     drains without blocking and should be preferred whenever work may still be running.
- * `Symbol.asyncDispose` drains in-flight work first (stepping a manual-mode simulator as needed), then destroys.
+ * `Symbol.asyncDispose` drains in-flight work first (stepping a manual-mode device as needed), then destroys.
  * A sticky driver failure (device lost) makes every later call fail fast with the original error.
  */
 import { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './buffer.js';
@@ -24,7 +24,7 @@ import { CommandBuffer, type CommandBufferDescriptor } from './command_buffer/in
 import type { DeviceContext, DeviceLimits, CommandBufferMode } from './device_context.js';
 import { DeviceCore, type DeviceLostInfo } from './device_core.js';
 import { inspectAs, inspectCustom } from './inspect.js';
-import type { GpuDriver, ModuleFormat, Platform } from './driver.js';
+import type { DriverDeviceInfo, GpuDriver } from './driver.js';
 import { HalError, StatusCode, invalidArgument, outOfRange } from './errors.js';
 import { Executable, type ExecutableOptions } from './executable.js';
 import {
@@ -37,12 +37,15 @@ import type { HalObject } from './lifetime.js';
 import { Queue, type ReadOperation } from './queue/queue.js';
 import { checkSemaphoreList } from './queue/validation.js';
 import { checkSignal, checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
-import { checkPayload, describe } from './semaphore/payload.js';
+import { checkPayload } from './semaphore/payload.js';
+import { checkObject, describe } from './validation.js';
 import { Semaphore } from './semaphore/semaphore.js';
 import type { ParsedOptions } from './device_options.js';
-import { driveManualSimulator, inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
+import { driveManualDevice, inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
 import { recordDevice } from '../trace/attach.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
+import { RaceChecker, type RaceCheckerStats, type RaceListener } from './check/race_checker.js';
+import type { RaceReport } from './check/race_report.js';
 import { KnownFields, checkKnownFields, checkLabel } from './fields.js';
 import { diagnoseDevice } from './stall/device_stall.js';
 import type { StallDiagnosis } from './stall/stall_diagnosis.js';
@@ -57,23 +60,17 @@ export type { DeviceLostInfo } from './device_core.js';
 
 // --- public types ------------------------------------------------------------------------------------------------
 
-export interface DeviceInfo {
+/** The driver's facts about the device (see DriverDeviceInfo), and how this device was opened. */
+export interface DeviceInfo
+  extends Pick<DriverDeviceInfo, 'name' | 'platform' | 'clock' | 'ordinal' | 'totalMemoryBytes' | 'computeUnits' | 'warpSize' | 'formats' | 'details'> {
   readonly label: string;
-  /** The registry name of the backend that opened this device, e.g. 'sim' or 'hip'. */
+  /** The registry name of the backend that opened this device. */
   readonly backend: string;
-  readonly name: string;
-  readonly platform: Platform;
-  readonly ordinal: number;
-  readonly totalMemoryBytes: number;
-  readonly computeUnits: number;
-  readonly warpSize: number;
-  readonly formats: readonly ModuleFormat[];
   readonly queueCount: number;
   readonly streamsPerQueue: number;
   readonly commandBufferMode: CommandBufferMode;
-  /** Why earlier backend candidates were skipped (e.g. 'hip: libamdhip64.so not found'). */
+  /** Why earlier backend candidates were skipped, one note per backend ('<name>: <reason>'). */
   readonly backendNotes: readonly string[];
-  readonly details: Readonly<Record<string, string>>;
 }
 
 export interface SemaphoreOptions {
@@ -91,6 +88,7 @@ export class Device implements Disposable, AsyncDisposable {
   readonly queues: readonly Queue[];
   private readonly core: DeviceCore;
   private semaphoreCount = 0;
+  private checkerView: DeviceChecker | undefined;
 
   /** Internal: use `createDevice`. */
   constructor(driver: GpuDriver, backend: string, options: ParsedOptions, backendNotes: readonly string[]) {
@@ -100,11 +98,15 @@ export class Device implements Disposable, AsyncDisposable {
     const label = options.label ?? `device-${backend}#${++deviceCount}`;
     this.core = new DeviceCore(driver, label, queueCount, streamsPerQueue, mode);
     this.limits = this.core.limits;
+    // `check: false` parses to undefined too: the environment may turn checking on only where options are silent.
+    const check = 'check' in options ? options.check : checkFromEnvironment();
+    if (check !== undefined) this.core.checker = new RaceChecker(check);
     this.queues = Object.freeze(Array.from({ length: queueCount }, (_, i) => new Queue(this.core, i)));
     if (options.trace) {
       const trace = recordDevice(this, driver, label);
       this.core.scheduler.queues.forEach((queue, i) => trace.declareQueue(queue, this, `queue${i}`));
       this.core.trace = trace;
+      if (this.core.checker !== undefined) this.core.checker.trace = trace;
     }
     const d = driver.info;
     this.info = Object.freeze({
@@ -112,6 +114,7 @@ export class Device implements Disposable, AsyncDisposable {
       backend,
       name: d.name,
       platform: d.platform,
+      clock: d.clock,
       ordinal: d.ordinal,
       totalMemoryBytes: d.totalMemoryBytes,
       computeUnits: d.computeUnits,
@@ -182,6 +185,31 @@ export class Device implements Disposable, AsyncDisposable {
   }
 
   /**
+   * The race checker's view (devices created with `check`), else undefined: the reports so far, a listener for new
+   * ones, and counters of what it holds.
+   */
+  get checker(): DeviceChecker | undefined {
+    const checker = this.core.checker;
+    if (checker === undefined) return undefined;
+    return (this.checkerView ??= {
+      get reports() {
+        return checker.reports;
+      },
+      get droppedReports() {
+        return checker.droppedReports;
+      },
+      get strict() {
+        return checker.strict;
+      },
+      get failure() {
+        return checker.failure;
+      },
+      onReport: (listener: RaceListener) => checker.on(listener),
+      stats: () => checker.stats(),
+    });
+  }
+
+  /**
    * Who waits for what, when nothing can make progress by itself (nothing in flight, no timed wait) yet submissions
    * are pending or the host waits; undefined otherwise. Only the host could still unblock a stalled device; when the
    * Node process is about to exit stalled, every host wait and awaited read or upload is rejected with this message.
@@ -198,7 +226,7 @@ export class Device implements Disposable, AsyncDisposable {
   // --- step mode (inspection.ts) -----------------------------------------------------------------------------------
 
   /**
-   * Simulator in manual mode only (`sim: { mode: 'manual' }`): processes one simulator event, lets the core react
+   * Drivers with a manual stepper only (`GpuDriver.stepper`): processes one driver event, lets the core react
    * (retire, signal, issue what that released) and says what happened. UNIMPLEMENTED on other backends.
    */
   async step(): Promise<StepOutcome> {
@@ -206,7 +234,7 @@ export class Device implements Disposable, AsyncDisposable {
     return stepDevice(this);
   }
 
-  /** Simulator, traced devices: a plain-data snapshot of pending and in-flight work, semaphores and streams. */
+  /** Drivers with a stepper, traced devices: a plain-data snapshot of pending and in-flight work, semaphores and streams. */
   inspect(): Inspection {
     this.core.assertUsable('inspect');
     return inspectDevice(this);
@@ -216,7 +244,7 @@ export class Device implements Disposable, AsyncDisposable {
 
   createBuffer(descriptor: BufferDescriptor): Buffer {
     this.core.assertUsable('create a buffer');
-    if (descriptor === null || typeof descriptor !== 'object') throw invalidArgument(`createBuffer descriptor must be an object (got ${describe(descriptor)})`);
+    checkObject('createBuffer descriptor', descriptor);
     checkKnownFields('createBuffer descriptor', descriptor, BUFFER_FIELDS);
     const { byteLength, usage, memoryType, label } = descriptor;
     if (typeof byteLength !== 'number' || !Number.isSafeInteger(byteLength) || byteLength <= 0) {
@@ -245,13 +273,14 @@ export class Device implements Disposable, AsyncDisposable {
   createSemaphore(initialValue: bigint = 0n, options: SemaphoreOptions = {}): Semaphore {
     this.core.assertUsable('create a semaphore');
     const value = checkPayload('createSemaphore initialValue', initialValue);
-    if (options === null || typeof options !== 'object') throw invalidArgument(`createSemaphore options must be an object (got ${describe(options)})`);
+    checkObject('createSemaphore options', options);
     checkKnownFields('createSemaphore options', options, SEMAPHORE_OPTION_FIELDS);
     checkLabel('createSemaphore options.label', options.label);
     // Numbered per device, not globally, so the same program names its semaphores the same way every run
-    // (traces and messages stay reproducible on the simulator).
+    // (traces and messages stay reproducible on a modelled device).
     const semaphore = new Semaphore(this.core, value, options.label ?? `semaphore#${++this.semaphoreCount}`);
     this.core.trackSemaphore(semaphore);
+    this.core.checker?.semaphoreCreated(semaphore, value);
     this.core.trace?.declareSemaphore(semaphore, this, semaphore.label, value);
     return semaphore;
   }
@@ -363,19 +392,22 @@ export class Device implements Disposable, AsyncDisposable {
         cause: errors[0],
       });
     }
+    // Strict checking: a device that raced does not end quietly (teardown itself is complete at this point).
+    const raced = core.checker?.destroyError();
+    if (raced !== undefined) throw raced;
   }
 
   /**
    * Drains, then destroys: waits for in-flight work to finish (pending work that waits on the host is then
-   * cancelled). A manual-mode simulator runs only when stepped, so here it is stepped until the in-flight work has
+   * cancelled). A device in manual mode runs only when stepped, so here it is stepped until the in-flight work has
    * finished, exactly as if the caller had called `step()` that often; only if it has nothing left to run while
    * work is still in flight (nothing could ever finish it) is that work aborted by the destroy.
    */
   async [Symbol.asyncDispose](): Promise<void> {
     const scheduler = this.core.scheduler;
     const inFlight = (): number => (this.core.destroyed || this.core.lost ? 0 : scheduler.inFlightCount);
-    // undefined: not a manual simulator; the driver progresses by itself and the poller sees the work finish.
-    const stepped = await driveManualSimulator(this.core.driver, inFlight);
+    // undefined: not a manual device; the driver progresses by itself and the poller sees the work finish.
+    const stepped = await driveManualDevice(this.core.driver, inFlight);
     if (stepped === undefined) {
       while (inFlight() > 0) await scheduler.whenIdle();
     }
@@ -395,7 +427,31 @@ export class Device implements Disposable, AsyncDisposable {
   }
 }
 
+/** What `device.checker` shows of the race checker. */
+export interface DeviceChecker {
+  /** Every report so far, oldest first (at most `maxReports`; the rest are counted in `droppedReports`). */
+  readonly reports: readonly RaceReport[];
+  readonly droppedReports: number;
+  readonly strict: boolean;
+  /** The checker's own defect, if it had one: it then stopped checking (the run itself goes on unharmed). */
+  readonly failure: unknown;
+  /** Calls `listener` with each new report; returns a function that stops it. */
+  onReport(listener: (report: RaceReport) => void): () => void;
+  /** Counters of what the checker holds (its memory stays bounded by what is not yet ordered before the host). */
+  stats(): RaceCheckerStats;
+}
+
 const MEMORY_TYPES: readonly MemoryType[] = ['device-local', 'host-visible'];
+
+/**
+ * `GPUHAL_CHECK=1` (or `strict`) turns the race checker on for every device whose options do not say `check`, so a
+ * whole test suite or an unmodified program can be checked, as a validation layer is enabled from outside.
+ */
+function checkFromEnvironment(): { strict?: true } | undefined {
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.GPUHAL_CHECK;
+  if (value === undefined || value === '' || value === '0' || value === 'false') return undefined;
+  return value === 'strict' ? { strict: true } : {};
+}
 let deviceCount = 0;
 
 function teardownRank(object: HalObject): number {

@@ -3,9 +3,10 @@
  * layouts, executables and command buffers depend on this small interface instead of the whole Device, which
  * keeps the object modules independent of the scheduling stack.
  */
+import type { RaceChecker } from './check/race_checker.js';
 import type { GpuDriver } from './driver.js';
 
-/** Limits the core enforces (DESIGN.md rule 8); `device.limits` reports them. */
+/** Limits the core enforces (docs/design.md rule 8); `device.limits` reports them. */
 export interface DeviceLimits {
   /** Descriptor sets per pipeline layout (at least 4). */
   readonly maxDescriptorSets: number;
@@ -30,6 +31,8 @@ export interface DeviceContext {
   readonly commandBufferMode: CommandBufferMode;
   /** Used in messages. */
   readonly label: string;
+  /** The race checker, when the device was created with `check` (createDevice({ check: true })). */
+  readonly checker?: RaceChecker | undefined;
   /** Throws FAILED_PRECONDITION when the device was destroyed, or the device-lost error once it is lost. */
   assertUsable(use: string): void;
   /**

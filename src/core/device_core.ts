@@ -3,6 +3,7 @@
  * object tracking for teardown, memory reclaim (memory_reclaim.ts) and device-lost bookkeeping. Keeping it apart
  * from the public `Device` facade (device.ts) keeps scheduler plumbing out of the public surface.
  */
+import type { RaceChecker } from './check/race_checker.js';
 import type { CommandBufferMode, DeviceContext, DeviceLimits } from './device_context.js';
 import type { DevicePtr, DriverStream, GpuDriver } from './driver.js';
 import { HalError, StatusCode, failedPrecondition } from './errors.js';
@@ -36,6 +37,8 @@ export class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
   lost: HalError | undefined;
   /** Set when the device was created with `trace: true`. */
   trace: MemoryTraceRecorder | undefined;
+  /** Set when the device was created with `check` (the race checker). */
+  checker: RaceChecker | undefined;
   /** Host waits and awaited operations outstanding, watched for a stall at process exit (stall/). */
   readonly stallWatch: StallWatch = new StallWatch({ settleStall: () => settleDeviceStall(this) });
   /** Resolves `device.lost` (the first of: the device is lost, the device is destroyed). */
@@ -98,6 +101,9 @@ export class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
 
   /** Frees a buffer's memory once its last reference went (memory_reclaim.ts says when it reaches the driver). */
   freeMemory(ptr: DevicePtr, byteLength: number, stream?: DriverStream): void {
+    // Every submission that used the memory has finished: its access history ends here, before the address can
+    // come back for another allocation.
+    this.checker?.memoryFreed(ptr);
     this.deferredFrees.free(ptr, byteLength, stream);
   }
 

@@ -4,8 +4,10 @@
  */
 import * as z from 'zod/mini';
 import { invalidArgument } from './errors.js';
-import { describe } from './semaphore/payload.js';
+import { registeredBackends } from './registry.js';
+import { describe } from './validation.js';
 import type { CommandBufferMode } from './device_context.js';
+import type { RaceCheckOptions } from './check/race_checker.js';
 import { suggestion } from './fields.js';
 import { englishMessages } from './zod_english.js';
 
@@ -17,11 +19,12 @@ const integer = (message: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
     z.minimum(min, { error: message }),
     z.maximum(max, { error: message }),
   );
+const flag = z.boolean({ error: 'must be true or false' });
 
 const DeviceOptionsSchema = z.strictObject({
   backend: z.optional(
     z.union([backendName, z.array(backendName).check(z.minLength(1))], {
-      error: 'must be "sim", "hip", "auto" or a non-empty list of backend names',
+      error: 'must be "auto", a backend name or a non-empty list of backend names',
     }),
   ),
   seed: z.optional(integer('must be a non-negative integer', 0)),
@@ -30,51 +33,83 @@ const DeviceOptionsSchema = z.strictObject({
   memoryBytes: z.optional(integer('must be a positive integer', 1)),
   commandBufferMode: z.optional(z.enum(['graph', 'stream'], { error: 'must be "graph" or "stream"' })),
   label: z.optional(z.string({ error: 'must be a string' })),
-  sim: z.optional(z.record(z.string(), z.unknown(), { error: 'must be an object of simulator driver options' })),
-  hip: z.optional(z.record(z.string(), z.unknown(), { error: 'must be an object of hip driver options' })),
-  trace: z.optional(z.boolean({ error: 'must be true or false' })),
+  trace: z.optional(flag),
+  // true and false are shorthands for {} and "off", so the object's own fields get their own messages.
+  check: z.optional(
+    z.pipe(
+      z.transform((value: unknown) => (value === true ? {} : value === false ? undefined : value)),
+      z.optional(
+        z.strictObject(
+          {
+            strict: z.optional(flag),
+            callSites: z.optional(flag),
+            maxReports: z.optional(integer('must be a positive integer', 1)),
+          },
+          { error: 'must be true, false or an object { strict?, callSites?, maxReports? }' },
+        ),
+      ),
+    ),
+  ),
 });
 
-const DEVICE_OPTION_FIELDS = Object.keys(DeviceOptionsSchema.shape);
+/** An object of driver options passed to one backend's provider, keyed by the backend's name. */
+const BackendOptionsSchema = z.record(z.string(), z.unknown(), { error: 'must be an object of driver options for that backend' });
 
 /**
- * Backend-specific createDevice options, one field per backend (`sim`, `hip`, ...). Empty here: each backend adds its
- * own field by declaration merging (src/backends/<name>/device_options.ts), so users get every backend's options
- * typed while the core names none of them.
+ * Per-backend driver options: each registered backend may take an object under its own name. Empty here: gpuhal's
+ * own backends add theirs, typed, by declaration merging (src/backends/<name>/device_options.ts), so users get every
+ * backend's options typed while the core names none of them.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
 export interface BackendDeviceOptions {}
 
 export interface DeviceOptions extends BackendDeviceOptions {
-  /** 'auto' (the default) tries hip, then sim; a list is tried in order. */
-  readonly backend?: 'sim' | 'hip' | 'auto' | (string & {}) | readonly string[];
-  /** The simulator's scheduling seed (same seed, same results, events and timestamps). */
+  /** 'auto' (the default) tries the registered backends in registration order; a list is tried in its order. */
+  readonly backend?: 'auto' | (string & {}) | readonly string[];
+  /** The scheduling seed of a modelled device (same seed, same results, events and timestamps). */
   readonly seed?: number;
   /** Number of queues; 1 by default. */
   readonly queueCount?: number;
   /**
    * Driver streams behind each queue (1 to 16; 4 by default). Independent submissions on one queue are spread
-   * over them, so they may overlap or run in either order, as DESIGN.md rule 4 allows — on the simulator the seed
-   * decides, which exposes a missing semaphore. 1 issues each queue's work strictly in submission order.
+   * over them, so they may overlap or run in either order, as docs/design.md rule 4 allows — on a modelled device
+   * the seed decides, which exposes a missing semaphore. 1 issues each queue's work strictly in submission order.
    */
   readonly streamsPerQueue?: number;
-  /** Simulated device memory in bytes (sim only; a GPU reports its own). */
+  /** Device memory in bytes of a modelled device (a GPU reports its own). */
   readonly memoryBytes?: number;
   /** How command buffers are lowered: driver graphs (default) or replay onto a stream. */
   readonly commandBufferMode?: CommandBufferMode;
   readonly label?: string;
   /** Record a trace of submissions, semaphores and host waits (`device.trace`; see docs/trace-format.md). */
   readonly trace?: boolean;
+  /**
+   * Check the program for races with the happens-before race checker (`device.checker`; docs/tutorial.md, "The race
+   * checker"): `true`, or `{ strict, callSites, maxReports }`. Off by default.
+   */
+  readonly check?: boolean | RaceCheckOptions;
 }
 
-export type ParsedOptions = z.infer<typeof DeviceOptionsSchema>;
+export type ParsedOptions = z.infer<typeof DeviceOptionsSchema> & {
+  /** Driver options by backend name (the option objects named after registered backends). */
+  readonly backendOptions: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+};
 
 export function parseOptions(options: unknown): ParsedOptions {
-  const result = DeviceOptionsSchema.safeParse(options ?? {}, englishMessages);
-  if (result.success) return result.data;
+  // Keys naming a registered backend carry that backend's driver options; the rest must be the core's own.
+  const schema = z.extend(DeviceOptionsSchema, Object.fromEntries(registeredBackends().map((name) => [name, z.optional(BackendOptionsSchema)])));
+  const result = schema.safeParse(options ?? {}, englishMessages);
+  if (result.success) {
+    const backendOptions: Record<string, Readonly<Record<string, unknown>>> = {};
+    const data = result.data as Record<string, unknown>;
+    for (const name of registeredBackends()) {
+      if (data[name] !== undefined) backendOptions[name] = data[name] as Record<string, unknown>;
+    }
+    return { ...result.data, backendOptions };
+  }
   const problems = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => `options has unknown field ${JSON.stringify(key)}; ${suggestion(key, DEVICE_OPTION_FIELDS)}`).join('; ');
+      return issue.keys.map((key) => `options has unknown field ${JSON.stringify(key)}; ${suggestion(key, Object.keys(schema.shape))}`).join('; ');
     }
     const path = issue.path.map(String).join('.');
     const value = issue.path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined), options);

@@ -2,8 +2,8 @@
  * The GPU driver interface: the one seam between gpuhal's core and its backends.
  *
  * It is deliberately shaped like the HIP / CUDA driver API (streams, events, graphs, modules) and kept minimal,
- * so that the whole scheduling stack above it runs unchanged on a real GPU (src/backends/hip) and on the
- * simulated one (src/backends/sim). A backend is a driver, not a second HAL: it keeps no semaphores, knows
+ * so that the whole scheduling stack above it runs unchanged on every backend, real GPU or modelled. A backend
+ * is a driver, not a second HAL: it keeps no semaphores, knows
  * nothing of queues or submissions, and never calls back into the core. It still checks its own handles and
  * ranges, so a bad call is an error rather than corrupted device state.
  *
@@ -12,7 +12,8 @@
  *   instance, throws HalError INVALID_ARGUMENT (never undefined behaviour).
  * - Every failure is a thrown HalError; driver statuses keep their own name, number and text in `error.driver`.
  * - Nothing blocks the JS thread. Completion is learned by `eventQuery` between `nextProgress()` ticks; host
- *   functions, where a driver has them, are never used for completion (see DESIGN.md, hard-won lessons).
+ *   functions, where a driver has them, are never used for completion (docs/design.md, "Queues and the scheduling
+ *   stack").
  * - Device addresses are plain numbers: every supported platform uses at most 48-bit virtual addresses, well
  *   inside Number.MAX_SAFE_INTEGER, and numbers keep the hot paths free of BigInt allocation.
  */
@@ -35,11 +36,18 @@ export type DriverTimer = Handle<'timer'>;
 /** A device address. 0 is never a valid allocation. */
 export type DevicePtr = number;
 
-export type Platform = 'sim' | 'amd' | 'nvidia';
+/** The platform a driver runs on, as it names it (shown in messages, device info and traces). */
+export type Platform = string;
+
+/**
+ * What `now()` counts: 'real' nanoseconds of a device that runs by itself, or 'virtual' nanoseconds of a modelled
+ * device whose clock moves only as it processes work (so the same program gives the same timestamps every run).
+ */
+export type DriverClock = 'virtual' | 'real';
 
 /** Executable payload formats; a driver lists the ones it can load in `info.formats`. */
 export type ModuleFormat =
-  /** A WebAssembly kernel module for the simulator (see asm/kernels/abi.ts for its ABI). */
+  /** A WebAssembly kernel module (see asm/kernels/abi.ts for its ABI). */
   | 'sim-wasm'
   /** HIP-C source compiled at load time with hiprtc (amd) or nvrtc (nvidia). */
   | 'hip-source'
@@ -62,9 +70,11 @@ export interface DriverLimits {
 }
 
 export interface DriverDeviceInfo {
-  /** Human-readable device name, e.g. 'gpuhal simulated GPU' or 'NVIDIA H200'. */
+  /** Human-readable device name. */
   readonly name: string;
   readonly platform: Platform;
+  /** What `now()` and `setTimer` deadlines count. */
+  readonly clock: DriverClock;
   /** Which device of the platform this driver drives. */
   readonly ordinal: number;
   /** Device memory in bytes. */
@@ -80,6 +90,13 @@ export interface DriverDeviceInfo {
   readonly hostFunctions: boolean;
   /** True when KernelLaunch.indirectWorkgroupCount is supported (stream launches and graph kernel nodes). */
   readonly indirectDispatch: boolean;
+  /**
+   * True when every failure of work already on a stream loses the device (`lostError`), as CUDA/HIP sticky errors
+   * do: nothing behind a failed operation on its stream then completes normally. False or absent when a failure is
+   * confined to the work before the stream's next event record (the simulator): the core then gives a dependent
+   * issued behind its producer on the same stream an event wait too, since only the event carries the failure.
+   */
+  readonly stickyFaults?: boolean;
   /** Free-form facts worth showing a user (driver version, library path, seed, ...). */
   readonly details: Readonly<Record<string, string>>;
 }
@@ -107,14 +124,14 @@ export interface ModuleImage {
   readonly label?: string;
 }
 
-/** One bound buffer range: kernels get `ptr`; the simulator also enforces `byteLength` (kernel faults). */
+/** One bound buffer range: kernels get `ptr`; a driver may also enforce `byteLength` (kernel faults). */
 export interface KernelBinding {
   readonly ptr: DevicePtr;
   readonly byteLength: number;
 }
 
 /**
- * A kernel launch. Kernel arguments follow DESIGN.md: every binding's device address in set-major order, then
+ * A kernel launch. Kernel arguments follow docs/design.md: every binding's device address in set-major order, then
  * the push constants as 32-bit values. The core flattens them; the driver packs them in its own ABI.
  */
 export interface KernelLaunch {
@@ -151,7 +168,7 @@ export interface MemcpyParams {
 /**
  * A device→host copy whose bytes can be taken once the stream work it was enqueued with has completed
  * (i.e. an event recorded after it reports complete). Backends stage through memory they own (pinned host
- * memory on hip), so a JS buffer is never the target of asynchronous DMA.
+ * memory on a GPU), so a JS buffer is never the target of asynchronous DMA.
  */
 export interface DriverReadback {
   readonly byteLength: number;
@@ -164,7 +181,7 @@ export interface DriverReadback {
 export interface GpuDriver {
   readonly info: DriverDeviceInfo;
 
-  /** Current device time in nanoseconds: real on hip, virtual on sim. Monotonic. */
+  /** Current device time in nanoseconds, real or virtual as `info.clock` says. Monotonic. */
   now(): bigint;
 
   // --- memory -------------------------------------------------------------------------------------------------
@@ -232,14 +249,15 @@ export interface GpuDriver {
 
   // --- progress and time --------------------------------------------------------------------------------------
   /**
-   * Resolves when device work may have completed since the call: on sim, after the simulator processed its next
-   * completion (virtual time advances); on hip, at the next poll tick (setImmediate, backing off to timers).
+   * Resolves when device work may have completed since the call: with a virtual clock, after the modelled device
+   * processed its next completion (virtual time advances); with a real one, at the driver's next poll tick.
    * The core's completion poller awaits this between eventQuery rounds while submissions are in flight.
    */
   nextProgress(): Promise<void>;
   /**
-   * Calls `callback` once driver time reaches `deadline` (virtual on sim). Any non-negative deadline is accepted; one
-   * beyond the driver clock's range (at least 2^53 ns) never fires but is still a timer until cleared.
+   * Calls `callback` once driver time reaches `deadline` (virtual time with a virtual clock). Any non-negative
+   * deadline is accepted; one beyond the driver clock's range (at least 2^53 ns) never fires but is still a timer
+   * until cleared.
    */
   setTimer(deadline: bigint, callback: () => void): DriverTimer;
   /** Cancels a timer; idempotent, and harmless after it fired. */
@@ -249,7 +267,7 @@ export interface GpuDriver {
   /**
    * Blocks until the work already enqueued on every stream has finished. Teardown only: the core calls it before it
    * frees memory that work still running on a real GPU could touch. The one call allowed to block the JS thread.
-   * Drivers whose work cannot outlive the memory it uses (the simulator discards it) omit it.
+   * Drivers whose work cannot outlive the memory it uses (a modelled device discards it) omit it.
    */
   quiesce?(): void;
   /**
@@ -258,10 +276,55 @@ export interface GpuDriver {
    * fails every later call fast with this error (device lost). Drivers without sticky failures omit it.
    */
   lostError?(): HalError | undefined;
+  /**
+   * Optional: a device that can be advanced one event at a time and can show what its streams hold (a modelled
+   * device). Step mode (`device.step()`, `device.inspect()`) needs it; drivers of real devices omit it.
+   */
+  readonly stepper?: DriverStepper;
   /** Live driver objects (for leak checks). */
   outstanding(): DriverObjectCounts;
   /** Releases the device. Every object must have been destroyed first, or it is reported as leaked. */
   destroy(): void;
+}
+
+/** What a stepper processed in one step: an operation starting or completing, or a timer firing. */
+export interface DriverStepEvent {
+  readonly kind: 'start' | 'complete' | 'timer';
+  /** Driver time (ns) of the event. */
+  readonly time: bigint;
+  readonly stream?: number;
+  readonly op?: string;
+  readonly label?: string;
+  readonly status?: 'ok' | 'failed' | 'skipped';
+}
+
+/** One operation on a driver stream, as a stepper shows it. */
+export interface DriverStreamOp {
+  /** memset, memcpy, htod, dtoh, kernel, graph, record, wait, alloc, free, host. */
+  readonly op: string;
+  readonly label: string;
+}
+
+/** A stream's running and queued operations. */
+export interface DriverStreamContents {
+  readonly stream: number;
+  /** Started and not yet completed; driver time. */
+  readonly running: (DriverStreamOp & { readonly start: bigint; readonly end: bigint }) | null;
+  readonly queued: readonly DriverStreamOp[];
+  /** The error that skips this stream's work until its next event record, if any. */
+  readonly poisoned: string | null;
+}
+
+/** See `GpuDriver.stepper`. */
+export interface DriverStepper {
+  /** True when the device moves only when stepped; false when it also runs by itself. */
+  readonly manual: boolean;
+  /** The call that opens this device so it moves only when stepped (shown when `device.step()` is refused). */
+  readonly manualHint?: string;
+  /** Processes the device's next event and says what it was; null when it has nothing to do. */
+  step(): DriverStepEvent | null;
+  /** What each stream holds now, in stream creation order. */
+  streamContents(): readonly DriverStreamContents[];
 }
 
 /** The status a driver reports for a fault found in completed work (see eventQuery). */
@@ -269,7 +332,13 @@ export type DriverFault = HalError;
 
 /** Opens drivers of one backend. Registered by name in the core's backend registry. */
 export interface DriverProvider {
-  readonly name: 'sim' | 'hip';
+  /** The name it is registered under; any lowercase identifier. */
+  readonly name: string;
+  /**
+   * The createDevice options shared between backends that this one takes (a modelled device's scheduling `seed`
+   * and `memoryBytes`): `open` and `probe` receive them beside the backend's own option object.
+   */
+  readonly sharedOptions?: readonly SharedDeviceOption[];
   /**
    * Says whether this backend can be used here and, when not, why (library missing, no device, ...).
    * Must not throw and must be cheap enough to call for `listBackends()`.
@@ -278,6 +347,9 @@ export interface DriverProvider {
   /** Opens device `ordinal`; UNAVAILABLE naming the library and driver error when it cannot. */
   open(options?: Readonly<Record<string, unknown>>): Promise<GpuDriver>;
 }
+
+/** createDevice options a backend may take besides its own option object (see DriverProvider.sharedOptions). */
+export type SharedDeviceOption = 'seed' | 'memoryBytes';
 
 export type BackendAvailability =
   | { readonly available: true; readonly devices: readonly DriverDeviceSummary[] }

@@ -29,7 +29,7 @@ export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
 
 /** What a driver said, kept verbatim next to the mapped code. */
 export interface DriverErrorInfo {
-  /** Which driver produced it: 'sim', 'hip', 'cuda'. */
+  /** Which driver produced it (the backend's name for its driver API). */
   readonly api: string;
   /** The driver's own status name, e.g. 'CUDA_ERROR_ILLEGAL_ADDRESS' or 'hipErrorOutOfMemory'. */
   readonly name: string;

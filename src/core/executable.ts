@@ -1,5 +1,5 @@
 /**
- * Executables: a loaded driver module and its entry points (DESIGN.md, "Kernels and executables").
+ * Executables: a loaded driver module and its entry points (docs/design.md, "Kernels and executables").
  *
  * An executable is created from a manifest that carries one payload per backend format; the payload the driver
  * prefers is loaded once, every entry point's function is looked up up front (so a missing kernel fails creation,
@@ -12,7 +12,8 @@ import type { DriverFunction, DriverModule } from './driver.js';
 import { HalError, StatusCode, invalidArgument, outOfRange } from './errors.js';
 import { parseExecutableManifest, selectPayload } from './executable_manifest.js';
 import type { ExecutableManifest } from './executable_manifest.js';
-import { DescriptorSetLayout, PipelineLayout, describe } from './layouts.js';
+import { DescriptorSetLayout, PipelineLayout } from './layouts.js';
+import { describe } from './validation.js';
 import { HalObject } from './lifetime.js';
 import { KnownFields, checkKnownFields, checkLabel } from './fields.js';
 
@@ -59,6 +60,7 @@ export class Executable extends HalObject {
   }
 
   /**
+   * @internal
    * Parses and validates `manifest`, loads the payload for this device's driver and resolves every entry point.
    * Bad manifests are INVALID_ARGUMENT naming the field; a workgroup size or shared memory size beyond the device's
    * limits is OUT_OF_RANGE; driver load failures keep the driver's error. Nothing is left loaded on failure.
@@ -143,7 +145,7 @@ export class Executable extends HalObject {
     return entry;
   }
 
-  /** Internal (command buffers): the driver function of an entry point of this executable. */
+  /** @internal (command buffers): the driver function of an entry point of this executable. */
   driverFunction(entry: EntryPoint): DriverFunction {
     const fn = this.functions[entry.ordinal];
     if (fn === undefined || this.entryPoints[entry.ordinal] !== entry) {
@@ -152,7 +154,9 @@ export class Executable extends HalObject {
     return fn;
   }
 
-  /** Throws INVALID_ARGUMENT unless this executable belongs to `context`, and FAILED_PRECONDITION if destroyed. */
+  /**
+   * @internal Throws INVALID_ARGUMENT unless this executable belongs to `context`, and FAILED_PRECONDITION if destroyed.
+   */
   assertUsableOn(context: DeviceContext, what: string): void {
     if (this.context !== context) throw invalidArgument(`${what} ${this.label} belongs to another device (${this.context.label})`);
     this.assertAlive(`use ${what}`);

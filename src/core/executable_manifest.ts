@@ -22,7 +22,7 @@
  *   }
  *
  * Unknown fields are errors (a misspelt field would otherwise be silently ignored). Kernel arguments are every
- * binding's device address in set-major order, then the push constants as 32-bit values (DESIGN.md), so the layout
+ * binding's device address in set-major order, then the push constants as 32-bit values (docs/design.md), so the layout
  * fixes each entry point's signature in every payload.
  *
  * zod is used here, at the public boundary, only; its issues are translated into HalError INVALID_ARGUMENT with

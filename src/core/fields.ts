@@ -5,7 +5,7 @@
  * its entry point knows, and the error names the field and the nearest known name.
  */
 import { type HalError, invalidArgument } from './errors.js';
-import { describe } from './semaphore/payload.js';
+import { describe } from './validation.js';
 
 /** The fields an options object may carry, for `checkKnownFields` (build once per entry point, never per call). */
 export class KnownFields {

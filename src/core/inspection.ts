@@ -1,33 +1,23 @@
 /**
- * Step mode: advance a simulated device one scheduler event at a time and look at its state in between.
+ * Step mode: advance a device whose driver has a stepper (`GpuDriver.stepper`, a modelled device) one event at a
+ * time and look at its state in between.
  *
  * The state shown is read from two places, both read-only:
  *   - the device's trace (createDevice({ trace: true })): submissions, what each waits for, which waits were
  *     reached, issue and completion, semaphore values and failures. The trace hooks sit inside the scheduling
  *     stack, so folding the events gives exactly the scheduler's view without reaching into its data structures.
- *   - the simulator's own queues (`streamContents()`): what each driver stream is running and has queued.
+ *   - the stepper's view of the driver streams (`streamContents()`): what each is running and has queued.
  *
  * `inspectTrace` is a pure function of the events, so a recorded trace file can be inspected the same way.
  */
-import type { GpuDriver } from './driver.js';
+import type { DriverStepEvent, DriverStepper, DriverStreamContents, DriverStreamOp, GpuDriver } from './driver.js';
 import { HalError, StatusCode, failedPrecondition } from './errors.js';
 import type { TraceError, TraceEvent } from '../trace/model.js';
-import { nextMacrotask } from './macrotask.js';
-
-/** What the simulator did in one step; the sim driver's step() returns it (sim/scheduler.ts aliases it as StepEvent). */
-export interface SimStepEvent {
-  readonly kind: 'start' | 'complete' | 'timer';
-  /** Virtual ns. */
-  readonly time: bigint;
-  readonly stream?: number;
-  readonly op?: string;
-  readonly label?: string;
-  readonly status?: 'ok' | 'failed' | 'skipped';
-}
+import { nextMacrotask } from '../util/macrotask.js';
 
 export interface StepOutcome {
-  /** The simulator event processed, or null when it had nothing left to do (idle, or everything waits on the host). */
-  readonly event: SimStepEvent | null;
+  /** The driver event processed, or null when it had nothing left to do (idle, or everything waits on the host). */
+  readonly event: DriverStepEvent | null;
   /** Trace events the step caused (completions, signals, released waits, issues), in order; [] without tracing. */
   readonly traced: readonly TraceEvent[];
   /** Virtual ns after the step. */
@@ -60,18 +50,11 @@ export interface SemaphoreView {
   readonly failure: TraceError | null;
 }
 
-export interface StreamOpView {
-  readonly op: string;
-  readonly label: string;
-}
+/** One operation on a driver stream, as the driver's stepper shows it. */
+export type StreamOpView = DriverStreamOp;
 
-export interface StreamView {
-  readonly stream: number;
-  readonly running: (StreamOpView & { readonly start: bigint; readonly end: bigint }) | null;
-  readonly queued: readonly StreamOpView[];
-  /** The failure that makes the stream skip work until its next event record. */
-  readonly poisoned: string | null;
-}
+/** A driver stream's running and queued operations, as the driver's stepper shows them. */
+export type StreamView = DriverStreamContents;
 
 /** A plain-data snapshot of a device in step mode. */
 export interface Inspection {
@@ -84,7 +67,7 @@ export interface Inspection {
   readonly completed: number;
   readonly failed: number;
   readonly semaphores: readonly SemaphoreView[];
-  /** The simulator's driver streams; empty when the snapshot comes from a trace alone. */
+  /** The driver's streams; empty when the snapshot comes from a trace alone. */
   readonly streams: readonly StreamView[];
 }
 
@@ -95,60 +78,54 @@ export interface SteppableDevice {
   readonly trace: { readonly events: readonly TraceEvent[] } | undefined;
 }
 
-interface SimDriverFace {
-  step(): SimStepEvent | null;
-  streamContents(): readonly StreamView[];
-}
-
-function simDriverOf(device: SteppableDevice, call: string): SimDriverFace {
+function stepperOf(device: SteppableDevice, call: string): DriverStepper {
   const { driver } = device;
-  const face = driver as unknown as Partial<SimDriverFace>;
-  if (driver.info.platform !== 'sim' || typeof face.step !== 'function' || typeof face.streamContents !== 'function') {
+  const stepper = driver.stepper;
+  if (stepper === undefined) {
     throw new HalError(
       StatusCode.UNIMPLEMENTED,
-      `device.${call}(): step mode needs the simulator; device ${device.label} runs on ${driver.info.name} (platform ${driver.info.platform})`,
+      `device.${call}(): step mode needs a driver that can be stepped; device ${device.label} runs on ${driver.info.name} (platform ${driver.info.platform})`,
     );
   }
-  if (call === 'step' && driver.info.details.mode !== 'manual') {
+  if (call === 'step' && !stepper.manual) {
     throw failedPrecondition(
-      `device.step(): the simulator of device ${device.label} runs by itself (mode ${JSON.stringify(driver.info.details.mode)}); ` +
-        `create it with createDevice({ backend: 'sim', sim: { mode: 'manual' }, trace: true })`,
+      `device.step(): device ${device.label} runs by itself; ` +
+        (stepper.manualHint === undefined ? "open it in its backend's manual mode, with trace: true" : `create it with ${stepper.manualHint}`),
     );
   }
-  return face as SimDriverFace;
+  return stepper;
 }
 
-/** Lets promise reactions and the core's completion poller run after the simulator moved. */
+/** Lets promise reactions and the core's completion poller run after the device moved. */
 const settle = nextMacrotask;
 
 /**
- * Processes one simulator event, then lets the core react (retire completed work, signal, release and issue
+ * Processes one driver event, then lets the core react (retire completed work, signal, release and issue
  * waiting submissions) before returning what happened.
  */
 export async function stepDevice(device: SteppableDevice): Promise<StepOutcome> {
-  const sim = simDriverOf(device, 'step');
+  const stepper = stepperOf(device, 'step');
   // Core reactions still queued from the caller's code (e.g. the poller's first round) belong before the step.
   await settle();
   const before = device.trace?.events.length ?? 0;
-  const event = sim.step();
+  const event = stepper.step();
   await settle();
   return { event, traced: device.trace?.events.slice(before) ?? [], time: device.driver.now() };
 }
 
 /**
- * A simulator in manual mode makes progress only when stepped, so waiting for in-flight work to finish (what
+ * A device in manual mode makes progress only when stepped, so waiting for in-flight work to finish (what
  * `Symbol.asyncDispose` does) must drive it: steps it until `inFlight()` is 0 and says true, letting the core react
- * after each step. Says false when the simulator has nothing left to run while work is still in flight (nothing
+ * after each step. Says false when the device has nothing left to run while work is still in flight (nothing
  * could finish it; the caller then destroys, aborting that work). Returns undefined for any other driver (those
  * progress by themselves).
  */
-export async function driveManualSimulator(driver: GpuDriver, inFlight: () => number): Promise<boolean | undefined> {
-  const face = driver as unknown as Partial<SimDriverFace>;
-  if (driver.info.platform !== 'sim' || driver.info.details.mode !== 'manual' || typeof face.step !== 'function') return undefined;
-  const sim = face as SimDriverFace;
+export async function driveManualDevice(driver: GpuDriver, inFlight: () => number): Promise<boolean | undefined> {
+  const stepper = driver.stepper;
+  if (stepper === undefined || !stepper.manual) return undefined;
   await settle(); // completions the core has not looked at yet come first
   while (inFlight() > 0) {
-    const event = sim.step();
+    const event = stepper.step();
     await settle();
     if (event === null && inFlight() > 0) return false;
   }
@@ -159,12 +136,12 @@ export async function driveManualSimulator(driver: GpuDriver, inFlight: () => nu
 const folds = new WeakMap<object, { events: readonly TraceEvent[]; read: number; fold: TraceFold }>();
 
 /**
- * The device's state now: submissions and their waits (from its trace) and the simulator's streams. The trace is
+ * The device's state now: submissions and their waits (from its trace) and the driver's streams. The trace is
  * folded incrementally: each call reads only the events recorded since the previous one, so inspecting after every
  * step of a session costs O(new events + live state) per call, not O(whole trace).
  */
 export function inspectDevice(device: SteppableDevice): Inspection {
-  const sim = simDriverOf(device, 'inspect');
+  const stepper = stepperOf(device, 'inspect');
   const trace = device.trace;
   if (trace === undefined) {
     throw failedPrecondition(`device.inspect(): device ${device.label} is not traced; create it with trace: true (inspection reads the trace)`);
@@ -178,7 +155,7 @@ export function inspectDevice(device: SteppableDevice): Inspection {
   }
   for (let i = state.read; i < events.length; i++) state.fold.add(events[i]!);
   state.read = events.length;
-  return { ...state.fold.snapshot(device.driver.now()), streams: sim.streamContents().map(copyStream) };
+  return { ...state.fold.snapshot(device.driver.now()), streams: stepper.streamContents().map(copyStream) };
 }
 
 function copyStream(s: StreamView): StreamView {

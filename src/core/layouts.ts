@@ -1,5 +1,5 @@
 /**
- * Descriptor set layouts and pipeline layouts (DESIGN.md rule 8).
+ * Descriptor set layouts and pipeline layouts (docs/design.md rule 8).
  *
  * A descriptor set layout is an ordered list of buffer bindings (binding i is position i); a pipeline layout is a
  * list of set layouts plus a count of 32-bit push constants. Together they fix the kernel argument order: every
@@ -7,6 +7,7 @@
  * are HalObjects so that command buffers and executables can keep them alive after the user destroys them.
  */
 import type { DeviceContext } from './device_context.js';
+import { describe } from './validation.js';
 import { invalidArgument } from './errors.js';
 import { HalObject } from './lifetime.js';
 import { KnownFields, checkKnownFields, checkLabel } from './fields.js';
@@ -176,16 +177,3 @@ function validatePipelineLayoutDescriptor(
   return { setLayouts: Object.freeze([...setLayouts]), pushConstants };
 }
 
-/** A short rendering of a bad value for messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'object') {
-    const name = (value as object).constructor?.name;
-    return name !== undefined && name !== 'Object' ? `a ${name}` : 'an object';
-  }
-  return typeof value;
-}

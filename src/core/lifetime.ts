@@ -1,5 +1,5 @@
 /**
- * Lifetimes of HAL objects (DESIGN.md rules 6 and 9).
+ * Lifetimes of HAL objects (docs/design.md rules 6 and 9).
  *
  * Every object has an idempotent `destroy()` and `Symbol.dispose`. Destroying only drops the *user's*
  * reference: work that captured the object (a submission using a buffer, a command buffer holding an
@@ -76,18 +76,20 @@ export abstract class HalObject implements Disposable {
     return inspectAs(this.typeName, { label: this.label, ...this.inspectFields(), ...(this.userDestroyed ? { destroyed: true } : {}) }, options, inspect);
   }
 
-  /** Keeps the object's resources alive for in-flight work; pair with `release()`. */
+  /** @internal Keeps the object's resources alive for in-flight work; pair with `release()`. */
   retain(): void {
     this.references++;
   }
 
+  /** @internal Drops a reference taken by `retain()`; the last one frees the resources. */
   release(): void {
     if (this.references <= 0) return;
     if (--this.references === 0) this.free();
   }
 
   /**
-   * Internal, device teardown: frees the resources now, whatever still references the object. Later
+   * @internal
+   * Device teardown: frees the resources now, whatever still references the object. Later
    * `release()` calls are no-ops and later uses throw FAILED_PRECONDITION.
    */
   forceFree(): void {
@@ -97,7 +99,7 @@ export abstract class HalObject implements Disposable {
     this.free();
   }
 
-  /** Internal: registers the single callback run after the resources were freed (replaces any earlier one). */
+  /** @internal Registers the single callback run after the resources were freed (replaces any earlier one). */
   setFreedCallback(callback: (() => void) | undefined): void {
     this.onFreed = callback;
   }

@@ -1,16 +1,17 @@
 /**
  * The backend registry: which drivers `createDevice` can open, loaded lazily.
  *
- * The built-in backends are lazy loaders (src/backends/builtin.ts): importing gpuhal loads neither koffi (hip) nor
- * the simulator's WebAssembly until a device asks for them, and a browser bundle carries the simulator only.
+ * The core knows no backend by name: backends register here (gpuhal's own in src/backends/builtin.ts, which the
+ * package entry imports), usually as loaders (dynamic imports), so that importing gpuhal loads no backend until a
+ * device asks for it — a backend with native bindings must not be loaded in a browser. `backend: 'auto'` tries
+ * the registered backends in registration order.
  */
-import { builtinBackends } from '../backends/builtin.js';
 import type { BackendAvailability, DriverDeviceSummary, DriverProvider, GpuDriver } from './driver.js';
 import { HalError, StatusCode, invalidArgument } from './errors.js';
 
 export type BackendLoader = () => Promise<DriverProvider>;
 
-const loaders = new Map<string, BackendLoader>(builtinBackends);
+const loaders = new Map<string, BackendLoader>();
 const loaded = new Map<string, Promise<DriverProvider>>();
 
 /** Registers (or replaces) a backend by name; `provider` may be the provider itself or a loader for it. */
@@ -66,12 +67,24 @@ export interface BackendStatus {
 /** Probes a backend without throwing. */
 export async function probeBackend(name: string, options?: Readonly<Record<string, unknown>>): Promise<BackendAvailability> {
   try {
-    const provider = await loadBackend(name);
+    return await probeProvider(await loadBackend(name), options);
+  } catch (error) {
+    return unavailable(error);
+  }
+}
+
+/** A provider's probe, with a throwing probe (which the contract forbids) reported as unavailable. */
+async function probeProvider(provider: DriverProvider, options?: Readonly<Record<string, unknown>>): Promise<BackendAvailability> {
+  try {
     return await provider.probe(options);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return HalError.is(error) ? { available: false, reason, error } : { available: false, reason };
+    return unavailable(error);
   }
+}
+
+function unavailable(error: unknown): BackendAvailability {
+  const reason = error instanceof Error ? error.message : String(error);
+  return HalError.is(error) ? { available: false, reason, error } : { available: false, reason };
 }
 
 /** Every registered backend, each available or not with the reason. */
@@ -92,17 +105,28 @@ export async function listBackends(): Promise<BackendStatus[]> {
  */
 export async function openFirstUsable(
   candidates: readonly string[],
-  optionsFor: (name: string) => Readonly<Record<string, unknown>>,
+  optionsFor: (name: string, provider: DriverProvider) => Readonly<Record<string, unknown>>,
 ): Promise<{ driver: GpuDriver; backend: string; notes: string[] }> {
   if (candidates.length === 1) {
     const backend = candidates[0]!;
-    return { driver: await (await loadBackend(backend)).open(optionsFor(backend)), backend, notes: [] };
+    const provider = await loadBackend(backend);
+    return { driver: await provider.open(optionsFor(backend, provider)), backend, notes: [] };
   }
   const notes: string[] = [];
   let lastError: unknown;
   for (const backend of candidates) {
-    const options = optionsFor(backend);
-    const availability = await probeBackend(backend, options);
+    let provider: DriverProvider;
+    let options: Readonly<Record<string, unknown>>;
+    let availability: BackendAvailability;
+    try {
+      provider = await loadBackend(backend);
+      options = optionsFor(backend, provider);
+      availability = await probeProvider(provider, options);
+    } catch (error) {
+      notes.push(`${backend}: ${error instanceof Error ? error.message : String(error)}`);
+      lastError = error;
+      continue;
+    }
     // Bad options are the caller's mistake, not a missing backend: never fall through to the next candidate.
     if (!availability.available && availability.error?.code === StatusCode.INVALID_ARGUMENT) throw availability.error;
     if (!availability.available) {
@@ -111,7 +135,7 @@ export async function openFirstUsable(
       continue;
     }
     try {
-      return { driver: await (await loadBackend(backend)).open(options), backend, notes };
+      return { driver: await provider.open(options), backend, notes };
     } catch (error) {
       notes.push(`${backend}: ${error instanceof Error ? error.message : String(error)}`);
       lastError = error;

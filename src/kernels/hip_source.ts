@@ -8,7 +8,7 @@
  * prelude (GH_MUL_F32 / GH_ADD_F32). The kernels use no headers at all (not even <stdint.h>, which nvrtc
  * lacks) — the prelude defines the fixed-width types they need.
  *
- * Signatures follow DESIGN.md: every binding's device address in set-major order, then each push constant as a
+ * Signatures follow docs/design.md: every binding's device address in set-major order, then each push constant as a
  * 32-bit value (uint32_t / int32_t / float), exactly the layout in kernel_specs.ts. Invocation ids are linear,
  * x fastest, as in asm/kernels/abi.ts, so a dispatch of any shape touches the same elements on every backend.
  */

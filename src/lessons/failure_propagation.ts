@@ -1,4 +1,4 @@
-/** Lesson: a failed semaphore fails every submission downstream of it, with the original message (DESIGN.md rules 2, 5). */
+/** Lesson: a failed semaphore fails every submission downstream of it, with the original message (docs/design.md rules 2, 5). */
 import type { Queue } from '../core/queue/queue.js';
 import type { Lesson } from './lesson.js';
 

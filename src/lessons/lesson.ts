@@ -17,7 +17,7 @@ export interface Lesson {
   /** Stable identifier (the page's picker value, a CLI argument). */
   readonly id: string;
   readonly title: string;
-  /** What the program does and which rule of DESIGN.md it shows. */
+  /** What the program does and which rule of docs/design.md it shows. */
   readonly explanation: string;
   /** What to look at in the timeline while stepping. */
   readonly notice: string;

@@ -1,6 +1,7 @@
 /**
- * Lesson: a missing semaphore is a race the simulator's seed exposes (DESIGN.md rules 4 and 11). The copy should wait
- * for the fill but does not; with nothing ordering them, the seed decides which starts first.
+ * Lesson: a missing semaphore is a race the simulator's seed exposes (docs/design.md rules 4 and 11) and the race checker
+ * reports on every seed. The copy should wait for the fill but does not; with nothing ordering them, the seed decides
+ * which starts first, while the checker, which looks only at the waits and signals, reports the race either way.
  */
 import type { Queue } from '../core/queue/queue.js';
 import type { Lesson } from './lesson.js';
@@ -12,11 +13,13 @@ export const missingSemaphore: Lesson = {
     'queue0 fills "src" with 42s; queue1 copies src to "dst". The copy was meant to wait for "filled" ≥ 1 but its ' +
     'wait list is empty, so nothing orders the two: both become ready at the same virtual moment and the simulator\'s ' +
     'seeded scheduler picks which starts first. Seed 1 happens to run the fill first and the program looks correct; ' +
-    'seed 5 runs the copy first and dst holds zeros.',
+    'seed 5 runs the copy first and dst holds zeros. The race checker (lessons run with createDevice({ check: true })) ' +
+    'reports the race on every seed, the lucky one included, and names the edge that fixes it.',
   notice:
     'With seed 1 the fill starts first and dst starts with 42s; with seed 5 the copy starts first (no arrow points at it: ' +
-    'nothing released it) and dst starts with 0s. Fix it by adding waits: [{ semaphore: filled, value: 1n }] to the ' +
-    'copy and run again: every seed then gives 42s.',
+    'nothing released it) and dst starts with 0s. Both seeds print the race checker\'s report: read-after-write on src, ' +
+    'fix: make copy #2 wait on filled ≥ 1. Add waits: [{ semaphore: filled, value: 1n }] to the copy and run again: ' +
+    'every seed then gives 42s and the checker reports nothing.',
   queueCount: 2,
   seed: 1,
   seeds: { correct: 1, buggy: 5 },

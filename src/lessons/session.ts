@@ -9,7 +9,7 @@
  */
 import type { SimDriver } from '../backends/sim/driver.js';
 import type { StepEvent } from '../backends/sim/scheduler.js';
-import { createDevice, type Device } from '../core/device.js';
+import { createDevice, type Device } from '../index.js';
 import { failedPrecondition } from '../core/errors.js';
 import { importDriverLog } from '../trace/driver_log.js';
 import type { TraceEvent } from '../trace/model.js';
@@ -66,8 +66,11 @@ export class LessonSession {
   static async start(scenario: Scenario, options: LessonSessionOptions): Promise<LessonSession> {
     const device = await createDevice({
       backend: 'sim', seed: options.seed, queueCount: options.queueCount, label: options.label ?? 'playground', trace: true, sim: { mode: 'manual' },
+      // Lessons run with the race checker: a missing edge is reported on the first run, whatever the seed does.
+      check: { callSites: false },
     });
     const session = new LessonSession(device);
+    device.checker!.onReport((report) => session.output.push(`race checker: ${report.kind} on ${report.buffer ?? report.semaphore}; fix: ${report.fix}`));
     session.launch(scenario);
     await session.settle();
     return session;

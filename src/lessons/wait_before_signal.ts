@@ -1,4 +1,4 @@
-/** Lesson: a submission may wait for a value nobody has signaled yet (DESIGN.md rule 4, wait-before-signal). */
+/** Lesson: a submission may wait for a value nobody has signaled yet (docs/design.md rule 4, wait-before-signal). */
 import type { Queue } from '../core/queue/queue.js';
 import type { Lesson } from './lesson.js';
 

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HalError, StatusCode, invalidArgument } from '../core/errors.js';
+import { ignoreErrors } from '../util/ignore_errors.js';
 
 export interface PlaygroundOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -133,11 +134,11 @@ function packageRoot(): string {
   for (;;) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'gpuhal') return dir;
-      } catch {
-        // not a readable manifest: keep looking upward
-      }
+      let ours = false;
+      ignoreErrors('not a readable manifest: keep looking upward', () => {
+        ours = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'gpuhal';
+      });
+      if (ours) return dir;
     }
     const parent = dirname(dir);
     if (parent === dir) throw new HalError(StatusCode.NOT_FOUND, `cannot find the gpuhal package folder above ${fileURLToPath(import.meta.url)}`);

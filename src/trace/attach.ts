@@ -1,7 +1,7 @@
 /**
- * Starting a recording for a device: the recorder's clock is the driver's own (`now()`: virtual ns on the
- * simulator, so traces are reproducible; real ns on hip), and the device is declared first so every later event
- * belongs to it.
+ * Starting a recording for a device: the recorder's clock is the driver's own (`now()`, virtual or real as
+ * `info.clock` says; a virtual clock makes traces reproducible), and the device is declared first so every later
+ * event belongs to it.
  */
 import type { GpuDriver } from '../core/driver.js';
 import { MemoryTraceRecorder } from './recorder.js';
@@ -12,7 +12,7 @@ export function recordDevice(device: object, driver: GpuDriver, label?: string):
   recorder.declareDevice(device, {
     name: label ?? driver.info.name,
     platform: driver.info.platform,
-    clock: driver.info.platform === 'sim' ? 'virtual' : 'real',
+    clock: driver.info.clock,
   });
   return recorder;
 }

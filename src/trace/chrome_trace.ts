@@ -16,6 +16,7 @@
  *   failure chain (cat "failure");
  * - instant events ('i', thread scope): "signal <sem> = <v>" where a submission signaled, "<sem> ≥ <v> reached"
  *   where a wait was released, host signals and fails, "host woke", and failures. Flows start and end on these.
+ *   "RACE <kind>: <label>" (cat "race") on both submissions of a race the race checker reported, with the fix.
  *
  * Why flows bind to instants, never to the work slices: Perfetto binds a flow event to whatever slice is on top of
  * its track when the event is processed, and processes events sorted by (timestamp, then every 'X' with a duration
@@ -156,6 +157,24 @@ export function toChromeTrace(events: readonly TraceEvent[], options: ChromeTrac
         args: { message: sub.error!.message, ...(sub.cause !== null ? { 'failed wait': semName(sub.cause) } : { 'failed while running': true }) },
       });
       failureAnchor.set(sub.id, { pid, tid, group });
+    }
+  }
+
+  // Races the race checker reported: an instant on each racing submission's track, where its run begins, naming the
+  // other side and the edge that would order the two.
+  for (const race of timeline.races) {
+    const sides = race.first === race.second ? [race.first] : [race.first, race.second];
+    for (const id of sides) {
+      const sub = id === null ? undefined : timeline.submissionById.get(id);
+      if (sub === undefined) continue;
+      const other = race.first === race.second ? undefined : id === race.first ? race.second : race.first;
+      const otherSub = other === undefined || other === null ? undefined : timeline.submissionById.get(other);
+      const at = sub.started ?? sub.enqueued;
+      const { pid, tid } = place(sub.lane, sub.row);
+      newGroup(at, race.seq, {
+        name: `RACE ${race.race}: ${sub.label}`, cat: 'race', ph: 'i', s: 't', ts: ts(at), pid, tid,
+        args: { with: other === undefined ? 'another command of the same submission' : otherSub?.label ?? 'the host', fix: race.fix, message: race.message },
+      });
     }
   }
 
@@ -303,6 +322,7 @@ function submissionArgs(sub: TimelineSubmission, semName: (id: number) => string
     outcome: sub.outcome,
   };
   if (sub.error !== null) args['error'] = `${sub.error.code}: ${sub.error.message}`;
+  if (sub.race !== null) args['race'] = sub.race;
   return args;
 }
 

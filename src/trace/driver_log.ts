@@ -1,14 +1,14 @@
 /**
- * Device-side work from a driver's own log, as stream lanes: the simulator logs every stream operation with its
- * virtual start and end (src/backends/sim/event_log.ts), which is the device's view of the schedule next to the
- * core's queue-level view. Importing the log after a run needs no hook inside the driver.
+ * Device-side work from a driver's own log, as stream lanes: a driver that logs every stream operation with its
+ * start and end (the simulator's event log does) gives the device's view of the schedule next to the core's
+ * queue-level view. Importing the log after a run needs no hook inside the driver.
  *
- * The entry type is structural, so this module does not depend on the simulator.
+ * The entry type is structural, so this module depends on no backend.
  */
 import type { OpKind, OpStatus } from './model.js';
 import type { TraceRecorder } from './hooks.js';
 
-/** One logged stream operation (the simulator's LogEntry has this shape). */
+/** One logged stream operation (a driver log entry of this shape). */
 export interface DriverLogEntry {
   /** Position in the driver's log (0, 1, 2, ...): entries already imported for this device are skipped. */
   readonly seq?: number;
@@ -17,7 +17,7 @@ export interface DriverLogEntry {
   /** memset, memcpy, htod, dtoh, kernel, graph, alloc, free, wait, record, host. */
   readonly op: string;
   readonly label: string;
-  /** Device ns (virtual on the simulator). */
+  /** Device ns (virtual with a virtual clock). */
   readonly start: number;
   readonly end: number;
   readonly status: OpStatus;

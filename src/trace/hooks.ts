@@ -17,11 +17,11 @@
  *
  * Entities are passed as the core's own objects (queue, semaphore, submission, driver stream handle); the recorder
  * maps each to a small integer in first-seen order, so ids, and therefore trace bytes, depend only on the order of
- * calls (deterministic on the simulator), never on global counters or object addresses.
+ * calls (deterministic with a virtual clock), never on global counters or object addresses.
  */
 import type { ClockKind, HostWaitMode, HostWaitOutcome, OpKind, OpStatus, TraceEvent, TraceTime } from './model.js';
 
-/** Device time in nanoseconds: the driver's `now()` (virtual on sim, real on hip). */
+/** Device time in nanoseconds: the driver's `now()` (virtual or real as `info.clock` says). */
 export type TraceClock = () => TraceTime;
 
 /** A semaphore (the core's object) with a payload. */
@@ -95,6 +95,9 @@ export interface TraceRecorder {
    */
   signaled(semaphore: object, value: bigint, submission?: object): void;
   semaphoreFailed(semaphore: object, error: unknown, submission?: object): void;
+
+  // the race checker (src/core/check): two submissions (undefined: the host) that nothing orders
+  race(first: object | undefined, second: object | undefined, info: { readonly race: string; readonly message: string; readonly fix: string }): void;
 
   // host waits (src/core)
   hostWaitBegin(wait: object, info: TraceHostWaitInfo): void;

@@ -2,11 +2,11 @@
  * The trace model: what happened on a device, as a flat list of events in the order they were recorded.
  *
  * The model is the one source every view reads (Chrome/Perfetto export, terminal timeline, step mode, the
- * playground). It is deliberately small and flat so that the same program on the simulator yields the same bytes:
+ * playground). It is deliberately small and flat so that the same program on a virtual clock yields the same bytes:
  * every entity (device, lane, semaphore, submission, host wait) is named by a small integer the recorder assigns
  * in first-seen order, never by a global counter or an object identity.
  *
- * Times are nanoseconds as `bigint`: virtual on the simulator (reproducible), real on hip (the driver's `now()`).
+ * Times are nanoseconds as `bigint`: the driver's `now()`, virtual (reproducible) or real as its `info.clock` says.
  * Semaphore payloads are `bigint` as in the core (u64).
  */
 
@@ -105,7 +105,7 @@ export interface SubmissionCompleted {
 }
 
 /**
- * The submission failed: either a wait semaphore failed (`cause` names it; the operation never ran, DESIGN.md
+ * The submission failed: either a wait semaphore failed (`cause` names it; the operation never ran, docs/design.md
  * rule 5) or the work itself failed while running (`cause` null: kernel fault, out of memory, device lost).
  */
 export interface SubmissionFailed {
@@ -169,6 +169,21 @@ export interface HostWaitEnd {
   readonly error: TraceError | null;
 }
 
+// --- race checker -------------------------------------------------------------------------------------------------
+
+/**
+ * The race checker (createDevice({ check: true })) found two operations that nothing orders. `first` and `second`
+ * are their submissions (null for the host); `race` is the report's kind, `fix` the edge that would order them.
+ */
+export interface RaceFound {
+  readonly kind: 'race';
+  readonly race: string;
+  readonly first: number | null;
+  readonly second: number | null;
+  readonly message: string;
+  readonly fix: string;
+}
+
 /** Everything a call site describes; the recorder adds `seq` and `ts`. */
 export type TraceEventBody =
   | DeviceDeclared
@@ -183,7 +198,8 @@ export type TraceEventBody =
   | SemaphoreFailed
   | StreamOp
   | HostWaitBegin
-  | HostWaitEnd;
+  | HostWaitEnd
+  | RaceFound;
 
 export interface EventStamp {
   /** 0, 1, 2, ... in recording order; also the event's identity (a wait names its releasing signal by seq). */

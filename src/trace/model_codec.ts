@@ -49,6 +49,7 @@ const eventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('issue'), submission: id, ...stamp }),
   z.object({ kind: z.literal('wait-satisfied'), submission: id, semaphore: id, value: u64, signal: z.nullable(id), ...stamp }),
   z.object({ kind: z.literal('complete'), submission: id, ...stamp }),
+  z.object({ kind: z.literal('race'), race: z.string(), first: z.nullable(id), second: z.nullable(id), message: z.string(), fix: z.string(), ...stamp }),
   z.object({ kind: z.literal('submission-failed'), submission: id, error: traceError, cause: z.nullable(z.object({ semaphore: id })), ...stamp }),
   z.object({ kind: z.literal('signal'), semaphore: id, value: u64, submission: z.nullable(id), ...stamp }),
   z.object({ kind: z.literal('semaphore-failed'), semaphore: id, error: traceError, submission: z.nullable(id), ...stamp }),

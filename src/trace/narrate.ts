@@ -64,6 +64,10 @@ export class Narrator {
         const how = event.outcome === 'reached' ? 'is over' : event.outcome === 'timeout' ? 'timed out' : `failed (${event.error?.code ?? 'UNKNOWN'})`;
         return `host wait for ${targets} ${how}`;
       }
+      case 'race': {
+        const side = (id: number | null): string => (id === null ? 'the host' : this.sub(id));
+        return `RACE (${event.race}): ${side(event.first)} and ${side(event.second)} are not ordered; fix: ${event.fix}`;
+      }
     }
   }
 

@@ -186,6 +186,11 @@ export class MemoryTraceRecorder implements TraceRecorder {
     this.record({ kind: 'submission-failed', submission: id, error: traceError(error), cause: causeId === undefined ? null : { semaphore: causeId }, seq: this.events.length, ts: this.clock() });
   }
 
+  race(first: object | undefined, second: object | undefined, info: { readonly race: string; readonly message: string; readonly fix: string }): void {
+    const id = (submission: object | undefined): number | null => (submission === undefined ? null : (this.submissions.get(submission) ?? null));
+    this.record({ kind: 'race', race: info.race, first: id(first), second: id(second), message: info.message, fix: info.fix, seq: this.events.length, ts: this.clock() });
+  }
+
   // --- semaphores ------------------------------------------------------------------------------------------------
 
   signaled(semaphore: object, value: bigint, submission?: object): void {

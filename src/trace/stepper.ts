@@ -1,7 +1,7 @@
 /**
  * Replay step mode: walk a recorded trace one event (or one kind of event) at a time and get, at each position,
  * the plain-English line for the event and the timeline as it stood then, drawn against the whole trace's range
- * with a cursor at the current moment. The interactive CLI and the playground drive this; a live simulator session
+ * with a cursor at the current moment. The interactive CLI and the playground drive this; a live stepped session
  * can drive it too, over a recorder's growing event list.
  */
 import type { TraceEvent, TraceEventKind } from './model.js';

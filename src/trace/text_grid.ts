@@ -19,6 +19,7 @@ export const SYMBOL = {
   failure: '✗',
   hostSignal: '▲',
   baseline: '─',
+  race: '!',
 } as const;
 
 export type Style = 'plain' | 'dim' | 'bar' | 'fail' | 'host' | 'merged';

@@ -82,7 +82,19 @@ export interface TimelineSubmission {
   error: TraceError | null;
   /** The failed wait semaphore that propagated into this submission. */
   cause: number | null;
+  /** The kind of the first race the race checker found this submission in, if any. */
+  race: string | null;
   row: number;
+}
+
+/** A race the checker found: the two submissions (null: the host) and the edge that would order them. */
+export interface TimelineRace {
+  readonly seq: number;
+  readonly race: string;
+  readonly first: number | null;
+  readonly second: number | null;
+  readonly message: string;
+  readonly fix: string;
 }
 
 export interface TimelineOp {
@@ -160,6 +172,8 @@ export interface Timeline {
   readonly hostMarkers: HostMarker[];
   readonly dependencies: Dependency[];
   readonly failureEdges: FailureEdge[];
+  /** Races the race checker reported (devices created with `check`). */
+  readonly races: TimelineRace[];
   /** Earliest and latest time any event or span touches. */
   readonly start: TraceTime;
   readonly end: TraceTime;
@@ -197,6 +211,7 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
   };
   const lastReadyAt = new Map<number, TraceTime>();
   let activityStart: TraceTime | null = null;
+  const races: TimelineRace[] = [];
 
   for (const event of events) {
     touch(event.ts);
@@ -222,7 +237,7 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
         submissions.set(event.submission, {
           id: event.submission, lane: event.lane, op: event.op, label: event.label, waits: event.waits, signals: event.signals,
           enqueued: event.ts, submitSeq: event.seq, issued: null, started: null, startSeq: event.seq, ended: null, endSeq: -1,
-          outcome: 'pending', error: null, cause: null, row: 0,
+          outcome: 'pending', error: null, cause: null, race: null, row: 0,
         });
         lastReadyAt.set(event.submission, event.ts);
         break;
@@ -248,6 +263,14 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
         sub.ended = event.ts;
         sub.endSeq = event.seq;
         sub.outcome = 'completed';
+        break;
+      }
+      case 'race': {
+        races.push({ seq: event.seq, race: event.race, first: event.first, second: event.second, message: event.message, fix: event.fix });
+        for (const id of [event.first, event.second]) {
+          const sub = id === null ? undefined : submissions.get(id);
+          if (sub !== undefined) sub.race ??= event.race;
+        }
         break;
       }
       case 'submission-failed': {
@@ -387,6 +410,7 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
     hostMarkers,
     dependencies,
     failureEdges,
+    races,
     start: traceStart,
     activityStart: activityStart ?? traceStart,
     end: traceEnd,
@@ -434,7 +458,7 @@ export function hostWaitSpan(wait: TimelineHostWait, timeline: Timeline): { star
 
 /**
  * Gives each bar a row within its lane so that bars in one row never overlap in time (touching is fine):
- * queue operations without a semaphore between them may run concurrently (DESIGN.md rule 4), and a trace viewer
+ * queue operations without a semaphore between them may run concurrently (docs/design.md rule 4), and a trace viewer
  * needs properly nested slices per track. Greedy first-fit in start order: deterministic.
  *
  * Running work is packed first. Waiting is not packed: any number of submissions may wait at once (a long chain

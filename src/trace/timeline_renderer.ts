@@ -3,7 +3,8 @@
  *
  *   - a time axis scaled to the whole trace;
  *   - one lane per queue, driver stream and host (extra rows where work overlaps), with bars `[label====]` for
- *     work, `·` while a submission waits for its semaphores, `✗` where something failed, `▲` host signals;
+ *     work, `·` while a submission waits for its semaphores, `✗` where something failed, `▲` host signals, `!` where a
+ *     submission is in a race the race checker reported (listed below with the edge that fixes it);
  *   - one row per semaphore showing its value where it changes;
  *   - below: which signal released which wait, how failures travelled, each semaphore's value steps, a legend.
  *
@@ -16,7 +17,7 @@ import type { TraceEvent, TraceTime } from './model.js';
 import { formatDuration } from './time_format.js';
 import { Layer, Row, Scale, SYMBOL, clip, fit, label } from './text_grid.js';
 import { buildTimeline, hostWaitSpan, orderedLanes } from './timeline.js';
-import { dependencySection, failureSection, legend, semaphoreNamer, semaphoreSection } from './timeline_sections.js';
+import { dependencySection, failureSection, legend, raceSection, semaphoreNamer, semaphoreSection } from './timeline_sections.js';
 
 export interface TimelineRenderOptions {
   /** Total columns (default 100, at least 40). */
@@ -85,6 +86,12 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineR
     if (sub.outcome === 'failed' && sub.ended !== null && scale.visible(sub.ended, sub.ended)) {
       row.put(scale.column(sub.ended), SYMBOL.failure, 'fail', Layer.Marker, id);
       used.add('failure');
+    }
+    // A submission the race checker found racing: marked where its bar begins.
+    const raceAt = sub.started ?? sub.enqueued;
+    if (sub.race !== null && scale.visible(raceAt, raceAt)) {
+      row.put(scale.column(raceAt), SYMBOL.race, 'fail', Layer.Marker, id);
+      used.add('race');
     }
   }
   for (const op of timeline.ops) {
@@ -155,6 +162,7 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineR
 
   out.push(...dependencySection(timeline, semName, at, width));
   out.push(...failureSection(timeline, semName, at, width));
+  out.push(...raceSection(timeline, width));
   out.push(...semaphoreSection(timeline, semName, at, width));
   out.push(...legend(used, width));
   return out.join('\n') + '\n';

@@ -58,6 +58,21 @@ export function failureSection(timeline: Timeline, semName: (id: number) => stri
   return ['', ...wrap(title, width, 2), ...entries.flatMap((entry) => wrap(`${pad(at(entry.ts), 7)} ${SYMBOL.failure} ${entry.text}`, width, 10))];
 }
 
+/** The races the race checker reported, in the order found, each with the edge that would order the pair. */
+export function raceSection(timeline: Timeline, width: number): string[] {
+  if (timeline.races.length === 0) return [];
+  const side = (id: number | null): string => {
+    const sub = id === null ? undefined : submissionById(timeline, id);
+    return sub === undefined ? 'the host' : describeSubmission(sub, timeline);
+  };
+  const lines = ['', ...wrap('Races the race checker reported (nothing orders the two; the fix names the missing edge):', width, 2)];
+  for (const race of timeline.races) {
+    const pair = race.first === race.second ? `commands of ${side(race.first)}` : `${side(race.first)} and ${side(race.second)}`;
+    lines.push(...wrap(`${SYMBOL.race} ${race.race}: ${pair}; fix: ${race.fix}`, width, 4));
+  }
+  return lines;
+}
+
 export function semaphoreSection(timeline: Timeline, semName: (id: number) => string, at: (t: TraceTime) => string, width: number): string[] {
   if (timeline.semaphores.length === 0) return [];
   const lines = ['', 'Semaphore values:'];
@@ -84,6 +99,7 @@ const LEGEND: Partial<Record<keyof typeof SYMBOL, string>> = {
   merged: '▒ several items in one column',
   failure: '✗ failure',
   hostSignal: '▲ host signal',
+  race: '! in a race the race checker reported',
   cursor: '▼│ now',
   baseline: '─0──1─ semaphore value where it changes',
 };

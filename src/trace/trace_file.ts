@@ -93,6 +93,10 @@ function checkReferences(events: readonly TraceEvent[], source: string): void {
       case 'complete':
         need(submissions, event.submission, 'submission', index);
         break;
+      case 'race':
+        if (event.first !== null) need(submissions, event.first, 'submission', index);
+        if (event.second !== null) need(submissions, event.second, 'submission', index);
+        break;
       case 'submission-failed':
         need(submissions, event.submission, 'submission', index);
         if (event.cause !== null) need(semaphores, event.cause.semaphore, 'semaphore', index);

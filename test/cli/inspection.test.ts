@@ -91,7 +91,7 @@ describe('step mode', () => {
     const untraced = await createDevice({ backend: 'sim', label: 'untraced', sim: { mode: 'manual' } });
     expect(() => untraced.inspect()).toThrow(/device\.inspect\(\): device untraced is not traced; create it with trace: true/);
     untraced.destroy();
-    // The guard looks only at the driver's platform and sim entry points; a hip driver has neither.
+    // The guard looks only at the driver's stepper; a driver of a real GPU has none.
     const hipLike = { label: 'gpu', trace: { events: [] }, driver: { info: { platform: 'nvidia', name: 'NVIDIA H200', details: {} } } } as unknown as Parameters<typeof stepDevice>[0];
     await expect(stepDevice(hipLike)).rejects.toMatchObject({ code: StatusCode.UNIMPLEMENTED, message: expect.stringContaining('runs on NVIDIA H200 (platform nvidia)') });
     expect(() => inspectDevice(hipLike)).toThrow(HalError);

@@ -11,6 +11,14 @@ export interface StreamWaitCounts {
   readonly crossStream: number;
 }
 
+/**
+ * How many same-stream waits a chain of `links` dependents on one lane gets: one per link, except on drivers whose
+ * faults are sticky (a fault loses the device, so the producer's event carries nothing the stream order does not).
+ */
+export function sameLaneWaits(device: Device, links: number): number {
+  return device.driver.info.stickyFaults === true ? 0 : links;
+}
+
 export function countStreamWaits(device: Device): () => StreamWaitCounts {
   const driver = device.driver;
   const recordedOn = new Map<unknown, unknown>();

@@ -38,8 +38,23 @@ describe('lessons', () => {
 
   it('missing-semaphore: the seeds the lesson names give the results it claims', async () => {
     const { seeds } = findLesson('missing-semaphore')!;
-    expect((await runLesson('missing-semaphore', seeds!.correct)).output).toEqual(['dst starts with 42, 42, 42, 42: correct (the fill happened to run first)']);
-    expect((await runLesson('missing-semaphore', seeds!.buggy)).output).toEqual(['dst starts with 0, 0, 0, 0: WRONG: the copy ran before the fill']);
+    const race = 'race checker: read-after-write on src; fix: make copy #2 on playground.queue1 wait on filled ≥ 1';
+    expect((await runLesson('missing-semaphore', seeds!.correct)).output).toEqual([race, 'dst starts with 42, 42, 42, 42: correct (the fill happened to run first)']);
+    expect((await runLesson('missing-semaphore', seeds!.buggy)).output).toEqual([race, 'dst starts with 0, 0, 0, 0: WRONG: the copy ran before the fill']);
+  });
+
+  it('missing-semaphore: the race checker reports the race on every seed, with its fixing edge', async () => {
+    for (let seed = 0; seed < 12; seed++) {
+      const { output } = await runLesson('missing-semaphore', seed);
+      expect(output[0], `seed ${seed}`).toBe('race checker: read-after-write on src; fix: make copy #2 on playground.queue1 wait on filled ≥ 1');
+    }
+  });
+
+  it('the other lessons are race-free: the checker reports nothing', async () => {
+    for (const id of ['wait-before-signal', 'fan-out-fan-in', 'failure-propagation']) {
+      const { output } = await runLesson(id);
+      expect(output.filter((line) => line.startsWith('race checker')), id).toEqual([]);
+    }
   });
 
   it('missing-semaphore with the wait added is correct for every seed tried', async () => {

@@ -47,6 +47,7 @@ import { checkByteLength, checkDevicePtr, checkMemset } from './validation.js';
 import type { DeviceFacts, Dims3, PlatformApi } from './platform_api.js';
 import { DeadlineTimers, nowNs, PollBackoff } from './progress.js';
 import { loadRuntimeCompiler, type RuntimeCompiler } from './rtc.js';
+import { ignoreErrors } from '../../util/ignore_errors.js';
 
 type Allocation = { readonly byteLength: number };
 
@@ -104,6 +105,7 @@ export class HipDriver implements GpuDriver {
     this.info = {
       name: facts.name,
       platform: api.platform,
+      clock: 'real',
       ordinal,
       totalMemoryBytes: facts.totalMemoryBytes,
       computeUnits: facts.computeUnits,
@@ -113,6 +115,7 @@ export class HipDriver implements GpuDriver {
       streamOrderedAllocation: this.streamOrdered,
       hostFunctions: false,
       indirectDispatch: false,
+      stickyFaults: true,
       details,
     };
   }
@@ -297,8 +300,8 @@ export class HipDriver implements GpuDriver {
   streamWaitEvent(stream: DriverStream, event: DriverEvent): void {
     const s = this.stream(stream, 'streamWaitEvent stream');
     const e = this.event(event, 'streamWaitEvent event');
-    // HIP and CUDA treat a never-recorded event as complete, so the wait would silently do nothing
-    // (the reference driver's defect 1). Refuse instead of ordering nothing.
+    // HIP and CUDA treat a never-recorded event as complete, so the wait would silently do nothing.
+    // Refuse instead of ordering nothing.
     if (!e.recorded) throw failedPrecondition('streamWaitEvent event was never recorded: the wait would not order anything');
     this.usable('streamWaitEvent');
     this.api.streamWaitEvent(s.raw, e.raw);
@@ -490,13 +493,8 @@ export class HipDriver implements GpuDriver {
     if (this.destroyed) return;
     const leaked = Object.entries(this.outstanding()).filter(([, n]) => n > 0);
     this.destroyed = true;
-    const quietly = (fn: () => void): void => {
-      try {
-        fn();
-      } catch {
-        // Teardown of a lost device: the library may refuse, the process still exits cleanly.
-      }
-    };
+    // Teardown of a lost device: the library may refuse, the process still exits cleanly.
+    const quietly = (fn: () => void): void => ignoreErrors('releasing a lost device', fn);
     this.timers.clearAll();
     // A fault found here marks the device lost (onDeviceLosingError), so closeDevice below still gives it up as lost.
     quietly(() => this.waitForRunningWork());
@@ -546,11 +544,10 @@ export class HipDriver implements GpuDriver {
    */
   private fenceUnfinishedWork(stream: number): void {
     if (this.lost !== undefined) return;
-    try {
+    // A fault of the stream's work marks the device lost (markLost), and destroy() never waits for a lost device.
+    ignoreErrors('a faulted stream loses the device', () => {
       if (!this.api.streamQuery(stream)) this.afterStreamPasses(stream, () => {});
-    } catch {
-      // A fault of the stream's work: the device is now lost (markLost), and destroy() never waits for a lost device.
-    }
+    });
   }
 
   /**
@@ -576,11 +573,8 @@ export class HipDriver implements GpuDriver {
   private releaseQuietlyIfLost(release: () => void): void {
     if (this.destroyed) throw failedPrecondition('the hip driver was destroyed');
     if (this.lost) {
-      try {
-        release();
-      } catch {
-        // The device is lost; the bookkeeping above already released the handle.
-      }
+      // The bookkeeping above already released the handle; a lost device may refuse the call itself.
+      ignoreErrors('releasing a lost device', release);
       return;
     }
     this.api.makeCurrent();

@@ -3,6 +3,7 @@
  * still alive, so a destroyed or foreign handle is a clear INVALID_ARGUMENT rather than a crash in the library.
  */
 import { invalidArgument } from '../../core/errors.js';
+import { describe } from '../../core/validation.js';
 
 export abstract class NativeObject {
   alive = true;
@@ -77,10 +78,4 @@ export function expectLive<T extends NativeObject>(value: unknown, type: ObjectC
     throw invalidArgument(`${field} (function '${value.name}') belongs to module '${value.module.label}', which was unloaded`);
   }
   return value;
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object') return value.constructor?.name ?? 'object';
-  return typeof value;
 }

@@ -8,6 +8,7 @@
  */
 import koffi from 'koffi';
 import type { PlatformApi } from './platform_api.js';
+import { ignoreErrors } from '../../util/ignore_errors.js';
 
 export interface PinnedBlock {
   readonly address: number;
@@ -69,10 +70,7 @@ export class PinnedPool {
   }
 
   private tryFree(address: number): void {
-    try {
-      this.api.hostFree(address);
-    } catch {
-      // A lost device may refuse; the memory goes with the process.
-    }
+    // A lost device may refuse; the memory goes with the process.
+    ignoreErrors('freeing pinned memory of a lost device', () => this.api.hostFree(address));
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Packs kernel arguments in the layout DESIGN.md fixes (every binding's device address, then the push constants
+ * Packs kernel arguments in the layout docs/design.md fixes (every binding's device address, then the push constants
  * as 32-bit values) into native memory as the `void **kernelParams` array both cuLaunchKernel/hipModuleLaunchKernel
  * and kernel graph nodes take: one pointer per argument, each pointing at that argument's value.
  *

@@ -10,6 +10,7 @@
 import { HalError, StatusCode, invalidArgument, outOfRange } from '../../core/errors.js';
 import type { DevicePtr } from '../../core/driver.js';
 import { FREE_OK, FREE_NOT_ALLOCATED, type WasmDevice } from './wasm_device.js';
+import { describe } from '../../core/validation.js';
 
 export interface Allocation {
   readonly ptr: number;
@@ -55,7 +56,7 @@ export class Allocations {
    */
   allocate(byteLength: number, call: string, allocStream = 0): Allocation {
     if (!Number.isInteger(byteLength) || byteLength <= 0 || byteLength > MAX_ALLOCATION) {
-      throw invalidArgument(`${call} byteLength must be an integer in [1, ${MAX_ALLOCATION}] (got ${String(byteLength)})`);
+      throw invalidArgument(`${call} byteLength must be an integer in [1, ${MAX_ALLOCATION}] (got ${describe(byteLength)})`);
     }
     const ptr = this.allocateRaw(byteLength, call);
     const allocation: Allocation = { ptr, byteLength, live: true, freeing: false, usable: allocStream === 0, allocStream, freeStream: 0 };

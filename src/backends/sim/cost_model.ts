@@ -16,6 +16,8 @@
  * The defaults sketch a mid-range discrete GPU: 1 TB/s device memory, 25 GB/s host link, 2 µs launch latency.
  */
 import { invalidArgument } from '../../core/errors.js';
+import { suggestion } from '../../core/fields.js';
+import { describe } from '../../core/validation.js';
 
 export interface CostModel {
   /** Launch latency of every stream operation that does work (memset, memcpy, kernel). */
@@ -51,16 +53,16 @@ export const DEFAULT_COST_MODEL: CostModel = Object.freeze({
 export function resolveCostModel(override: unknown): CostModel {
   if (override === undefined) return DEFAULT_COST_MODEL;
   if (typeof override !== 'object' || override === null || Array.isArray(override)) {
-    throw invalidArgument(`options.costModel must be an object of numbers (got ${String(override)})`);
+    throw invalidArgument(`options.costModel must be an object of numbers (got ${describe(override)})`);
   }
   const merged: Record<string, number> = { ...DEFAULT_COST_MODEL };
   for (const [key, value] of Object.entries(override)) {
     if (!(key in DEFAULT_COST_MODEL)) {
-      throw invalidArgument(`options.costModel.${key} is not a cost model field (fields: ${Object.keys(DEFAULT_COST_MODEL).join(', ')})`);
+      throw invalidArgument(`options.costModel.${key} is not a cost model field; ${suggestion(key, Object.keys(DEFAULT_COST_MODEL))}`);
     }
     const positiveOnly = key === 'deviceBytesPerNs' || key === 'hostBytesPerNs' || key === 'computeUnits';
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positiveOnly && value <= 0)) {
-      throw invalidArgument(`options.costModel.${key} must be a finite number ${positiveOnly ? '> 0' : '>= 0'} (got ${String(value)})`);
+      throw invalidArgument(`options.costModel.${key} must be a finite number ${positiveOnly ? '> 0' : '>= 0'} (got ${describe(value)})`);
     }
     if (key === 'computeUnits' && !Number.isInteger(value)) {
       throw invalidArgument(`options.costModel.computeUnits must be an integer (got ${value})`);

@@ -8,6 +8,7 @@
  *   graphs.ts        graphs under construction; graph_exec.ts: instantiated graphs replayed in WASM
  *   modules.ts       kernel modules; kernel_launch.ts: launch validation and argument blocks
  *   executor.ts      what an operation does when it runs; faults.ts: the errors of failed work
+ *   fault_plan.ts    fault plans (validated); fault_injector.ts: applying one while the simulator runs
  *   scheduler.ts     the discrete-event scheduler, virtual clock, timers and progress
  *   cost_model.ts    how long operations take; event_log.ts: what ran
  *
@@ -17,7 +18,7 @@
 import { HalError, StatusCode, failedPrecondition, invalidArgument, resourceExhausted } from '../../core/errors.js';
 import type {
   DevicePtr, DriverDeviceInfo, DriverEvent, DriverFunction, DriverGraph, DriverGraphExec, DriverGraphNode,
-  DriverModule, DriverObjectCounts, DriverReadback, DriverStream, DriverTimer, GpuDriver, KernelLaunch,
+  DriverModule, DriverObjectCounts, DriverReadback, DriverStepper, DriverStream, DriverTimer, GpuDriver, KernelLaunch,
   MemcpyParams, MemsetParams, ModuleImage,
 } from '../../core/driver.js';
 import { Allocations, type Allocation } from './allocations.js';
@@ -36,6 +37,7 @@ import { SimReadback } from './readback.js';
 import { DiscreteEventScheduler, destroyedError, type SimTimer, type StepEvent } from './scheduler.js';
 import { SimStream, StreamOp, type OpPayload } from './streams.js';
 import { WasmDevice } from './wasm_device.js';
+import { describe } from '../../core/validation.js';
 import { FaultInjector, type InjectedFault } from './fault_injector.js';
 import { type FaultPlan, resolveFaultPlan } from './fault_plan.js';
 
@@ -82,6 +84,8 @@ let nextDriverId = 1;
 export class SimDriver implements GpuDriver {
   readonly info: DriverDeviceInfo;
   readonly options: ResolvedSimOptions;
+  /** Step mode's view of the simulator: step() and streamContents(), manual when created with mode 'manual'. */
+  readonly stepper: DriverStepper;
   private readonly id = nextDriverId++;
   private readonly device: WasmDevice;
   private readonly allocations: Allocations;
@@ -124,6 +128,7 @@ export class SimDriver implements GpuDriver {
     this.info = Object.freeze({
       name: 'gpuhal simulated GPU',
       platform: 'sim',
+      clock: 'virtual',
       ordinal: 0,
       totalMemoryBytes: this.device.heapBytes,
       computeUnits: this.options.costModel.computeUnits,
@@ -133,12 +138,19 @@ export class SimDriver implements GpuDriver {
       streamOrderedAllocation: true,
       hostFunctions: true,
       indirectDispatch: true,
+      stickyFaults: false,
       details: Object.freeze({
         seed: String(this.options.seed),
         memoryBytes: String(this.options.memoryBytes),
         mode: this.options.mode,
         driver: `sim #${this.id}`,
       }),
+    });
+    this.stepper = Object.freeze({
+      manual: this.options.mode === 'manual',
+      manualHint: "createDevice({ backend: 'sim', sim: { mode: 'manual' }, trace: true })",
+      step: () => this.step(),
+      streamContents: () => this.streamContents(),
     });
   }
 
@@ -186,7 +198,7 @@ export class SimDriver implements GpuDriver {
   memcpyHtoDAsync(dst: DevicePtr, src: Uint8Array, stream: DriverStream): void {
     this.assertUsable('memcpyHtoDAsync');
     const s = this.streams.get(stream, 'memcpyHtoDAsync stream');
-    if (!(src instanceof Uint8Array)) throw invalidArgument(`memcpyHtoDAsync src must be a Uint8Array (got ${String(src)})`);
+    if (!(src instanceof Uint8Array)) throw invalidArgument(`memcpyHtoDAsync src must be a Uint8Array (got ${describe(src)})`);
     const allocation = this.allocations.check(dst, src.length, 'memcpyHtoDAsync dst');
     this.enqueue(s, { kind: 'htod', dst, data: src.slice(), allocation }, `${hex(dst)} ${src.length} B`);
   }
@@ -340,7 +352,7 @@ export class SimDriver implements GpuDriver {
     this.assertAlive('graphAddDependencies');
     const g = this.graphs.get(graph, 'graphAddDependencies graph');
     if (!Array.isArray(from) || !Array.isArray(to) || from.length !== to.length) {
-      throw invalidArgument(`graphAddDependencies from and to must be arrays of the same length (got ${String(from?.length)} and ${String(to?.length)})`);
+      throw invalidArgument(`graphAddDependencies from and to must be arrays of the same length (got ${describe(from?.length)} and ${String(to?.length)})`);
     }
     const f = this.nodeIndices(g, from, 'graphAddDependencies from');
     const t = this.nodeIndices(g, to, 'graphAddDependencies to');
@@ -372,7 +384,7 @@ export class SimDriver implements GpuDriver {
 
   moduleLoad(image: ModuleImage): DriverModule {
     this.assertUsable('moduleLoad');
-    if (typeof image !== 'object' || image === null) throw invalidArgument(`moduleLoad image must be an object (got ${String(image)})`);
+    if (typeof image !== 'object' || image === null) throw invalidArgument(`moduleLoad image must be an object (got ${describe(image)})`);
     return this.modules.add(this.kernelModules.load(image));
   }
 
@@ -390,7 +402,7 @@ export class SimDriver implements GpuDriver {
   moduleGetFunction(module: DriverModule, name: string): DriverFunction {
     this.assertAlive('moduleGetFunction');
     const m = this.modules.get(module, 'moduleGetFunction module');
-    if (typeof name !== 'string') throw invalidArgument(`moduleGetFunction name must be a string (got ${String(name)})`);
+    if (typeof name !== 'string') throw invalidArgument(`moduleGetFunction name must be a string (got ${describe(name)})`);
     const fn = this.kernelModules.getFunction(m, name);
     let handle = this.functionHandles.get(fn);
     if (handle === undefined) {
@@ -410,7 +422,7 @@ export class SimDriver implements GpuDriver {
   launchHostFunc(stream: DriverStream, fn: () => void): void {
     this.assertUsable('launchHostFunc');
     const s = this.streams.get(stream, 'launchHostFunc stream');
-    if (typeof fn !== 'function') throw invalidArgument(`launchHostFunc fn must be a function (got ${String(fn)})`);
+    if (typeof fn !== 'function') throw invalidArgument(`launchHostFunc fn must be a function (got ${describe(fn)})`);
     this.enqueue(s, { kind: 'host', fn }, fn.name || 'anonymous');
   }
 
@@ -424,9 +436,9 @@ export class SimDriver implements GpuDriver {
   setTimer(deadline: bigint, callback: () => void): DriverTimer {
     this.assertAlive('setTimer');
     if (typeof deadline !== 'bigint' || deadline < 0n) {
-      throw invalidArgument(`setTimer deadline must be a non-negative bigint of virtual ns (got ${String(deadline)})`);
+      throw invalidArgument(`setTimer deadline must be a non-negative bigint of virtual ns (got ${describe(deadline)})`);
     }
-    if (typeof callback !== 'function') throw invalidArgument(`setTimer callback must be a function (got ${String(callback)})`);
+    if (typeof callback !== 'function') throw invalidArgument(`setTimer callback must be a function (got ${describe(callback)})`);
     if (deadline > BigInt(Number.MAX_SAFE_INTEGER)) {
       // The virtual clock (a number of ns) never gets there: a timer that never fires, and never keeps the
       // scheduler busy, but is a live handle until cleared like any other.
@@ -520,11 +532,11 @@ export class SimDriver implements GpuDriver {
    * inspector shows this). Streams in creation order; a destroyed stream is listed until its work has run.
    */
   streamContents(): SimStreamContents[] {
-    const describe = (op: StreamOp): SimQueuedOp => ({ op: op.kind, label: op.label });
+    const view = (op: StreamOp): SimQueuedOp => ({ op: op.kind, label: op.label });
     return this.scheduler.liveStreams.map((s) => ({
       stream: s.id,
-      running: s.inFlight === null ? null : { ...describe(s.inFlight), start: BigInt(s.inFlight.start), end: BigInt(s.inFlight.end), status: s.inFlight.status },
-      queued: s.queued().map(describe),
+      running: s.inFlight === null ? null : { ...view(s.inFlight), start: BigInt(s.inFlight.start), end: BigInt(s.inFlight.end), status: s.inFlight.status },
+      queued: s.queued().map(view),
       poisoned: s.poison === null ? null : s.poison.message,
     }));
   }
@@ -586,7 +598,7 @@ export class SimDriver implements GpuDriver {
   private checkMemset(params: MemsetParams, call: string): { dst: number; pattern: number; byteLength: number; allocations: [Allocation] } {
     if (typeof params !== 'object' || params === null) throw invalidArgument(`${call} params must be an object`);
     const pattern = memsetPattern(params.value, params.elementSize, call);
-    if (!Number.isInteger(params.count) || params.count < 0) throw invalidArgument(`${call} count must be a non-negative integer (got ${String(params.count)})`);
+    if (!Number.isInteger(params.count) || params.count < 0) throw invalidArgument(`${call} count must be a non-negative integer (got ${describe(params.count)})`);
     const byteLength = params.count * params.elementSize;
     return { dst: params.dst, pattern, byteLength, allocations: [this.allocations.check(params.dst, byteLength, `${call} dst`)] };
   }
@@ -605,7 +617,7 @@ export class SimDriver implements GpuDriver {
   }
 
   private nodeIndices(graph: SimGraph, nodes: readonly DriverGraphNode[], field: string): number[] {
-    if (!Array.isArray(nodes)) throw invalidArgument(`${field} must be an array of graph nodes (got ${String(nodes)})`);
+    if (!Array.isArray(nodes)) throw invalidArgument(`${field} must be an array of graph nodes (got ${describe(nodes)})`);
     return nodes.map((h, i) => {
       const ref = this.graphNodes.get(h, `${field}[${i}]`);
       if (ref.graph !== graph) throw invalidArgument(`${field}[${i}] is node #${ref.index} of graph #${ref.graph.id}, not of graph #${graph.id}`);

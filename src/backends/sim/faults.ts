@@ -1,6 +1,6 @@
 /**
  * Errors for work that fails while it runs. They become the stream's poison and the captured event's error
- * (DESIGN.md rule 5), so they carry everything a user needs to find the bad access.
+ * (docs/design.md rule 5), so they carry everything a user needs to find the bad access.
  */
 import { HalError, StatusCode } from '../../core/errors.js';
 import type { Allocation } from './allocations.js';

@@ -7,6 +7,7 @@
 import { invalidArgument } from '../../core/errors.js';
 import type { Allocation } from './allocations.js';
 import type { PreparedLaunch } from './kernel_launch.js';
+import { describe } from '../../core/validation.js';
 
 export type GraphNodeSpec =
   | { readonly kind: 'empty' }
@@ -67,11 +68,11 @@ export class SimGraph {
 /** The 4-byte memset pattern for an element of 1, 2 or 4 bytes (validated here: value fits the element). */
 export function memsetPattern(value: number, elementSize: number, call: string): number {
   if (elementSize !== 1 && elementSize !== 2 && elementSize !== 4) {
-    throw invalidArgument(`${call} elementSize must be 1, 2 or 4 (got ${String(elementSize)})`);
+    throw invalidArgument(`${call} elementSize must be 1, 2 or 4 (got ${describe(elementSize)})`);
   }
   const max = 2 ** (8 * elementSize) - 1;
   if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw invalidArgument(`${call} value must be an unsigned ${8 * elementSize}-bit integer in [0, ${max}] (got ${String(value)})`);
+    throw invalidArgument(`${call} value must be an unsigned ${8 * elementSize}-bit integer in [0, ${max}] (got ${describe(value)})`);
   }
   if (elementSize === 1) return (value * 0x01010101) >>> 0;
   if (elementSize === 2) return (value | (value << 16)) >>> 0;

@@ -6,6 +6,7 @@
  */
 import { invalidArgument } from '../../core/errors.js';
 import type { Handle } from '../../core/driver.js';
+import { describe } from '../../core/validation.js';
 
 interface Token {
   readonly driver: number;
@@ -46,7 +47,7 @@ export class HandleTable<Kind extends string, T> {
   lookup(handle: Handle<Kind>, field: string): T | undefined {
     const token = handle as unknown as Token;
     if (typeof token !== 'object' || token === null || typeof token.slot !== 'number') {
-      throw invalidArgument(`${field} is not a ${this.kind} handle (got ${String(handle)})`);
+      throw invalidArgument(`${field} is not a ${this.kind} handle (got ${describe(handle)})`);
     }
     if (token.kind !== this.kind) {
       throw invalidArgument(`${field} is a ${String(token.kind)} handle, expected a ${this.kind}`);

@@ -6,6 +6,7 @@ import { invalidArgument } from '../../core/errors.js';
 import type { DriverLimits, KernelLaunch } from '../../core/driver.js';
 import type { Allocation, Allocations } from './allocations.js';
 import type { KernelFunction } from './modules.js';
+import { describe } from '../../core/validation.js';
 
 export const MAX_BINDINGS = 64;
 export const MAX_CONSTANTS = 256;
@@ -34,10 +35,10 @@ export interface PreparedLaunch {
 }
 
 function checkTriple(value: unknown, field: string, min: number, limits: readonly number[]): [number, number, number] {
-  if (!Array.isArray(value) || value.length !== 3) throw invalidArgument(`${field} must be [x, y, z] (got ${String(value)})`);
+  if (!Array.isArray(value) || value.length !== 3) throw invalidArgument(`${field} must be [x, y, z] (got ${describe(value)})`);
   const out = value.map((v, i) => {
     if (!Number.isInteger(v) || v < min || v > limits[i]!) {
-      throw invalidArgument(`${field}[${i}] must be an integer in [${min}, ${limits[i]}] (got ${String(v)})`);
+      throw invalidArgument(`${field}[${i}] must be an integer in [${min}, ${limits[i]}] (got ${describe(v)})`);
     }
     return v as number;
   });
@@ -53,7 +54,7 @@ export function prepareLaunch(launch: KernelLaunch, fn: KernelFunction, allocati
   const count: [number, number, number] = indirect ? [0, 0, 0] : checkTriple(launch.workgroupCount, `${call} workgroupCount`, 0, SIM_LIMITS.maxWorkgroupCount);
   const shared = launch.sharedMemoryBytes;
   if (!Number.isInteger(shared) || shared < 0 || shared > SIM_LIMITS.maxSharedMemoryBytes || shared % 4 !== 0) {
-    throw invalidArgument(`${call} sharedMemoryBytes must be a multiple of 4 in [0, ${SIM_LIMITS.maxSharedMemoryBytes}] (got ${String(shared)})`);
+    throw invalidArgument(`${call} sharedMemoryBytes must be a multiple of 4 in [0, ${SIM_LIMITS.maxSharedMemoryBytes}] (got ${describe(shared)})`);
   }
   const bindings = launch.bindings;
   if (!Array.isArray(bindings) || bindings.length > MAX_BINDINGS) {

@@ -3,6 +3,7 @@ import { invalidArgument } from '../../core/errors.js';
 import { resolveCostModel, type CostModel } from './cost_model.js';
 import type { SimDeviceOptions } from './device_options.js';
 import type { SchedulerMode } from './scheduler.js';
+import { describe } from '../../core/validation.js';
 import { suggestion } from '../../core/fields.js';
 import { type FaultPlan, type ResolvedFaultPlan, resolveFaultPlan } from './fault_plan.js';
 
@@ -29,14 +30,14 @@ const KNOWN = new Set(['seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams',
 function integerOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidArgument(`options.${name} must be an integer in [${min}, ${max}] (got ${String(value)})`);
+    throw invalidArgument(`options.${name} must be an integer in [${min}, ${max}] (got ${describe(value)})`);
   }
   return value;
 }
 
 export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalidArgument(`sim driver options must be an object (got ${String(options)})`);
+    throw invalidArgument(`sim driver options must be an object (got ${describe(options)})`);
   }
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
@@ -51,7 +52,7 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
   } else if (typeof rawSeed === 'number' && Number.isSafeInteger(rawSeed)) {
     seed = BigInt(rawSeed);
   } else {
-    throw invalidArgument(`options.seed must be a safe integer or a bigint (got ${String(rawSeed)})`);
+    throw invalidArgument(`options.seed must be a safe integer or a bigint (got ${describe(rawSeed)})`);
   }
   if (seed < 0n || seed >= 1n << 64n) throw invalidArgument(`options.seed must be in [0, 2^64) (got ${seed})`);
   const memoryBytes = integerOption('memoryBytes', o.memoryBytes, MIN_MEMORY_BYTES, MAX_MEMORY_BYTES, DEFAULT_MEMORY_BYTES);
@@ -59,9 +60,9 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
     throw invalidArgument(`options.memoryBytes must be a multiple of 65536 (one WebAssembly page) (got ${memoryBytes})`);
   }
   const mode = o.mode ?? 'auto';
-  if (mode !== 'auto' && mode !== 'manual') throw invalidArgument(`options.mode must be 'auto' or 'manual' (got ${String(mode)})`);
+  if (mode !== 'auto' && mode !== 'manual') throw invalidArgument(`options.mode must be 'auto' or 'manual' (got ${describe(mode)})`);
   const traceGraphNodes = o.traceGraphNodes ?? false;
-  if (typeof traceGraphNodes !== 'boolean') throw invalidArgument(`options.traceGraphNodes must be a boolean (got ${String(traceGraphNodes)})`);
+  if (typeof traceGraphNodes !== 'boolean') throw invalidArgument(`options.traceGraphNodes must be a boolean (got ${describe(traceGraphNodes)})`);
   return {
     seed,
     memoryBytes,

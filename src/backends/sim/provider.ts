@@ -7,6 +7,7 @@ import type { SimDriverOptions } from './options.js';
 
 export const simProvider: DriverProvider = {
   name: 'sim',
+  sharedOptions: ['seed', 'memoryBytes'],
   async probe(): Promise<BackendAvailability> {
     if (typeof WebAssembly !== 'object') {
       return { available: false, reason: 'WebAssembly is not available in this JavaScript runtime' };

@@ -17,8 +17,8 @@ import { HalError, StatusCode, failedPrecondition } from '../../core/errors.js';
 import type { EventLog } from './event_log.js';
 import type { Executor } from './executor.js';
 import type { SimStream, StreamOp } from './streams.js';
-import { scheduleMacrotask } from '../../core/macrotask.js';
-import type { SimStepEvent } from '../../core/inspection.js';
+import { scheduleMacrotask } from '../../util/macrotask.js';
+import type { DriverStepEvent } from '../../core/driver.js';
 import type { FaultInjector } from './fault_injector.js';
 
 export type SchedulerMode = 'auto' | 'manual';
@@ -30,8 +30,8 @@ export interface SimTimer {
   pending: boolean;
 }
 
-/** What one step did (manual mode): the type step mode (src/core/inspection.ts) reads. */
-export type StepEvent = SimStepEvent;
+/** What one step did (manual mode): the seam's DriverStepEvent, which step mode reads. */
+export type StepEvent = DriverStepEvent;
 
 const CLASS_COMPLETE = 0;
 const CLASS_START = 1;

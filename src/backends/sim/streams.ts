@@ -3,7 +3,7 @@
  * (scheduler.ts) picks it, its virtual start and end and its error. A stream has at most one operation in flight:
  * the next one cannot start before the previous one ends.
  *
- * Failure (DESIGN.md rule 5): an operation that fails poisons its stream. Until the next event record on that
+ * Failure (docs/design.md rule 5): an operation that fails poisons its stream. Until the next event record on that
  * stream, later operations are skipped and carry the same error; the record takes the error into its capture
  * (eventQuery throws it) and heals the stream. Stream-ordered allocations and frees still run on a poisoned
  * stream: a fault never leaks memory, and never leaves an allocation that work after the next record could not use.

@@ -9,7 +9,7 @@ import { Buffer } from '../buffer.js';
 import type { DeviceContext } from '../device_context.js';
 import type { DevicePtr } from '../driver.js';
 import { invalidArgument } from '../errors.js';
-import { describe } from '../layouts.js';
+import { describe } from '../validation.js';
 import { KnownFields, checkKnownFields } from '../fields.js';
 
 export interface BindingTableEntry {
@@ -91,7 +91,7 @@ export function resolveCapturedTable(table: BindingTable | undefined): readonly 
 /**
  * A cache key for a resolved table. The lowered work depends on the addresses and lengths, but the key also names
  * each buffer: a freed buffer's address can come back for a new buffer, and drivers that track allocations (the
- * simulator does) rightly refuse work built against the old one.
+ * modelled device does) rightly refuse work built against the old one.
  */
 export function bindingTableKey(entries: readonly ResolvedEntry[]): string {
   let key = '';

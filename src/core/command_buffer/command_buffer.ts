@@ -18,7 +18,8 @@ import type { DeviceContext } from '../device_context.js';
 import type { DriverStream } from '../driver.js';
 import { failedPrecondition, invalidArgument, outOfRange, unimplemented } from '../errors.js';
 import { Executable } from '../executable.js';
-import { PipelineLayout, describe } from '../layouts.js';
+import { PipelineLayout } from '../layouts.js';
+import { checkObject, describe } from '../validation.js';
 import { HalObject } from '../lifetime.js';
 import { type BindingTable, type BufferOrSlot, resolveBindingTable, resolveCapturedTable } from './binding_table.js';
 import { BindingTableChecks } from './binding_table_checks.js';
@@ -148,6 +149,11 @@ export class CommandBuffer extends HalObject {
     return this.commands.length;
   }
 
+  /** The recorded commands, barriers included (the race checker reads what each touches). */
+  get recordedCommands(): readonly Command[] {
+    return this.commands;
+  }
+
   /** 'initial', 'recording', 'executable' (ended) or 'failed' (end() threw). */
   get recordingState(): RecordingState {
     return this.state;
@@ -248,7 +254,7 @@ export class CommandBuffer extends HalObject {
     const layout = this.checkLayout(o.layout, 'pushConstants layout');
     const offset = nonNegativeInteger('pushConstants offset', o.offset ?? 0);
     const words = constantWords(o.values, 'pushConstants values');
-    // An exact fit of all the layout's constants is legal (reference defect 4 used >=).
+    // An exact fit of all the layout's constants is legal: the bound is `>`, never `>=`.
     if (offset + words.length > layout.pushConstants) {
       throw outOfRange(
         `pushConstants range [${offset}, ${offset + words.length}) exceeds the ${layout.pushConstants} push constants of ${layout.label}`,
@@ -264,7 +270,7 @@ export class CommandBuffer extends HalObject {
     const layout = this.checkLayout(o.layout, 'pushDescriptorSet layout');
     const set = nonNegativeInteger('pushDescriptorSet set', o.set);
     const maxSets = this.context.limits.maxDescriptorSets;
-    // The device limit is checked on its own (reference defect 4 never checked the set index).
+    // The device limit is checked on its own, before the layout's own set count.
     if (set >= maxSets) throw outOfRange(`pushDescriptorSet set ${set} is past this device's limit of ${maxSets} descriptor sets`);
     const setLayout = layout.setLayouts[set];
     if (setLayout === undefined) {
@@ -334,6 +340,7 @@ export class CommandBuffer extends HalObject {
     // Consecutive barriers order nothing more than one does.
     if (this.commands.at(-1)?.op === 'barrier') return;
     this.commands.push({ op: 'barrier' });
+    this.context.checker?.commandRecorded(this, this.commands.length - 1);
   }
 
   beginDebugGroup(label: string): void {
@@ -351,6 +358,7 @@ export class CommandBuffer extends HalObject {
   // --- execution (internal; called by Queue.execute) ------------------------------------------------------------
 
   /**
+   * @internal
    * Throws (INVALID_ARGUMENT / OUT_OF_RANGE / FAILED_PRECONDITION) if this command buffer cannot be executed with
    * `table`: not ended, end() failed, a one-shot already executed, or a table that does not fit its slots. Changes
    * nothing: an execute validates every command buffer of its list before `prepareSubmit` lowers any of them.
@@ -373,13 +381,14 @@ export class CommandBuffer extends HalObject {
 
   /**
    * After `validateSubmit` accepted `table` (for every command buffer of the execute): in graph mode with slots,
-   * lowers (or finds) this table's graph now, so its driver errors are the execute's errors, not the issue's.
+   * lowers (or finds) this table's graph now, so its driver errors are the execute's errors rather than surfacing when it is issued.
    */
   prepareSubmit(table: BindingTable | undefined): void {
     this.execution?.prepareTable(resolveCapturedTable(table));
   }
 
   /**
+   * @internal
    * Marks a one-shot buffer used and holds this command buffer (and the table's buffers) for one submission;
    * `releaseCapture` lets go. Without a binding table nothing is allocated and `undefined` comes back: the
    * command buffer already holds everything its commands use (retained while recording), so holding the
@@ -400,6 +409,7 @@ export class CommandBuffer extends HalObject {
   }
 
   /**
+   * @internal
    * Ends what `capture` returned. Call it exactly once per capture (for a TableCapture, repeats are no-ops);
    * the command buffer's resources go once no submission holds it and the user destroyed it.
    */
@@ -413,7 +423,7 @@ export class CommandBuffer extends HalObject {
     this.release();
   }
 
-  /** Enqueues the recorded work on `stream` (at issue time, after validateSubmit and capture). */
+  /** @internal Enqueues the recorded work on `stream` (at issue time, after validateSubmit and capture). */
   encode(stream: DriverStream, table: BindingTable | undefined): void {
     this.execution?.encode(stream, table);
   }
@@ -441,6 +451,7 @@ export class CommandBuffer extends HalObject {
   /** Appends a validated command and holds its buffers; the only place recording state grows. */
   private commit(command: Command, operands: readonly { range: RangeRef; slotUse: SlotUse | undefined }[]): void {
     this.commands.push(command);
+    this.context.checker?.commandRecorded(this, this.commands.length - 1);
     this.holdOperands(operands);
   }
 
@@ -498,9 +509,7 @@ const FIELDS = {
 } as const;
 
 function requireObject<T>(value: T, what: string, known: KnownFields): T {
-  if (value === null || typeof value !== 'object') throw invalidArgument(`${what} must be an object (got ${describe(value)})`);
-  checkKnownFields(what, value, known);
-  return value;
+  return checkObject<T & object>(what, value, known);
 }
 
 function errorText(error: unknown): string {

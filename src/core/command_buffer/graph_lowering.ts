@@ -3,11 +3,11 @@
  *
  * Commands between two barriers become independent nodes that all depend on the previous join, so the driver may
  * run them concurrently and in any order (rule 7); a barrier becomes an empty join node depending on every node of
- * the segment before it. There is no cap on nodes per segment (reference defect 3). Updates are copied by memcpy
- * nodes out of device staging that the command buffer owns and uploads before each launch.
+ * the segment before it. There is no cap on nodes per segment (a cap would silently drop commands). Updates are
+ * copied by memcpy nodes out of device staging that the command buffer owns and uploads before each launch.
  *
  * Errors from adding nodes or instantiating are thrown to the caller, which is `end()` for direct command buffers
- * (reference defect 2: a failed instantiate must never look like success).
+ * (a failed instantiate must never look like success).
  */
 import type { DevicePtr, DriverGraphExec, DriverGraphNode, GpuDriver } from '../driver.js';
 import type { DeviceContext } from '../device_context.js';

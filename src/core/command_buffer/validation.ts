@@ -7,16 +7,11 @@ import type { DeviceContext } from '../device_context.js';
 import { invalidArgument, outOfRange } from '../errors.js';
 import { KnownFields, checkKnownFields } from '../fields.js';
 import { copyHostBytes } from '../host_bytes.js';
-import { describe } from '../layouts.js';
+import { describe, nonNegativeInteger } from '../validation.js';
 import type { BufferOrSlot } from './binding_table.js';
 import type { BufferRef, RangeRef } from './commands.js';
 
-export function nonNegativeInteger(what: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw invalidArgument(`${what} must be a non-negative integer (got ${describe(value)})`);
-  }
-  return value;
-}
+export { nonNegativeInteger } from '../validation.js';
 
 const usageNames: Record<number, string> = {
   [BufferUsage.TRANSFER_SOURCE]: 'TRANSFER_SOURCE',

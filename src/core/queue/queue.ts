@@ -1,5 +1,5 @@
 /**
- * Queues and their operations (DESIGN.md rules 4–6).
+ * Queues and their operations (docs/design.md rules 4–6).
  *
  * Every operation validates all of its arguments first (a rejected call changes nothing), then captures what it
  * uses — update data is copied, buffers and command buffers are retained until the submission finishes — and hands
@@ -18,16 +18,18 @@ import type { Lane } from '../scheduler/lane.js';
 import type { Submission, SubmissionWork } from '../scheduler/submission.js';
 import type { SyncList } from '../scheduler/sync_list.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
-import { describe } from '../semaphore/payload.js';
+import { describe } from '../validation.js';
 import type { SemaphoreOwner } from '../semaphore/semaphore.js';
 import { checkBuffer, checkInteger, checkObject, checkSyncList, copyBytes } from './validation.js';
+import { bufferAccess } from '../check/accesses.js';
+import type { CheckedOp } from '../check/race_checker.js';
 import { KnownFields, checkLabel } from '../fields.js';
 
 /** The wait and signal lists every queue operation takes. */
 export interface QueueSync {
   /**
-   * Names this operation wherever it is shown: the trace and its Perfetto export, the terminal timeline, step mode
-   * (default: the operation's kind, e.g. 'execute'). For alloca it also labels the new buffer.
+   * Names this operation wherever it is shown: the trace and its Perfetto export, the terminal timeline, step mode,
+   * race reports (default: the operation's kind, e.g. 'execute'). For alloca it also labels the new buffer.
    */
   readonly label?: string;
   /** The operation starts only after every semaphore reaches its value. */
@@ -244,19 +246,34 @@ export class Queue {
     // Only once the whole list is valid: a rejected execute lowers (and caches) nothing.
     for (let i = 0; i < count; i++) (list[i] as CommandBuffer).prepareSubmit(tables?.[i]);
 
+    const checker = this.context.checker;
     if (count === 1) {
       // The common case, kept small: pending executes can number in the thousands. Without a table the work object
       // is shared and the capture allocates nothing.
       const cb = list[0] as CommandBuffer;
       const table = tables?.[0];
+      const checked = checker && this.checkExecute([cb], tables, sync, op);
       const captured = cb.capture(table);
-      this.submit(sync, op.label, table === undefined ? plainWorkFor(cb) : new SingleExecuteWork(cb, table, captured));
+      this.submit(sync, table === undefined ? plainWorkFor(cb) : new SingleExecuteWork(cb, table, captured), undefined, checked, op.label);
       return;
     }
     const commandBuffers = list.slice() as CommandBuffer[];
+    const checked = checker && this.checkExecute(commandBuffers, tables, sync, op);
     const captures: (TableCapture | undefined)[] = new Array(count);
     for (let i = 0; i < count; i++) captures[i] = commandBuffers[i]!.capture(tables?.[i]);
-    this.submit(sync, op.label, new ExecuteWork(commandBuffers, tables, captures));
+    this.submit(sync, new ExecuteWork(commandBuffers, tables, captures), undefined, checked, op.label);
+  }
+
+  /** Hands an execute's accesses (every command of every command buffer) to the race checker. */
+  private checkExecute(
+    commandBuffers: readonly CommandBuffer[],
+    tables: readonly (BindingTable | undefined)[] | undefined,
+    sync: SyncList,
+    op: ExecuteOperation,
+  ): CheckedOp | undefined {
+    const checker = this.context.checker!;
+    const { accesses, conflicts } = checker.executeAccesses(commandBuffers, tables);
+    return checker.submitted(this.index, this.label, 'execute', labelOf(op), sync, accesses, conflicts);
   }
 
   /** Checks entry `i` of an execute's command buffer list. */
@@ -274,7 +291,8 @@ export class Queue {
   barrier(operation: QueueSync = {}): void {
     const op = this.begin<QueueSync>('barrier', operation);
     const sync = this.sync('barrier', op);
-    this.submit(sync, op.label, BARRIER_WORK);
+    const checked = this.context.checker?.submitted(this.index, this.label, 'barrier', labelOf(op), sync, []);
+    this.submit(sync, BARRIER_WORK, undefined, checked, op.label);
   }
 
   /** Fills a range with a repeating 1-, 2- or 4-byte pattern. */
@@ -297,10 +315,11 @@ export class Queue {
     buffer.checkRange('fill', offset, length);
 
     const pattern = op.pattern;
-    this.submitWith(sync, op.label, 'fill', [buffer], (stream) => {
+    const checked = this.context.checker?.submitted(this.index, this.label, 'fill', labelOf(op), sync, [bufferAccess(buffer, offset, length, true, 'the filled range')]);
+    this.submitWith(sync, 'fill', [buffer], (stream) => {
       if (length === 0) return;
       this.context.driver.memsetAsync({ dst: buffer.devicePtr + offset, value: pattern, elementSize: patternLength, count: length / patternLength }, stream);
-    });
+    }, undefined, undefined, checked, op.label);
   }
 
   /** Writes host bytes into a buffer; the bytes are copied now. */
@@ -324,10 +343,14 @@ export class Queue {
         `copy source [${sourceOffset}, ${sourceOffset + length}) and target [${targetOffset}, ${targetOffset + length}) overlap in ${source.label}`,
       );
     }
-    this.submitWith(sync, op.label, 'copy', [source, target], (stream) => {
+    const checked = this.context.checker?.submitted(this.index, this.label, 'copy', labelOf(op), sync, [
+      bufferAccess(source, sourceOffset, length, false, 'copy source'),
+      bufferAccess(target, targetOffset, length, true, 'copy target'),
+    ]);
+    this.submitWith(sync, 'copy', [source, target], (stream) => {
       if (length === 0) return;
       this.context.driver.memcpyDtoDAsync({ dst: target.devicePtr + targetOffset, src: source.devicePtr + sourceOffset, byteLength: length }, stream);
-    });
+    }, undefined, undefined, checked, op.label);
   }
 
   /** Reads a buffer range back to the host once the read completes (after its waits). */
@@ -340,11 +363,12 @@ export class Queue {
       const length = checkInteger('read length', op.length ?? Math.max(0, buffer.byteLength - offset));
       buffer.checkRange('read', offset, length);
 
+      const checked = this.context.checker?.submitted(this.index, this.label, 'read', labelOf(op), sync, [bufferAccess(buffer, offset, length, false, 'the range read back')]);
       buffer.retain();
       let readback: DriverReadback | undefined;
       const watch = this.host.stallWatch;
       watch?.promiseStarted();
-      this.submit(sync, op.label, {
+      this.submit(sync, {
         kind: 'read',
         awaited: true,
         encode: (stream) => {
@@ -355,20 +379,25 @@ export class Queue {
           watch?.promiseSettled();
           try {
             if (error) reject(error);
-            else resolve(readback ? readback.take() : new Uint8Array(0));
+            else {
+              // The host awaits the bytes: what it does next is ordered after this read.
+              if (checked !== undefined) this.context.checker?.hostSettled(checked);
+              resolve(readback ? readback.take() : new Uint8Array(0));
+            }
           } catch (takeError) {
             reject(takeError);
           } finally {
             readback?.release();
           }
         },
-      });
+      }, undefined, checked, op.label);
     });
   }
 
   /**
    * Allocates a buffer whose memory is usable by work ordered after this operation's signals. Returns the buffer
-   * at once; the allocation is stream-ordered on this queue, so the call never blocks (reference defect 5). The
+   * at once; the allocation is stream-ordered on this queue, so the call never blocks (blocking
+   * on the waits would deadlock a caller that signals them next). The
    * memory is reserved at call time: when it cannot be, the call throws RESOURCE_EXHAUSTED and submits nothing.
    */
   alloca(operation: AllocaOperation): Buffer {
@@ -399,14 +428,15 @@ export class Queue {
     this.host.track(buffer);
     // The alloca holds its buffer until it completes or fails; every free happens once no submission uses it.
     buffer.retain();
-    this.submit(sync, op.label, {
+    const checked = this.context.checker?.submitted(this.index, this.label, 'alloca', labelOf(op), sync, [], [], { kind: 'alloca', buffer });
+    this.submit(sync, {
       kind: 'alloca',
       encode: () => {},
       finish: (error) => {
         if (!error) transient.allocated = true;
         buffer.release();
       },
-    }, lane);
+    }, lane, checked, op.label);
     return buffer;
   }
 
@@ -427,7 +457,8 @@ export class Queue {
 
     transient.deallocaSubmitted = true;
     buffer.retain();
-    this.submit(sync, op.label, {
+    const checked = this.context.checker?.submitted(this.index, this.label, 'dealloca', labelOf(op), sync, [], [], { kind: 'dealloca', buffer });
+    this.submit(sync, {
       kind: 'dealloca',
       encode: () => {},
       finish: (error) => {
@@ -437,7 +468,7 @@ export class Queue {
         else transient.deallocaSubmitted = false;
         buffer.release();
       },
-    });
+    }, undefined, checked, op.label);
   }
 
   // --- device-level helpers -----------------------------------------------------------------------------------------
@@ -458,9 +489,17 @@ export class Queue {
     const offset = checkInteger('update offset', op.offset ?? 0);
     const data = copyBytes('update data', op.data);
     buffer.checkRange('update', offset, data.byteLength);
-    this.submitWith(sync, op.label, 'update', [buffer], (stream) => {
+    const checked = this.context.checker?.submitted(this.index, this.label, 'update', labelOf(op), sync, [bufferAccess(buffer, offset, data.byteLength, true, 'the updated range')]);
+    // An upload's promise is awaited by the host: what it does after is ordered after the update.
+    const settled = settle !== undefined && checked !== undefined
+      ? (error: HalError | undefined) => {
+          if (error === undefined) this.context.checker?.hostSettled(checked);
+          settle(error);
+        }
+      : settle;
+    this.submitWith(sync, 'update', [buffer], (stream) => {
       if (data.byteLength > 0) this.context.driver.memcpyHtoDAsync(buffer.devicePtr + offset, data, stream);
-    }, settle);
+    }, settled, undefined, checked, op.label);
   }
 
   /** Common prologue: the device is usable and the operation is an object. */
@@ -480,17 +519,18 @@ export class Queue {
   /** Retains `captured` until the submission finishes, then releases it. */
   private submitWith(
     sync: SyncList,
-    label: string | undefined,
     kind: string,
     captured: readonly HalObject[],
     encode: (stream: DriverStream) => void,
     settle?: (error: HalError | undefined) => void,
     lane?: Lane<Submission>,
+    checked?: CheckedOp,
+    label?: string,
   ): void {
     for (const object of captured) object.retain();
     const watch = settle === undefined ? undefined : this.host.stallWatch;
     watch?.promiseStarted();
-    this.submit(sync, label, {
+    this.submit(sync, {
       kind,
       encode,
       awaited: settle !== undefined,
@@ -499,15 +539,27 @@ export class Queue {
         watch?.promiseSettled();
         settle?.(error);
       },
-    }, lane);
+    }, lane, checked, label);
   }
 
+  /**
+   * `checked`: the race checker's record of the operation (strict mode may have rejected it); `label`: the caller's
+   * name for it, shown in traces.
+   */
   private submit(
     sync: SyncList,
-    label: string | undefined,
     work: SubmissionWork,
     lane?: Lane<Submission>,
+    checked?: CheckedOp,
+    label?: string,
   ): void {
-    this.host.scheduler.submit(this.index, sync, work, lane, label);
+    const submission = this.host.scheduler.submit(this.index, sync, work, lane, checked?.failure, label);
+    if (checked !== undefined) this.context.checker?.attach(checked, submission);
   }
+}
+
+/** The operation's label, when the caller gave one (messages and race reports name it). */
+function labelOf(operation: object): string | undefined {
+  const label = (operation as { label?: unknown }).label;
+  return typeof label === 'string' ? label : undefined;
 }

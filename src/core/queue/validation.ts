@@ -1,7 +1,7 @@
 /**
  * Argument checks for queue operations. Each throws a HalError whose message names the operation, the field and
  * the offending value, and none of them changes anything: an operation validates everything before it captures or
- * submits (DESIGN.md rule 10).
+ * submits (docs/design.md rule 10).
  */
 import { Buffer, BufferUsage } from '../buffer.js';
 import type { DeviceContext } from '../device_context.js';
@@ -9,25 +9,16 @@ import { invalidArgument } from '../errors.js';
 import { KnownFields, checkKnownFields } from '../fields.js';
 import { copyHostBytes } from '../host_bytes.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
-import { MAX_PAYLOAD, checkPayload, describe } from '../semaphore/payload.js';
+import { MAX_PAYLOAD, checkPayload } from '../semaphore/payload.js';
+import { checkObject, describe, nonNegativeInteger } from '../validation.js';
 import { Semaphore, type SemaphoreOwner } from '../semaphore/semaphore.js';
 import { EMPTY_SYNC, type SyncList } from '../scheduler/sync_list.js';
 
-/** `value` as an options object; with `known`, every field it carries must be one of them. */
-export function checkObject<T extends object>(what: string, value: unknown, known?: KnownFields): T {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalidArgument(`${what} must be an object (got ${describe(value)})`);
-  }
-  if (known !== undefined) checkKnownFields(what, value, known);
-  return value as T;
-}
 
-export function checkInteger(what: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw invalidArgument(`${what} must be a non-negative integer (got ${describe(value)})`);
-  }
-  return value;
-}
+/** A queue operation's integer fields (offsets, lengths). */
+export const checkInteger = nonNegativeInteger;
+
+export { checkObject };
 
 const NO_SEMAPHORES: readonly SemaphoreValue[] = Object.freeze([]);
 

@@ -1,7 +1,7 @@
 /**
- * One completion poller per device (DESIGN.md: record an event and poll it, never host-function callbacks —
- * reference defect 6). While submissions are in flight it runs a polling round, then awaits the driver's
- * `nextProgress()` (the simulator's next completion, or the hip backend's next poll tick) and repeats; it stops
+ * One completion poller per device (docs/design.md: record an event and poll it, never host-function callbacks,
+ * which hop threads, deadlock a blocked main thread and can crash at exit). While submissions are in flight it runs a polling round, then awaits the driver's
+ * `nextProgress()` (a modelled device's next completion, or a real driver's next poll tick) and repeats; it stops
  * when nothing is in flight, so an idle device keeps no timers alive.
  */
 import type { GpuDriver } from '../driver.js';

@@ -1,7 +1,7 @@
 /**
  * A pool of driver events. Every issued submission records one completion event; events are recycled when the
  * submission retires, so steady-state submission creates no driver objects, and `destroyAll()` returns the
- * driver's event count to zero at device teardown (DESIGN.md rule 9).
+ * driver's event count to zero at device teardown (docs/design.md rule 9).
  *
  * How many free events are kept follows the work: at least `minFree`, and as many as a recent burst had in flight,
  * so a program that keeps 10,000 submissions in flight reuses its events instead of destroying and re-creating

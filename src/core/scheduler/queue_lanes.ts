@@ -1,10 +1,10 @@
 /**
  * One queue's lanes: several driver streams behind one queue (the device option `streamsPerQueue`).
  *
- * DESIGN.md rule 4 orders queue operations only through semaphores. With one stream per queue every submission
+ * docs/design.md rule 4 orders queue operations only through semaphores. With one stream per queue every submission
  * would still run in submission order, so a missing semaphore between two operations on the same queue could
- * never show on the simulator (rule 11), and independent work on one queue could never overlap on a GPU. Several
- * streams make the contract real: independent submissions go round-robin over the lanes, and the simulator's seed
+ * never show on a modelled device (rule 11), and independent work on one queue could never overlap on a GPU. Several
+ * streams make the contract real: independent submissions go round-robin over the lanes, and a modelled device's seed
  * then decides which of them starts first.
  *
  * The choice is deterministic (it depends only on the order of issue), so the same program and seed still replay

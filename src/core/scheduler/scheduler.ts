@@ -1,5 +1,5 @@
 /**
- * The scheduling stack beneath every queue operation (DESIGN.md rules 4 and 5).
+ * The scheduling stack beneath every queue operation (docs/design.md rules 4 and 5).
  *
  * - Pending queue actions: a submission is held until each wait is either reached or covered by a timepoint —
  *   the *recorded* completion event of an issued submission that signals at least that value. Waits are indexed
@@ -8,11 +8,11 @@
  *   irrelevant: wait-before-signal works across queues and in reverse dependency order.
  * - Lanes: each queue issues to several driver streams (queue_lanes.ts). A submission that waits on the latest
  *   work of one of its queue's lanes follows it on that lane; anything else takes the queue's lanes in turn, so
- *   independent submissions on one queue may overlap or run in either order (rule 4), and on the simulator a seed
+ *   independent submissions on one queue may overlap or run in either order (rule 4), and on a modelled device a seed
  *   decides which (rule 11).
- * - Issue: on the chosen lane's stream, `streamWaitEvent` on every covering timepoint's event (also for earlier
- *   work on that same lane: the stream orders the pair, but only the event carries a producer's failure), then
- *   the work, then `eventRecord` of a pooled completion event; the submission's signals become timepoints,
+ * - Issue: on the chosen lane's stream, `streamWaitEvent` on every covering timepoint's event (for earlier work
+ *   on that same lane too, unless the driver's faults are sticky: the stream orders the pair, but only the event
+ *   carries a producer's failure), then the work, then `eventRecord` of a pooled completion event; the submission's signals become timepoints,
  *   which may release further submissions.
  * - Completion: the device's single poller queries each lane's oldest in-flight event between `nextProgress()`
  *   ticks, then advances the signal semaphores in order, releases captures and recycles the event.
@@ -20,7 +20,7 @@
  *   in its other waits' indexes are abandoned (counted and compacted, never left behind); a fault reported by
  *   `eventQuery` fails that submission's signals; an encode that throws (possibly after enqueuing part of the work)
  *   still records the completion event and retires as failed through its lane, so captures outlive whatever part
- *   was enqueued; nothing else is affected (reference defect 7).
+ *   was enqueued; nothing else is affected, and no waiter of a failed signal is left hanging.
  *
  * Everything runs on the JS thread: no worker threads, no host-function callbacks, and the scheduler never blocks
  * (only device teardown and frees under memory pressure may wait for a real GPU; see device.ts and memory_reclaim.ts).
@@ -29,6 +29,7 @@ import type { DriverEvent, DriverStream, GpuDriver } from '../driver.js';
 import { HalError, StatusCode } from '../errors.js';
 import type { Semaphore } from '../semaphore/semaphore.js';
 import type { TraceRecorder } from '../../trace/hooks.js';
+import { ignoreErrors } from '../../util/ignore_errors.js';
 import { CompletionPoller } from './completion_poller.js';
 import { EventPool } from './event_pool.js';
 import type { Lane } from './lane.js';
@@ -60,6 +61,8 @@ export class Scheduler {
   /** Every lane of every queue, in queue order (what a polling round visits). */
   readonly lanes: readonly Lane<Submission>[];
   private readonly driver: GpuDriver;
+  /** Whether a dependent behind its producer on the same lane still needs the producer's event (see issue()). */
+  private readonly sameLaneWaits: boolean;
   private readonly eventPool: EventPool;
   private readonly poller: CompletionPoller;
   /** Submissions waiting on unsatisfiable waits, as an intrusive doubly-linked list. */
@@ -86,6 +89,7 @@ export class Scheduler {
     streams: readonly (readonly DriverStream[])[],
   ) {
     this.driver = host.driver;
+    this.sameLaneWaits = host.driver.info.stickyFaults !== true;
     this.queues = streams.map((queueStreams, index) => new QueueLanes<Submission>(index, queueStreams, this.submissionNotify));
     this.lanes = this.queues.flatMap((queue) => queue.lanes);
     this.eventPool = new EventPool(host.driver);
@@ -123,7 +127,7 @@ export class Scheduler {
    * The lane queue `queueIndex` will give its next independent submission, without taking it. An operation that
    * must enqueue driver work at call time (alloca's stream-ordered allocation) peeks its lane here, enqueues, and
    * passes the lane to `submit`, which takes it: a call rejected in between (RESOURCE_EXHAUSTED) leaves the lane
-   * rotation exactly as it was (DESIGN.md rules 10 and 11).
+   * rotation exactly as it was (docs/design.md rules 10 and 11).
    */
   peekLane(queueIndex: number): Lane<Submission> {
     return this.queues[queueIndex]!.peekLane();
@@ -132,9 +136,10 @@ export class Scheduler {
   /**
    * Accepts a validated, captured queue operation. Returns at once; the work is issued when its waits allow.
    * Any failed wait fails the submission (and its signals) immediately. `lane`, from `peekLane`, pins the lane
-   * (and takes it in the queue's rotation). `label` names it in the trace (default: the work's kind).
+   * (and takes it in the queue's rotation). `rejection` (the race checker's strict mode) fails it at once, as a
+   * failed wait would: it does not run and its signals fail. `label` names it in the trace (default: the work's kind).
    */
-  submit(queueIndex: number, sync: SyncList, work: SubmissionWork, lane?: Lane<Submission>, label?: string): void {
+  submit(queueIndex: number, sync: SyncList, work: SubmissionWork, lane?: Lane<Submission>, rejection?: HalError, label?: string): Submission {
     const queue = this.queues[queueIndex]!;
     const submission = new Submission(queue, sync, work);
     if (lane !== undefined) {
@@ -146,16 +151,17 @@ export class Scheduler {
     const outer = !this.draining;
     this.draining = true;
     try {
-      this.accept(submission);
+      this.accept(submission, rejection);
       if (outer) this.drain();
     } finally {
       if (outer) this.draining = false;
     }
+    return submission;
   }
 
-  private accept(submission: Submission): void {
+  private accept(submission: Submission, rejection: HalError | undefined): void {
     const sync = submission.sync;
-    const failure = failedWait(sync);
+    const failure = rejection ?? failedWait(sync);
     if (failure) {
       submission.state = 'rejected'; // nothing indexed: failSubmission has no entries to abandon
       this.enqueue(submission, failure);
@@ -285,7 +291,7 @@ export class Scheduler {
       const timepoint = semaphore.findTimepoint(value) as SubmissionTimepoint | undefined;
       if (timepoint === undefined) {
         // Unreachable by construction (a timepoint only leaves once its value is reached or failed); refusing
-        // beats waiting on an unrecorded event, which would silently not wait (reference defect 1).
+        // beats waiting on an unrecorded event, which would silently not wait.
         covering.length = 0;
         const message = `${submission.work.kind}: no recorded signal covers ${semaphore.label} ≥ ${value}n`;
         this.failSubmission(submission, new HalError(StatusCode.INTERNAL, message));
@@ -300,11 +306,14 @@ export class Scheduler {
     const stream = lane.stream;
     let event: DriverEvent | undefined;
     try {
-      // Every covering producer gets an event wait, even one earlier on this very lane: the stream orders the
-      // pair, but only the event carries the producer's failure. A driver may confine a fault to the work before
-      // the next event record (the simulator heals a poisoned stream there), so without the wait a dependent
-      // behind a failed producer would run (rule 5). Waiting on an event of the same stream costs no stream switch.
-      for (let i = 0; i < covering.length; i++) this.driver.streamWaitEvent(stream, covering[i]!.owner.event!);
+      // A producer on another lane needs the event wait for ordering. One earlier on this very lane is ordered by the
+      // stream, but only its event carries its failure: a driver that confines a fault to the work before the next
+      // event record (the simulator) would otherwise run a dependent behind a failed producer (rule 5). Where every
+      // fault loses the device (stickyFaults: CUDA/HIP), nothing behind it runs anyway and that wait is skipped.
+      for (let i = 0; i < covering.length; i++) {
+        const owner = covering[i]!.owner;
+        if (owner.lane !== lane || this.sameLaneWaits) this.driver.streamWaitEvent(stream, owner.event!);
+      }
       if (covering.length !== 0) covering.length = 0;
       submission.work.encode(stream);
       event = this.eventPool.acquire();
@@ -321,26 +330,20 @@ export class Scheduler {
         // encode threw, perhaps after enqueuing part of its work (an execute of several command buffers): that part
         // may run, and uses what the submission captured. So it still records its completion event and retires
         // as failed through its lane, releasing its captures only once the stream has passed that point.
-        try {
+        let retired = false;
+        ignoreErrors('a device that cannot record an event is lost: failing now is all that is left', () => {
           event = this.eventPool.acquire();
           this.driver.eventRecord(event, stream);
           this.issueFailed(submission, lane, event, failure);
-          return;
-        } catch {
-          // The device cannot record an event (it is most likely lost): nothing better is left than failing now.
-        }
+          retired = true;
+        });
+        if (retired) return;
       }
       if (event !== undefined) this.eventPool.discard(event);
       this.failSubmission(submission, failure);
       return;
     }
-    this.removePending(submission);
-    submission.state = 'issued';
-    submission.lane = lane;
-    submission.event = event;
-    this.host.trace?.issued(submission);
-    lane.push(submission);
-    this.inFlight++;
+    this.markIssued(submission, lane, event);
     for (let i = waitsEnd; i < sync.length; i += 2) {
       const semaphore = sync[i] as Semaphore;
       const value = sync[i + 1] as bigint;
@@ -358,20 +361,25 @@ export class Scheduler {
     this.poller.kick();
   }
 
-  /**
-   * A submission whose encode threw after its stream waits: it is in flight like any other (its completion event
-   * recorded behind whatever part of its work was enqueued) but carries its failure, so retiring it fails its
-   * signals instead of advancing them. Its signals register no timepoints: nothing may wait on them being reached.
-   */
-  private issueFailed(submission: Submission, lane: Lane<Submission>, event: DriverEvent, failure: HalError): void {
+  /** Moves a submission from pending to in flight on `lane`, behind its recorded completion `event`. */
+  private markIssued(submission: Submission, lane: Lane<Submission>, event: DriverEvent): void {
     this.removePending(submission);
-    submission.failure = failure;
     submission.state = 'issued';
     submission.lane = lane;
     submission.event = event;
     this.host.trace?.issued(submission);
     lane.push(submission);
     this.inFlight++;
+  }
+
+  /**
+   * A submission whose encode threw after its stream waits: it is in flight like any other (its completion event
+   * recorded behind whatever part of its work was enqueued) but carries its failure, so retiring it fails its
+   * signals instead of advancing them. Its signals register no timepoints: nothing may wait on them being reached.
+   */
+  private issueFailed(submission: Submission, lane: Lane<Submission>, event: DriverEvent, failure: HalError): void {
+    submission.failure = failure;
+    this.markIssued(submission, lane, event);
     this.poller.kick();
   }
 

@@ -1,22 +1,22 @@
 /**
- * Host waits on semaphores (DESIGN.md rules 1 and 3): `semaphore.wait` and `device.waitSemaphores`.
+ * Host waits on semaphores (docs/design.md rules 1 and 3): `semaphore.wait` and `device.waitSemaphores`.
  *
  * A wait registers one waiter per unreached entry and settles once — on the value, on a failure, or on the
- * timeout. Timeouts use the driver's clock (`setTimer`), so they are virtual and deterministic on the simulator.
+ * timeout. Timeouts use the driver's clock (`setTimer`), so they are virtual and deterministic on a driver with a virtual clock.
  * Waits never change semaphore values, and settling removes every registration it made ("any" leaves the other
  * semaphores exactly as they were).
  */
 import type { DriverTimer } from '../driver.js';
 import { HalError, StatusCode, invalidArgument } from '../errors.js';
-import { describe } from './payload.js';
+import { describe } from '../validation.js';
 import type { Semaphore, SemaphoreOwner } from './semaphore.js';
 import { KnownFields, checkKnownFields } from '../fields.js';
 import type { OutstandingHostWait } from '../stall/stall_watch.js';
 
 export interface WaitOptions {
   /**
-   * Milliseconds of driver time (virtual on sim). 0 polls; omitted or Infinity waits forever, and so does any
-   * timeout whose deadline lies beyond the driver clock's range (2^53 ns of driver time, about 104 days).
+   * Milliseconds of driver time (virtual time with a virtual clock). 0 polls; omitted or Infinity waits forever,
+   * and so does any timeout whose deadline lies beyond the driver clock's range (2^53 ns, about 104 days).
    */
   readonly timeoutMs?: number;
   /**
@@ -87,6 +87,7 @@ export function waitForSemaphores(
     if (semaphore.currentValue < value) unreached++;
   }
   if (unreached === 0 || (mode === 'any' && unreached < entries.length)) {
+    owner.context.checker?.hostWaited(entries);
     trace?.hostWaitEnd(token!, 'reached');
     return Promise.resolve();
   }
@@ -113,6 +114,7 @@ export function waitForSemaphores(
       for (const cancel of cancels) cancel();
       for (const semaphore of held) semaphore.release();
       if (timer !== undefined) driver.clearTimer(timer);
+      if (outcome === 'reached') owner.context.checker?.hostWaited(entries);
       trace?.hostWaitEnd(token!, outcome, error);
       if (outcome !== 'reached') reject(error);
       else resolve();

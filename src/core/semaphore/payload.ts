@@ -1,5 +1,5 @@
 /**
- * Timeline payloads are unsigned 64-bit integers carried as bigint (DESIGN.md rule 1). Every entry point checks
+ * Timeline payloads are unsigned 64-bit integers carried as bigint (docs/design.md rule 1). Every entry point checks
  * them here so a negative, fractional or oversized value is rejected with INVALID_ARGUMENT naming the field.
  */
 import { invalidArgument } from '../errors.js';
@@ -17,13 +17,6 @@ export function checkPayload(field: string, value: unknown): bigint {
   return value;
 }
 
-/** Renders an arbitrary input for an error message without throwing. */
-export function describe(value: unknown): string {
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || value === undefined || typeof value !== 'object') return String(value);
-  if (Array.isArray(value)) return `array of ${value.length}`;
-  const name = (value as { constructor?: { name?: string } }).constructor?.name;
-  const label = (value as { label?: unknown }).label;
-  return typeof label === 'string' ? `${name ?? 'object'} ${label}` : name ?? 'object';
-}
+import { describe } from '../validation.js';
+
+export { describe };

@@ -16,7 +16,8 @@ import type { TraceRecorder } from '../../trace/hooks.js';
 import type { HeapEntry } from './min_heap.js';
 import { WaiterIndex } from './waiter_index.js';
 import { waitForSemaphores, type WaitOptions } from './host_wait.js';
-import { checkPayload, describe } from './payload.js';
+import { checkPayload } from './payload.js';
+import { describe } from '../validation.js';
 import type { StallWatch } from '../stall/stall_watch.js';
 import { TimepointList, type Timepoint } from './timepoints.js';
 
@@ -58,8 +59,15 @@ export interface SubmissionWaiter extends HeapEntry {
   readonly target: SubmissionWaitTarget;
 }
 
+/** See `Semaphore.counts`. */
+export interface SemaphoreCounts {
+  readonly hostWaiters: number;
+  readonly submissionWaiters: number;
+  readonly timepoints: number;
+}
+
 export class Semaphore extends HalObject {
-  /** Internal: the device that created it. */
+  /** @internal The device that created it. */
   readonly owner: SemaphoreOwner;
   private value: bigint;
   private failed: HalError | undefined;
@@ -85,6 +93,8 @@ export class Semaphore extends HalObject {
   query(): bigint {
     this.assertAlive('query');
     if (this.failed) throw this.failed;
+    // Seeing a value orders the host after the signal that reached it, like a wait that resolved.
+    this.owner.context.checker?.hostObserved(this, this.value);
     return this.value;
   }
 
@@ -97,6 +107,7 @@ export class Semaphore extends HalObject {
     if (v <= this.value) {
       throw outOfRange(`${this.label} signal value ${v}n must be greater than the current value ${this.value}n`);
     }
+    this.owner.context.checker?.hostSignaled(this, v);
     this.owner.batch(() => this.advance(v));
   }
 
@@ -123,16 +134,18 @@ export class Semaphore extends HalObject {
 
   // --- internal: the scheduler and host waits ---------------------------------------------------------------------
 
-  /** The value without the failure check. */
+  /** @internal The value without the failure check. */
   get currentValue(): bigint {
     return this.value;
   }
 
+  /** @internal The sticky failure, if any, without throwing it. */
   get failure(): HalError | undefined {
     return this.failed;
   }
 
   /**
+   * @internal
    * Moves the value forward (a no-op for values not above the current one) and releases waiters it satisfies.
    * `by` is the completed submission that signaled, for traces (undefined: the host).
    */
@@ -150,7 +163,7 @@ export class Semaphore extends HalObject {
     this.releaseSubmissionWaiters(value);
   }
 
-  /** Internal failure path (first failure wins); `by` is the failed submission, for traces. */
+  /** @internal Failure path (first failure wins); `by` is the failed submission, for traces. */
   failWith(error: HalError, by?: object): void {
     if (this.failed) return;
     this.owner.trace?.semaphoreFailed(this, error, by);
@@ -167,6 +180,7 @@ export class Semaphore extends HalObject {
   }
 
   /**
+   * @internal
    * Registers a host waiter; returns a cancel function (used by timeouts and wait-any). The caller checks the
    * value and failure first: this only queues.
    */
@@ -188,12 +202,15 @@ export class Semaphore extends HalObject {
     };
   }
 
-  /** Indexes a pending submission's wait until its value is reached, covered by a timepoint, or the semaphore fails. */
+  /**
+   * @internal Indexes a pending submission's wait until its value is reached, covered by a timepoint, or the semaphore fails.
+   */
   addSubmissionWaiter(waiter: SubmissionWaiter): void {
     this.submissionWaiters.push(waiter);
   }
 
   /**
+   * @internal
    * A submission with a wait still indexed here failed on another of its waits (or was cancelled): its entry is
    * dead. Counted, and compacted in bulk once dead entries dominate (as cancelled host waits are), so a burst of
    * failures costs O(n) in all, not O(n) each, and dead entries never outnumber live ones by more than 64.
@@ -206,37 +223,48 @@ export class Semaphore extends HalObject {
     }
   }
 
-  /** True when `value` is reached or an issued submission will signal at least `value`. */
+  /** @internal True when `value` is reached or an issued submission will signal at least `value`. */
   satisfiable(value: bigint): boolean {
     return this.value >= value || this.timepoints.find(value) !== undefined;
   }
 
-  /** The earliest issued-but-incomplete signal of at least `value`, if any. */
+  /** @internal The earliest issued-but-incomplete signal of at least `value`, if any. */
   findTimepoint(value: bigint): Timepoint | undefined {
     return this.timepoints.find(value);
   }
 
-  /** Records that an issued submission (`owner`) will signal `value`; releases pending submissions it covers. */
+  /**
+   * @internal Records that an issued submission (`owner`) will signal `value`; releases pending submissions it covers.
+   */
   addTimepoint(timepoint: Timepoint): void {
     this.timepoints.add(timepoint);
     this.releaseSubmissionWaiters(timepoint.value);
   }
 
+  /** @internal */
   removeTimepoint(timepoint: Timepoint): void {
     this.timepoints.remove(timepoint);
   }
 
   /**
-   * Counts for tests and leak checks. `submissionWaiters` counts live entries; `rawSubmissionWaiters` is the heap's
-   * real size, abandoned entries included, so a test can see whether compaction keeps their number bounded.
+   * What is waiting on this semaphore now — the supported way for tests and tools (leak checks, dashboards) to see
+   * it: host waits not yet settled, pending submissions with a wait on it that is neither reached nor covered, and
+   * timepoints (issued submissions that will signal it). All three return to 0 once nothing waits or is in flight.
    */
-  get indexSizes(): { hostWaiters: number; submissionWaiters: number; rawSubmissionWaiters: number; timepoints: number } {
+  get counts(): SemaphoreCounts {
     return {
       hostWaiters: this.hostWaiters.size - this.cancelledHostWaiters,
       submissionWaiters: this.submissionWaiters.size - this.abandonedSubmissionWaiters,
-      rawSubmissionWaiters: this.submissionWaiters.size,
       timepoints: this.timepoints.size,
     };
+  }
+
+  /**
+   * @internal The heap's real size, abandoned entries included, so a test can see that compaction keeps their
+   * number bounded.
+   */
+  get rawSubmissionWaiters(): number {
+    return this.submissionWaiters.size;
   }
 
   protected freeResources(): void {

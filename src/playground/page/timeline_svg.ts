@@ -117,10 +117,12 @@ export function renderTimelineSvg(events: readonly TraceEvent[], options: Timeli
     const color = outcome === 'completed' ? COLORS.completed : outcome === 'failed' ? COLORS.failed : COLORS.running;
     const x0 = x(sub.started);
     const w = Math.max(3, x(clip(sub.ended ?? now)) - x0);
-    out.push(`<g class="submission" data-submission="${sub.id}" data-outcome="${outcome}" data-label="${esc(sub.label)}">` +
-      `<rect x="${f(x0)}" y="${top}" width="${f(w)}" height="${BAR_HEIGHT}" rx="2" fill="${color}"/>` +
-      (w > 40 ? `<text x="${f(x0 + 4)}" y="${top + 12}" fill="#ffffff">${esc(fit(name, w - 8))}</text>` : '') +
-      `<title>${esc(`${name}: ${outcome}${sub.error ? ` (${sub.error.code}: ${sub.error.message})` : ''}`)}</title></g>`);
+    // A submission in a race the race checker reported: outlined, with the race named in its tooltip.
+    const race = sub.race === null ? undefined : timeline.races.find((r) => r.first === sub.id || r.second === sub.id);
+    out.push(`<g class="submission${race ? ' race' : ''}" data-submission="${sub.id}" data-outcome="${outcome}" data-label="${esc(sub.label)}"${race ? ` data-race="${esc(race.race)}"` : ''}>` +
+      `<rect x="${f(x0)}" y="${top}" width="${f(w)}" height="${BAR_HEIGHT}" rx="2" fill="${color}"${race ? ` stroke="${COLORS.failed}" stroke-width="3"` : ''}/>` +
+      (w > 40 ? `<text x="${f(x0 + 4)}" y="${top + 12}" fill="#ffffff">${esc(fit(`${race ? '! ' : ''}${name}`, w - 8))}</text>` : '') +
+      `<title>${esc(`${name}: ${outcome}${sub.error ? ` (${sub.error.code}: ${sub.error.message})` : ''}${race ? `; RACE ${race.race}, fix: ${race.fix}` : ''}`)}</title></g>`);
   }
   for (const op of timeline.ops) {
     if (op.start > now) continue;

@@ -19,6 +19,19 @@ describe('DeadlineTimers', () => {
     expect(timers.count).toBe(0);
   });
 
+  it('a deadline past setTimeout\'s 2^31 - 1 ms range waits in the largest steps instead of firing every millisecond', async () => {
+    const timers = new DeadlineTimers();
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+    let fired = false;
+    const t = timers.set(nowNs() + 10n ** 19n, () => (fired = true)); // about 317 years
+    await new Promise((r) => setImmediate(r));
+    expect(fired).toBe(false);
+    expect(setTimeoutSpy.mock.calls.map((call) => call[1])).toEqual([2 ** 31 - 1]);
+    setTimeoutSpy.mockRestore();
+    timers.clear(t);
+    expect(timers.count).toBe(0);
+  });
+
   it('a past deadline still fires asynchronously, never inside set()', async () => {
     const timers = new DeadlineTimers();
     let fired = false;

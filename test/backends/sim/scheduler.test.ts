@@ -98,6 +98,7 @@ describe('sim scheduler: virtual time', () => {
     d.destroy();
     expectHalError(() => createSimDriver({ costModel: { deviceBytesPerNs: 0 } }), StatusCode.INVALID_ARGUMENT, 'options.costModel.deviceBytesPerNs', '> 0');
     expectHalError(() => createSimDriver({ costModel: { warpNs: 3 } as never }), StatusCode.INVALID_ARGUMENT, 'options.costModel.warpNs is not a cost model field');
+    expectHalError(() => createSimDriver({ costModel: { workgroupNS: 3 } as never }), StatusCode.INVALID_ARGUMENT, 'options.costModel.workgroupNS', 'did you mean "workgroupNs"?');
   });
 
   it('overlapping streams run concurrently in virtual time', async () => {

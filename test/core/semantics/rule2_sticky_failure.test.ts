@@ -23,7 +23,7 @@ describe.each(SEEDS)('rule 2: sticky failure (seed %i)', (seed) => {
     const waiting = s.wait(5n);
     s.fail(new HalError(StatusCode.ABORTED, 'producer crashed'));
     await expectRejects(waiting, StatusCode.ABORTED, 'producer crashed');
-    expect(s.indexSizes.hostWaiters).toBe(0);
+    expect(s.counts.hostWaiters).toBe(0);
   });
 
   it('a wait on a value reached before the failure still rejects once failed', async () => {

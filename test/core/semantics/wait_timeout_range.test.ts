@@ -21,7 +21,7 @@ describe.each(SEEDS)('host wait timeouts (seed %i)', (seed) => {
     s.signal(2n);
     for (let i = 0; i < 3 && !(waiting.settled && any.settled); i++) await settle();
     expect([waiting.settled, waiting.error, any.settled, any.error]).toEqual([true, undefined, true, undefined]);
-    expect(s.indexSizes.hostWaiters).toBe(0);
+    expect(s.counts.hostWaiters).toBe(0);
     expect(device.driver.outstanding().timers).toBe(0);
   });
 
@@ -43,7 +43,7 @@ describe.each(SEEDS)('host wait timeouts (seed %i)', (seed) => {
     for (const timeoutMs of [-1, Number.NaN, '5', Number.NEGATIVE_INFINITY]) {
       await expectRejects(s.wait(1n, { timeoutMs: timeoutMs as number }), StatusCode.INVALID_ARGUMENT, 'timeoutMs');
     }
-    expect(s.indexSizes.hostWaiters).toBe(0);
+    expect(s.counts.hostWaiters).toBe(0);
     expect(device.driver.outstanding().timers).toBe(0);
   });
 
@@ -55,7 +55,7 @@ describe.each(SEEDS)('host wait timeouts (seed %i)', (seed) => {
       throw refused;
     });
     await expectRejects(s.wait(1n, { timeoutMs: 5 }), StatusCode.RESOURCE_EXHAUSTED, 'no timers left');
-    expect(s.indexSizes.hostWaiters).toBe(0);
+    expect(s.counts.hostWaiters).toBe(0);
     s.signal(1n); // nothing left behind to settle
     expect(s.query()).toBe(1n);
   });
