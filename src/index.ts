@@ -11,14 +11,23 @@
 // gpuhal's own backends (hip, then the simulator) register themselves; each loads only when a device asks for it.
 import './backends/builtin.js';
 
-export { createDevice, Device, type DeviceChecker, type DeviceInfo, type DeviceOptions, type SemaphoreOptions } from './core/device.js';
+export { createDevice, Device, type DeviceChecker, type DeviceInfo, type DeviceLostInfo, type DeviceOptions, type SemaphoreOptions } from './core/device.js';
 export type { RaceCheckOptions, RaceCheckerStats } from './core/check/race_checker.js';
 export type { RaceKind, RaceOperation, RaceRange, RaceReport } from './core/check/race_report.js';
+export type { BackendDeviceOptions } from './core/device_options.js';
+// Each backend's createDevice options (they extend BackendDeviceOptions; exporting them brings the typing along).
+export type { SimDeviceOptions } from './backends/sim/device_options.js';
+export type { HipDeviceOptions } from './backends/hip/device_options.js';
 export { listBackends, registerBackend, type BackendLoader, type BackendStatus } from './core/registry.js';
 export type { DeviceLimits, CommandBufferMode, DeviceContext } from './core/device_context.js';
 export { HalError, StatusCode, type DriverErrorInfo } from './core/errors.js';
 export { HalObject } from './core/lifetime.js';
-export { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './core/buffer.js';
+export { Buffer as GpuBuffer, BufferUsage, type BufferDescriptor, type MemoryType } from './core/buffer.js';
+import { Buffer as CoreBuffer } from './core/buffer.js';
+/** @deprecated Renamed `GpuBuffer`: a class named `Buffer` shadows Node's global `Buffer` in every module importing it. */
+export const Buffer = CoreBuffer;
+/** @deprecated Renamed `GpuBuffer`. */
+export type Buffer = CoreBuffer;
 export { Semaphore, type SemaphoreCounts } from './core/semaphore/semaphore.js';
 export type { StallDiagnosis, StalledHostWait, StalledSubmission, StalledWait } from './core/stall/stall_diagnosis.js';
 export type { SemaphoreValue, WaitMode, WaitOptions } from './core/semaphore/host_wait.js';
@@ -59,6 +68,9 @@ export {
   type PipelineLayoutDescriptor,
 } from './core/layouts.js';
 export { Executable, type EntryPoint, type ExecutableOptions } from './core/executable.js';
+export type { BindingInput, EntryPointInput, ExecutableManifestInput, ManifestPayloadsInput, PipelineLayoutInput } from './core/manifest_input.js';
+export type { ExecutableManifest, ManifestEntryPoint, ManifestPayloads } from './core/executable_manifest.js';
+export { f32Bits, f32FromBits, i32Bits } from './core/bit_patterns.js';
 export type {
   BackendAvailability,
   DriverDeviceInfo,

@@ -13,6 +13,7 @@ import type { BenchRow } from '../core/bench_row.js';
 import { createDevice } from '../../src/index.js';
 import { sampleExecutableManifestInput } from '../../src/kernels/samples.js';
 import type { HipBenchmark } from './index.js';
+import type { HipPlatform } from '../../src/backends/hip/platform_api.js';
 
 const fmt = (v: number) => v.toFixed(2);
 const now = () => Number(process.hrtime.bigint()) / 1000; // µs
@@ -50,7 +51,7 @@ interface CoreTimings {
  * Times queue.execute of a one-dispatch command buffer lowered in `mode`: enqueue cost and execute → wait round
  * trip (`streamsPerQueue` as the device option; the default when undefined).
  */
-async function timeCoreExecute(platform: string, mode: 'graph' | 'stream', streamsPerQueue?: number): Promise<CoreTimings> {
+async function timeCoreExecute(platform: HipPlatform, mode: 'graph' | 'stream', streamsPerQueue?: number): Promise<CoreTimings> {
   const device = await createDevice({ backend: 'hip', hip: { platform }, commandBufferMode: mode, ...(streamsPerQueue === undefined ? {} : { streamsPerQueue }) });
   try {
     const exe = await device.createExecutable(sampleExecutableManifestInput());
@@ -115,10 +116,10 @@ export const coreExecuteOnHip: HipBenchmark = async (ctx) => {
   const rawEnqueue = ctx.baselines.graphLaunchEnqueueUs;
   const rawRoundTrip = ctx.baselines.launchPollRoundTripUs;
   if (!ctx.raw || rawEnqueue === undefined || rawRoundTrip === undefined) return [];
-  const graph = await timeCoreExecute(ctx.driver.info.platform, 'graph');
-  const stream = await timeCoreExecute(ctx.driver.info.platform, 'stream');
-  const streamOneLane = await timeCoreExecute(ctx.driver.info.platform, 'stream', 1);
-  const graphOneLane = await timeCoreExecute(ctx.driver.info.platform, 'graph', 1);
+  const graph = await timeCoreExecute(ctx.driver.info.platform as HipPlatform, 'graph');
+  const stream = await timeCoreExecute(ctx.driver.info.platform as HipPlatform, 'stream');
+  const streamOneLane = await timeCoreExecute(ctx.driver.info.platform as HipPlatform, 'stream', 1);
+  const graphOneLane = await timeCoreExecute(ctx.driver.info.platform as HipPlatform, 'graph', 1);
   const rawGraphRoundTrip = ctx.baselines.graphPollRoundTripUs;
   const rawLaunchEnqueue = ctx.baselines.launchKernelEnqueueUs;
   const rows: BenchRow[] = [

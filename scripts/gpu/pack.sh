@@ -3,7 +3,7 @@
 # git-ignored paths, then prints their sizes against the device tool's 64 MiB limit:
 #   .device/                 node (xz) + production deps (koffi, zod) from ../shared/tools/device-pack, plus
 #   .device/node_modules.tar.xz   a trimmed node_modules with vitest and its deps (no binaryen, typescript,
-#                            @typescript, assemblyscript, @types, @yowasp), for running vitest files there
+#                            @typescript, assemblyscript, @types, @yowasp, esbuild), for running vitest files there
 #   .device/hipc-cache/      the simulator's compiled HIP-C kernels (scripts/gpu/hipc-precompile.mjs): the GPU
 #                            machine has no clang, the HIP-C differential (test/backends/sim/hipc/gpu) reads them from there
 #   dist/                    tsc output (src/ and bench/)
@@ -25,6 +25,7 @@ if [ ! -f "$tarball" ] || [ node_modules/.package-lock.json -nt "$tarball" ]; th
   echo "packing trimmed node_modules for vitest (a few minutes on a busy machine)" >&2
   tar -C node_modules \
     --exclude=./binaryen --exclude=./@yowasp --exclude=./typescript --exclude=./@typescript --exclude=./assemblyscript --exclude=./@types \
+    --exclude=./esbuild --exclude=./@esbuild \
     --exclude='./.cache' -cf - . | xz -T0 -6 > "$tarball.tmp"
   mv "$tarball.tmp" "$tarball"
 fi

@@ -9,12 +9,14 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { createDevice, type Device } from '../index.js';
-import { writeTraceFile } from '../trace/chrome_trace.js';
+import { HalError, StatusCode } from '../core/errors.js';
+import { serializeChromeTrace, toChromeTrace } from '../trace/chrome_trace.js';
 import { renderTimeline } from '../trace/timeline_renderer.js';
 import type { TraceEvent } from '../trace/model.js';
 import { tellStory } from './demo_story.js';
-import { PIPELINE_A, PIPELINE_COUNT, PIPELINE_SUBMISSIONS, preparePipeline } from './pipeline.js';
-import { importSimDriverLog } from './sim_log.js';
+import { PIPELINE_A, PIPELINE_COUNT, preparePipeline } from './pipeline.js';
+import { paint } from './terminal.js';
+import { importDeviceLog } from '../trace/driver_log.js';
 
 export interface DemoOptions {
   readonly backend: string | readonly string[];
@@ -26,38 +28,81 @@ export interface DemoOptions {
   readonly width?: number;
   /** Write the recording as Chrome Trace Event JSON (Perfetto) to this path. */
   readonly traceOut?: string;
+  /** Print one JSON document (the story's lines, the semaphore values, the result) instead of text. */
+  readonly json?: boolean;
+  /** ANSI colours in the timeline and the result line. */
+  readonly color?: boolean;
+}
+
+/** What `gpuhal demo --json` prints. */
+export interface DemoReport {
+  readonly device: { readonly name: string; readonly backend: string; readonly platform: string };
+  readonly seed: number;
+  readonly ok: boolean;
+  /** The mismatch against the reference, or null. */
+  readonly mismatch: string | null;
+  readonly semaphores: Readonly<Record<string, string>>;
+  /** The story, one line per event, as the text output tells it. */
+  readonly story: readonly string[];
+  /** Events in the recording (what a --trace-out file holds). */
+  readonly traceEvents: number;
+  readonly traceOut?: string;
 }
 
 export async function runDemo(options: DemoOptions): Promise<number> {
+  const json = options.json === true;
+  // In JSON mode the text goes nowhere: the report carries the same facts.
+  const say = json ? () => {} : options.out;
   // Always traced: the story is told from the trace (the cost is one small object per event).
   const device = await createDevice({ backend: options.backend, seed: options.seed, queueCount: 2, label: 'demo', trace: true });
-  let code: number;
+  let outcome: PipelineOutcome;
   let events: readonly TraceEvent[] = [];
   try {
-    code = await runPipeline(device, options);
-    importSimDriverLog(device);
+    outcome = await runPipeline(device, options, say);
+    importDeviceLog(device);
     events = [...device.trace!.events];
   } finally {
     await device[Symbol.asyncDispose]();
   }
-  if (options.timeline === true) {
-    options.out('');
-    options.out(renderTimeline(events, { width: options.width ?? 100 }).trimEnd());
+  if (options.timeline === true && !json) {
+    say('');
+    say(renderTimeline(events, { width: options.width ?? 100, color: options.color === true }).trimEnd());
   }
   if (options.traceOut !== undefined) {
+    const chrome = toChromeTrace(events);
     try {
-      await writeFile(options.traceOut, writeTraceFile(events));
+      await writeFile(options.traceOut, serializeChromeTrace(chrome));
     } catch (error) {
-      options.out(`gpuhal demo: cannot write the trace to ${options.traceOut}: ${error instanceof Error ? error.message : String(error)}`);
-      return 1;
+      throw new HalError(StatusCode.UNAVAILABLE, `cannot write the trace to ${options.traceOut}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    options.out('');
-    options.out(`Trace written to ${options.traceOut} (${events.length} events): open it at https://ui.perfetto.dev or with \`gpuhal trace show ${options.traceOut}\`.`);
+    say('');
+    // Both counts the file holds: the recorded events (its "gpuhal" section, what `trace show` reads back) and the
+    // Chrome trace events Perfetto draws from them (slices, counters, flows, track names).
+    say(`Trace written to ${options.traceOut} (${events.length} recorded events, drawn as ${chrome.traceEvents.length} Perfetto trace events): open it at https://ui.perfetto.dev or with \`gpuhal trace show ${options.traceOut}\`.`);
   }
-  return code;
+  if (json) {
+    const report: DemoReport = {
+      device: { name: device.info.name, backend: device.info.backend, platform: device.info.platform },
+      seed: options.seed,
+      ok: outcome.mismatch === null,
+      mismatch: outcome.mismatch,
+      semaphores: outcome.semaphores,
+      story: outcome.story,
+      traceEvents: events.length,
+      ...(options.traceOut !== undefined ? { traceOut: options.traceOut } : {}),
+    };
+    options.out(JSON.stringify(report, null, 2));
+  }
+  return outcome.mismatch === null ? 0 : 1;
 }
 
-async function runPipeline(device: Device, { out, seed }: DemoOptions): Promise<number> {
+interface PipelineOutcome {
+  readonly mismatch: string | null;
+  readonly semaphores: Record<string, string>;
+  readonly story: string[];
+}
+
+async function runPipeline(device: Device, { seed, color }: DemoOptions, out: (line: string) => void): Promise<PipelineOutcome> {
   const virtual = device.info.clock === 'virtual';
   out(`gpuhal demo on ${device.info.name} (backend ${device.info.backend}${virtual ? `, seed ${seed}, virtual time` : ''})`);
   for (const note of device.info.backendNotes) out(`  note: ${note}`);
@@ -73,16 +118,19 @@ async function runPipeline(device: Device, { out, seed }: DemoOptions): Promise<
   const data = await pipeline.submit();
 
   out(`What happened, in order (${virtual ? 'virtual' : 'real'} time since the first submission):`);
-  for (const line of tellStory(device.trace!.events, PIPELINE_SUBMISSIONS)) out(line);
+  const story = tellStory(device.trace!.events);
+  for (const line of story) out(line);
   out('');
-  out('Semaphore values now: ' + [xReady, yReady, result].map((s) => `"${s.label}" = ${s.query()}`).join(', '));
+  const semaphores = Object.fromEntries([xReady, yReady, result].map((s) => [s.label, String(s.query())]));
+  out('Semaphore values now: ' + Object.entries(semaphores).map(([name, value]) => `"${name}" = ${value}`).join(', '));
 
-  const wrong = pipeline.mismatch(data);
-  if (wrong !== null) {
-    out(`Result: WRONG — ${wrong}`);
-    return 1;
+  const mismatch = pipeline.mismatch(data);
+  const terminal = { columns: 100, color: color === true };
+  if (mismatch !== null) {
+    out(`Result: ${paint(terminal, 'red', 'WRONG')} — ${mismatch}`);
+  } else {
+    out(`Result: all ${PIPELINE_COUNT} values match the reference (y = ${PIPELINE_A}·x + y). ${paint(terminal, 'green', 'OK')}`);
+    pipeline.destroy();
   }
-  out(`Result: all ${PIPELINE_COUNT} values match the reference (y = ${PIPELINE_A}·x + y). OK`);
-  pipeline.destroy();
-  return 0;
+  return { mismatch, semaphores, story };
 }

@@ -7,8 +7,8 @@
 import type { TraceEvent } from '../trace/model.js';
 import { formatDuration } from '../trace/time_format.js';
 
-/** `names[i]` names the i-th submission of the trace (submission ids count from 1 in submission order). */
-export function tellStory(events: readonly TraceEvent[], names: readonly string[]): string[] {
+/** Each submission is told under its label (the queue operation's `label`, else its kind). */
+export function tellStory(events: readonly TraceEvent[]): string[] {
   const lanes = new Map<number, string>();
   const semaphores = new Map<number, { name: string; value: bigint }>();
   const submissions = new Map<number, { lane: number; name: string }>();
@@ -50,7 +50,7 @@ export function tellStory(events: readonly TraceEvent[], names: readonly string[
         break;
       }
       case 'submit': {
-        const name = names[e.submission - 1] ?? e.label;
+        const name = e.label;
         submissions.set(e.submission, { lane: e.lane, name });
         const open = e.waits.filter((w) => (semaphores.get(w.semaphore)?.value ?? 0n) < w.value).length;
         const waits = e.waits.length === 0 ? '' : ` — waits for ${refs(e.waits, '≥')}${open === 0 ? ' (already there)' : ''}`;

@@ -1,71 +1,32 @@
 /**
- * The `gpuhal` command line: `demo` (the main job), `step`, `trace show`, `devices`, `playground`, `help`.
- * Argument parsing uses node:util's parseArgs; each command lives in its own module.
+ * The `gpuhal` command line: `demo` (the main job), `step`, `trace show`, `explore`, `devices`, `playground`, `help`.
+ * The commands and their options are declared in commands.ts; each command lives in its own module.
+ *
+ * Exit status: 0 done, 1 the command failed (a wrong result, a HalError such as no GPU: one line on stderr, no stack
+ * trace), 2 a usage error (one line naming the problem, a did-you-mean where one fits, and where to find help).
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HalError } from '../core/errors.js';
+import { allOptions, COMMANDS, findCommand, type CommandSpec } from './commands.js';
 import { runDemo } from './demo.js';
 import { exploreCommand } from './explore.js';
 import { listDevices } from './devices.js';
 import { stepScenarios } from './scenarios.js';
 import { runStepSession } from './step_session.js';
+import { closest } from './suggest.js';
+import { PLAIN_TERMINAL, paint, type Terminal } from './terminal.js';
 import { showTraceCommand } from './trace_show.js';
-
-const USAGE = `usage: gpuhal <command> [options]
-
-commands:
-  demo [--backend <name>] [--seed <n>] [--timeline] [--trace-out <file>] [--width <n>]
-                       run a small two-queue pipeline (upload, a compute kernel, read back), check the result,
-                       and explain what ran when and how each semaphore moved
-  step [scenario] [--seed <n>] [--width <n>]
-                       walk through a scenario on the simulator one event at a time (default: demo);
-                       commands on stdin: n next event, s to next signal, c continue, i inspect, t timeline, q quit
-  step --list          list the scenarios
-  trace show <file> [--width <n>] [--events]
-                       draw a trace file (from demo --trace-out) as a terminal timeline
-  explore <file> [--scenario <name>] [--schedules <n>] [--strategy pct --depth <d>] [--replay <token>] [--json]
-                       explore the schedules of the scenarios a module exports; shrink and replay a failure
-                       (gpuhal explore --help for every option)
-  devices              list the backends, whether each can be used here (and why not), and their devices
-  playground [--port <n>]
-                       serve the browser playground (timelines and lessons) on localhost
-  help                 show this text
-
-options (each only with the commands named; any other use is a usage error):
-  --backend <name>     demo: sim (default), hip, auto, or a comma-separated preference list
-  --seed <n>           demo, step: the simulator's scheduling seed (demo: default 1; step: the scenario's own)
-  --timeline           demo: draw the timeline of what ran (lanes per queue and stream, semaphore values)
-  --trace-out <file>   demo: write the trace as Chrome Trace Event JSON (open it at https://ui.perfetto.dev)
-  --width <n>          demo, step, trace show: timeline columns (default 100)
-  --events             trace show: also list every event in plain English
-  --list               step: list the scenarios
-  --port <n>           playground: the port to listen on
-  -h, --help           any command: show this text
-`;
-
-/** The options each command reads; every other option given to it is rejected rather than silently ignored. */
-const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  demo: ['backend', 'seed', 'timeline', 'trace-out', 'width'],
-  step: ['seed', 'width', 'list'],
-  trace: ['width', 'events'],
-  devices: [],
-  playground: ['port'],
-};
+import { commandUsage, usage } from './usage.js';
 
 /** The usage error for an option the command does not read, or undefined when every option applies. */
-function inapplicableOption(command: string, given: readonly string[]): string | undefined {
-  const accepted = COMMAND_OPTIONS[command];
-  if (accepted === undefined) return undefined;
+function inapplicableOption(command: CommandSpec, given: readonly string[]): string | undefined {
+  const accepted = command.options.map((o) => o.name);
   const name = given.find((option) => option !== 'help' && !accepted.includes(option));
   if (name === undefined) return undefined;
-  const label = command === 'trace' ? 'trace show' : command;
+  const label = command.name === 'trace' ? 'trace show' : command.name;
   const options = accepted.length === 0 ? 'it takes no options' : `its options: ${accepted.map((o) => `--${o}`).join(', ')}`;
   return `--${name} does not apply to '${label}' (${options})`;
-}
-
-function fail(message: string): number {
-  console.error(`gpuhal: ${message}`);
-  return 2;
 }
 
 /** The option's value, or the error message naming it (a string). */
@@ -79,98 +40,165 @@ function integerOption(name: string, raw: string | undefined, min: number, max =
   return value;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  // explore has options of its own (src/cli/explore.ts parses them).
-  if (argv[0] === 'explore') return exploreCommand(argv.slice(1), (line) => console.log(line), (line) => console.error(line));
+/** The package's version, from the package.json two folders above this module (src/cli/ or dist/src/cli/). */
+export function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'gpuhal' && typeof manifest.version === 'string') return manifest.version;
+    } catch {
+      // not this folder: try the next
+    }
+  }
+  return 'unknown';
+}
+
+/** A parseArgs error as one line, with the closest known option when an unknown one was probably mistyped. */
+function describeParseError(error: unknown, command: CommandSpec | undefined): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec(message);
+  if (unknown !== null) {
+    const candidates = (command?.options ?? allOptions()).map((o) => o.name);
+    const guess = closest(unknown[2]!, [...candidates, 'help', 'version']);
+    return `unknown option ${unknown[1]}${unknown[2]}${guess === undefined ? '' : ` (did you mean --${guess}?)`}`;
+  }
+  const missing = /^Option '(--[\w-]+)[^']*' argument missing/.exec(message);
+  if (missing !== null) return `${missing[1]} needs a value`;
+  return message.split('\n')[0]!.replace(/\.$/, '');
+}
+
+export async function main(argv: readonly string[], terminal: Terminal = PLAIN_TERMINAL): Promise<number> {
+  // The command, if one was typed, even when parsing fails: usage errors point at its help.
+  const known = argv.map((arg) => findCommand(arg)).find((command) => command !== undefined);
+  if (known?.name === 'explore') {
+    // explore parses its own options and prints its own usage (explore.ts); commands.ts only documents them.
+    const rest = [...argv];
+    rest.splice(rest.indexOf('explore'), 1);
+    return exploreCommand(rest, (line) => console.log(line), (line) => console.error(line));
+  }
+  const helpHint = known === undefined || known.name === 'help' ? 'gpuhal --help' : `gpuhal ${known.name} --help`;
+  const fail = (message: string): number => {
+    console.error(`${paint(terminal, 'red', 'gpuhal:')} ${message}`);
+    console.error(`(${helpHint} lists the ${known === undefined || known.name === 'help' ? 'commands' : 'options'})`);
+    return 2;
+  };
+
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        backend: { type: 'string' },
-        seed: { type: 'string' },
-        timeline: { type: 'boolean' },
-        'trace-out': { type: 'string' },
-        width: { type: 'string' },
-        events: { type: 'boolean' },
-        list: { type: 'boolean' },
-        port: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    };
+    for (const option of allOptions()) options[option.name] = { type: option.value === undefined ? 'boolean' : 'string' };
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options });
   } catch (error) {
-    console.error(`gpuhal: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-    return 2;
+    return fail(describeParseError(error, known));
   }
-  const [command = 'help', ...rest] = parsed.positionals;
-  const values = parsed.values;
-  if (values.help || command === 'help') {
-    console.log(USAGE);
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const [name = 'help', ...rest] = parsed.positionals;
+  if (values.version === true && name === 'help') {
+    console.log(`gpuhal ${packageVersion()}`);
     return 0;
   }
-  const inapplicable = inapplicableOption(command, Object.keys(values));
-  if (inapplicable !== undefined) return fail(`${inapplicable}\n\n${USAGE}`);
-  const maxArgs = command === 'trace' ? 2 : command === 'step' ? 1 : 0;
-  if (rest.length > maxArgs) return fail(`unexpected argument ${JSON.stringify(rest[maxArgs])}\n\n${USAGE}`);
-  const backend = values.backend?.includes(',') ? values.backend.split(',') : values.backend;
-  const seed = integerOption('seed', values.seed, 0);
+  const command = findCommand(name);
+  if (command === undefined) {
+    const guess = closest(name, COMMANDS.map((c) => c.name));
+    return fail(`unknown command ${JSON.stringify(name)}${guess === undefined ? '' : ` (did you mean '${guess}'?)`}`);
+  }
+  if (command.name === 'help') {
+    const topic = rest[0] === undefined ? undefined : findCommand(rest[0]);
+    if (rest[0] !== undefined && topic === undefined) return fail(`no help for unknown command ${JSON.stringify(rest[0])}`);
+    console.log(topic === undefined || topic.name === 'help' ? usage() : commandUsage(topic));
+    return 0;
+  }
+  if (values.help === true) {
+    console.log(commandUsage(command));
+    return 0;
+  }
+  const inapplicable = inapplicableOption(command, Object.keys(values).filter((key) => key !== 'version'));
+  if (inapplicable !== undefined) return fail(inapplicable);
+  if (values.version === true) return fail(`--version does not take a command (gpuhal --version)`);
+  if (rest.length > command.maxArguments) return fail(`unexpected argument ${JSON.stringify(rest[command.maxArguments])}`);
+
+  try {
+    return await runCommand(command, rest, values, terminal, fail);
+  } catch (error) {
+    // Expected conditions (no GPU, a bad file, an unusable option) are HalErrors: one line and status 1. Anything
+    // else is a defect in gpuhal and keeps its stack trace, for the bug report.
+    if (!HalError.is(error)) throw error;
+    console.error(`${paint(terminal, 'red', `gpuhal ${command.name}:`)} ${error.message}`);
+    return 1;
+  }
+}
+
+async function runCommand(
+  command: CommandSpec,
+  rest: readonly string[],
+  values: Record<string, string | boolean | undefined>,
+  terminal: Terminal,
+  fail: (message: string) => number,
+): Promise<number> {
+  const string = (key: string): string | undefined => (typeof values[key] === 'string' ? values[key] : undefined);
+  const backendOption = string('backend');
+  const backend = backendOption?.includes(',') ? backendOption.split(',') : backendOption;
+  const seed = integerOption('seed', string('seed'), 0);
   if (typeof seed === 'string') return fail(seed);
-  const width = integerOption('width', values.width, 40, 1000);
-  if (typeof width === 'string') return fail(width);
+  const widthOption = integerOption('width', string('width'), 40, 1000);
+  if (typeof widthOption === 'string') return fail(widthOption);
+  const width = widthOption ?? Math.min(1000, terminal.columns);
+  const json = values.json === true;
   const out = (line: string): void => console.log(line);
 
-  switch (command) {
+  switch (command.name) {
     case 'demo':
       return runDemo({
         backend: backend ?? 'sim',
         seed: seed ?? 1,
         out,
         timeline: values.timeline === true,
-        ...(width !== undefined ? { width } : {}),
-        ...(values['trace-out'] !== undefined ? { traceOut: values['trace-out'] } : {}),
+        width,
+        json,
+        color: terminal.color,
+        ...(string('trace-out') !== undefined ? { traceOut: string('trace-out')! } : {}),
       });
     case 'step': {
       const scenarios = await stepScenarios();
-      if (values.list) {
+      if (values.list === true) {
         for (const s of scenarios) out(`${s.id.padEnd(22)} ${s.title}`);
         return 0;
       }
       const id = rest[0] ?? 'demo';
       const scenario = scenarios.find((s) => s.id === id);
-      if (scenario === undefined) return fail(`unknown scenario ${JSON.stringify(id)} (scenarios: ${scenarios.map((s) => s.id).join(', ')})`);
-      return runStepSession({ scenario, ...(seed !== undefined ? { seed } : {}), ...(width !== undefined ? { width } : {}), input: process.stdin, out });
+      if (scenario === undefined) {
+        const guess = closest(id, scenarios.map((s) => s.id));
+        return fail(`unknown scenario ${JSON.stringify(id)}${guess === undefined ? '' : ` (did you mean '${guess}'?)`}; scenarios: ${scenarios.map((s) => s.id).join(', ')}`);
+      }
+      return runStepSession({ scenario, ...(seed !== undefined ? { seed } : {}), width, input: process.stdin, out });
     }
     case 'trace': {
       const [sub, file] = rest;
-      if (sub !== 'show') return fail(`unknown trace command ${JSON.stringify(sub ?? '')} (usage: gpuhal trace show <file> [--width N] [--events])`);
-      if (file === undefined) return fail('trace show needs a file: gpuhal trace show <file> [--width N] [--events]');
-      return showTraceCommand(file, { ...(width !== undefined ? { width } : {}), events: values.events === true }, out, (line) => console.error(line));
+      if (sub !== 'show') return fail(`unknown trace command ${JSON.stringify(sub ?? '')} (usage: gpuhal trace show <file>)`);
+      if (file === undefined) return fail('trace show needs a file: gpuhal trace show <file>');
+      return showTraceCommand(file, { width, events: values.events === true, color: terminal.color, json }, out, (line) => console.error(line));
     }
     case 'devices':
-      return listDevices(out);
+      return listDevices(out, { json, columns: terminal.columns });
     case 'playground':
-      return startPlaygroundCommand(values.port);
+      return startPlaygroundCommand(string('port'), fail);
     default:
-      return fail(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      return fail(`unknown command ${JSON.stringify(command.name)}`);
   }
 }
 
 /** The playground lives in src/playground/server.ts (its own module, loaded only for this command). */
-async function startPlaygroundCommand(rawPort: string | undefined): Promise<number> {
+async function startPlaygroundCommand(rawPort: string | undefined, fail: (message: string) => number): Promise<number> {
   const port = integerOption('port', rawPort, 0, 65535);
   if (typeof port === 'string') return fail(port);
   const { startPlayground } = await import('../playground/server.js');
-  let playground;
-  try {
-    playground = await startPlayground(port === undefined ? {} : { port });
-  } catch (error) {
-    if (!HalError.is(error)) throw error;
-    console.error(`gpuhal playground: ${error.message}`);
-    return 1;
-  }
+  const playground = await startPlayground(port === undefined ? {} : { port });
   console.log(`gpuhal playground: open ${playground.url} in a browser (Ctrl+C stops it)`);
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   await playground.close();
   return 0;
 }
+export { exitQuietlyOnClosedPipe, terminalOf } from './terminal.js';

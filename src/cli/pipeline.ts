@@ -16,8 +16,6 @@ import { saxpyF32, f32Bits } from '../kernels/reference.js';
 import { sampleExecutableManifestInput } from '../kernels/samples.js';
 
 export const PIPELINE_COUNT = 4096;
-/** The submissions' names, in the order `submit` makes them. */
-export const PIPELINE_SUBMISSIONS: readonly string[] = ['saxpy', 'upload of x', 'upload of y', 'read-back of y'];
 export const PIPELINE_A = 2.5;
 
 export interface Pipeline {
@@ -63,16 +61,17 @@ export async function preparePipeline(device: Device): Promise<Pipeline> {
     result,
     submit(submitted = () => {}) {
       compute.execute({
+        label: 'saxpy',
         commandBuffers: [commands],
         waits: [{ semaphore: xReady, value: 1n }, { semaphore: yReady, value: 1n }],
         signals: [{ semaphore: result, value: 1n }],
       });
       submitted('saxpy on queue 1 — it must wait: "x-ready" and "y-ready" are still 0');
-      transfer.update({ data: xs, buffer: x, signals: [{ semaphore: xReady, value: 1n }] });
+      transfer.update({ label: 'upload of x', data: xs, buffer: x, signals: [{ semaphore: xReady, value: 1n }] });
       submitted('upload of x on queue 0');
-      transfer.update({ data: ys, buffer: y, signals: [{ semaphore: yReady, value: 1n }] });
+      transfer.update({ label: 'upload of y', data: ys, buffer: y, signals: [{ semaphore: yReady, value: 1n }] });
       submitted('upload of y on queue 0');
-      const readBack = transfer.read({ buffer: y, waits: [{ semaphore: result, value: 1n }] });
+      const readBack = transfer.read({ label: 'read-back of y', buffer: y, waits: [{ semaphore: result, value: 1n }] });
       submitted('read-back of y on queue 0 (waits for "result" ≥ 1)');
       return readBack;
     },

@@ -2,8 +2,15 @@
 import { readFile } from 'node:fs/promises';
 import { HalError } from '../core/errors.js';
 import { showTraceFile, type ShowOptions } from '../trace/show.js';
+import { parseTraceFile } from '../trace/trace_file.js';
+import { narrate } from '../trace/narrate.js';
 
-export async function showTraceCommand(path: string, options: ShowOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+export interface TraceShowOptions extends ShowOptions {
+  /** The file's events as JSON (each with its plain-English line) instead of the drawing. */
+  readonly json?: boolean;
+}
+
+export async function showTraceCommand(path: string, options: TraceShowOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -14,6 +21,11 @@ export async function showTraceCommand(path: string, options: ShowOptions, out: 
     return 1;
   }
   try {
+    if (options.json === true) {
+      const events = parseTraceFile(text, path);
+      out(JSON.stringify({ file: path, eventCount: events.length, events, narration: narrate(events) }, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2));
+      return 0;
+    }
     out(showTraceFile(text, path, options).trimEnd());
     return 0;
   } catch (error) {

@@ -59,6 +59,15 @@ export class Buffer extends HalObject {
     this.freeMemory = freeMemory;
   }
 
+  /** Printed as GpuBuffer, its public name (the class keeps its old name inside the core). */
+  protected override get typeName(): string {
+    return 'GpuBuffer';
+  }
+
+  protected override inspectFields(): Record<string, unknown> {
+    return { byteLength: this.byteLength, memoryType: this.memoryType };
+  }
+
   /** @internal The device address of byte 0. Internal to the core and drivers. */
   get devicePtr(): DevicePtr {
     return this.ptr;

@@ -22,7 +22,8 @@
 import { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './buffer.js';
 import { CommandBuffer, type CommandBufferDescriptor } from './command_buffer/index.js';
 import type { DeviceContext, DeviceLimits, CommandBufferMode } from './device_context.js';
-import { DeviceCore } from './device_core.js';
+import { DeviceCore, type DeviceLostInfo } from './device_core.js';
+import { inspectAs, inspectCustom } from './inspect.js';
 import type { DriverDeviceInfo, GpuDriver } from './driver.js';
 import { HalError, StatusCode, invalidArgument, outOfRange } from './errors.js';
 import { Executable, type ExecutableOptions } from './executable.js';
@@ -35,7 +36,7 @@ import {
 import type { HalObject } from './lifetime.js';
 import { Queue, type ReadOperation } from './queue/queue.js';
 import { checkSemaphoreList } from './queue/validation.js';
-import { checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
+import { checkSignal, checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
 import { checkPayload } from './semaphore/payload.js';
 import { checkObject, describe } from './validation.js';
 import { Semaphore } from './semaphore/semaphore.js';
@@ -55,6 +56,7 @@ const SEMAPHORE_OPTION_FIELDS = new KnownFields(['label']);
 export type { DeviceOptions } from './device_options.js';
 // The entry point lives beside the facade it returns; re-exported so `createDevice` and `Device` import together.
 export { createDevice } from './create_device.js';
+export type { DeviceLostInfo } from './device_core.js';
 
 // --- public types ------------------------------------------------------------------------------------------------
 
@@ -130,6 +132,16 @@ export class Device implements Disposable, AsyncDisposable {
     return this.core.label;
   }
 
+  /** `Device "demo" (sim)`. */
+  toString(): string {
+    return `Device ${JSON.stringify(this.label)} (${this.info.backend})`;
+  }
+
+  [inspectCustom](_depth: number, options: unknown, inspect?: (value: unknown, options?: unknown) => string): string {
+    const state = this.core.destroyed ? 'destroyed' : this.core.lost ? 'lost' : 'usable';
+    return inspectAs('Device', { label: this.label, backend: this.info.backend, name: this.info.name, queues: this.queues.length, state }, options, inspect);
+  }
+
   /** The first queue. */
   get queue(): Queue {
     return this.queues[0]!;
@@ -152,8 +164,8 @@ export class Device implements Disposable, AsyncDisposable {
 
   /**
    * The trace being recorded (devices created with `trace: true`), else undefined. With a driver that logs its
-   * stream work (an `eventLog()`), merge the device-side operations with
-   * `importDriverLog(device.trace, device, driver.eventLog())` from gpuhal's trace module.
+   * stream work (the simulator does), add the device-side operations (stream lanes) with `importDeviceLog(device)`
+   * from gpuhal's trace module before reading it.
    */
   get trace(): MemoryTraceRecorder | undefined {
     return this.core.trace;
@@ -162,6 +174,15 @@ export class Device implements Disposable, AsyncDisposable {
   /** The device-lost error, once the driver reported a sticky failure. */
   get lostError(): HalError | undefined {
     return this.core.lost;
+  }
+
+  /**
+   * Resolves (never rejects) when the device stops being usable: `{ reason: 'lost', error }` when the driver
+   * reported a sticky failure, `{ reason: 'destroyed' }` after destroy() or disposal; the first of the two wins.
+   * WebGPU's `GPUDevice.lost`, beside the synchronous `lostError` getter.
+   */
+  get lost(): Promise<DeviceLostInfo> {
+    return this.core.ended;
   }
 
   /**
@@ -310,6 +331,7 @@ export class Device implements Disposable, AsyncDisposable {
       if (!Array.isArray(list)) throw invalidArgument(`waitSemaphores list must be an array of { semaphore, value } (got ${describe(list)})`);
       const entries = checkSemaphoreList('waitSemaphores list', list, this.core);
       checkTimeout('waitSemaphores options', options);
+      checkSignal('waitSemaphores options', options);
       return waitForSemaphores(this.core, mode, entries, options);
     } catch (error) {
       return Promise.reject(error);
@@ -352,6 +374,7 @@ export class Device implements Disposable, AsyncDisposable {
       for (const semaphore of core.semaphores) semaphore.failWith(semaphoreFailure);
     }));
     core.destroyed = true;
+    core.markEnded({ reason: 'destroyed', message: `device ${core.label} was destroyed` });
     // On a real GPU, aborted work may still be running: let it finish before freeing memory it could touch.
     if (!core.lost) step(() => core.driver.quiesce?.());
     core.deferredFrees.tearingDown = false;

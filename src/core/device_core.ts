@@ -41,6 +41,11 @@ export class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
   checker: RaceChecker | undefined;
   /** Host waits and awaited operations outstanding, watched for a stall at process exit (stall/). */
   readonly stallWatch: StallWatch = new StallWatch({ settleStall: () => settleDeviceStall(this) });
+  /** Resolves `device.lost` (the first of: the device is lost, the device is destroyed). */
+  private resolveEnded: ((info: DeviceLostInfo) => void) | undefined;
+  /** Created on first use of `device.lost`, so devices nobody asks about allocate nothing for it. */
+  private endedPromise: Promise<DeviceLostInfo> | undefined;
+  private endedInfo: DeviceLostInfo | undefined;
 
   constructor(driver: GpuDriver, label: string, queueCount: number, streamsPerQueue: number, mode: CommandBufferMode) {
     this.driver = driver;
@@ -127,13 +132,38 @@ export class DeviceCore implements DeviceContext, QueueHost, SchedulerHost {
     this.markLost(this.driver.lostError?.() ?? failure);
   }
 
+  /** The promise behind `device.lost`. */
+  get ended(): Promise<DeviceLostInfo> {
+    this.endedPromise ??= this.endedInfo !== undefined
+      ? Promise.resolve(this.endedInfo)
+      : new Promise<DeviceLostInfo>((resolve) => (this.resolveEnded = resolve));
+    return this.endedPromise;
+  }
+
+  /** Settles `device.lost` once: later calls (a destroy after a loss) change nothing. */
+  markEnded(info: DeviceLostInfo): void {
+    if (this.endedInfo !== undefined) return;
+    this.endedInfo = Object.freeze(info);
+    this.resolveEnded?.(this.endedInfo);
+  }
+
   /** Device lost: everything pending or in flight fails with the error, and so does every later call. */
   markLost(error: HalError): void {
     if (this.lost || this.destroyed) return;
     this.lost = error;
+    this.markEnded({ reason: 'lost', message: error.message, error });
     this.scheduler.abortAll(error, error);
     this.batch(() => {
       for (const semaphore of this.semaphores) semaphore.failWith(error);
     });
   }
+}
+
+/** What `device.lost` resolves with. */
+export interface DeviceLostInfo {
+  /** 'lost': the driver reported a sticky failure; 'destroyed': destroy() or disposal ended the device. */
+  readonly reason: 'lost' | 'destroyed';
+  readonly message: string;
+  /** The device-lost error ('lost' only). */
+  readonly error?: HalError;
 }

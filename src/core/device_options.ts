@@ -2,70 +2,64 @@
  * createDevice options: the public `DeviceOptions` type and its zod schema. Parsing turns every problem into one
  * INVALID_ARGUMENT HalError naming each offending field and the value given, so a bad option never opens a device.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { invalidArgument } from './errors.js';
 import { registeredBackends } from './registry.js';
 import { describe } from './validation.js';
 import type { CommandBufferMode } from './device_context.js';
 import type { RaceCheckOptions } from './check/race_checker.js';
 import { suggestion } from './fields.js';
+import { englishMessages } from './zod_english.js';
 
-const backendName = z.string({ error: 'must be a backend name' }).min(1, { error: 'must be a backend name' });
+const backendName = z.string({ error: 'must be a backend name' }).check(z.minLength(1, { error: 'must be a backend name' }));
+/** An integer in [min, max], every failure one message. */
+const integer = (message: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.number({ error: message }).check(
+    z.refine(Number.isInteger, { error: message }),
+    z.minimum(min, { error: message }),
+    z.maximum(max, { error: message }),
+  );
+const flag = z.boolean({ error: 'must be true or false' });
 
 const DeviceOptionsSchema = z.strictObject({
-  backend: z
-    .union([backendName, z.array(backendName).min(1)], {
+  backend: z.optional(
+    z.union([backendName, z.array(backendName).check(z.minLength(1))], {
       error: 'must be "auto", a backend name or a non-empty list of backend names',
-    })
-    .optional(),
-  seed: z.number({ error: 'must be a non-negative integer' }).int({ error: 'must be a non-negative integer' }).min(0, { error: 'must be a non-negative integer' }).optional(),
-  queueCount: z
-    .number({ error: 'must be an integer from 1 to 16' })
-    .int({ error: 'must be an integer from 1 to 16' })
-    .min(1, { error: 'must be an integer from 1 to 16' })
-    .max(16, { error: 'must be an integer from 1 to 16' })
-    .optional(),
-  streamsPerQueue: z
-    .number({ error: 'must be an integer from 1 to 16' })
-    .int({ error: 'must be an integer from 1 to 16' })
-    .min(1, { error: 'must be an integer from 1 to 16' })
-    .max(16, { error: 'must be an integer from 1 to 16' })
-    .optional(),
-  memoryBytes: z
-    .number({ error: 'must be a positive integer' })
-    .int({ error: 'must be a positive integer' })
-    .positive({ error: 'must be a positive integer' })
-    .optional(),
-  commandBufferMode: z.enum(['graph', 'stream'], { error: 'must be "graph" or "stream"' }).optional(),
-  label: z.string({ error: 'must be a string' }).optional(),
-  trace: z.boolean({ error: 'must be true or false' }).optional(),
+    }),
+  ),
+  seed: z.optional(integer('must be a non-negative integer', 0)),
+  queueCount: z.optional(integer('must be an integer from 1 to 16', 1, 16)),
+  streamsPerQueue: z.optional(integer('must be an integer from 1 to 16', 1, 16)),
+  memoryBytes: z.optional(integer('must be a positive integer', 1)),
+  commandBufferMode: z.optional(z.enum(['graph', 'stream'], { error: 'must be "graph" or "stream"' })),
+  label: z.optional(z.string({ error: 'must be a string' })),
+  trace: z.optional(flag),
   // true is a shorthand for {} (so the object's own fields get their own messages); false parses to null, "off" even
   // where GPUHAL_CHECK would turn checking on (undefined: not mentioned).
-  check: z
-    .preprocess(
-      (value) => (value === true ? {} : value === false ? null : value),
-      z.strictObject(
-        {
-          strict: z.boolean({ error: 'must be true or false' }).optional(),
-          callSites: z.boolean({ error: 'must be true or false' }).optional(),
-          maxReports: z
-            .number({ error: 'must be a positive integer' })
-            .int({ error: 'must be a positive integer' })
-            .positive({ error: 'must be a positive integer' })
-            .optional(),
-        },
-        { error: 'must be true, false or an object { strict?, callSites?, maxReports? }' },
-      ).nullable().optional(),
-    )
-    .optional(),
+  check: z.optional(
+    z.pipe(
+      z.transform((value: unknown) => (value === true ? {} : value === false ? null : value)),
+      z.nullish(
+        z.strictObject(
+          {
+            strict: z.optional(flag),
+            callSites: z.optional(flag),
+            maxReports: z.optional(integer('must be a positive integer', 1)),
+          },
+          { error: 'must be true, false or an object { strict?, callSites?, maxReports? }' },
+        ),
+      ),
+    ),
+  ),
 });
 
 /** An object of driver options passed to one backend's provider, keyed by the backend's name. */
 const BackendOptionsSchema = z.record(z.string(), z.unknown(), { error: 'must be an object of driver options for that backend' });
 
 /**
- * Per-backend driver options: each registered backend may take an object under its own name (gpuhal's own
- * backends declare theirs in src/backends/builtin.ts, merged into this interface).
+ * Per-backend driver options: each registered backend may take an object under its own name. Empty here: gpuhal's
+ * own backends add theirs, typed, by declaration merging (src/backends/<name>/device_options.ts), so users get every
+ * backend's options typed while the core names none of them.
  */
 // biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
 export interface BackendDeviceOptions {}
@@ -106,12 +100,13 @@ export type ParsedOptions = z.infer<typeof DeviceOptionsSchema> & {
  * The schema for the backends registered now, built once per set of backends: zod compiles a schema on its first
  * parse, which costs more than the parse itself (a quarter of a short simulated test's time when rebuilt per call).
  */
-let cachedSchema: { readonly key: string; readonly schema: ReturnType<typeof DeviceOptionsSchema.extend> } | undefined;
-function schemaForBackends(): ReturnType<typeof DeviceOptionsSchema.extend> {
+type BackendAwareSchema = ReturnType<typeof z.extend<typeof DeviceOptionsSchema, Record<string, z.ZodMiniOptional<typeof BackendOptionsSchema>>>>;
+let cachedSchema: { readonly key: string; readonly schema: BackendAwareSchema } | undefined;
+function schemaForBackends(): BackendAwareSchema {
   const names = registeredBackends();
   const key = names.join('\n');
   if (cachedSchema?.key !== key) {
-    cachedSchema = { key, schema: DeviceOptionsSchema.extend(Object.fromEntries(names.map((name) => [name, BackendOptionsSchema.optional()]))) };
+    cachedSchema = { key, schema: z.extend(DeviceOptionsSchema, Object.fromEntries(names.map((name) => [name, z.optional(BackendOptionsSchema)]))) };
   }
   return cachedSchema.schema;
 }
@@ -119,7 +114,7 @@ function schemaForBackends(): ReturnType<typeof DeviceOptionsSchema.extend> {
 export function parseOptions(options: unknown): ParsedOptions {
   // Keys naming a registered backend carry that backend's driver options; the rest must be the core's own.
   const schema = schemaForBackends();
-  const result = schema.safeParse(options ?? {});
+  const result = schema.safeParse(options ?? {}, englishMessages);
   if (result.success) {
     const backendOptions: Record<string, Readonly<Record<string, unknown>>> = {};
     const data = result.data as Record<string, unknown>;

@@ -28,7 +28,9 @@
  * zod is used here, at the public boundary, only; its issues are translated into HalError INVALID_ARGUMENT with
  * messages that name the field path and the offending value.
  */
-import { z } from 'zod';
+// zod's mini build: the same validation with functions instead of methods, so a bundle carries only what is used.
+import * as z from 'zod/mini';
+import { englishMessages } from './zod_english.js';
 import type { ModuleFormat, ModuleImage } from './driver.js';
 import { HalError, StatusCode, invalidArgument } from './errors.js';
 
@@ -81,80 +83,88 @@ const identifierPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const gfxTargetPattern = /^gfx[0-9a-f]+(:[a-z-]+[+-])*$/;
 const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-const identifier = z
-  .string({ error: 'must be a string' })
-  .regex(identifierPattern, { error: 'must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)' });
+const identifier = z.string({ error: 'must be a string' }).check(z.regex(identifierPattern, { error: 'must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)' }));
 const count = (what: string, min: number) =>
-  z
-    .number({ error: `must be a ${what}` })
-    .int({ error: 'must be an integer' })
-    .min(min, { error: `must be ≥ ${min}` })
-    .max(MAX_U32, { error: `must be ≤ ${MAX_U32}` });
+  z.number({ error: `must be a ${what}` }).check(
+    z.refine(Number.isInteger, { error: 'must be an integer' }),
+    z.minimum(min, { error: `must be ≥ ${min}` }),
+    z.maximum(MAX_U32, { error: `must be ≤ ${MAX_U32}` }),
+  );
 /** Every object in a manifest is strict: unknown fields are errors, not silently ignored. */
 const object = <Shape extends z.core.$ZodLooseShape>(shape: Shape) => z.strictObject(shape, { error: 'must be an object' });
-const nonEmptyText = z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' });
+const nonEmptyText = z.string({ error: 'must be a string' }).check(z.minLength(1, { error: 'must not be empty' }));
+const array = <T extends z.core.SomeType>(element: T) => z.array(element, { error: 'must be an array' });
 
 /** Binary payloads: a Uint8Array (copied) or a base64 string (decoded); never empty. */
-const bytes = z.unknown().transform((value, ctx): Uint8Array => {
-  if (value instanceof Uint8Array) {
-    if (value.byteLength > 0) return value.slice();
-    ctx.issues.push({ code: 'custom', message: 'must not be empty', input: value });
+const bytes = z.pipe(
+  z.unknown(),
+  z.transform((value, ctx): Uint8Array => {
+    if (value instanceof Uint8Array) {
+      if (value.byteLength > 0) return value.slice();
+      ctx.issues.push({ code: 'custom', message: 'must not be empty', input: value });
+      return z.NEVER;
+    }
+    if (typeof value === 'string' && value.length > 0 && base64Pattern.test(value)) return decodeBase64(value);
+    ctx.issues.push({ code: 'custom', message: 'must be a Uint8Array or a non-empty base64 string', input: value });
     return z.NEVER;
-  }
-  if (typeof value === 'string' && value.length > 0 && base64Pattern.test(value)) return decodeBase64(value);
-  ctx.issues.push({ code: 'custom', message: 'must be a Uint8Array or a non-empty base64 string', input: value });
-  return z.NEVER;
-});
+  }),
+);
 
-const bindingSchema = object({ readOnly: z.boolean({ error: 'must be a boolean' }).default(false) });
+const bindingSchema = object({ readOnly: z._default(z.boolean({ error: 'must be a boolean' }), false) });
 
 const entryPointSchema = object({
   name: identifier,
   workgroupSize: z.tuple([count('positive number', 1), count('positive number', 1), count('positive number', 1)], {
     error: 'must be an array of 3 positive integers [x, y, z]',
   }),
-  sharedMemoryBytes: count('non-negative number', 0).default(0),
+  sharedMemoryBytes: z._default(count('non-negative number', 0), 0),
   layout: object({
-    sets: z.array(object({ bindings: z.array(bindingSchema, { error: 'must be an array' }) }), {
-      error: 'must be an array',
-    }),
+    sets: array(object({ bindings: array(bindingSchema) })),
     pushConstants: count('non-negative number', 0),
   }),
 });
 
-const gfxTarget = z.string().regex(gfxTargetPattern, { error: 'is not a gfx target such as gfx90a or gfx90a:xnack-' });
+const gfxTarget = z.string().check(z.regex(gfxTargetPattern, { error: 'is not a gfx target such as gfx90a or gfx90a:xnack-' }));
 
 const payloadsSchema = object({
-  'sim-wasm': object({ bytes }).optional(),
-  'hip-source': object({
-    source: nonEmptyText,
-    compileOptions: z.array(z.string({ error: 'must be a string' }), { error: 'must be an array' }).default([]),
-  }).optional(),
-  amdgcn: object({
-    targets: z
-      .record(gfxTarget, bytes, { error: 'must be an object mapping gfx targets to code objects' })
-      .refine((targets) => Object.keys(targets).length > 0, { error: 'must name at least one gfx target' }),
-  }).optional(),
-  ptx: object({ source: nonEmptyText }).optional(),
-}).refine((p) => manifestFormats.some((f) => p[f] !== undefined), {
-  error: `must carry at least one payload (${manifestFormats.join(', ')})`,
-});
+  'sim-wasm': z.optional(object({ bytes })),
+  'hip-source': z.optional(
+    object({
+      source: nonEmptyText,
+      compileOptions: z._default(array(z.string({ error: 'must be a string' })), []),
+    }),
+  ),
+  amdgcn: z.optional(
+    object({
+      targets: z
+        .record(gfxTarget, bytes, { error: 'must be an object mapping gfx targets to code objects' })
+        .check(z.refine((targets) => Object.keys(targets).length > 0, { error: 'must name at least one gfx target' })),
+    }),
+  ),
+  ptx: z.optional(object({ source: nonEmptyText })),
+}).check(
+  z.refine((p) => manifestFormats.some((f) => p[f] !== undefined), {
+    error: `must carry at least one payload (${manifestFormats.join(', ')})`,
+  }),
+);
 
 const manifestSchema = object({
   name: identifier,
-  entryPoints: z.array(entryPointSchema, { error: 'must be an array' }).min(1, { error: 'must list at least one entry point' }),
+  entryPoints: array(entryPointSchema).check(z.minLength(1, { error: 'must list at least one entry point' })),
   payloads: payloadsSchema,
-}).superRefine((m, ctx) => {
-  const seen = new Map<string, number>();
-  m.entryPoints.forEach((e, i) => {
-    const first = seen.get(e.name);
-    if (first !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['entryPoints', i, 'name'], message: `duplicates entryPoints[${first}].name`, input: e.name });
-    } else {
-      seen.set(e.name, i);
-    }
-  });
-});
+}).check(
+  z.superRefine((m, ctx) => {
+    const seen = new Map<string, number>();
+    m.entryPoints.forEach((e, i) => {
+      const first = seen.get(e.name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['entryPoints', i, 'name'], message: `duplicates entryPoints[${first}].name`, input: e.name });
+      } else {
+        seen.set(e.name, i);
+      }
+    });
+  }),
+);
 
 // --- parsing ----------------------------------------------------------------------------------------------------
 
@@ -163,7 +173,7 @@ const manifestSchema = object({
  * path (up to five) and its value, e.g. `entryPoints[0].workgroupSize[1] must be ≥ 1 (got 0)`.
  */
 export function parseExecutableManifest(input: unknown): ExecutableManifest {
-  const result = manifestSchema.safeParse(input);
+  const result = manifestSchema.safeParse(input, englishMessages);
   if (!result.success) {
     const problems = result.error.issues.slice(0, 5).map((issue) => describeIssue(issue, input));
     const more = result.error.issues.length > 5 ? `; and ${result.error.issues.length - 5} more` : '';

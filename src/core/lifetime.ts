@@ -7,6 +7,7 @@
  * when the last reference goes. Using an object after the user destroyed it throws FAILED_PRECONDITION.
  */
 import { failedPrecondition } from './errors.js';
+import { inspectAs, inspectCustom } from './inspect.js';
 
 export abstract class HalObject implements Disposable {
   /**
@@ -27,7 +28,11 @@ export abstract class HalObject implements Disposable {
   /** Called once after `freeResources` (devices use it to stop tracking the object). */
   private onFreed: (() => void) | undefined;
 
+  /** 'semaphore', 'commandBuffer', ...: names default labels and, capitalized, the printed type. */
+  private readonly kind: string;
+
   protected constructor(kind: string, label: string | undefined) {
+    this.kind = kind;
     this.label = label ?? `${kind}#${nextId(kind)}`;
   }
 
@@ -50,6 +55,25 @@ export abstract class HalObject implements Disposable {
 
   [Symbol.dispose](): void {
     this.destroy();
+  }
+
+  /** The public name of the object's type, as printed (from the kind: a minifier may rename the class). */
+  protected get typeName(): string {
+    return this.kind.charAt(0).toUpperCase() + this.kind.slice(1);
+  }
+
+  /** What `console.log` shows besides the label: the object's public state, never its internals. */
+  protected inspectFields(): Record<string, unknown> {
+    return {};
+  }
+
+  /** `Semaphore "ready"`: the type and the label. */
+  toString(): string {
+    return `${this.typeName} ${JSON.stringify(this.label)}`;
+  }
+
+  [inspectCustom](_depth: number, options: unknown, inspect?: (value: unknown, options?: unknown) => string): string {
+    return inspectAs(this.typeName, { label: this.label, ...this.inspectFields(), ...(this.userDestroyed ? { destroyed: true } : {}) }, options, inspect);
   }
 
   /** @internal Keeps the object's resources alive for in-flight work; pair with `release()`. */

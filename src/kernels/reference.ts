@@ -7,6 +7,9 @@
  */
 import { bindingBytes, sampleKernelSpec, type SampleKernelName } from './kernel_specs.js';
 
+import { f32FromBits } from '../core/bit_patterns.js';
+export { f32Bits, f32FromBits } from '../core/bit_patterns.js';
+
 export function fillU32(out: Uint32Array, value: number, count: number): void {
   for (let i = 0; i < count; i++) out[i] = value;
 }
@@ -91,17 +94,4 @@ export function runReference(
       throw new RangeError(`no reference for ${String(unhandled)}`);
     }
   }
-}
-
-const bitsScratch = new DataView(new ArrayBuffer(4));
-
-/** The bit pattern of `value` rounded to f32: how an f32 push constant travels. */
-export function f32Bits(value: number): number {
-  bitsScratch.setFloat32(0, value, true);
-  return bitsScratch.getUint32(0, true);
-}
-
-export function f32FromBits(bits: number): number {
-  bitsScratch.setUint32(0, bits >>> 0, true);
-  return bitsScratch.getFloat32(0, true);
 }

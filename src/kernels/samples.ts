@@ -5,12 +5,12 @@
  */
 import { sample_kernels } from '../backends/sim/generated/kernels/index.js';
 import { parseExecutableManifest, type ExecutableManifest } from '../core/executable_manifest.js';
+import type { ExecutableManifestInput } from '../core/manifest_input.js';
 import { sampleHipSource } from './hip_source.js';
 import { sampleKernelSpecs } from './kernel_specs.js';
 
 /** The raw manifest (what a user would write), before parsing. */
-export function sampleExecutableManifestInput(): {
-  name: string;
+export function sampleExecutableManifestInput(): ExecutableManifestInput & {
   entryPoints: {
     name: string;
     workgroupSize: [number, number, number];

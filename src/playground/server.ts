@@ -1,6 +1,6 @@
 /**
  * `gpuhal playground`: a static file server for the browser playground. It serves the page (static/), the compiled
- * package (dist/src/, as native ES modules) and zod's ESM build (the page's import map points the bare "zod" import
+ * package (dist/src/, as native ES modules) and zod's ESM build (the page's import map points the bare "zod/mini" import
  * there). It executes nothing: the core, the simulator and the lessons all run inside the page.
  *
  * Listens on 127.0.0.1 by default; port 0 (the default) picks a free port, reported in `url`.

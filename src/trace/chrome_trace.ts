@@ -299,10 +299,17 @@ export function serializeChromeTrace(trace: ChromeTrace): string {
   return lines.join('\n') + '\n';
 }
 
-/** `serializeChromeTrace(toChromeTrace(events))`: what `gpuhal trace` commands write. */
-export function writeTraceFile(events: readonly TraceEvent[]): string {
+/**
+ * The text of a trace file for `events`: `serializeChromeTrace(toChromeTrace(events))`, what `gpuhal demo
+ * --trace-out` writes and `parseTraceFile` reads back. It returns the text and writes nothing, so it also works in
+ * a browser; write it with `fs.writeFile(path, serializeTrace(events))`.
+ */
+export function serializeTrace(events: readonly TraceEvent[]): string {
   return serializeChromeTrace(toChromeTrace(events));
 }
+
+/** @deprecated It writes no file: use `serializeTrace`, the same function under a name that says what it returns. */
+export const writeTraceFile: (events: readonly TraceEvent[]) => string = serializeTrace;
 
 function submissionArgs(sub: TimelineSubmission, semName: (id: number) => string): ChromeArgs {
   const list = (refs: readonly { semaphore: number; value: bigint }[], op: string): string =>

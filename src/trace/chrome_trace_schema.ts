@@ -14,30 +14,33 @@
  * its slice-stack rule (closed on the left, open on the right; instants at one timestamp stack). Timestamps are
  * compared in integer nanoseconds (llround(µs * 1000)), as the importer does.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const nonNegative = finite.refine((value) => value >= 0, 'must be ≥ 0');
-const int = z.number().int();
+const finite = z.number().check(z.refine(Number.isFinite, { error: 'must be a finite number' }));
+const nonNegative = finite.check(z.refine((value) => value >= 0, { error: 'must be ≥ 0' }));
+const int = z.int();
 const args = z.record(z.string(), z.unknown());
+const text = z.string();
+const category = z.string().check(z.minLength(1));
+const flowId = z.union([int, z.string()]);
 
 const metadataEvent = z.discriminatedUnion('name', [
-  z.object({ ph: z.literal('M'), name: z.literal('process_name'), pid: int, args: z.object({ name: z.string() }) }),
+  z.object({ ph: z.literal('M'), name: z.literal('process_name'), pid: int, args: z.object({ name: text }) }),
   z.object({ ph: z.literal('M'), name: z.literal('process_sort_index'), pid: int, args: z.object({ sort_index: int }) }),
-  z.object({ ph: z.literal('M'), name: z.literal('thread_name'), pid: int, tid: int, args: z.object({ name: z.string() }) }),
+  z.object({ ph: z.literal('M'), name: z.literal('thread_name'), pid: int, tid: int, args: z.object({ name: text }) }),
   z.object({ ph: z.literal('M'), name: z.literal('thread_sort_index'), pid: int, tid: int, args: z.object({ sort_index: int }) }),
 ]);
 
 export const chromeTraceEventSchema = z.union([
-  z.object({ ph: z.literal('X'), name: z.string(), cat: z.string().optional(), ts: nonNegative, dur: nonNegative, pid: int, tid: int, args: args.optional() }),
+  z.object({ ph: z.literal('X'), name: text, cat: z.optional(text), ts: nonNegative, dur: nonNegative, pid: int, tid: int, args: z.optional(args) }),
   z.object({
-    ph: z.literal('C'), name: z.string().min(1), cat: z.string().optional(), ts: nonNegative, pid: int, tid: int.optional(),
-    args: z.record(z.string(), finite).refine((record) => Object.keys(record).length > 0, 'a counter needs at least one value'),
+    ph: z.literal('C'), name: z.string().check(z.minLength(1)), cat: z.optional(text), ts: nonNegative, pid: int, tid: z.optional(int),
+    args: z.record(z.string(), finite).check(z.refine((record) => Object.keys(record).length > 0, { error: 'a counter needs at least one value' })),
   }),
-  z.object({ ph: z.literal('i'), name: z.string(), cat: z.string().optional(), s: z.enum(['t', 'p', 'g']), ts: nonNegative, pid: int, tid: int, args: args.optional() }),
-  z.object({ ph: z.literal('s'), name: z.string(), cat: z.string().min(1), id: z.union([int, z.string()]), ts: nonNegative, pid: int, tid: int }),
-  z.object({ ph: z.literal('f'), name: z.string(), cat: z.string().min(1), id: z.union([int, z.string()]), bp: z.literal('e').optional(), ts: nonNegative, pid: int, tid: int }),
-  z.object({ ph: z.enum(['b', 'e']), name: z.string(), cat: z.string().min(1), id: z.union([int, z.string()]), ts: nonNegative, pid: int, tid: int.optional(), args: args.optional() }),
+  z.object({ ph: z.literal('i'), name: text, cat: z.optional(text), s: z.enum(['t', 'p', 'g']), ts: nonNegative, pid: int, tid: int, args: z.optional(args) }),
+  z.object({ ph: z.literal('s'), name: text, cat: category, id: flowId, ts: nonNegative, pid: int, tid: int }),
+  z.object({ ph: z.literal('f'), name: text, cat: category, id: flowId, bp: z.optional(z.literal('e')), ts: nonNegative, pid: int, tid: int }),
+  z.object({ ph: z.enum(['b', 'e']), name: text, cat: category, id: flowId, ts: nonNegative, pid: int, tid: z.optional(int), args: z.optional(args) }),
   metadataEvent,
 ]);
 
@@ -46,12 +49,14 @@ export type CheckedChromeEvent = z.infer<typeof chromeTraceEventSchema>;
 export const chromeTraceSchema = z
   .object({
     traceEvents: z.array(chromeTraceEventSchema),
-    displayTimeUnit: z.enum(['ms', 'ns']).optional(),
-    otherData: z.record(z.string(), z.unknown()).optional(),
+    displayTimeUnit: z.optional(z.enum(['ms', 'ns'])),
+    otherData: z.optional(z.record(z.string(), z.unknown())),
   })
-  .superRefine((trace, ctx) => {
-    for (const problem of crossEventProblems(trace.traceEvents)) ctx.addIssue({ code: 'custom', message: problem.message, path: ['traceEvents', problem.index] });
-  });
+  .check(
+    z.superRefine((trace, ctx) => {
+      for (const problem of crossEventProblems(trace.traceEvents)) ctx.addIssue({ code: 'custom', message: problem.message, path: ['traceEvents', problem.index] });
+    }),
+  );
 
 export interface BoundFlow {
   readonly id: number | string;

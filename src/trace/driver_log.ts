@@ -87,3 +87,27 @@ export function importDriverLog(recorder: TraceRecorder, device: object, entries
     });
   }
 }
+
+/** What importDeviceLog needs of a device: gpuhal's Device has all three. */
+export interface DeviceWithTrace {
+  readonly trace?: TraceRecorder | undefined;
+  readonly driver: object;
+  readonly destroyed: boolean;
+}
+
+/**
+ * Adds the device's own view to its trace: on the simulator, every stream operation with its virtual start and end
+ * becomes a stream lane next to the core's queue lanes. Backends that keep no device log (hip) are left as they are,
+ * as is a device without a trace or already destroyed (read the log before destroying the device). Safe to call
+ * repeatedly: only entries not imported yet are added.
+ *
+ *   const device = await createDevice({ backend: 'sim', trace: true });
+ *   ... work ...
+ *   trace.importDeviceLog(device);
+ *   writeFile('run.json', trace.serializeTrace(device.trace.events));
+ */
+export function importDeviceLog(device: DeviceWithTrace): void {
+  const driver = device.driver as { eventLog?: () => readonly DriverLogEntry[] };
+  if (device.trace === undefined || device.destroyed || typeof driver.eventLog !== 'function') return;
+  importDriverLog(device.trace, device, driver.eventLog());
+}

@@ -1,17 +1,18 @@
 /**
  * Reading a trace file back (for `gpuhal trace show <file>`): the Chrome Trace JSON written by
- * `writeTraceFile`, whose "gpuhal" section holds the model. Every failure is a HalError INVALID_ARGUMENT whose
+ * `serializeTrace`, whose "gpuhal" section holds the model. Every failure is a HalError INVALID_ARGUMENT whose
  * message names the file, the path of the offending field and what was wrong. Pure: no file system access, so it
  * runs in the browser playground too.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { englishMessages } from '../core/zod_english.js';
 import { HalError, StatusCode, invalidArgument } from '../core/errors.js';
 import { chromeTraceSchema } from './chrome_trace_schema.js';
 import { TRACE_MODEL_VERSION, type TraceEvent } from './model.js';
 import { encodedEventsSchema } from './model_codec.js';
 
 const fileSchema = z.object({
-  gpuhal: z.object({ version: z.number().int(), events: z.unknown() }, {
+  gpuhal: z.object({ version: z.int(), events: z.unknown() }, {
     error: (issue) => (issue.input === undefined ? 'missing: this is not a gpuhal trace (no "gpuhal" section with the recorded events)' : 'must be an object'),
   }),
 });
@@ -26,22 +27,22 @@ export function parseTraceFile(text: string, source = 'trace'): TraceEvent[] {
   } catch (error) {
     throw invalidArgument(`${source} is not valid JSON: ${(error as Error).message}`, error);
   }
-  const chrome = chromeTraceSchema.safeParse(json);
+  const chrome = chromeTraceSchema.safeParse(json, englishMessages);
   if (!chrome.success) throw invalidArgument(`${source} is not a valid Chrome trace: ${describeIssues(chrome.error)}`, chrome.error);
-  const file = fileSchema.safeParse(json);
+  const file = fileSchema.safeParse(json, englishMessages);
   if (!file.success) throw invalidArgument(`${source}: ${describeIssues(file.error)}`, file.error);
   const { version, events } = file.data.gpuhal;
   if (version !== TRACE_MODEL_VERSION) {
     throw new HalError(StatusCode.UNIMPLEMENTED, `${source} has gpuhal trace version ${version}; this gpuhal reads version ${TRACE_MODEL_VERSION}`);
   }
-  const decoded = encodedEventsSchema.safeParse(events);
+  const decoded = encodedEventsSchema.safeParse(events, englishMessages);
   if (!decoded.success) throw invalidArgument(`${source}: ${describeIssues(decoded.error, ['gpuhal', 'events'])}`, decoded.error);
   const model = decoded.data as TraceEvent[];
   checkReferences(model, source);
   return model;
 }
 
-function describeIssues(error: z.ZodError, prefix: readonly (string | number)[] = []): string {
+function describeIssues(error: z.core.$ZodError, prefix: readonly (string | number)[] = []): string {
   const issues = error.issues.slice(0, MAX_ISSUES).map((issue) => `${formatPath([...prefix, ...issue.path])}: ${issue.message}`);
   const more = error.issues.length > MAX_ISSUES ? `; and ${error.issues.length - MAX_ISSUES} more` : '';
   return issues.join('; ') + more;

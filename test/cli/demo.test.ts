@@ -10,6 +10,7 @@ import { runDemo } from '../../src/cli/demo.js';
 import { preparePipeline } from '../../src/cli/pipeline.js';
 import { createDevice, trace } from '../../src/index.js';
 import { collector, expectGolden } from './golden.js';
+import { cli } from '../helpers/run_cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gpuhal-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,11 +58,23 @@ describe('gpuhal demo', () => {
     expect(await order(2)).toEqual(['y', 'x']);
   });
 
-  it('reports an unwritable --trace-out path and exits non-zero', async () => {
+  it('the --trace-out message counts what the file holds: recorded events and Perfetto trace events', async () => {
     const { out, text } = collector();
+    const path = join(dir, 'counted.json');
+    expect(await runDemo({ backend: 'sim', seed: 1, out, traceOut: path })).toBe(0);
+    const [, recorded, drawn] = /\((\d+) recorded events, drawn as (\d+) Perfetto trace events\)/.exec(text())!;
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { traceEvents: unknown[]; gpuhal: { events: unknown[] } };
+    expect(file.gpuhal.events.length).toBe(Number(recorded));
+    expect(file.traceEvents.length).toBe(Number(drawn));
+    expect(trace.parseTraceFile(readFileSync(path, 'utf8')).length).toBe(Number(recorded));
+  });
+
+  it('reports an unwritable --trace-out path and exits non-zero', async () => {
     const bad = join(dir, 'no-such-dir', 'trace.json');
-    expect(await runDemo({ backend: 'sim', seed: 1, out, traceOut: bad })).toBe(1);
-    expect(text()).toContain(`cannot write the trace to ${bad}`);
+    const r = await cli('demo', '--trace-out', bad);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^gpuhal demo: UNAVAILABLE: cannot write the trace to \S+no-such-dir\/trace\.json: ENOENT/);
+    expect(r.stderr.split('\n')).toHaveLength(1); // one line, no stack trace
   });
 
   it('the result check rejects wrong bytes (what makes the demo exit 1)', async () => {

@@ -23,7 +23,7 @@ describe('gpuhal trace show', () => {
     const withEvents = await cli('trace', 'show', file, '--events');
     expect(withEvents.code).toBe(0);
     expect(withEvents.stdout).toContain('Events:');
-    expect(withEvents.stdout).toContain('queue1: submitted "execute" (execute); it waits for x-ready ≥ 1, y-ready ≥ 1 and will signal result = 1');
+    expect(withEvents.stdout).toContain('queue1: submitted "saxpy" (execute); it waits for x-ready ≥ 1, y-ready ≥ 1 and will signal result = 1');
   });
 
   it('a missing file: exit 1, the message names the file and the problem', async () => {

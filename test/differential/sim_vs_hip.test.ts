@@ -5,6 +5,7 @@
 // Runs only with GPUHAL_HIP_GPU=1 on a GPU machine (scripts/gpu/verify.sh; see scripts/gpu/README.md).
 import { describe, expect, it } from 'vitest';
 import { GPU_ENABLED, GPU_NOTE, PLATFORM } from '../helpers/hip_gpu.js';
+import type { HipPlatform } from '../../src/backends/hip/platform_api.js';
 import { DIFFERENTIAL_CASES, caseName } from './cases.js';
 import { runModel } from './model.js';
 import { firstDifference, generateProgram, programStats, runOnFreshDevice } from './workload.js';
@@ -18,7 +19,7 @@ describe.skipIf(!GPU_ENABLED).each(MODES)(`simulator vs GPU, byte for byte (%s m
     const stats = programStats(program);
     const expected = runModel(program);
     const sim = await runOnFreshDevice({ backend: 'sim', seed: SIM_SEED, commandBufferMode }, program);
-    const gpu = await runOnFreshDevice({ backend: 'hip', hip: { platform: PLATFORM }, commandBufferMode }, program);
+    const gpu = await runOnFreshDevice({ backend: 'hip', hip: { platform: PLATFORM as HipPlatform }, commandBufferMode }, program);
     const bytes = gpu.bytes.reduce((n, b) => n + b.length, 0);
     const kernels = Object.values(stats.dispatches).reduce((n, k) => n + k, 0);
     console.log(

@@ -57,8 +57,32 @@ function withBuildLock<T>(fn: () => T): T {
   }
 }
 
+/**
+ * Compiled files in dist/src/ whose source is gone (a file moved or deleted since the last build): tsc never removes
+ * them, and left there they would be served, packed and bundled as if they were part of the package.
+ */
+function orphanedOutputs(): string[] {
+  const orphans: string[] = [];
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else {
+        const source = join(ROOT, relative(join(ROOT, 'dist'), path)).replace(/(\.d\.ts|\.js\.map|\.js)$/, '.ts');
+        if (/(\.d\.ts|\.js\.map|\.js)$/.test(entry.name) && !existsSync(source)) orphans.push(path);
+      }
+    }
+  };
+  walk(join(ROOT, 'dist', 'src'));
+  return orphans;
+}
+
 function build(): string {
   const notes: string[] = [];
+  const orphans = orphanedOutputs();
+  for (const orphan of orphans) rmSync(orphan);
+  if (orphans.length > 0) notes.push(`removed ${orphans.length} compiled file(s) whose source is gone, e.g. ${relative(ROOT, orphans[0]!)}`);
   if (!existsSync(join(ROOT, 'src', 'backends', 'sim', 'generated', 'device_wasm.ts'))) {
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-asm.mjs')], { cwd: ROOT, stdio: 'pipe' });
     notes.push('built the simulator wasm');

@@ -36,14 +36,15 @@ describe('playground server', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await page.text();
-    expect(html).toContain('"zod": "/node_modules/zod/index.js"');
+    expect(html).toContain('"zod/mini": "/node_modules/zod/mini/index.js"');
     expect(html).toContain('src="/dist/src/playground/page/main.js"');
     const main = await fetch(new URL('dist/src/playground/page/main.js', playground.url));
     expect(main.status).toBe(200);
     expect(main.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    const zod = await fetch(new URL('node_modules/zod/index.js', playground.url));
+    const zod = await fetch(new URL('node_modules/zod/mini/index.js', playground.url));
     expect(zod.status).toBe(200);
-    expect(await zod.text()).toContain('./v4/classic/external.js');
+    expect(await zod.text()).toContain('../v4/mini/external.js');
+    expect((await fetch(new URL('node_modules/zod/v4/locales/en.js', playground.url))).status).toBe(200);
   });
 
   it('refuses paths outside its folders and anything but GET/HEAD', async () => {

@@ -2,12 +2,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { serializeChromeTrace, toChromeTrace, writeTraceFile } from '../../src/trace/chrome_trace.js';
+import { serializeChromeTrace, toChromeTrace, serializeTrace } from '../../src/trace/chrome_trace.js';
 import { bindFlows, chromeTraceSchema, type CheckedChromeEvent } from '../../src/trace/chrome_trace_schema.js';
 import { crossQueueWait, failurePropagation, fanOut, rig, SCENARIOS } from '../helpers/trace_scenarios.js';
 
 const checked = (events: ReturnType<typeof crossQueueWait>): CheckedChromeEvent[] => {
-  const result = chromeTraceSchema.safeParse(JSON.parse(writeTraceFile(events)));
+  const result = chromeTraceSchema.safeParse(JSON.parse(serializeTrace(events)));
   if (!result.success) throw new Error(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n'));
   return result.data.traceEvents;
 };
@@ -19,7 +19,7 @@ describe('Chrome trace export (golden bytes)', () => {
   // (UPDATE_GOLDEN=1 npx vitest run test/trace rewrites them).
   for (const [name, build] of Object.entries(SCENARIOS)) {
     test(name, () => {
-      const text = writeTraceFile(build());
+      const text = serializeTrace(build());
       const file = join(goldenDir, `${name}.json`);
       if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(file)) writeFileSync(file, text);
       expect(text).toBe(readFileSync(file, 'utf8'));
@@ -36,9 +36,9 @@ describe('Chrome trace export', () => {
 
   test('same input, same bytes; and two recordings of the same run are byte-identical', () => {
     const events = fanOut();
-    expect(writeTraceFile(events)).toBe(writeTraceFile(events));
-    expect(writeTraceFile(fanOut())).toBe(writeTraceFile(fanOut()));
-    expect(writeTraceFile(failurePropagation())).toBe(writeTraceFile(failurePropagation()));
+    expect(serializeTrace(events)).toBe(serializeTrace(events));
+    expect(serializeTrace(fanOut())).toBe(serializeTrace(fanOut()));
+    expect(serializeTrace(failurePropagation())).toBe(serializeTrace(failurePropagation()));
   });
 
   test('one process per device, named tracks per queue, stream and host, in order', () => {
@@ -237,7 +237,7 @@ describe('more than one device, and payloads beyond 2^53', () => {
     const big = (1n << 64n) - 1n;
     const sem = semaphore('big', big - 1n);
     r.signaled(sem, big);
-    const text = writeTraceFile(r.events);
+    const text = serializeTrace(r.events);
     expect(text).toContain(`"value":"${big}"`); // the embedded model
     const counters = checked(r.events).filter((event) => event.ph === 'C').map((event) => (event.args as { value: number }).value);
     expect(counters).toEqual([Number(big - 1n), Number(big)]);

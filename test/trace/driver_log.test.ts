@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { createSimDriver, type SimDriver } from '../../src/backends/sim/index.js';
 import { sim_testing } from '../../src/backends/sim/generated/kernels/index.js';
 import { recordDevice } from '../../src/trace/attach.js';
-import { writeTraceFile } from '../../src/trace/chrome_trace.js';
+import { serializeTrace } from '../../src/trace/chrome_trace.js';
 import { chromeTraceSchema } from '../../src/trace/chrome_trace_schema.js';
 import { importDriverLog } from '../../src/trace/driver_log.js';
 import { ofKind } from '../helpers/trace_events.js';
@@ -39,7 +39,7 @@ async function runOnSim(seed: number): Promise<{ driver: SimDriver; trace: strin
   driver.runUntilIdle();
   importDriverLog(recorder, device, driver.eventLog());
   const text = renderTimeline(recorder.events);
-  const trace = writeTraceFile(recorder.events);
+  const trace = serializeTrace(recorder.events);
   for (const event of [filled]) driver.eventDestroy(event);
   driver.streamDestroy(s1);
   driver.streamDestroy(s2);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { HalError, StatusCode } from '../../src/core/errors.js';
-import { writeTraceFile } from '../../src/trace/chrome_trace.js';
+import { serializeTrace } from '../../src/trace/chrome_trace.js';
 import { bindFlows, chromeTraceSchema } from '../../src/trace/chrome_trace_schema.js';
 import type { TraceEvent } from '../../src/trace/model.js';
 import { buildTimeline } from '../../src/trace/timeline.js';
@@ -132,7 +132,7 @@ describe('random schedules', () => {
     test(`seed ${seed}`, () => {
       const events = randomTrace(seed);
       expect(randomTrace(seed)).toEqual(events); // the generator itself is deterministic
-      const text = writeTraceFile(events);
+      const text = serializeTrace(events);
       const checked = chromeTraceSchema.safeParse(JSON.parse(text));
       if (!checked.success) throw new Error(checked.error.issues.slice(0, 5).map((issue) => issue.message).join('\n'));
       const flows = bindFlows(checked.data.traceEvents);

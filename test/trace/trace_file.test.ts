@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { HalError } from '../../src/core/errors.js';
-import { serializeChromeTrace, toChromeTrace, writeTraceFile } from '../../src/trace/chrome_trace.js';
+import { serializeChromeTrace, toChromeTrace, serializeTrace } from '../../src/trace/chrome_trace.js';
 import { renderTimeline } from '../../src/trace/timeline_renderer.js';
 import { parseTraceFile } from '../../src/trace/trace_file.js';
 import { showTraceFile } from '../../src/trace/show.js';
@@ -10,7 +10,7 @@ import { thrownHalError } from '../helpers/hal_errors.js';
 
 /** A valid file with its embedded model edited by `edit`. */
 function editedFile(edit: (events: Record<string, unknown>[]) => void): string {
-  const json = JSON.parse(writeTraceFile(crossQueueWait())) as { gpuhal: { events: Record<string, unknown>[] } };
+  const json = JSON.parse(serializeTrace(crossQueueWait())) as { gpuhal: { events: Record<string, unknown>[] } };
   edit(json.gpuhal.events);
   return JSON.stringify(json);
 }
@@ -19,10 +19,10 @@ describe('parseTraceFile', () => {
   for (const [name, build] of Object.entries(SCENARIOS)) {
     test(`${name}: reads back exactly what was written`, () => {
       const events = build();
-      const text = writeTraceFile(events);
+      const text = serializeTrace(events);
       const parsed = parseTraceFile(text, `${name}.json`);
       expect(parsed).toEqual(events);
-      expect(writeTraceFile(parsed)).toBe(text);
+      expect(serializeTrace(parsed)).toBe(text);
       expect(renderTimeline(parsed)).toBe(renderTimeline(events));
     });
   }
@@ -46,7 +46,7 @@ describe('parseTraceFile', () => {
   });
 
   test('a newer model version', () => {
-    const json = JSON.parse(writeTraceFile(crossQueueWait())) as { gpuhal: { version: number } };
+    const json = JSON.parse(serializeTrace(crossQueueWait())) as { gpuhal: { version: number } };
     json.gpuhal.version = 99;
     const error = thrownHalError(() => parseTraceFile(JSON.stringify(json), 'new.json'));
     expect(error.code).toBe('UNIMPLEMENTED');
@@ -96,7 +96,7 @@ describe('parseTraceFile', () => {
 describe('showTraceFile (gpuhal trace show)', () => {
   test('prints the timeline of the file, and the events on request', () => {
     const events = crossQueueWait();
-    const text = writeTraceFile(events);
+    const text = serializeTrace(events);
     expect(showTraceFile(text, 'run.json')).toBe(renderTimeline(events));
     const withEvents = showTraceFile(text, 'run.json', { events: true, width: 80 });
     expect(withEvents.startsWith(renderTimeline(events, { width: 80 }))).toBe(true);

@@ -12,13 +12,12 @@ import { AmdApi, HIP_LIBRARY_CANDIDATES } from './amd_api.js';
 import { HipDriver } from './driver.js';
 import { describeLoadFailure, isLoaded, loadFirst } from './library.js';
 import { CUDA_LIBRARY_CANDIDATES, NvidiaApi } from './nvidia_api.js';
+import type { HipDeviceOptions } from './device_options.js';
 import type { HipPlatform, PlatformApi } from './platform_api.js';
 import { KnownFields, checkKnownFields } from '../../core/fields.js';
 
-export interface HipProviderOptions {
-  readonly platform?: HipPlatform | 'auto';
-  readonly ordinal?: number;
-}
+/** The provider's options: the same as `createDevice({ hip })` takes. */
+export type HipProviderOptions = HipDeviceOptions;
 
 const AUTO_ORDER: readonly HipPlatform[] = ['amd', 'nvidia'];
 

@@ -1,40 +1,15 @@
 /** Options of the sim driver, validated with messages that name the field and the value. */
 import { invalidArgument } from '../../core/errors.js';
 import { resolveCostModel, type CostModel } from './cost_model.js';
+import type { SimDeviceOptions } from './device_options.js';
 import type { SchedulerMode } from './scheduler.js';
 import { isScheduleSource, type SimScheduleSource } from './schedule_source.js';
 import { describe } from '../../core/validation.js';
 import { suggestion } from '../../core/fields.js';
 import { type FaultPlan, type ResolvedFaultPlan, resolveFaultPlan } from './fault_plan.js';
 
-export interface SimDriverOptions {
-  /** PRNG seed (number or bigint, 0 ≤ seed < 2^64); default 1. Same seed → same run. */
-  seed?: number | bigint;
-  /** Device memory in bytes, a multiple of 64 KiB in [4 MiB, 2 GiB]; default 256 MiB. Sized once, never grows. */
-  memoryBytes?: number;
-  /** Overrides of the cost model's fields (cost_model.ts). */
-  costModel?: Partial<CostModel>;
-  /** 'auto' (default): the sim advances whenever the host yields. 'manual': only step() / runUntilIdle(). */
-  mode?: SchedulerMode;
-  /** Most live streams at once; default 1024. */
-  maxStreams?: number;
-  /** Most event-log entries kept (oldest dropped first); default 10000, 0 disables the log. */
-  logLimit?: number;
-  /** Record each graph launch's node order in the event log; default false. */
-  traceGraphNodes?: boolean;
-  /**
-   * An explorer's schedule source (schedule_source.ts): it picks every event the contract leaves open, and
-   * writes land when operations complete. Absent (the default), the seed alone decides, as it always has.
-   */
-  schedule?: SimScheduleSource;
-  /** Faults to inject (fault_plan.ts); none by default. `injectFaults(device, plan)` replaces it at run time. */
-  faults?: FaultPlan;
-  /**
-   * Check every load and store of HIP-C kernels against the launch's bindings, shared memory and the thread's stack
-   * (a kernel fault on a miss); default true. Off trades that safety for speed.
-   */
-  kernelMemoryChecks?: boolean;
-}
+/** The sim driver's options: the same as `createDevice({ sim })` takes (device_options.ts documents each). */
+export type SimDriverOptions = SimDeviceOptions;
 
 export interface ResolvedSimOptions {
   readonly seed: bigint;

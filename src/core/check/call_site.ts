@@ -6,9 +6,19 @@
  * needs the text: most submissions never race, and formatting is the expensive part.
  */
 
-/** The directory of the core (src/core/ or dist/src/core/): frames inside it are gpuhal's own, not the user's. */
-const CORE_DIR = new URL('../', import.meta.url);
-const CORE_MARKERS = [CORE_DIR.href, decodeURIComponent(CORE_DIR.pathname)];
+/**
+ * The directory of the core (src/core/ or dist/src/core/): frames inside it are gpuhal's own, not the user's. A
+ * bundle may leave `import.meta.url` undefined (esbuild's IIFE output for a browser page), and a module that throws
+ * while loading would take the whole bundle down; there the core's frames cannot be told apart and none is skipped.
+ */
+const CORE_MARKERS: readonly string[] = coreMarkers();
+
+function coreMarkers(): string[] {
+  const here: unknown = import.meta.url;
+  if (typeof here !== 'string') return [];
+  const dir = new URL('../', here);
+  return [dir.href, decodeURIComponent(dir.pathname)];
+}
 
 /**
  * Frames collected: gpuhal adds at most 6 between the user's call and the capture (device.upload → queue.upload →

@@ -6,6 +6,7 @@
  * a SubmissionWork to the scheduler. Nothing here blocks or waits: each call returns at once (a Promise for reads),
  * and ordering comes only from the wait and signal lists.
  */
+import { inspectAs, inspectCustom } from '../inspect.js';
 import { Buffer, BufferUsage } from '../buffer.js';
 import { CommandBuffer, type BindingTable, type TableCapture } from '../command_buffer/index.js';
 import type { DeviceContext } from '../device_context.js';
@@ -26,6 +27,11 @@ import { KnownFields, checkLabel } from '../fields.js';
 
 /** The wait and signal lists every queue operation takes. */
 export interface QueueSync {
+  /**
+   * Names this operation wherever it is shown: the trace and its Perfetto export, the terminal timeline, step mode,
+   * race reports (default: the operation's kind, e.g. 'execute'). For alloca it also labels the new buffer.
+   */
+  readonly label?: string;
   /** The operation starts only after every semaphore reaches its value. */
   readonly waits?: readonly SemaphoreValue[];
   /** Signaled after the operation completes (or failed with its error). */
@@ -72,7 +78,6 @@ export interface ReadOperation extends QueueSync {
 
 export interface AllocaOperation extends QueueSync {
   readonly byteLength: number;
-  readonly label?: string;
 }
 
 export interface DeallocaOperation extends QueueSync {
@@ -104,7 +109,7 @@ const OPERATION_KINDS = ['execute', 'barrier', 'fill', 'update', 'copy', 'read',
 type OperationKind = (typeof OPERATION_KINDS)[number];
 
 /** The fields each operation accepts; anything else is a misspelling the call must not silently ignore. */
-const SYNC_FIELDS = ['waits', 'signals'];
+const SYNC_FIELDS = ['label', 'waits', 'signals'];
 const OPERATION_FIELDS: Readonly<Record<OperationKind, KnownFields>> = {
   execute: new KnownFields([...SYNC_FIELDS, 'commandBuffers', 'bindingTables']),
   barrier: new KnownFields(SYNC_FIELDS),
@@ -112,7 +117,7 @@ const OPERATION_FIELDS: Readonly<Record<OperationKind, KnownFields>> = {
   update: new KnownFields([...SYNC_FIELDS, 'buffer', 'offset', 'data']),
   copy: new KnownFields([...SYNC_FIELDS, 'source', 'sourceOffset', 'target', 'targetOffset', 'length']),
   read: new KnownFields([...SYNC_FIELDS, 'buffer', 'offset', 'length']),
-  alloca: new KnownFields([...SYNC_FIELDS, 'byteLength', 'label']),
+  alloca: new KnownFields([...SYNC_FIELDS, 'byteLength']),
   dealloca: new KnownFields([...SYNC_FIELDS, 'buffer']),
 };
 
@@ -209,6 +214,15 @@ export class Queue {
     this.names = names;
   }
 
+  /** `Queue "demo.queue0"`. */
+  toString(): string {
+    return `Queue ${JSON.stringify(this.label)}`;
+  }
+
+  [inspectCustom](_depth: number, options: unknown, inspect?: (value: unknown, options?: unknown) => string): string {
+    return inspectAs('Queue', { label: this.label, index: this.index }, options, inspect);
+  }
+
   /**
    * Runs command buffers in order of the list (each with its binding table), after the waits. Like every queue
    * operation it is ordered against other submissions only by its waits and signals (rule 4).
@@ -240,14 +254,14 @@ export class Queue {
       const table = tables?.[0];
       const checked = checker && this.checkExecute([cb], tables, sync, op);
       const captured = cb.capture(table);
-      this.submit(sync, table === undefined ? plainWorkFor(cb) : new SingleExecuteWork(cb, table, captured), undefined, checked);
+      this.submit(sync, table === undefined ? plainWorkFor(cb) : new SingleExecuteWork(cb, table, captured), undefined, checked, op.label);
       return;
     }
     const commandBuffers = list.slice() as CommandBuffer[];
     const checked = checker && this.checkExecute(commandBuffers, tables, sync, op);
     const captures: (TableCapture | undefined)[] = new Array(count);
     for (let i = 0; i < count; i++) captures[i] = commandBuffers[i]!.capture(tables?.[i]);
-    this.submit(sync, new ExecuteWork(commandBuffers, tables, captures), undefined, checked);
+    this.submit(sync, new ExecuteWork(commandBuffers, tables, captures), undefined, checked, op.label);
   }
 
   /** Hands an execute's accesses (every command of every command buffer) to the race checker. */
@@ -278,7 +292,7 @@ export class Queue {
     const op = this.begin<QueueSync>('barrier', operation);
     const sync = this.sync('barrier', op);
     const checked = this.context.checker?.submitted(this.index, this.label, 'barrier', labelOf(op), sync, []);
-    this.submit(sync, BARRIER_WORK, undefined, checked);
+    this.submit(sync, BARRIER_WORK, undefined, checked, op.label);
   }
 
   /** Fills a range with a repeating 1-, 2- or 4-byte pattern. */
@@ -305,7 +319,7 @@ export class Queue {
     this.submitWith(sync, 'fill', [buffer], (stream) => {
       if (length === 0) return;
       this.context.driver.memsetAsync({ dst: buffer.devicePtr + offset, value: pattern, elementSize: patternLength, count: length / patternLength }, stream);
-    }, undefined, undefined, checked);
+    }, undefined, undefined, checked, op.label);
   }
 
   /** Writes host bytes into a buffer; the bytes are copied now. */
@@ -336,7 +350,7 @@ export class Queue {
     this.submitWith(sync, 'copy', [source, target], (stream) => {
       if (length === 0) return;
       this.context.driver.memcpyDtoDAsync({ dst: target.devicePtr + targetOffset, src: source.devicePtr + sourceOffset, byteLength: length }, stream);
-    }, undefined, undefined, checked);
+    }, undefined, undefined, checked, op.label);
   }
 
   /** Reads a buffer range back to the host once the read completes (after its waits). */
@@ -376,7 +390,7 @@ export class Queue {
             readback?.release();
           }
         },
-      }, undefined, checked);
+      }, undefined, checked, op.label);
     });
   }
 
@@ -396,7 +410,6 @@ export class Queue {
     if (byteLength > this.context.limits.maxBufferBytes) {
       throw outOfRange(`alloca byteLength ${byteLength} exceeds the device's maxBufferBytes ${this.context.limits.maxBufferBytes}`);
     }
-    checkLabel('alloca label', op.label);
 
     // The allocation is enqueued now, on the lane the alloca will be issued to: its completion then follows the
     // allocation on that stream, and everything ordered after its signals finds the memory allocated. The lane is
@@ -423,7 +436,7 @@ export class Queue {
         if (!error) transient.allocated = true;
         buffer.release();
       },
-    }, lane, checked);
+    }, lane, checked, op.label);
     return buffer;
   }
 
@@ -455,7 +468,7 @@ export class Queue {
         else transient.deallocaSubmitted = false;
         buffer.release();
       },
-    }, undefined, checked);
+    }, undefined, checked, op.label);
   }
 
   // --- device-level helpers -----------------------------------------------------------------------------------------
@@ -486,7 +499,7 @@ export class Queue {
       : settle;
     this.submitWith(sync, 'update', [buffer], (stream) => {
       if (data.byteLength > 0) this.context.driver.memcpyHtoDAsync(buffer.devicePtr + offset, data, stream);
-    }, settled, undefined, checked);
+    }, settled, undefined, checked, op.label);
   }
 
   /** Common prologue: the device is usable and the operation is an object. */
@@ -496,8 +509,10 @@ export class Queue {
     return checkObject<T>(names.operation, operation, OPERATION_FIELDS[kind]);
   }
 
+  /** Checks the operation's label, waits and signals (the parts every queue operation shares). */
   private sync(kind: OperationKind, op: QueueSync): SyncList {
     const names = this.names[kind];
+    checkLabel(`${kind} label`, op.label);
     return checkSyncList(names.waits, op.waits, names.signals, op.signals, this.host);
   }
 
@@ -510,6 +525,7 @@ export class Queue {
     settle?: (error: HalError | undefined) => void,
     lane?: Lane<Submission>,
     checked?: CheckedOp,
+    label?: string,
   ): void {
     for (const object of captured) object.retain();
     const watch = settle === undefined ? undefined : this.host.stallWatch;
@@ -523,17 +539,21 @@ export class Queue {
         watch?.promiseSettled();
         settle?.(error);
       },
-    }, lane, checked);
+    }, lane, checked, label);
   }
 
-  /** `checked`: the race checker's record of the operation (strict mode may have rejected it). */
+  /**
+   * `checked`: the race checker's record of the operation (strict mode may have rejected it); `label`: the caller's
+   * name for it, shown in traces.
+   */
   private submit(
     sync: SyncList,
     work: SubmissionWork,
     lane?: Lane<Submission>,
     checked?: CheckedOp,
+    label?: string,
   ): void {
-    const submission = this.host.scheduler.submit(this.index, sync, work, lane, checked?.failure);
+    const submission = this.host.scheduler.submit(this.index, sync, work, lane, checked?.failure, label);
     if (checked !== undefined) this.context.checker?.attach(checked, submission);
   }
 }

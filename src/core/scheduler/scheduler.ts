@@ -137,16 +137,16 @@ export class Scheduler {
    * Accepts a validated, captured queue operation. Returns at once; the work is issued when its waits allow.
    * Any failed wait fails the submission (and its signals) immediately. `lane`, from `peekLane`, pins the lane
    * (and takes it in the queue's rotation). `rejection` (the race checker's strict mode) fails it at once, as a
-   * failed wait would: it does not run and its signals fail.
+   * failed wait would: it does not run and its signals fail. `label` names it in the trace (default: the work's kind).
    */
-  submit(queueIndex: number, sync: SyncList, work: SubmissionWork, lane?: Lane<Submission>, rejection?: HalError): Submission {
+  submit(queueIndex: number, sync: SyncList, work: SubmissionWork, lane?: Lane<Submission>, rejection?: HalError, label?: string): Submission {
     const queue = this.queues[queueIndex]!;
     const submission = new Submission(queue, sync, work);
     if (lane !== undefined) {
       queue.commitLane(lane);
       submission.lane = lane;
     }
-    this.host.trace?.submitted(submission, queue, { op: work.kind, waits: waitsOf(sync), signals: signalsOf(sync) });
+    this.host.trace?.submitted(submission, queue, { op: work.kind, ...(label !== undefined ? { label } : {}), waits: waitsOf(sync), signals: signalsOf(sync) });
     // batch() inlined: this is the per-operation hot path, so no closure per submission.
     const outer = !this.draining;
     this.draining = true;

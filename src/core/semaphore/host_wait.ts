@@ -19,12 +19,26 @@ export interface WaitOptions {
    * and so does any timeout whose deadline lies beyond the driver clock's range (2^53 ns, about 104 days).
    */
   readonly timeoutMs?: number;
+  /**
+   * Abandons the wait when aborted: the promise rejects with `signal.reason` (as fetch and Node's timers do) and
+   * the semaphores are left as they are. An already-aborted signal rejects at once.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** Validates `options.signal`; returns it, or undefined when none was given. */
+export function checkSignal(field: string, options: WaitOptions | undefined): AbortSignal | undefined {
+  const signal = options?.signal;
+  if (signal === undefined) return undefined;
+  const looksLikeSignal = signal !== null && typeof signal === 'object' && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function';
+  if (!looksLikeSignal) throw invalidArgument(`${field}.signal must be an AbortSignal (got ${describe(signal)})`);
+  return signal;
 }
 
 export type WaitMode = 'all' | 'any';
 
 /** What `WaitOptions` may carry; anything else is a misspelling (a silently ignored timeout would hang). */
-const WAIT_OPTION_FIELDS = new KnownFields(['timeoutMs']);
+const WAIT_OPTION_FIELDS = new KnownFields(['timeoutMs', 'signal']);
 
 export interface SemaphoreValue {
   readonly semaphore: Semaphore;
@@ -57,6 +71,8 @@ export function waitForSemaphores(
   options: WaitOptions | undefined,
 ): Promise<void> {
   const timeoutNs = checkTimeout('wait options', options);
+  const signal = checkSignal('wait options', options);
+  if (signal?.aborted === true) return Promise.reject(signal.reason);
   if (entries.length === 0) return Promise.resolve();
   const trace = owner.trace;
   // A token only while tracing: with tracing off the wait allocates nothing for it.
@@ -90,7 +106,8 @@ export function waitForSemaphores(
     const held: Semaphore[] = [];
     const watch = owner.stallWatch;
     const outstanding: OutstandingHostWait = { mode, entries, timed: timeoutNs !== undefined, settle: (error) => settle(error, 'failed') };
-    const settle = (error: HalError | undefined, outcome: 'reached' | 'failed' | 'timeout'): void => {
+    // `error` is a HalError, or an abort signal's reason, which may be anything.
+    const settle = (error: unknown, outcome: 'reached' | 'failed' | 'timeout'): void => {
       if (settled) return;
       settled = true;
       watch?.removeHostWait(outstanding);
@@ -99,7 +116,7 @@ export function waitForSemaphores(
       if (timer !== undefined) driver.clearTimer(timer);
       if (outcome === 'reached') owner.context.checker?.hostWaited(entries);
       trace?.hostWaitEnd(token!, outcome, error);
-      if (error) reject(error);
+      if (outcome !== 'reached') reject(error);
       else resolve();
     };
     // The timer first: if the driver refuses it, nothing has been registered yet (rule 10).
@@ -109,6 +126,11 @@ export function waitForSemaphores(
         timer = undefined; // a fired timer is gone; clearing it again is unnecessary
         settle(deadlineExceeded(mode, entries, ms), 'timeout');
       });
+    }
+    if (signal !== undefined) {
+      const onAbort = (): void => settle(signal.reason, 'failed');
+      signal.addEventListener('abort', onAbort, { once: true });
+      cancels.push(() => signal.removeEventListener('abort', onAbort));
     }
     for (const { semaphore, value } of entries) {
       if (semaphore.currentValue >= value) continue;

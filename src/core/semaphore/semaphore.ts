@@ -88,6 +88,10 @@ export class Semaphore extends HalObject {
     this.value = initialValue;
   }
 
+  protected override inspectFields(): Record<string, unknown> {
+    return this.failed === undefined ? { value: this.value } : { value: this.value, failed: this.failed.message };
+  }
+
   /** The current value; throws the failure if the semaphore failed. */
   query(): bigint {
     this.assertAlive('query');

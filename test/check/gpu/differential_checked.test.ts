@@ -8,11 +8,12 @@ import { GPU_ENABLED, GPU_NOTE, PLATFORM } from '../../helpers/hip_gpu.js';
 import { DIFFERENTIAL_CASES, caseName } from '../../differential/cases.js';
 import { runModel } from '../../differential/model.js';
 import { firstDifference, generateProgram, runProgram } from '../../differential/workload.js';
+import type { HipPlatform } from '../../../src/backends/hip/platform_api.js';
 
 describe.skipIf(!GPU_ENABLED).each(['graph', 'stream'] as const)(`differential workloads checked on the GPU (%s mode)${GPU_NOTE}`, (commandBufferMode) => {
   it.each(DIFFERENTIAL_CASES.map((c) => [caseName(c), c] as const))('%s: zero race reports, model bytes', async (_, { seed, steps }) => {
     const program = generateProgram(seed, { steps });
-    const device = await createDevice({ backend: 'hip', hip: { platform: PLATFORM }, commandBufferMode, queueCount: program.queueCount, check: true });
+    const device = await createDevice({ backend: 'hip', hip: { platform: PLATFORM as HipPlatform }, commandBufferMode, queueCount: program.queueCount, check: true });
     try {
       const bytes = await runProgram(device, program);
       expect(device.checker!.failure, 'the checker itself').toBeUndefined();

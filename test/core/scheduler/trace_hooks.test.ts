@@ -62,7 +62,7 @@ describe('trace hooks', () => {
     traces.importDriverLog(device.trace!, device, (device.driver as SimDriver).eventLog());
     const events = device.trace!.events;
     expect(events.some((e) => e.kind === 'op')).toBe(true);
-    const text = traces.writeTraceFile(events);
+    const text = traces.serializeTrace(events);
     expect(traces.parseTraceFile(text)).toEqual(events);
     expect(traces.renderTimeline(events, { width: 80 })).toContain('queue1');
   });

@@ -9,14 +9,14 @@
  * teardown the rest is freed, and the driver's object counts still return to zero after destroy.
  */
 import { expect, vi } from 'vitest';
-import { HalError, StatusCode, type Buffer, type Device } from '../../../src/index.js';
+import { HalError, StatusCode, type Device, type GpuBuffer } from '../../../src/index.js';
 import { simOnly, testDevice } from '../../helpers/device.js';
 
 const CHUNK = 256 << 10;
 
 /** Allocates buffers until device memory is exhausted (largest first, down to 16 bytes); returns them. */
-function fillMemory(device: Device): Buffer[] {
-  const buffers: Buffer[] = [];
+function fillMemory(device: Device): GpuBuffer[] {
+  const buffers: GpuBuffer[] = [];
   for (const size of [CHUNK, 16 << 10, 1 << 10, 64, 16]) {
     for (;;) {
       try {
@@ -34,7 +34,7 @@ function fillMemory(device: Device): Buffer[] {
  * Keeps queue 0 busy: a chain of fills of `big`, each ordered after the previous one, so something stays in
  * flight for far longer than a few short fills take. Resolves when the chain is done.
  */
-function keepBusy(device: Device, big: Buffer): Promise<void> {
+function keepBusy(device: Device, big: GpuBuffer): Promise<void> {
   const chain = device.createSemaphore(0n, { label: 'busy' });
   const links = 64;
   for (let i = 1; i <= links; i++) {
@@ -48,7 +48,7 @@ function keepBusy(device: Device, big: Buffer): Promise<void> {
  * Drops `buffers` while only short fills on queue 1 use them; resolves once those fills retired. The caller keeps
  * queue 0 busy (keepBusy), so their memory is released with work in flight.
  */
-async function releaseWhileBusy(device: Device, buffers: Buffer[]): Promise<void> {
+async function releaseWhileBusy(device: Device, buffers: GpuBuffer[]): Promise<void> {
   const done = device.createSemaphore(0n);
   buffers.forEach((buffer, i) => {
     device.queues[1]!.fill({ buffer, pattern: 2, patternLength: 1, length: 16, signals: [{ semaphore: done, value: BigInt(i + 1) }] });

@@ -4,7 +4,7 @@
  * kernel fault reported by the driver fails the submission's signal semaphores with the fault's code and message.
  */
 import { describe, expect, it } from 'vitest';
-import { type Buffer, type CommandBuffer, type CommandBufferDescriptor, type Device, type Executable, StatusCode } from '../../../src/index.js';
+import { type CommandBuffer, type CommandBufferDescriptor, type Device, type Executable, type GpuBuffer, StatusCode } from '../../../src/index.js';
 import { sampleExecutableManifestInput } from '../../../src/kernels/samples.js';
 import { SEEDS, expectHalError, expectRejects, settle, simOnly, testDevice } from '../../helpers/device.js';
 
@@ -15,7 +15,7 @@ function fillCommands(
   device: Device,
   exe: Executable,
   descriptor: CommandBufferDescriptor,
-  buffer: Buffer | undefined,
+  buffer: GpuBuffer | undefined,
   value: number,
   count: number,
 ): CommandBuffer {
