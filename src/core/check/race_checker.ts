@@ -2,7 +2,7 @@
  * The happens-before race checker (createDevice({ check: true })): it watches every queue operation, every recorded
  * command and every host step of a device and reports two accesses to the same bytes, one a write, that nothing in
  * the contract orders. It lives above the driver seam, so it checks runs on every backend, and it is
- * schedule-independent: the order it uses comes only from the contract (DESIGN.md rules 4 and 7) —
+ * schedule-independent: the order it uses comes only from the contract (docs/design.md rules 4 and 7) —
  *   - semaphore edges: a wait on S ≥ v is ordered after the signal of S that first reaches ≥ v;
  *   - barriers inside a command buffer (and the order of the command buffers of one execute);
  *   - the host: everything the host submits is ordered after what it did before, and a host wait (a semaphore wait,
