@@ -10,7 +10,9 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { judge } from './oracle/happens_before_oracle.js';
 import { tapProgram, type Mutation } from './oracle/program_tap.js';
-import { allScenarios, removeScenarioFiles, type Scenario } from './oracle/scenarios.js';
+import {
+  allScenarios, differentialScenarios, exampleScenarios, lessonScenarios, lifetimeScenarios, removeScenarioFiles, tutorialScenarios, type Scenario,
+} from './oracle/scenarios.js';
 
 interface Tally {
   scenario: string;
@@ -58,6 +60,16 @@ async function verdict(scenario: Scenario, mutation: Mutation) {
 }
 
 describe('mutation proof of the race checker', () => {
+  // A source of programs that silently yields none (say, the tutorial's code fences change language) would shrink the
+  // proof without failing it.
+  it('draws programs from every source: lessons, the README example, the tutorial, lifetimes, differential workloads', () => {
+    expect(lessonScenarios().length).toBeGreaterThanOrEqual(4);
+    expect(exampleScenarios()).toHaveLength(1);
+    expect(tutorialScenarios().length).toBeGreaterThanOrEqual(15);
+    expect(lifetimeScenarios().length).toBeGreaterThanOrEqual(2);
+    expect(differentialScenarios().length).toBeGreaterThanOrEqual(8);
+  });
+
   it.each(allScenarios().map((s) => [s.name, s] as const))('%s: the checker agrees with the oracle on the program and every mutant', async (_, scenario) => {
     const original = await verdict(scenario, {});
     const tally: Tally = { scenario: scenario.name, mutants: 0, expected: 0, reported: 0, missed: [], falseReports: [], originalRacy: original.oracle.defects.length > 0 };

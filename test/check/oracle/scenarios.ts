@@ -59,7 +59,8 @@ const ENTRY_POINTS: Readonly<Record<string, string>> = {
   gpuhal: 'src/index.ts',
   'gpuhal/sim': 'src/backends/sim/index.ts',
   'gpuhal/trace': 'src/trace/index.ts',
-  'gpuhal/kernels': 'src/kernels/samples.ts',
+  'gpuhal/kernels': 'src/kernels/index.ts',
+  'gpuhal/testing': 'src/testing/index.ts',
 };
 
 function moduleScenario(name: string, source: string): Scenario {
@@ -97,7 +98,7 @@ export function tutorialScenarios(): Scenario[] {
   for (let m = fence.exec(markdown); m !== null; m = fence.exec(markdown)) {
     for (const h of markdown.slice(last, m.index).matchAll(/^#{1,4} (.+)$/gm)) heading = h[1]!;
     last = m.index + m[0].length;
-    if (m[1] !== 'ts') continue;
+    if (m[1] !== 'js' && m[1] !== 'ts') continue;
     // gpuhal/testing examples run whole explorations of deliberately racy scenarios, not one program to mutate.
     if (m[2]!.includes("from 'gpuhal/testing'")) continue;
     const source = m[2]!.replace(/from '(gpuhal(?:\/\w+)?)'/g, (_, entry: string) => `from '${pathToFileURL(join(root, ENTRY_POINTS[entry]!)).href}'`);
