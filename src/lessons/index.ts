@@ -14,3 +14,5 @@ export const lessons: readonly Lesson[] = Object.freeze([waitBeforeSignal, fanOu
 export function findLesson(id: string): Lesson | undefined {
   return lessons.find((lesson) => lesson.id === id);
 }
+export { breakScenarioSource } from './break_it.js';
+export { exploreLesson, replayLesson, LESSON_EXPLORE_OPTIONS, type LessonReplay, type LessonShape } from './explore_lesson.js';
