@@ -48,7 +48,9 @@ describe('Break it', () => {
       // Each new report names the buffer, both accesses and an edge that would order them.
       const added = after.filter((message) => !before.includes(message));
       expect(added.length).toBeGreaterThan(0);
-      for (const message of added) expect(message).toMatch(/^(read-after-write|write-after-read|write-after-write) race on \w+ bytes .* nothing orders them\. Fix: make .* wait on [\w-]+ ≥ \d+\.$/);
+      for (const message of added) {
+        expect(message).toMatch(/^((read-after-write|write-after-read|write-after-write) race on \w+ bytes .* nothing orders them|value-order race on \w+: .* nothing orders the two signals)\. Fix: make .* wait on [\w-]+ ≥ \d+\.$/);
+      }
     });
   }
 });
@@ -81,6 +83,26 @@ describe('Explore on lessons', () => {
       expect(again.now).toBeGreaterThan(0n);
     }, 60_000);
   }
+
+  it('value-order: no seed shows the broken program\'s bug; Explore finds it, shrunk to the two choices that matter', async () => {
+    const lesson = findLesson('value-order')!;
+    const run = broken(lesson);
+    for (let seed = 1; seed <= 8; seed++) {
+      const session = await LessonSession.start(run, { seed, queueCount: lesson.queueCount });
+      await session.runToEnd();
+      session.close();
+      expect(session.state, `seed ${seed}`).toBe('finished');
+    }
+    const report = (await exploreLesson(run, lesson)).failure!;
+    expect(report.schedule).toBeGreaterThan(0);
+    expect(report.failure.message).toBe('a starts with 0, 0, 0, 0 although progress reached 2');
+    expect(report.decisive).toHaveLength(2);
+    expect(report.decisive[0]).toMatch(/memset .* = 0x9 starts before stream \d+'s memset .* = 0x7 starts$/);
+    expect(report.decisive[1]).toMatch(/memset .* = 0x9 completes before stream \d+'s memset .* = 0x7 starts$/);
+    const again = await replayLesson(run, lesson, report.token);
+    expect(again.result.failure?.message).toBe(report.failure.message);
+    expect(again.result.decisive).toEqual(report.decisive);
+  }, 60_000);
 
   it('a replayed token is the same run every time (trace and output)', async () => {
     const lesson = findLesson('missing-semaphore')!;

@@ -17,8 +17,8 @@ async function runLesson(id: string, seed?: number, end: 'finished' | 'failed' =
 }
 
 describe('lessons', () => {
-  it('are the four built-in lessons, each with its words', () => {
-    expect(lessons.map((lesson) => lesson.id)).toEqual(['wait-before-signal', 'fan-out-fan-in', 'missing-semaphore', 'failure-propagation']);
+  it('are the five built-in lessons, each with its words', () => {
+    expect(lessons.map((lesson) => lesson.id)).toEqual(['wait-before-signal', 'fan-out-fan-in', 'missing-semaphore', 'value-order', 'failure-propagation']);
     for (const lesson of lessons) {
       expect(lesson.title.length).toBeGreaterThan(0);
       expect(lesson.explanation.length).toBeGreaterThan(40);
@@ -58,7 +58,7 @@ describe('lessons', () => {
   });
 
   it('the other lessons are race-free: the checker reports nothing', async () => {
-    for (const id of ['wait-before-signal', 'fan-out-fan-in', 'failure-propagation']) {
+    for (const id of ['wait-before-signal', 'fan-out-fan-in', 'value-order', 'failure-propagation']) {
       const { output } = await runLesson(id);
       expect(output.filter((line) => line.startsWith('race checker')), id).toEqual([]);
     }

@@ -90,9 +90,9 @@ describe.skipIf(!runnable)('playground in headless Chromium', () => {
   const narration = (): Promise<string[]> => page.$$eval('#narration li', (items) => items.map((item) => item.textContent ?? ''));
   const count = (selector: string): Promise<number> => page.locator(selector).count();
 
-  it('offers the four lessons and opens with the first, nothing run yet', async () => {
+  it('offers the five lessons and opens with the first, nothing run yet', async () => {
     const options = await page.$$eval('#lesson option', (list) => list.map((option) => (option as HTMLOptionElement).value));
-    expect(options).toEqual(['wait-before-signal', 'fan-out-fan-in', 'missing-semaphore', 'failure-propagation']);
+    expect(options).toEqual(['wait-before-signal', 'fan-out-fan-in', 'missing-semaphore', 'value-order', 'failure-propagation']);
     expect(await page.locator('#title').textContent()).toBe('Wait before signal');
     expect(await page.locator('#source').inputValue()).toMatch(/^async function waitBeforeSignal\(device, log\) \{/);
   });
@@ -320,6 +320,26 @@ describe.skipIf(!runnable)('playground in headless Chromium', () => {
     const hash = `#lesson=fan-out-fan-in&break=1&replay=${token}`;
     expect(await page.evaluate(() => location.hash)).toBe(hash);
     expect(await page.locator('#replay-link').getAttribute('href')).toBe(hash);
+  });
+
+  it('value-order: the broken program passes its seed; Explore finds the schedule that fails and names its two choices', async () => {
+    await choose('value-order');
+    await page.click('#break');
+    await idle();
+    expect(await page.locator('#race-report').textContent()).toContain('value-order race on progress');
+    expect(await state()).toBe('finished');
+    expect((await output()).at(-1)).toBe('host: progress reached 2 and a starts with 7, 7, 7, 7');
+    await page.click('#explore');
+    await idle();
+    const text = (await page.locator('#explore-report').textContent()) ?? '';
+    expect(text).toMatch(/failed on schedule [1-9]\d* \(pct, depth 2, seed 1\)/);
+    expect(text).toContain('assertion: a starts with 0, 0, 0, 0 although progress reached 2');
+    expect(text).toMatch(/decisive choices \(2 deviations from the default order, shrunk from \d+ in \d+ runs, \d+ ms\):/);
+    const token = (await page.locator('#explore-result').getAttribute('data-token'))!;
+    expect(await page.locator('#status').textContent()).toBe(`replayed · ${token} (2 deviation(s) from the default order): assertion`);
+    // The playback's timeline: queue1's fill (the 0x9 one) completed while queue0's had not started.
+    expect(await count('svg.timeline g.submission[data-label="fill"]')).toBe(2);
+    expect(await output()).toEqual(['queue0 fills a, then progress = 1; queue1 fills b, then progress = 2']);
   });
 
   it('a replay address opens the lesson and plays the schedule back in a fresh page', async () => {
