@@ -322,15 +322,26 @@ describe.skipIf(!runnable)('playground in headless Chromium', () => {
     expect(await page.locator('#replay-link').getAttribute('href')).toBe(hash);
   });
 
-  it('value-order: the broken program passes its seed; Explore finds the schedule that fails and names its two choices', async () => {
+  it('value-order: the broken program passes its seed; Explore finds the schedule that fails, names its two choices and plays it back moment by moment', async () => {
     await choose('value-order');
     await page.click('#break');
     await idle();
     expect(await page.locator('#race-report').textContent()).toContain('value-order race on progress');
     expect(await state()).toBe('finished');
     expect((await output()).at(-1)).toBe('host: progress reached 2 and a starts with 7, 7, 7, 7');
+    // Count what each redraw of the timeline shows: the playback draws the run moment by moment.
+    await page.evaluate(() => {
+      const frames: number[] = [];
+      (window as unknown as { frames_: number[] }).frames_ = frames;
+      const timeline = document.getElementById('timeline')!;
+      new MutationObserver(() => frames.push(timeline.querySelectorAll('g.submission').length)).observe(timeline, { childList: true });
+    });
     await page.click('#explore');
     await idle();
+    const frames = await page.evaluate(() => (window as unknown as { frames_: number[] }).frames_.filter((n) => n > 0));
+    expect(frames.length).toBeGreaterThan(3);
+    expect(frames[0]).toBeLessThan(frames.at(-1)!);
+    expect(frames.every((n, i) => i === 0 || n >= frames[i - 1]!)).toBe(true);
     const text = (await page.locator('#explore-report').textContent()) ?? '';
     expect(text).toMatch(/failed on schedule [1-9]\d* \(pct, depth 2, seed 1\)/);
     expect(text).toContain('assertion: a starts with 0, 0, 0, 0 although progress reached 2');

@@ -5,7 +5,7 @@
  * Controls: Reset restarts the scenario in the text area with the seed; Step runs the simulator's next event; Play
  * steps until the scenario ends; Run edited scenario compiles the text area and plays it. Break it deletes the
  * lesson's chosen edge (one semaphore wait) from the program, runs it and shows the race checker's report. Explore
- * runs the program under many schedules with gpuhal/testing, in the page, and plays back the first failing one,
+ * runs the program under many schedules with gpuhal/testing, in the page, and plays back (moment by moment) the first failing one,
  * shrunk, from its replay token; `#lesson=<id>&break=1&replay=gx1.…` opens such a replay directly. `#status`
  * carries data-state (the session's state, or "exploring" / "replayed") and data-busy, which the e2e test waits on.
  */
@@ -20,6 +20,9 @@ import { formatDuration } from '../../trace/time_format.js';
 import { renderTimelineSvg } from './timeline_svg.js';
 
 const PLAY_DELAY_MS = 120;
+/** A replay is played back in at most this many frames, this far apart. */
+const MAX_PLAYBACK_FRAMES = 24;
+const PLAYBACK_FRAME_MS = 60;
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -230,8 +233,17 @@ async function exploreProgram(): Promise<void> {
 async function playBack(scenario: Scenario, token: string): Promise<void> {
   const run = await replayLesson(scenario, lesson, token);
   resetPanels();
-  drawRun(run.events, run.now, run.output);
   ui.status.dataset.replay = token;
+  // Played back in time order: the simulator's stream operations were imported after the run, so each is moved
+  // to where it started; then the run is drawn moment by moment, as a step session would have shown it.
+  const events = inTimeOrder(run.events);
+  const frames = playbackFrames(events);
+  setState('replayed', `${token}: playing back`);
+  for (const end of frames) {
+    drawRun(events.slice(0, end), events[end - 1]!.ts, []);
+    await new Promise((resolve) => setTimeout(resolve, PLAYBACK_FRAME_MS));
+  }
+  drawRun(events, run.now, run.output);
   const failure = run.result.failure;
   if (failure !== null) {
     ui.error.hidden = false;
@@ -240,6 +252,28 @@ async function playBack(scenario: Scenario, token: string): Promise<void> {
   const decisive = run.result.decisive.length === 0 ? 'the default order' : `${run.result.decisive.length} deviation(s) from the default order`;
   setState('replayed', `${token} (${decisive})${failure === null ? ': no failure' : `: ${failure.kind}`}`);
   ui.status.dataset.outcome = failure === null ? 'passed' : failure.kind;
+}
+
+/** When an event happened: a stream operation when it started, anything else when it was recorded. */
+function eventTime(event: TraceEvent): bigint {
+  return event.kind === 'op' && event.start < event.ts ? event.start : event.ts;
+}
+
+function inTimeOrder(events: readonly TraceEvent[]): TraceEvent[] {
+  return events
+    .map((event, index) => ({ event, index, time: eventTime(event) }))
+    .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.index - b.index))
+    .map((entry) => entry.event);
+}
+
+/** Prefix lengths to draw: one per virtual moment, at most MAX_PLAYBACK_FRAMES of them. */
+function playbackFrames(events: readonly TraceEvent[]): number[] {
+  const ends: number[] = [];
+  for (let i = 1; i <= events.length; i++) {
+    if (i === events.length || eventTime(events[i]!) !== eventTime(events[i - 1]!)) ends.push(i);
+  }
+  const stride = Math.ceil(ends.length / MAX_PLAYBACK_FRAMES);
+  return ends.filter((_, i) => i % stride === stride - 1 || i === ends.length - 1);
 }
 
 /** Opens `#lesson=<id>[&break=1][&replay=<token>]`: the lesson, its broken program if asked, and the replay. */
