@@ -11,7 +11,7 @@
  */
 import {
   breakScenarioSource, compileScenario, exploreLesson, lessons, LessonSession, LESSON_EXPLORE_OPTIONS, replayLesson,
-  type Lesson, type LessonReplay, type Scenario, type SessionState,
+  type Lesson, type Scenario, type SessionState,
 } from '../../lessons/index.js';
 import type { TraceEvent } from '../../trace/model.js';
 import { Narrator } from '../../trace/narrate.js';
