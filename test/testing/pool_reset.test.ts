@@ -1,10 +1,13 @@
 /**
  * A pooled simulator driver, reset between schedules, must replay like a fresh one: memory the last run used —
- * its buffers and the allocator's block headers around them — reads as zeros in the next run.
+ * its buffers, the allocator's block headers around them, and the per-thread memory (stacks, coroutine state) a
+ * HIP-C module takes from the heap outside the allocation table — reads as zeros in the next run.
  */
 import { expect, it } from 'vitest';
 import { sampleExecutableManifestInput, sampleKernelSpec, workgroupsFor } from '../../src/kernels/index.js';
 import { runExploration, type Scenario } from '../../src/testing/index.js';
+import { SimDriver } from '../../src/backends/sim/driver.js';
+import { loadHip } from '../helpers/hipc.js';
 
 const kernelRun: Scenario = {
   name: 'kernel-run',
@@ -42,3 +45,31 @@ it('a driver reused after a run that split the heap hands out zeroed memory, hea
   const result = await runExploration(bigZeroRead, { schedules: 3 });
   expect(result.failure?.text).toBeUndefined();
 }, 60_000);
+
+it('a driver reused after a HIP-C kernel with __syncthreads hands out zeroed memory (its per-thread memory too)', async () => {
+  const source = `extern "C" __global__ void k(unsigned* out) {
+  __shared__ unsigned s[64];
+  s[threadIdx.x] = threadIdx.x * 2654435761u;
+  __syncthreads();
+  out[threadIdx.x] = s[(threadIdx.x + 1) % 64];
+}`;
+  const driver = new SimDriver({ memoryBytes: 32 * 1024 * 1024 });
+  const module = await loadHip(driver, source);
+  const out = driver.memAlloc(256);
+  const stream = driver.streamCreate();
+  driver.launchKernel({
+    fn: driver.moduleGetFunction(module, 'k'), workgroupCount: [4, 1, 1], workgroupSize: [64, 1, 1], sharedMemoryBytes: 0,
+    bindings: [{ ptr: out, byteLength: 256 }], constants: new Uint32Array(0),
+  }, stream);
+  await driver.streamSynchronize(stream);
+  driver.streamDestroy(stream);
+  driver.memFree(out);
+  driver.moduleUnload(module);
+  driver.destroy();
+  driver.reset();
+  const heap = driver.memAlloc(24 * 1024 * 1024);
+  const bytes = (driver as unknown as { device: { u8: Uint8Array } }).device.u8.subarray(Number(heap), Number(heap) + 24 * 1024 * 1024);
+  expect(bytes.findIndex((b) => b !== 0)).toBe(-1);
+  driver.memFree(heap);
+  driver.destroy();
+}, 300_000);

@@ -61,6 +61,13 @@ export class Allocations {
     this.touchedEnd = 0;
   }
 
+  /** Counts device memory handed out outside this table (a module's own memory) as touched, clipped to the heap. */
+  noteTouched(ptr: number, byteLength: number): void {
+    const end = Math.min(ptr + byteLength, this.device.heapEnd);
+    if (ptr < this.touchedStart) this.touchedStart = ptr;
+    if (end > this.touchedEnd) this.touchedEnd = end;
+  }
+
   get count(): number {
     return this.byPtr.size;
   }
