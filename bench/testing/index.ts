@@ -10,6 +10,9 @@
  * - PCT at the corpus bug's depth finds each bug within 1,000 schedules in every one of 20 runs (seeds 1–20).
  * - Shrinking each corpus failure (found by random exploration, whose schedules are longest) takes ≤ 10 s and
  *   reaches the known minimal number of deviations.
+ * - The same 16-operation scenario with 64 KiB fills, whose writes land in 16 pieces each under the explorer
+ *   (informational: what finer interleaving costs a schedule).
+ * - Shrinking a failure's faults: random out-of-memory faults reduced to the one the failure needs.
  */
 import { pathToFileURL } from 'node:url';
 import type { BenchRow } from '../bench_row.js';
@@ -22,33 +25,52 @@ import { corpus } from '../../examples/explore/corpus.js';
  * concurrently, and every fourth fill also waits for the latest fill of the next queue (cross-queue edges); then
  * the host waits for all three. Correct, with many legal orders (random and PCT make ~20–40 choices per run).
  */
-export const pipeline16: Scenario = {
-  name: 'pipeline16',
-  device: { queueCount: 3 },
+export const pipeline16: Scenario = pipeline(256);
+
+/** pipeline16 over buffers of `byteLength` bytes. */
+function pipeline(byteLength: number): Scenario {
+  return {
+    name: byteLength === 256 ? 'pipeline16' : `pipeline16-${byteLength}`,
+    device: { queueCount: 3 },
+    async run({ device }) {
+      const buffers = [0, 1, 2].map((i) => device.createBuffer({ byteLength, label: `b${i}` }));
+      const semaphores = [0, 1, 2].map((i) => device.createSemaphore(0n, { label: `s${i}` }));
+      const signaled = [0n, 0n, 0n];
+      for (let i = 0; i < 16; i++) {
+        const q = i % 3;
+        const other = (q + 1) % 3;
+        const waits = [];
+        if (signaled[q]! > 0n) waits.push({ semaphore: semaphores[q]!, value: signaled[q]! });
+        if (i % 4 === 3 && signaled[other]! > 0n) waits.push({ semaphore: semaphores[other]!, value: signaled[other]! });
+        device.queues[q]!.fill({
+          buffer: buffers[q]!, pattern: i, patternLength: 1, waits,
+          signals: [{ semaphore: semaphores[q]!, value: ++signaled[q]! }],
+        });
+      }
+      await device.waitSemaphores('all', semaphores.map((semaphore, q) => ({ semaphore, value: signaled[q]! })));
+      const last = await device.queues[0]!.read({ buffer: buffers[0]! });
+      if (last[0] !== 15) throw new Error(`b0 holds ${last[0]}, expected the last fill of queue 0 (15)`);
+    },
+  };
+}
+
+/** Eight allocations that may each run out of memory; the program cannot do without the fifth. */
+const fifthBuffer: Scenario = {
+  name: 'fifth-buffer',
   async run({ device }) {
-    const buffers = [0, 1, 2].map((i) => device.createBuffer({ byteLength: 256, label: `b${i}` }));
-    const semaphores = [0, 1, 2].map((i) => device.createSemaphore(0n, { label: `s${i}` }));
-    const signaled = [0n, 0n, 0n];
-    for (let i = 0; i < 16; i++) {
-      const q = i % 3;
-      const other = (q + 1) % 3;
-      const waits = [];
-      if (signaled[q]! > 0n) waits.push({ semaphore: semaphores[q]!, value: signaled[q]! });
-      if (i % 4 === 3 && signaled[other]! > 0n) waits.push({ semaphore: semaphores[other]!, value: signaled[other]! });
-      device.queues[q]!.fill({
-        buffer: buffers[q]!, pattern: i, patternLength: 1, waits,
-        signals: [{ semaphore: semaphores[q]!, value: ++signaled[q]! }],
-      });
+    for (let i = 1; i <= 8; i++) {
+      try {
+        device.createBuffer({ byteLength: 4096, label: `b${i}` });
+      } catch (error) {
+        if (i === 5) throw new Error('buffer 5 could not be allocated', { cause: error });
+      }
     }
-    await device.waitSemaphores('all', semaphores.map((semaphore, q) => ({ semaphore, value: signaled[q]! })));
-    const last = await device.queues[0]!.read({ buffer: buffers[0]! });
-    if (last[0] !== 15) throw new Error(`b0 holds ${last[0]}, expected the last fill of queue 0 (15)`);
   },
 };
 
-async function rate(strategy: 'random' | 'pct', schedules: number): Promise<{ wall: number; cpu: number }> {
+async function rate(strategy: 'random' | 'pct', schedules: number, scenario = pipeline16): Promise<{ wall: number; cpu: number }> {
   const c0 = process.cpuUsage();
-  const result = await runExploration(pipeline16, { schedules, strategy, seed: 7 });
+  const result = await runExploration(scenario, { schedules, strategy, seed: 7 });
   const cpu = process.cpuUsage(c0);
   if (result.failure !== null) throw new Error(`pipeline16 failed: ${result.failure.text}`);
   return { wall: result.schedules / (result.elapsedMs / 1000), cpu: result.schedules / ((cpu.user + cpu.system) / 1e6) };
@@ -83,6 +105,9 @@ export async function runTestingBenchmarks(): Promise<BenchRow[]> {
       pass: r.cpu >= 2000,
     });
   }
+  await rate('random', 500, pipeline(65536));
+  const pieces = await rate('random', 1500, pipeline(65536));
+  rows.push({ name: 'explore random: the same with 64 KiB fills (16 pieces each)', measured: `${Math.round(pieces.cpu)} schedules/s of CPU time (${Math.round(pieces.wall)}/s wall)`, target: 'comparison', pass: true, informational: true });
   const fresh = await freshDeviceRate(300);
   rows.push({ name: 'same scenario, fresh device per run (no explorer)', measured: `${Math.round(fresh.cpu)} runs/s of CPU time (${Math.round(fresh.wall)}/s wall)`, target: 'comparison', pass: true, informational: true });
 
@@ -124,6 +149,29 @@ export async function runTestingBenchmarks(): Promise<BenchRow[]> {
     rows.push({
       name: `shrink ${entry.name} (5 random failures)`,
       measured: `${reached}/5 reach ${entry.minimalDeviations} deviation(s) (from up to ${from}), worst ${Math.round(worstMs)} ms; tokens ≤ ${token} chars (${originalToken} unshrunk)`,
+      target: '5/5 minimal, ≤ 10 s, tokens ≤ 200 chars',
+      pass: reached === 5 && worstMs <= 10_000 && token <= 200,
+    });
+  }
+
+  {
+    let reached = 0;
+    let worstMs = 0;
+    let most = 0;
+    let token = 0;
+    for (let seed = 1; seed <= 5; seed++) {
+      const t0 = performance.now();
+      const result = await runExploration(fifthBuffer, { faults: { random: { seed, outOfMemory: 0.6 } }, schedules: 200, seed });
+      const faults = result.failure?.faults;
+      if (faults == null) continue;
+      worstMs = Math.max(worstMs, performance.now() - t0);
+      most = Math.max(most, faults.injected);
+      token = Math.max(token, result.failure!.token.length);
+      if (faults.kept.length === 1) reached++;
+    }
+    rows.push({
+      name: 'shrink faults: fifth-buffer (5 random-fault runs)',
+      measured: `${reached}/5 reach 1 fault (from up to ${most} injected), worst ${Math.round(worstMs)} ms including exploration; tokens ≤ ${token} chars`,
       target: '5/5 minimal, ≤ 10 s, tokens ≤ 200 chars',
       pass: reached === 5 && worstMs <= 10_000 && token <= 200,
     });

@@ -258,7 +258,7 @@ function lostUpdate(fixed: boolean): Scenario {
 /**
  * Torn read: a monitor reads a buffer that an upload is rewriting, without waiting for it, and accepts either the
  * old or the new contents. Were each operation's writes to land at once it would always see one or the other; but
- * an upload (or copy) lands chunk by chunk, and a read in between sees half of each.
+ * an upload (or copy) lands chunk by chunk, and a read in between sees part of each.
  */
 function tornRead(fixed: boolean): Scenario {
   return {
@@ -308,7 +308,7 @@ export const corpus: readonly CorpusEntry[] = [
   entry('staging-reuse', 'memory reuse timing', 'a staging buffer is refilled before the copy out of it read it', stagingReuse, 1, 2),
   entry('watchdog', 'fault timing', 'a timeout fires before slow GPU work completes', watchdog, 1, 2),
   entry('lost-update', 'kernel race', 'two in-place kernels overlap and lose an update', lostUpdate, 0, 1),
-  entry('torn-read', 'memory reuse timing', 'a read between the chunks of an upload sees half of each', tornRead, 1, 2),
+  entry('torn-read', 'memory reuse timing', 'a read between the chunks of an upload sees part of each', tornRead, 1, 2),
   entry('missing-barrier', 'missing barrier', 'a copy runs before the fill recorded ahead of it', missingBarrier, 0, 1),
 ];
 

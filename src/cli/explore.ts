@@ -66,7 +66,7 @@ function resultJson(result: ExploreResult): unknown {
     exhausted: result.exhausted,
     failure: f === null ? null : {
       kind: f.failure.kind, message: f.failure.message, schedule: f.schedule, token: f.token, originalToken: f.originalToken,
-      decisive: f.decisive, shrink: f.shrink,
+      decisive: f.decisive, shrink: f.shrink, faults: f.faults,
     },
   };
 }

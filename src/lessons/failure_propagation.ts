@@ -15,6 +15,7 @@ export const failurePropagation: Lesson = {
     'published, and the host\'s wait on published rejects with the original message. The unrelated fill still completes.',
   queueCount: 2,
   seed: 1,
+  breakIt: { semaphore: 'checked', edge: 'process\'s wait for checked ≥ 1' },
   run: async function failurePropagation(device, log) {
     const [q0, q1] = device.queues as [Queue, Queue];
     const frame = device.createBuffer({ byteLength: 8192, label: 'frame' });
@@ -33,7 +34,10 @@ export const failurePropagation: Lesson = {
     log('submitted: decode → (host check) → process → publish, and an unrelated fill');
 
     const publishedWait = published.wait(1n).then(
-      () => log('host: published = 1'),
+      () => {
+        log('host: published = 1');
+        throw new Error('the corrupt frame was published');
+      },
       (error) => log(`host: waiting for published failed: ${error.message}`),
     );
     await decoded.wait(1n);

@@ -14,6 +14,7 @@ export const fanOutFanIn: Lesson = {
     'by side. They finish at different times; the join starts only after the slowest one, and its arrows come from all three.',
   queueCount: 4,
   seed: 1,
+  breakIt: { semaphore: 'ready', edge: 'the three copies\' wait for ready ≥ 1' },
   run: async function fanOutFanIn(device, log) {
     const [q0, q1, q2, q3] = device.queues as [Queue, Queue, Queue, Queue];
     const sizes = [16384, 65536, 32768];
@@ -33,6 +34,11 @@ export const fanOutFanIn: Lesson = {
     log('fan-in: the join on queue0 waits for part1-done, part2-done and part3-done ≥ 1');
 
     await joined.wait(1n);
+    // Each part's last bytes: a copy that started before the fill completed would hold zeros there.
+    for (const [i, part] of parts.entries()) {
+      const tail = await q0.read({ buffer: part, offset: sizes[i]! - 4, length: 4 });
+      if (!tail.every((b) => b === 0x11)) throw new Error(`${part.label} ends with ${Array.from(tail).join(', ')}: its copy ran before the fill`);
+    }
     log(`host: joined = ${joined.query()}; every part was copied (${done.map((s) => `${s.label} = ${s.query()}`).join(', ')})`);
   },
 };

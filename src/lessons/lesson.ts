@@ -27,5 +27,14 @@ export interface Lesson {
   readonly seed: number;
   /** For lessons whose outcome depends on the seed: a seed that shows the correct result and one that shows the bug. */
   readonly seeds?: { readonly correct: number; readonly buggy: number };
+  /**
+   * The edge the playground's "Break it" control deletes: the semaphore of one single-entry wait list in `run`,
+   * and the words for it. Deleting it leaves two accesses unordered, which the race checker reports.
+   */
+  readonly breakIt: { readonly semaphore: string; readonly edge: string };
+  /**
+   * The program: it logs what it saw and throws when a result is wrong, so an explorer running it under many
+   * schedules (the playground's "Explore" control) can tell a failing schedule from a passing one.
+   */
   readonly run: Scenario;
 }

@@ -13,7 +13,7 @@ export const missingSemaphore: Lesson = {
     'queue0 fills "src" with 42s; queue1 copies src to "dst". The copy was meant to wait for "filled" ≥ 1 but its ' +
     'wait list is empty, so nothing orders the two: both become ready at the same virtual moment and the simulator\'s ' +
     'seeded scheduler picks which starts first. Seed 1 happens to run the fill first and the program looks correct; ' +
-    'seed 5 runs the copy first and dst holds zeros. The race checker (lessons run with createDevice({ check: true })) ' +
+    'seed 5 runs the copy first, dst holds zeros and the program throws. The race checker (lessons run with createDevice({ check: true })) ' +
     'reports the race on every seed, the lucky one included, and names the edge that fixes it.',
   notice:
     'With seed 1 the fill starts first and dst starts with 42s; with seed 5 the copy starts first (no arrow points at it: ' +
@@ -23,6 +23,7 @@ export const missingSemaphore: Lesson = {
   queueCount: 2,
   seed: 1,
   seeds: { correct: 1, buggy: 5 },
+  breakIt: { semaphore: 'copied', edge: 'the read\'s wait for copied ≥ 1' },
   run: async function missingSemaphore(device, log) {
     const [q0, q1] = device.queues as [Queue, Queue];
     const src = device.createBuffer({ byteLength: 4096, label: 'src' });
@@ -37,5 +38,6 @@ export const missingSemaphore: Lesson = {
     const bytes = await q1.read({ buffer: dst, length: 4, waits: [{ semaphore: copied, value: 1n }] });
     const ok = bytes.every((b) => b === 0x2a);
     log(`dst starts with ${Array.from(bytes).join(', ')}: ${ok ? 'correct (the fill happened to run first)' : 'WRONG: the copy ran before the fill'}`);
+    if (!ok) throw new Error(`dst starts with ${Array.from(bytes).join(', ')}, not 42s`);
   },
 };

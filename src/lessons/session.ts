@@ -86,6 +86,11 @@ export class LessonSession {
     return this.driver.now();
   }
 
+  /** The race checker's reports so far, as text: each names both accesses and the edge that would order them. */
+  get raceReports(): readonly string[] {
+    return this.device.checker?.reports.map((report) => report.message) ?? [];
+  }
+
   /** The scenario's exception, when it threw. */
   get error(): unknown {
     return this.scenarioError;

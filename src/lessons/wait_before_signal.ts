@@ -14,6 +14,7 @@ export const waitBeforeSignal: Lesson = {
     'filled = 1 releases the copy (the arrow from the fill to the copy), whose signal copied = 1 lets the host read.',
   queueCount: 2,
   seed: 1,
+  breakIt: { semaphore: 'filled', edge: 'the copy\'s wait for filled ≥ 1' },
   run: async function waitBeforeSignal(device, log) {
     const [transfer, compute] = device.queues as [Queue, Queue];
     const data = device.createBuffer({ byteLength: 4096, label: 'data' });
@@ -32,6 +33,7 @@ export const waitBeforeSignal: Lesson = {
     go.signal(1n);
     log('host: go = 1');
     const bytes = await transfer.read({ buffer: copy, length: 4, waits: [{ semaphore: copied, value: 1n }] });
+    if (!bytes.every((b) => b === 0x2a)) throw new Error(`copy starts with ${Array.from(bytes).join(', ')}: the copy ran before the fill`);
     log(`host: copy starts with ${Array.from(bytes).join(', ')} (the fill's 42s, copied after the fill)`);
   },
 };

@@ -17,7 +17,9 @@ import { ExhaustiveSearch } from './exhaustive.js';
 import { classifyError, failureSignature, raceReportCheck, type FailureCheck, type ScheduleFailure } from './failure.js';
 import { shrinkSchedule } from './shrink.js';
 import { PctPicker, RandomPicker, scheduleSeed } from './strategies.js';
-import { decodeToken, encodeToken } from './token.js';
+import { decodeReplayToken, encodeToken } from './token.js';
+import { describeUnit, planOf, unitsOf, type FaultUnit } from './fault_units.js';
+import type { InjectedFault } from '../backends/sim/fault_injector.js';
 
 export interface ScenarioContext {
   /** A fresh simulated device; the explorer drains and destroys it after the scenario (destroying it too is fine). */
@@ -86,6 +88,21 @@ export interface FailureReport {
   /** The shrunk schedule's deviations from the default order, in words: the decisive choices. */
   readonly decisive: readonly string[];
   readonly shrink: { readonly fromDeviations: number; readonly toDeviations: number; readonly runs: number; readonly ms: number; readonly complete: boolean } | null;
+  /**
+   * With faults injected: the fewest of them that still fail the same way (the token carries them), restated as an
+   * explicit plan. null when the failing run injected none, or shrinking is off.
+   */
+  readonly faults: {
+    /** Faults the failing schedule injected. */
+    readonly injected: number;
+    /** The ones kept, in words ("out of memory at allocation 5"). */
+    readonly kept: readonly string[];
+    /** The plan that injects just those. */
+    readonly plan: FaultPlan;
+    readonly runs: number;
+    /** False when restating the faults as an explicit plan did not fail the same way (then nothing was dropped). */
+    readonly reproduced: boolean;
+  } | null;
   /** The report as text (what a failing test prints). */
   readonly text: string;
 }
@@ -200,7 +217,7 @@ async function runSchedule(
   scenario: NormalizedScenario,
   resolved: Pick<Resolved, 'device' | 'faults' | 'checks' | 'maxChoices'>,
   picker: Picker,
-): Promise<{ failure: ScheduleFailure | null; source: RecordingSource }> {
+): Promise<{ failure: ScheduleFailure | null; source: RecordingSource; injected: readonly InjectedFault[] }> {
   ensureRegistered();
   const source = new RecordingSource(picker, resolved.maxChoices);
   const { memoryBytes, sim, ...deviceOptions } = { ...scenario.device, ...resolved.device };
@@ -246,8 +263,9 @@ async function runSchedule(
   } catch (error) {
     failure ??= classifyError(error);
   }
+  const injected = resolved.faults === undefined ? [] : driver.injectedFaults();
   releaseDriver(driver);
-  return { failure, source };
+  return { failure, source, injected };
 }
 
 /** Random-fault seeds a schedule chooses among (option 0 is the plan's own). */
@@ -361,10 +379,11 @@ export async function explore(scenario: ScenarioLike, options?: ExploreOptions):
 /** Runs one schedule from a replay token (from a report, or `gpuhal explore --replay`). */
 export async function replay(scenarioLike: ScenarioLike, token: string, options?: Pick<ExploreOptions, 'device' | 'faults' | 'checks' | 'maxChoices'>): Promise<ReplayResult> {
   const scenario = normalize(scenarioLike);
-  const picks = decodeToken(token);
+  const { picks, faults } = decodeReplayToken(token);
   const r = resolveOptions(options);
   const picker = new ReplayPicker(picks);
-  const { failure, source } = await runSchedule(scenario, r, picker);
+  // A token with faults replays exactly those (messages of kernel faults from the explored plan, when given).
+  const { failure, source } = await runSchedule(scenario, faults === null ? r : { ...r, faults: planOf(faults, r.faults) }, picker);
   return { failure, decisive: describe(source.choices), mismatches: picker.mismatches };
 }
 
@@ -392,8 +411,17 @@ async function reportFailure(scenario: NormalizedScenario, r: Resolved, index: n
     choices = result.choices;
     shrink = { fromDeviations: deviations(found).length, toDeviations: deviations(picks).length, runs: result.runs, ms: result.ms, complete: result.complete };
   }
-  const token = encodeToken(picks);
+  const faultShrink = r.shrink && r.faults !== undefined ? await shrinkFaults(scenario, r, signature, picks, choices) : null;
+  if (faultShrink !== null) {
+    picks = faultShrink.picks;
+    choices = faultShrink.choices;
+  }
+  const token = encodeToken(picks, faultShrink?.units);
   const decisive = describe(choices.slice(0, picks.length));
+  const faults: FailureReport['faults'] = faultShrink === null ? null : {
+    injected: faultShrink.injected, kept: faultShrink.units.map(describeUnit), plan: planOf(faultShrink.units, r.faults),
+    runs: faultShrink.runs, reproduced: faultShrink.reproduced,
+  };
   const text = [
     `gpuhal explore: scenario "${scenario.name}" failed on schedule ${index} (${r.strategy}${r.strategy === 'pct' ? `, depth ${r.depth}` : ''}, seed ${r.seed})`,
     `  ${failure.kind}: ${failure.message.split('\n')[0]}`,
@@ -402,10 +430,49 @@ async function reportFailure(scenario: NormalizedScenario, r: Resolved, index: n
       : `  decisive choices (${decisive.length} deviation${decisive.length === 1 ? '' : 's'} from the default order${shrink ? `, shrunk from ${shrink.fromDeviations} in ${shrink.runs} runs, ${Math.round(shrink.ms)} ms` : ''}):`,
     ...decisive.slice(0, MAX_LISTED).map((d) => `    - ${d}`),
     ...(decisive.length > MAX_LISTED ? [`    … and ${decisive.length - MAX_LISTED} more`] : []),
+    ...(faults === null ? [] : faults.reproduced
+      ? [`  faults (${faults.kept.length} of the ${faults.injected} injected still fail the same way, in ${faults.runs} runs; the token carries them):`, ...faults.kept.map((f) => `    - ${f}`)]
+      : [`  faults: ${faults.injected} injected; restated as an explicit plan they did not fail the same way, so they were not shrunk (replay with the same faults option)`]),
     `  replay token: ${token}`,
     `  replay: replay(scenario, '${token}')  or  npx gpuhal explore <file> --scenario ${scenario.name} --replay ${token}`,
   ].join('\n');
-  return { scenario: scenario.name, failure, schedule: index, strategy: r.strategy, token, originalToken: encodeToken(found), decisive, shrink, text };
+  return { scenario: scenario.name, failure, schedule: index, strategy: r.strategy, token, originalToken: encodeToken(found), decisive, shrink, faults, text };
+}
+
+/**
+ * Shrinks the faults of a failing schedule (already shrunk itself): restates what it injected as explicit faults
+ * (fault_units.ts), checks that they fail the same way, then drops each fault in turn and keeps it dropped while
+ * the schedule still fails the same way, within the shrink budget. Without random faults left there is no fault
+ * seed to choose, so the schedule's first choice (that seed) is dropped from its picks.
+ */
+async function shrinkFaults(
+  scenario: NormalizedScenario, r: Resolved, signature: string, picks: readonly number[], choices: readonly RecordedChoice[],
+): Promise<{ units: FaultUnit[]; injected: number; picks: number[]; choices: readonly RecordedChoice[]; runs: number; reproduced: boolean } | null> {
+  const t0 = performance.now();
+  let runs = 1;
+  const found = await runSchedule(scenario, r, new ReplayPicker(picks));
+  if (found.failure === null || failureSignature(found.failure) !== signature) return null;
+  let units = unitsOf(found.injected);
+  if (units.length === 0) return null;
+  const injected = units.length;
+  const explicitPicks = choices[0]?.kind === 'faults' ? picks.slice(1) : [...picks];
+  const attempt = async (candidate: readonly FaultUnit[]): Promise<{ choices: readonly RecordedChoice[] } | null> => {
+    runs++;
+    const run = await runSchedule(scenario, { ...r, faults: planOf(candidate, r.faults) }, new ReplayPicker(explicitPicks));
+    return run.failure !== null && failureSignature(run.failure) === signature ? { choices: run.source.choices } : null;
+  };
+  const all = await attempt(units);
+  if (all === null) return { units, injected, picks: [...picks], choices, runs, reproduced: false };
+  let kept = all.choices;
+  for (let i = units.length - 1; i >= 0 && performance.now() - t0 < r.shrinkBudgetMs; i--) {
+    const candidate = units.filter((_, j) => j !== i);
+    const run = await attempt(candidate);
+    if (run !== null) {
+      units = candidate;
+      kept = run.choices;
+    }
+  }
+  return { units, injected, picks: explicitPicks, choices: kept, runs, reproduced: true };
 }
 
 /** For callers that want to tell an explorer failure from anything else. */

@@ -30,11 +30,14 @@ export function classifyError(error: unknown): ScheduleFailure {
 
 /**
  * What "fails the same way" means while shrinking: the kind and the first line of the message with numbers
- * blanked (an assertion that saw 2 instead of 6 and one that saw 3 are the same bug).
+ * blanked (an assertion that saw 2 instead of 6 and one that saw 3 are the same bug) and the fault plan's rule
+ * names blanked.
  */
 export function failureSignature(failure: ScheduleFailure): string {
   const line = failure.message.split('\n')[0]!;
-  return `${failure.kind}:${line.replace(/0x[0-9a-f]+|\d+/gi, '#')}`;
+  // Which plan entry injected a fault is not the failure: a random fault restated as an explicit one is the same.
+  const plain = line.replace(/\(fault plan [^)]*\)|\(injected by the fault plan: [^)]*\)/g, '(fault plan)');
+  return `${failure.kind}:${plain.replace(/0x[0-9a-f]+|\d+/gi, '#')}`;
 }
 
 /**

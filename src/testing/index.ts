@@ -11,5 +11,6 @@ export {
   type Scenario, type ScenarioContext, type ScenarioDeviceOptions, type ScenarioFunction, type ScenarioLike, type Strategy,
 } from './explore.js';
 export type { FailureCheck, FailureKind, ScheduleFailure } from './failure.js';
-export { encodeToken, decodeToken } from './token.js';
+export { encodeToken, decodeToken, decodeReplayToken } from './token.js';
+export type { FaultUnit } from './fault_units.js';
 export { exploreSeeds, seedsFromEnv } from './ci.js';

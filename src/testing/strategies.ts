@@ -72,8 +72,8 @@ export class PctPicker implements Picker {
       }
     }
     if (choice.options[best]!.kind !== 'timer') this.timerRun = 0;
-    // How far the chosen stream's running operation got is not a matter of priority: its completion or the first
-    // half of its writes, at random.
+    // How far the chosen stream's running operation got is not a matter of priority: its completion or the next
+    // piece of its writes, at random.
     if (choice.options[best]!.kind === 'complete') {
       const stream = choice.options[best]!.stream;
       const part = choice.options.findIndex((o) => o.kind === 'part' && o.stream === stream);

@@ -4,8 +4,12 @@
  * `gx1.` then base64url of unsigned LEB128 varints: the number of deviations, then for each the distance from the
  * previous deviation's position and the pick. A shrunk schedule has a handful of deviations, so its token is a
  * few dozen characters; an unshrunk random schedule of a few hundred choices stays within a few hundred.
+ *
+ * A schedule found with faults injected and shrunk to the fewest of them carries those faults too, after a second
+ * dot (`gx1.<picks>.<faults>`, fault_units.ts), so the token alone replays them: a few bytes per fault.
  */
 import { invalidArgument } from '../core/errors.js';
+import { unitsFromNumbers, unitsToNumbers, type FaultUnit } from './fault_units.js';
 
 const PREFIX = 'gx1.';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -45,8 +49,8 @@ function fromBase64Url(text: string, token: string): number[] {
   return bytes;
 }
 
-/** Encodes a schedule's picks (option indices, 0 = default) as a replay token. */
-export function encodeToken(picks: readonly number[]): string {
+/** Encodes a schedule's picks (option indices, 0 = default), and the faults it replays with if any, as a replay token. */
+export function encodeToken(picks: readonly number[], faults?: readonly FaultUnit[]): string {
   const body: number[] = [];
   const positions: number[] = [];
   for (let i = 0; i < picks.length; i++) if (picks[i] !== 0) positions.push(i);
@@ -57,15 +61,34 @@ export function encodeToken(picks: readonly number[]): string {
     pushVarint(body, picks[p]!);
     last = p;
   }
-  return PREFIX + toBase64Url(body);
+  if (faults === undefined) return PREFIX + toBase64Url(body);
+  const tail: number[] = [];
+  for (const n of unitsToNumbers(faults)) pushVarint(tail, n);
+  return `${PREFIX}${toBase64Url(body)}.${toBase64Url(tail)}`;
 }
 
 /** Decodes a replay token back to picks; INVALID_ARGUMENT naming the token when it is not one. */
 export function decodeToken(token: string): number[] {
+  return decodeReplayToken(token).picks;
+}
+
+/** Decodes a replay token: its picks, and the faults it carries (null when it carries none). */
+export function decodeReplayToken(token: string): { picks: number[]; faults: FaultUnit[] | null } {
   if (typeof token !== 'string' || !token.startsWith(PREFIX)) {
     throw invalidArgument(`replay token must be a string starting with "${PREFIX}" (got ${JSON.stringify(token)})`);
   }
-  const bytes = fromBase64Url(token.slice(PREFIX.length), token);
+  const [schedule, faultPart, extra] = token.slice(PREFIX.length).split('.');
+  if (extra !== undefined) throw invalidArgument(`replay token ${JSON.stringify(token)} has more than two parts after "${PREFIX}"`);
+  const picks = decodePicks(schedule!, token);
+  if (faultPart === undefined) return { picks, faults: null };
+  const bytes = fromBase64Url(faultPart, token);
+  const read = varintReader(bytes, token);
+  const faults = unitsFromNumbers(read, (why) => invalidArgument(`replay token ${JSON.stringify(token)} ${why}`));
+  if (read.left() !== 0) throw invalidArgument(`replay token ${JSON.stringify(token)} has ${read.left()} trailing bytes`);
+  return { picks, faults };
+}
+
+function varintReader(bytes: readonly number[], token: string): (() => number) & { left(): number } {
   let at = 0;
   const read = (): number => {
     let n = 0;
@@ -79,6 +102,11 @@ export function decodeToken(token: string): number[] {
       if (scale > 2 ** 35) throw invalidArgument(`replay token ${JSON.stringify(token)} holds a number too large`);
     }
   };
+  return Object.assign(read, { left: () => bytes.length - at });
+}
+
+function decodePicks(text: string, token: string): number[] {
+  const read = varintReader(fromBase64Url(text, token), token);
   const count = read();
   if (count > 1_000_000) throw invalidArgument(`replay token ${JSON.stringify(token)} claims ${count} deviations`);
   const picks: number[] = [];
@@ -90,6 +118,6 @@ export function decodeToken(token: string): number[] {
     while (picks.length < position) picks.push(0);
     picks.push(pick);
   }
-  if (at !== bytes.length) throw invalidArgument(`replay token ${JSON.stringify(token)} has ${bytes.length - at} trailing bytes`);
+  if (read.left() !== 0) throw invalidArgument(`replay token ${JSON.stringify(token)} has ${read.left()} trailing bytes`);
   return picks;
 }

@@ -7,18 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { compileScenario, findLesson, lessons, LessonSession } from '../../src/lessons/index.js';
 import { StatusCode } from '../../src/core/errors.js';
 
-async function runLesson(id: string, seed?: number): Promise<{ output: string[]; session: LessonSession }> {
+async function runLesson(id: string, seed?: number, end: 'finished' | 'failed' = 'finished'): Promise<{ output: string[]; session: LessonSession }> {
   const lesson = findLesson(id)!;
   const session = await LessonSession.start(lesson.run, { seed: seed ?? lesson.seed, queueCount: lesson.queueCount });
   await session.runToEnd();
-  expect(session.state).toBe('finished');
+  expect(session.state, `${id} seed ${seed ?? lesson.seed}`).toBe(end);
   session.close();
   return { output: session.output, session };
 }
 
 describe('lessons', () => {
-  it('are the four built-in lessons, each with its words', () => {
-    expect(lessons.map((lesson) => lesson.id)).toEqual(['wait-before-signal', 'fan-out-fan-in', 'missing-semaphore', 'failure-propagation']);
+  it('are the five built-in lessons, each with its words', () => {
+    expect(lessons.map((lesson) => lesson.id)).toEqual(['wait-before-signal', 'fan-out-fan-in', 'missing-semaphore', 'value-order', 'failure-propagation']);
     for (const lesson of lessons) {
       expect(lesson.title.length).toBeGreaterThan(0);
       expect(lesson.explanation.length).toBeGreaterThan(40);
@@ -40,18 +40,25 @@ describe('lessons', () => {
     const { seeds } = findLesson('missing-semaphore')!;
     const race = 'race checker: read-after-write on src; fix: make copy #2 on playground.queue1 wait on filled ≥ 1';
     expect((await runLesson('missing-semaphore', seeds!.correct)).output).toEqual([race, 'dst starts with 42, 42, 42, 42: correct (the fill happened to run first)']);
-    expect((await runLesson('missing-semaphore', seeds!.buggy)).output).toEqual([race, 'dst starts with 0, 0, 0, 0: WRONG: the copy ran before the fill']);
+    // The buggy seed's program sees the zeros, says so, and throws: the scenario fails.
+    const buggy = await runLesson('missing-semaphore', seeds!.buggy, 'failed');
+    expect(buggy.output).toEqual([race, 'dst starts with 0, 0, 0, 0: WRONG: the copy ran before the fill']);
+    expect((buggy.session.error as Error).message).toBe('dst starts with 0, 0, 0, 0, not 42s');
   });
 
   it('missing-semaphore: the race checker reports the race on every seed, with its fixing edge', async () => {
     for (let seed = 0; seed < 12; seed++) {
-      const { output } = await runLesson('missing-semaphore', seed);
+      const lesson = findLesson('missing-semaphore')!;
+      const session = await LessonSession.start(lesson.run, { seed, queueCount: lesson.queueCount });
+      await session.runToEnd();
+      session.close();
+      const { output } = session;
       expect(output[0], `seed ${seed}`).toBe('race checker: read-after-write on src; fix: make copy #2 on playground.queue1 wait on filled ≥ 1');
     }
   });
 
   it('the other lessons are race-free: the checker reports nothing', async () => {
-    for (const id of ['wait-before-signal', 'fan-out-fan-in', 'failure-propagation']) {
+    for (const id of ['wait-before-signal', 'fan-out-fan-in', 'value-order', 'failure-propagation']) {
       const { output } = await runLesson(id);
       expect(output.filter((line) => line.startsWith('race checker')), id).toEqual([]);
     }

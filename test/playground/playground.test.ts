@@ -1,8 +1,9 @@
 /**
  * The playground end to end: the real server, Debian's Chromium driven by playwright-core (no browser download), the
  * core and the simulator running inside the page. For each lesson the test selects it, steps it and checks what the
- * page shows; it runs an edited scenario (the missing-semaphore fix) and a broken one; it inspects a screenshot's
- * pixels for the timeline's bars.
+ * page shows; it runs an edited scenario (the missing-semaphore fix) and a broken one; it breaks an edge and reads the
+ * race checker's report, explores a lesson's program under many schedules, plays a failure back and opens a replay
+ * address in a fresh page; it inspects a screenshot's pixels for the timeline's bars.
  *
  * Without /usr/bin/chromium the suite is skipped with the reason in its name, except under CI=true, where CI
  * installs chromium (.ci/system-packages) and a missing browser must fail.
@@ -89,9 +90,9 @@ describe.skipIf(!runnable)('playground in headless Chromium', () => {
   const narration = (): Promise<string[]> => page.$$eval('#narration li', (items) => items.map((item) => item.textContent ?? ''));
   const count = (selector: string): Promise<number> => page.locator(selector).count();
 
-  it('offers the four lessons and opens with the first, nothing run yet', async () => {
+  it('offers the five lessons and opens with the first, nothing run yet', async () => {
     const options = await page.$$eval('#lesson option', (list) => list.map((option) => (option as HTMLOptionElement).value));
-    expect(options).toEqual(['wait-before-signal', 'fan-out-fan-in', 'missing-semaphore', 'failure-propagation']);
+    expect(options).toEqual(['wait-before-signal', 'fan-out-fan-in', 'missing-semaphore', 'value-order', 'failure-propagation']);
     expect(await page.locator('#title').textContent()).toBe('Wait before signal');
     expect(await page.locator('#source').inputValue()).toMatch(/^async function waitBeforeSignal\(device, log\) \{/);
   });
@@ -155,6 +156,9 @@ describe.skipIf(!runnable)('playground in headless Chromium', () => {
     expect(await page.locator('#seed').inputValue()).toBe('5');
     await play();
     expect(await output()).toEqual([race, 'dst starts with 0, 0, 0, 0: WRONG: the copy ran before the fill']);
+    // The program throws on the wrong result (which is what lets Explore tell a failing schedule).
+    expect(await state()).toBe('failed');
+    expect(await page.locator('#error').textContent()).toBe('the scenario threw: dst starts with 0, 0, 0, 0, not 42s');
     // The order the page narrates differs too: with seed 5 the copy's memcpy runs before the fill's memset.
     const ops = (await narration()).filter((line) => / ran for /.test(line)).map((line) => (line.includes('memset') ? 'fill' : line.includes('memcpy') ? 'copy' : 'other'));
     expect(ops.indexOf('copy')).toBeLessThan(ops.indexOf('fill'));
@@ -249,6 +253,146 @@ describe.skipIf(!runnable)('playground in headless Chromium', () => {
     expect(countColor(image, COMPLETED)).toBeGreaterThan(500);
     expect(countColor(image, FAILED)).toBeGreaterThan(150);
     expect(countColor(image, OP)).toBeGreaterThan(500);
+  });
+
+  it('Break it deletes the lesson\'s edge from the program and shows the race checker\'s report', async () => {
+    await choose('wait-before-signal');
+    const before = await page.locator('#source').inputValue();
+    expect(await page.locator('#race-report').isVisible()).toBe(false);
+    await page.click('#break');
+    await idle();
+    const after = await page.locator('#source').inputValue();
+    // One wait list fewer: the copy no longer waits for filled.
+    expect(before.split('semaphore: filled').length - after.split('semaphore: filled').length).toBe(1);
+    expect(after).not.toMatch(/waits: \[\{ semaphore: filled/);
+    expect(await page.locator('#race-report').isVisible()).toBe(true);
+    expect(await page.locator('#race-report').getAttribute('data-reports')).toBe('1');
+    const report = (await page.locator('#race-report').textContent()) ?? '';
+    expect(report).toMatch(/^Deleted the copy's wait for filled ≥ 1\. The race checker reports a race:/);
+    expect(report).toMatch(/race on data bytes \[0, 4096\): copy #1 on wait-before-signal\.queue1 reads copy source; fill #2 on wait-before-signal\.queue0 writes the filled range; nothing orders them\. Fix: make /);
+    // The broken program ran to its end in the step view too.
+    expect(['finished', 'failed']).toContain(await state());
+    // Breaking it twice is refused with the reason; the program is left as it was.
+    await page.click('#break');
+    await idle();
+    expect(await state()).toBe('error');
+    expect(await page.locator('#error').textContent()).toContain('break it: the scenario must hold exactly one wait list "waits: [{ semaphore: filled, value: … }]" to delete (found 0)');
+    expect(await page.locator('#source').inputValue()).toBe(after);
+  });
+
+  it('Explore runs the lesson\'s program under many schedules in the page; the correct program passes them all', async () => {
+    await choose('fan-out-fan-in');
+    await page.click('#explore');
+    await idle();
+    expect(await page.locator('#explore-result').getAttribute('data-outcome')).toBe('passed');
+    expect(await page.locator('#explore-result').getAttribute('data-schedules')).toBe('300');
+    expect(await page.locator('#explore-report').textContent()).toMatch(/^No schedule failed: 300 schedules explored \(pct, depth 2\) in \d+ ms\.$/);
+    expect(await page.locator('#replay-line').isVisible()).toBe(false);
+    expect(await state()).toBe('running');
+  });
+
+  it('Explore on a broken program finds the failure, plays it back on the timeline and gives a replay address', async () => {
+    await choose('fan-out-fan-in');
+    await page.click('#break');
+    await idle();
+    await page.click('#explore');
+    await idle();
+    expect(await page.locator('#explore-result').getAttribute('data-outcome')).toBe('failed');
+    const token = (await page.locator('#explore-result').getAttribute('data-token'))!;
+    expect(token).toMatch(/^gx1\.[A-Za-z0-9_-]+$/);
+    const text = (await page.locator('#explore-report').textContent()) ?? '';
+    expect(text).toContain('gpuhal explore: scenario "fan-out-fan-in" failed on schedule 0 (pct, depth 2, seed 1)');
+    expect(text).toContain('assertion: part1 ends with 0, 0, 0, 0: its copy ran before the fill');
+    expect(text).toContain(`replay token: ${token}`);
+    // The playback: the replayed run's timeline, narration and output, and what failed.
+    expect(await state()).toBe('replayed');
+    expect(await page.locator('#status').getAttribute('data-replay')).toBe(token);
+    expect(await page.locator('#status').getAttribute('data-outcome')).toBe('assertion');
+    expect(await page.locator('#error').textContent()).toBe('the replayed schedule failed: assertion: part1 ends with 0, 0, 0, 0: its copy ran before the fill');
+    expect(await count('svg.timeline g.submission[data-label="copy"]')).toBe(3);
+    expect(await count('svg.timeline g.lane[data-kind="stream"]')).toBeGreaterThanOrEqual(4);
+    expect((await narration()).length).toBeGreaterThan(10);
+    expect(await output()).toEqual([
+      'fan-out: three copies wait for ready ≥ 1, on queue1, queue2 and queue3',
+      'fan-in: the join on queue0 waits for part1-done, part2-done and part3-done ≥ 1',
+    ]);
+    // The address opens this replay: the page put it in the location bar and the link.
+    const hash = `#lesson=fan-out-fan-in&break=1&replay=${token}`;
+    expect(await page.evaluate(() => location.hash)).toBe(hash);
+    expect(await page.locator('#replay-link').getAttribute('href')).toBe(hash);
+  });
+
+  it('value-order: the broken program passes its seed; Explore finds the schedule that fails, names its two choices and plays it back moment by moment', async () => {
+    await choose('value-order');
+    await page.click('#break');
+    await idle();
+    expect(await page.locator('#race-report').textContent()).toContain('value-order race on progress');
+    expect(await state()).toBe('finished');
+    expect((await output()).at(-1)).toBe('host: progress reached 2 and a starts with 7, 7, 7, 7');
+    // Count what each redraw of the timeline shows: the playback draws the run moment by moment.
+    await page.evaluate(() => {
+      const frames: number[] = [];
+      (window as unknown as { frames_: number[] }).frames_ = frames;
+      const timeline = document.getElementById('timeline')!;
+      new MutationObserver(() => frames.push(timeline.querySelectorAll('g.submission').length)).observe(timeline, { childList: true });
+    });
+    await page.click('#explore');
+    await idle();
+    const frames = await page.evaluate(() => (window as unknown as { frames_: number[] }).frames_.filter((n) => n > 0));
+    expect(frames.length).toBeGreaterThan(3);
+    expect(frames[0]).toBeLessThan(frames.at(-1)!);
+    expect(frames.every((n, i) => i === 0 || n >= frames[i - 1]!)).toBe(true);
+    const text = (await page.locator('#explore-report').textContent()) ?? '';
+    expect(text).toMatch(/failed on schedule [1-9]\d* \(pct, depth 2, seed 1\)/);
+    expect(text).toContain('assertion: a starts with 0, 0, 0, 0 although progress reached 2');
+    expect(text).toMatch(/decisive choices \(2 deviations from the default order, shrunk from \d+ in \d+ runs, \d+ ms\):/);
+    const token = (await page.locator('#explore-result').getAttribute('data-token'))!;
+    expect(await page.locator('#status').textContent()).toBe(`replayed · ${token} (2 deviation(s) from the default order): assertion`);
+    // The playback's timeline: queue1's fill (the 0x9 one) completed while queue0's had not started.
+    expect(await count('svg.timeline g.submission[data-label="fill"]')).toBe(2);
+    expect(await output()).toEqual(['queue0 fills a, then progress = 1; queue1 fills b, then progress = 2']);
+  });
+
+  it('a replay address opens the lesson and plays the schedule back in a fresh page', async () => {
+    await choose('missing-semaphore');
+    await page.click('#explore');
+    await idle();
+    const token = (await page.locator('#explore-result').getAttribute('data-token'))!;
+    expect(await page.evaluate(() => location.hash)).toBe(`#lesson=missing-semaphore&replay=${token}`);
+
+    const fresh = await context!.newPage();
+    const freshErrors: string[] = [];
+    fresh.on('pageerror', (error) => freshErrors.push(error.message));
+    try {
+      await fresh.goto(`${playground!.url}#lesson=missing-semaphore&replay=${token}`);
+      await fresh.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      await fresh.waitForFunction(() => document.getElementById('status')?.dataset.busy === 'false', undefined, { timeout: 30_000 });
+      expect(await fresh.locator('#lesson').inputValue()).toBe('missing-semaphore');
+      expect(await fresh.locator('#status').getAttribute('data-state')).toBe('replayed');
+      expect(await fresh.locator('#status').getAttribute('data-replay')).toBe(token);
+      expect(await fresh.$$eval('#output li', (items) => items.map((item) => item.textContent))).toEqual(['dst starts with 0, 0, 0, 0: WRONG: the copy ran before the fill']);
+      expect(await fresh.locator('#error').textContent()).toBe('the replayed schedule failed: assertion: dst starts with 0, 0, 0, 0, not 42s');
+      expect(await fresh.locator('svg.timeline g.submission').count()).toBe(3);
+
+      // A pasted address (only the hash changes) opens too; break=1 replays the broken program.
+      await fresh.evaluate(() => {
+        location.hash = '#lesson=wait-before-signal&break=1&replay=gx1.AA';
+      });
+      await fresh.waitForFunction(() => document.getElementById('status')?.dataset.replay === 'gx1.AA' && document.getElementById('status')?.dataset.busy === 'false');
+      expect(await fresh.locator('#lesson').inputValue()).toBe('wait-before-signal');
+      expect(await fresh.locator('#source').inputValue()).not.toMatch(/waits: \[\{ semaphore: filled/);
+      expect(await fresh.locator('#error').textContent()).toBe('the replayed schedule failed: assertion: copy starts with 0, 0, 0, 0: the copy ran before the fill');
+
+      // A malformed token is refused with its reason.
+      await fresh.evaluate(() => {
+        location.hash = '#lesson=wait-before-signal&replay=gx2.nope';
+      });
+      await fresh.waitForFunction(() => document.getElementById('status')?.dataset.state === 'error' && document.getElementById('status')?.dataset.busy === 'false');
+      expect(await fresh.locator('#error').textContent()).toContain('replay token must be a string starting with "gx1."');
+    } finally {
+      await fresh.close();
+    }
+    expect(freshErrors).toEqual([]);
   });
 
   it('the page loaded no failing resource and threw nothing', () => {

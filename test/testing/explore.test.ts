@@ -245,10 +245,15 @@ describe('fault plans', () => {
     const result = await runExploration(scenario, { schedules: 200, faults });
     expect(result.failure?.failure.kind).toBe('hal-error');
     expect(result.failure?.failure.message).toMatch(/^RESOURCE_EXHAUSTED: /);
-    const again = await replay(scenario, result.failure!.token, { faults });
+    // The schedule as found replays with the plan (its random-fault seed is one of its choices)...
+    const again = await replay(scenario, result.failure!.originalToken, { faults });
     expect(again.failure?.message).toBe(result.failure!.failure.message);
-    // Without the plan the same token passes: the failure came from the injected fault.
-    expect((await replay(scenario, result.failure!.token)).failure).toBeNull();
+    // ...and without the plan it passes: the failure came from the injected fault.
+    expect((await replay(scenario, result.failure!.originalToken)).failure).toBeNull();
+    // The shrunk token carries its one fault, restated as an explicit one, so it fails even without the plan.
+    expect(result.failure!.faults!.kept).toHaveLength(1);
+    const shrunk = await replay(scenario, result.failure!.token);
+    expect(shrunk.failure?.message).toBe(result.failure!.failure.message.replace('random.outOfMemory', 'outOfMemory[0]'));
     await expectRejects(runExploration(scenario, { faults: { random: { outOfMemory: 2 } } }), StatusCode.INVALID_ARGUMENT, 'outOfMemory');
   });
 });

@@ -32,6 +32,9 @@ export interface Allocation {
 
 const MAX_ALLOCATION = 0xffffffff;
 
+/** The device allocator's granule: every block starts with a header of this size (asm/device/allocator.ts). */
+const HEADER_BYTES = 256;
+
 export class Allocations {
   /** Live user allocations sorted by address, for range lookups. */
   private readonly sorted: Allocation[] = [];
@@ -43,11 +46,26 @@ export class Allocations {
 
   constructor(private readonly device: WasmDevice) {}
 
-  /** Zeroes every block handed out since the last call (a reset driver must not see the last run's bytes). */
+  /**
+   * Zeroes every block handed out since the last call (a reset driver must not see the last run's bytes), with the
+   * allocator's block headers around them: each block has a one-granule header before its payload, and splitting
+   * off the rest of the heap leaves a free block's header right after the last one, which a fresh heap never has.
+   */
   zeroTouched(): void {
-    if (this.touchedEnd > this.touchedStart) this.device.u8.fill(0, this.touchedStart, this.touchedEnd);
+    if (this.touchedEnd > this.touchedStart) {
+      const start = Math.max(this.device.heapStart, this.touchedStart - HEADER_BYTES);
+      const end = Math.min(this.device.heapEnd, Math.ceil(this.touchedEnd / HEADER_BYTES) * HEADER_BYTES + HEADER_BYTES);
+      this.device.u8.fill(0, start, end);
+    }
     this.touchedStart = Infinity;
     this.touchedEnd = 0;
+  }
+
+  /** Counts device memory handed out outside this table (a module's own memory) as touched, clipped to the heap. */
+  noteTouched(ptr: number, byteLength: number): void {
+    const end = Math.min(ptr + byteLength, this.device.heapEnd);
+    if (ptr < this.touchedStart) this.touchedStart = ptr;
+    if (end > this.touchedEnd) this.touchedEnd = end;
   }
 
   get count(): number {

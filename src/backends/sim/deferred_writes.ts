@@ -7,8 +7,14 @@
  * The operation runs at its start as usual (so its faults and costs are unchanged); the bytes it changed are then
  * taken out of memory, memory is put back as it was, and the change is applied when the operation completes.
  * Only bytes that changed are written back, so a kernel's untouched elements never overwrite another operation's.
- * The writes may also land in two halves (the first before the completion, when the explorer picks it), so an
- * operation that reads in between sees a half-written buffer, as with a copy interleaved chunk by chunk.
+ *
+ * The writes land in pieces, in order, each before the completion when the explorer picks it (the last lands with
+ * the completion): a kernel's in one piece per workgroup (a graph's per workgroup of its widest kernel), a copy's, fill's or upload's in one piece per chunk of
+ * CHUNK_BYTES, at least two and at most MAX_PIECES either way. So an operation that reads in between sees a partly
+ * written buffer, and two concurrent kernels' stores interleave workgroup by workgroup. Piece i of an operation is
+ * the i-th of P equal slices of *every* range it writes: a kernel's workgroup i is taken to write the i-th slice of
+ * each buffer it binds, which is the layout of one element per thread in workgroup order (the simulator runs a
+ * dispatch in one call into the WebAssembly device and does not know which workgroup stored which byte).
  */
 import type { Allocation } from './allocations.js';
 import type { SimAccess, SimFootprint } from './schedule_source.js';
@@ -27,27 +33,52 @@ export interface PendingWrites {
   readonly after: readonly Uint8Array[];
   /** memset, memcpy and htod write every byte of their range, changed or not; kernels only the bytes they changed. */
   readonly whole: boolean;
-  /** Bytes of the ranges (in order, as if concatenated) already applied: a part may land before the completion. */
-  committed: number;
-  readonly total: number;
+  /** How many pieces the writes land in; all but the last may land before the completion. */
+  readonly pieces: number;
+  /** What a piece is, for reports. */
+  readonly unit: 'workgroup' | 'chunk';
+  /** Pieces already landed (they land in order). */
+  landed: number;
 }
 
-/** Where the first part of an operation's writes ends: writes land in two parts when an explorer splits them. */
-export function firstPartEnd(writes: PendingWrites): number {
-  return Math.ceil(writes.total / 2);
+/** A copy, fill or upload lands one chunk of this many bytes at a time (a DMA engine's unit of transfer, roughly). */
+export const CHUNK_BYTES = 4096;
+/** Most pieces one operation's writes land in: each is an explorer choice, so this bounds a schedule's length. */
+export const MAX_PIECES = 16;
+
+/** Piece `index` of `range` when it is cut into `pieces` slices: [start, end). */
+function slice(range: Range, index: number, pieces: number): Range {
+  const length = range.end - range.start;
+  return { start: range.start + Math.floor((length * index) / pieces), end: range.start + Math.floor((length * (index + 1)) / pieces) };
 }
 
-/** What landing the first part of `writes` touches (bytes [0, firstPartEnd) of the concatenated ranges). */
-export function firstPartFootprint(writes: PendingWrites): SimFootprint {
+/** What landing piece `index` of `writes` touches: its slice of every range. */
+export function pieceFootprint(writes: PendingWrites, index: number): SimFootprint {
   const accesses: SimAccess[] = [];
-  let left = firstPartEnd(writes);
   for (const r of writes.ranges) {
-    if (left <= 0) break;
-    const end = Math.min(r.end, r.start + left);
-    accesses.push({ start: r.start, end, write: true });
-    left -= end - r.start;
+    const piece = slice(r, index, writes.pieces);
+    if (piece.end > piece.start) accesses.push({ ...piece, write: true });
   }
   return { accesses, observable: false };
+}
+
+function clampPieces(n: number): number {
+  return Math.max(2, Math.min(MAX_PIECES, n));
+}
+
+/** How many pieces `op`'s writes land in, and what a piece is. */
+function piecesOf(op: StreamOp, total: number): { pieces: number; unit: 'workgroup' | 'chunk' } {
+  if (total <= 1) return { pieces: 1, unit: 'chunk' };
+  const p = op.payload;
+  // An indirect dispatch's count is read on the device; it is not known here, so it lands in two pieces.
+  if (p.kind === 'kernel') return { pieces: clampPieces(p.launch.indirectPtr !== 0 ? 2 : p.launch.workgroups), unit: 'workgroup' };
+  // A graph (a command buffer's replay): its widest kernel node's workgroups.
+  if (p.kind === 'graph' && p.exec.kernelNodes.size > 0) {
+    let widest = 0;
+    for (const node of p.exec.kernelNodes.values()) widest = Math.max(widest, node.launch.indirectPtr !== 0 ? 2 : node.launch.workgroups);
+    return { pieces: clampPieces(widest), unit: 'workgroup' };
+  }
+  return { pieces: clampPieces(Math.ceil(total / CHUNK_BYTES)), unit: 'chunk' };
 }
 
 const whole = (a: Allocation): Range => ({ start: a.ptr, end: a.ptr + a.byteLength });
@@ -131,19 +162,20 @@ export function runDeferred(device: WasmDevice, op: StreamOp, execute: () => num
   const kind = op.kind;
   let total = 0;
   for (const r of ranges) total += r.end - r.start;
-  return { cost, writes: { ranges, before, after, whole: kind === 'memset' || kind === 'memcpy' || kind === 'htod', committed: 0, total } };
+  const { pieces, unit } = piecesOf(op, total);
+  return { cost, writes: { ranges, before, after, whole: kind === 'memset' || kind === 'memcpy' || kind === 'htod', pieces, unit, landed: 0 } };
 }
 
-/** Applies the bytes a deferred operation changed, from what already landed up to byte `upTo` (default: all). */
-export function commitWrites(device: WasmDevice, writes: PendingWrites, upTo = writes.total): void {
+/** Lands the pieces of a deferred operation's writes not landed yet, up to piece `upTo` (default: all of them). */
+export function commitWrites(device: WasmDevice, writes: PendingWrites, upTo = writes.pieces): void {
+  if (upTo <= writes.landed) return;
   const u8 = device.u8;
-  let offset = 0;
-  for (let i = 0; i < writes.ranges.length && offset < upTo; i++) {
+  for (let i = 0; i < writes.ranges.length; i++) {
     const range = writes.ranges[i]!;
     const length = range.end - range.start;
-    const from = Math.max(0, writes.committed - offset);
-    const to = Math.min(length, upTo - offset);
-    offset += length;
+    // Pieces [landed, upTo) of this range are one contiguous run of bytes.
+    const from = Math.floor((length * writes.landed) / writes.pieces);
+    const to = Math.floor((length * upTo) / writes.pieces);
     if (from >= to) continue;
     const before = writes.before[i]!;
     const after = writes.after[i]!;
@@ -155,5 +187,5 @@ export function commitWrites(device: WasmDevice, writes: PendingWrites, upTo = w
       if (after[j] !== before[j]) u8[range.start + j] = after[j]!;
     }
   }
-  if (upTo > writes.committed) writes.committed = upTo;
+  writes.landed = upTo;
 }

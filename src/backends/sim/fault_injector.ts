@@ -16,7 +16,19 @@ export interface InjectedFault {
   readonly what: string;
   /** The plan entry that caused it, e.g. "kernelFaults[0]" or "random.kernelFault". */
   readonly rule: string;
+  /**
+   * Where it hit, counted as an explicit rule counts (so a shrinker can restate the fault as one): the n-th kernel
+   * dispatch, the n-th allocation, the n-th submission (1-based), the virtual ns of a timed loss, or for a slow
+   * operation the n-th operation of its kind.
+   */
+  readonly at: number;
+  /** A timed loss says atTimeNs; a slow operation says its kind and extra ns. */
+  readonly timed?: boolean;
+  readonly op?: SlowOperationKind;
+  readonly extraNs?: number;
 }
+
+type Where = Pick<InjectedFault, 'at' | 'timed' | 'op' | 'extraNs'>;
 
 /** A kernel dispatch as the injector sees it. */
 export interface DispatchInfo {
@@ -46,6 +58,8 @@ export class FaultInjector {
   private slowRuleHits: number[] = [];
   private allocations = 0;
   private submissions = 0;
+  private dispatches = 0;
+  private operationsByKind = new Map<SlowOperationKind, number>();
   private lostError: HalError | undefined;
   private readonly log: InjectedFault[] = [];
 
@@ -58,6 +72,8 @@ export class FaultInjector {
     this.slowRuleHits = plan ? plan.slow.map(() => 0) : [];
     this.allocations = 0;
     this.submissions = 0;
+    this.dispatches = 0;
+    this.operationsByKind = new Map();
     const seed = plan?.random.seed ?? plan?.seed ?? Number(this.deviceSeed & 0xffffffffn);
     this.random = prng(seed);
   }
@@ -85,7 +101,7 @@ export class FaultInjector {
     if (index >= 0) rule = `outOfMemory[${index}]`;
     else if (plan.random.outOfMemory > 0 && this.random() < plan.random.outOfMemory) rule = 'random.outOfMemory';
     if (rule === undefined) return undefined;
-    this.record('out-of-memory', now, `${call} of ${byteLength} bytes (allocation ${n})`, rule);
+    this.record('out-of-memory', now, `${call} of ${byteLength} bytes (allocation ${n})`, rule, { at: n });
     return new HalError(StatusCode.RESOURCE_EXHAUSTED, `${call} of ${byteLength} bytes: simulated device memory exhausted (injected by the fault plan: ${rule})`, {
       driver: { api: 'sim', name: 'SIM_OUT_OF_MEMORY', number: 2, call },
     });
@@ -96,20 +112,21 @@ export class FaultInjector {
     const plan = this.plan;
     if (plan === undefined || this.lostError) return;
     const n = ++this.submissions;
-    if (plan.deviceLost.atSubmission === n) this.lose(now, `submission ${n}`, 'deviceLost.atSubmission');
-    else if (plan.random.deviceLost > 0 && this.random() < plan.random.deviceLost) this.lose(now, `submission ${n}`, 'random.deviceLost');
+    if (plan.deviceLost.atSubmission === n) this.lose(now, `submission ${n}`, 'deviceLost.atSubmission', { at: n });
+    else if (plan.random.deviceLost > 0 && this.random() < plan.random.deviceLost) this.lose(now, `submission ${n}`, 'random.deviceLost', { at: n });
   }
 
   /** The scheduler reached virtual time `now`: a loss planned at or before it happens. */
   reached(now: number): void {
     const at = this.plan?.deviceLost.atTimeNs;
-    if (at !== undefined && now >= at && !this.lostError) this.lose(now, `virtual time ${at} ns`, 'deviceLost.atTimeNs');
+    if (at !== undefined && now >= at && !this.lostError) this.lose(now, `virtual time ${at} ns`, 'deviceLost.atTimeNs', { at, timed: true });
   }
 
   /** A kernel dispatch about to run: the fault to report instead, if the plan says so. */
   kernelFault(dispatch: DispatchInfo, now: number): string | undefined {
     const plan = this.plan;
     if (plan === undefined) return undefined;
+    const ordinal = ++this.dispatches;
     let fault: { rule: string; message: string } | undefined;
     plan.kernelFaults.forEach((rule, i) => {
       if (!matches(rule, dispatch)) return;
@@ -120,7 +137,7 @@ export class FaultInjector {
       fault = { rule: 'random.kernelFault', message: 'injected fault' };
     }
     if (fault === undefined) return undefined;
-    this.record('kernel-fault', now, `${dispatch.entryPoint} of ${dispatch.label}`, fault.rule);
+    this.record('kernel-fault', now, `${dispatch.entryPoint} of ${dispatch.label}`, fault.rule, { at: ordinal });
     return `${fault.message} (fault plan ${fault.rule})`;
   }
 
@@ -128,6 +145,8 @@ export class FaultInjector {
   extraLatency(kind: SlowOperationKind, dispatches: readonly DispatchInfo[], label: string, now: number): number {
     const plan = this.plan;
     if (plan === undefined) return 0;
+    const ordinal = (this.operationsByKind.get(kind) ?? 0) + 1;
+    this.operationsByKind.set(kind, ordinal);
     let extra = 0;
     plan.slow.forEach((rule, i) => {
       if (rule.op !== undefined && rule.op !== kind) return;
@@ -135,23 +154,23 @@ export class FaultInjector {
       const n = ++this.slowRuleHits[i]!;
       if (rule.nth !== undefined && rule.nth !== n) return;
       extra += rule.extraNs;
-      this.record('slow', now, `${kind} ${label} +${rule.extraNs} ns`, `slow[${i}]`);
+      this.record('slow', now, `${kind} ${label} +${rule.extraNs} ns`, `slow[${i}]`, { at: ordinal, op: kind, extraNs: rule.extraNs });
     });
     if (plan.random.slow > 0 && this.random() < plan.random.slow) {
       extra += plan.random.slowNs;
-      this.record('slow', now, `${kind} ${label} +${plan.random.slowNs} ns`, 'random.slow');
+      this.record('slow', now, `${kind} ${label} +${plan.random.slowNs} ns`, 'random.slow', { at: ordinal, op: kind, extraNs: plan.random.slowNs });
     }
     return extra;
   }
 
-  private lose(now: number, what: string, rule: string): void {
+  private lose(now: number, what: string, rule: string, where: Where): void {
     this.lostError = new HalError(StatusCode.INTERNAL, `device lost at ${what} (injected by the fault plan: ${rule})`, {
       driver: { api: 'sim', name: 'SIM_DEVICE_LOST', number: 9, text: 'device lost', call: rule },
     });
-    this.record('device-lost', now, what, rule);
+    this.record('device-lost', now, what, rule, where);
   }
 
-  private record(kind: InjectedFault['kind'], now: number, what: string, rule: string): void {
-    this.log.push({ kind, time: BigInt(now), what, rule });
+  private record(kind: InjectedFault['kind'], now: number, what: string, rule: string, where: Where): void {
+    this.log.push({ kind, time: BigInt(now), what, rule, ...where });
   }
 }

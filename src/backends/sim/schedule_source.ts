@@ -7,8 +7,9 @@
  * the source makes and can record:
  *
  *   - event:       which enabled event happens next — the start of any stream's ready operation, the completion of
- *                  any operation in flight (so durations are whatever the order needs), the first half of a running
- *                  operation's writes (so an overlapping operation sees it half done), or the earliest timer;
+ *                  any operation in flight (so durations are whatever the order needs), the next piece of a running
+ *                  operation's writes (one per workgroup of a dispatch, one per 4 KiB chunk of a copy, fill or
+ *                  upload, 2 to 16 pieces: an overlapping operation sees it partly done), or the earliest timer;
  *   - graph-order: which topological order a graph launch replays its nodes in;
  *   - cover:       which in-flight signal a device-side wait follows when several would cover it;
  *   - resume:      which of the host waits one signal releases resumes first (the core asks these two through the

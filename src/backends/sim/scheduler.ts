@@ -10,8 +10,8 @@
  * PRNG: that is the only freedom a seed has, and it only reorders what streams and events leave unordered.
  *
  * With a schedule source (schedule_source.ts) the source picks every event instead: any ready start, any
- * completion of work in flight, the first half of a running operation's writes, or the earliest timer; and each
- * operation's writes land at its completion (deferred_writes.ts). Option 0 is always the order described above,
+ * completion of work in flight, the next piece (a workgroup's or a chunk's) of a running operation's writes, or the
+ * earliest timer; and each operation's writes land by its completion (deferred_writes.ts). Option 0 is always the order described above,
  * with stream creation order in place of the PRNG.
  *
  * Progress: in 'auto' mode the scheduler runs itself on the next macrotask (setImmediate; a MessageChannel in browsers) whenever work or timers are pending, one
@@ -24,7 +24,7 @@ import type { Executor } from './executor.js';
 import type { SimStream, StreamOp } from './streams.js';
 import { scheduleMacrotask } from '../../util/macrotask.js';
 import type { DriverStepEvent } from '../../core/driver.js';
-import { commitWrites, completeFootprint, firstPartEnd, firstPartFootprint, runDeferred, startFootprint, type PendingWrites } from './deferred_writes.js';
+import { commitWrites, completeFootprint, pieceFootprint, runDeferred, startFootprint, type PendingWrites } from './deferred_writes.js';
 import { GRAPH_ORDERS, type SimChoiceOption, type SimFootprint, type SimScheduleSource } from './schedule_source.js';
 import type { WasmDevice } from './wasm_device.js';
 
@@ -57,7 +57,7 @@ export type StepEvent = DriverStepEvent;
 const CLASS_COMPLETE = 0;
 const CLASS_START = 1;
 const CLASS_TIMER = 2;
-/** Under a schedule source: the first part of a running operation's writes lands before its completion. */
+/** Under a schedule source: the next piece of a running operation's writes lands before its completion. */
 const CLASS_PART = 3;
 
 /** An event option; its description and footprint are built only when an explorer asks (most never are). */
@@ -83,27 +83,29 @@ class OpEventOption implements SimChoiceOption {
   }
 }
 
-/** The first part of an operation's writes landing before its completion. */
-class FirstPartOption implements SimChoiceOption {
+/** The next piece of an operation's writes (a workgroup's, a chunk's) landing before its completion. */
+class NextPieceOption implements SimChoiceOption {
   readonly kind = 'part';
   readonly stream: number;
   readonly key: string;
   private cachedFootprint: SimFootprint | undefined;
   /** Kept: the operation lets go of its writes when it completes, and an explorer may ask later. */
   private readonly writes: PendingWrites;
+  private readonly piece: number;
 
   constructor(private readonly op: StreamOp) {
     this.stream = op.stream.id;
-    this.key = `p${op.seq}`;
     this.writes = op.writes!;
+    this.piece = this.writes.landed;
+    this.key = `p${op.seq}.${this.piece}`;
   }
 
   get description(): string {
-    return `the first half of stream ${this.stream}'s ${this.op.kind} ${this.op.label} lands`;
+    return `${this.writes.unit} ${this.piece + 1}/${this.writes.pieces} of stream ${this.stream}'s ${this.op.kind} ${this.op.label} lands`;
   }
 
   get footprint(): SimFootprint {
-    return (this.cachedFootprint ??= firstPartFootprint(this.writes));
+    return (this.cachedFootprint ??= pieceFootprint(this.writes, this.piece));
   }
 }
 
@@ -262,9 +264,10 @@ export class DiscreteEventScheduler {
       const running = s.inFlight;
       if (running !== null) {
         candidates.push({ cls: CLASS_COMPLETE, time: running.end, stream: s, timer: null });
-        // Ranked after the completion, so the default order lands all writes at once, as before.
+        // Ranked after the completion, so the default order lands all writes at once, as before. The last piece
+        // lands with the completion itself.
         const writes = running.writes;
-        if (writes !== null && writes.committed === 0 && writes.total > 1) candidates.push({ cls: CLASS_PART, time: running.end, stream: s, timer: null });
+        if (writes !== null && writes.landed < writes.pieces - 1) candidates.push({ cls: CLASS_PART, time: running.end, stream: s, timer: null });
         continue;
       }
       const op = s.peek();
@@ -292,25 +295,27 @@ export class DiscreteEventScheduler {
     const chosen = candidates[pick] ?? candidates[0]!;
     if (chosen.cls === CLASS_COMPLETE) return this.complete(chosen.stream!);
     if (chosen.cls === CLASS_START) return this.start(chosen.stream!, chosen.time > this.now ? chosen.time : this.now);
-    if (chosen.cls === CLASS_PART) return this.landFirstPart(chosen.stream!);
+    if (chosen.cls === CLASS_PART) return this.landNextPiece(chosen.stream!);
     return this.fireTimer(chosen.timer!);
   }
 
   /**
-   * The first half of a running operation's writes lands (an explorer's choice): another operation that reads or
-   * writes the same bytes before the completion sees a torn state, as with a copy interleaved chunk by chunk.
+   * The next piece of a running operation's writes lands (an explorer's choice): another operation that reads or
+   * writes the same bytes before the completion sees a torn state, workgroup by workgroup or chunk by chunk.
    * Nothing the host can see changes, so the tick goes on.
    */
-  private landFirstPart(stream: SimStream): StepEvent {
+  private landNextPiece(stream: SimStream): StepEvent {
     const op = stream.inFlight!;
-    commitWrites(this.hooks!.device, op.writes!, firstPartEnd(op.writes!));
+    const writes = op.writes!;
+    const piece = writes.landed;
+    commitWrites(this.hooks!.device, writes, piece + 1);
     this.lastCompletionHidden = true;
-    return { kind: 'complete', time: BigInt(this.now), stream: stream.id, op: op.kind, label: `${op.label} (first half of its writes)`, status: op.status };
+    return { kind: 'complete', time: BigInt(this.now), stream: stream.id, op: op.kind, label: `${op.label} (${writes.unit} ${piece + 1}/${writes.pieces} of its writes)`, status: op.status };
   }
 
   private describe(c: Candidate): SimChoiceOption {
     if (c.cls === CLASS_TIMER) return new TimerOption(c.timer!);
-    if (c.cls === CLASS_PART) return new FirstPartOption(c.stream!.inFlight!);
+    if (c.cls === CLASS_PART) return new NextPieceOption(c.stream!.inFlight!);
     const s = c.stream!;
     return c.cls === CLASS_COMPLETE ? new OpEventOption('complete', s.inFlight!) : new OpEventOption('start', s.peek()!);
   }

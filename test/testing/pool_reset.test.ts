@@ -1,0 +1,75 @@
+/**
+ * A pooled simulator driver, reset between schedules, must replay like a fresh one: memory the last run used —
+ * its buffers, the allocator's block headers around them, and the per-thread memory (stacks, coroutine state) a
+ * HIP-C module takes from the heap outside the allocation table — reads as zeros in the next run.
+ */
+import { expect, it } from 'vitest';
+import { sampleExecutableManifestInput, sampleKernelSpec, workgroupsFor } from '../../src/kernels/index.js';
+import { runExploration, type Scenario } from '../../src/testing/index.js';
+import { SimDriver } from '../../src/backends/sim/driver.js';
+import { loadHip } from '../helpers/hipc.js';
+
+const kernelRun: Scenario = {
+  name: 'kernel-run',
+  async run({ device }) {
+    const spec = sampleKernelSpec('scale_i32');
+    const count = 256;
+    const executable = await device.createExecutable(sampleExecutableManifestInput(), { label: 'samples' });
+    const scale = executable.entryPoint('scale_i32');
+    const x = device.createBuffer({ byteLength: count * 4, label: 'x' });
+    device.queue.update({ buffer: x, data: new Int32Array(count).fill(3) });
+    const commands = device.createCommandBuffer();
+    commands.begin();
+    commands.pushDescriptorSet({ layout: scale.layout, set: 0, bindings: [{ binding: 0, buffer: x }] });
+    commands.pushConstants({ layout: scale.layout, values: [5, count] });
+    commands.dispatch({ executable, entryPoint: 'scale_i32', workgroupCount: [workgroupsFor(spec, count), 1, 1] });
+    commands.end();
+    const done = device.createSemaphore(0n);
+    device.queue.execute({ commandBuffers: [commands], signals: [{ semaphore: done, value: 1n }] });
+    await done.wait(1n);
+  },
+};
+
+const bigZeroRead: Scenario = {
+  name: 'big-zero-read',
+  async run({ device }) {
+    const big = device.createBuffer({ byteLength: 8 << 20, label: 'big' });
+    const bytes = await device.queue.read({ buffer: big });
+    const dirty = bytes.findIndex((b) => b !== 0);
+    if (dirty >= 0) throw new Error(`a new buffer holds ${bytes[dirty]} at byte ${dirty}: the last run's bytes`);
+  },
+};
+
+it('a driver reused after a run that split the heap hands out zeroed memory, headers included', async () => {
+  expect((await runExploration(kernelRun, { schedules: 3 })).failure).toBeNull();
+  const result = await runExploration(bigZeroRead, { schedules: 3 });
+  expect(result.failure?.text).toBeUndefined();
+}, 60_000);
+
+it('a driver reused after a HIP-C kernel with __syncthreads hands out zeroed memory (its per-thread memory too)', async () => {
+  const source = `extern "C" __global__ void k(unsigned* out) {
+  __shared__ unsigned s[64];
+  s[threadIdx.x] = threadIdx.x * 2654435761u;
+  __syncthreads();
+  out[threadIdx.x] = s[(threadIdx.x + 1) % 64];
+}`;
+  const driver = new SimDriver({ memoryBytes: 32 * 1024 * 1024 });
+  const module = await loadHip(driver, source);
+  const out = driver.memAlloc(256);
+  const stream = driver.streamCreate();
+  driver.launchKernel({
+    fn: driver.moduleGetFunction(module, 'k'), workgroupCount: [4, 1, 1], workgroupSize: [64, 1, 1], sharedMemoryBytes: 0,
+    bindings: [{ ptr: out, byteLength: 256 }], constants: new Uint32Array(0),
+  }, stream);
+  await driver.streamSynchronize(stream);
+  driver.streamDestroy(stream);
+  driver.memFree(out);
+  driver.moduleUnload(module);
+  driver.destroy();
+  driver.reset();
+  const heap = driver.memAlloc(24 * 1024 * 1024);
+  const bytes = (driver as unknown as { device: { u8: Uint8Array } }).device.u8.subarray(Number(heap), Number(heap) + 24 * 1024 * 1024);
+  expect(bytes.findIndex((b) => b !== 0)).toBe(-1);
+  driver.memFree(heap);
+  driver.destroy();
+}, 300_000);
