@@ -42,6 +42,33 @@ const MAX_INITIALIZED_BYTES = 16384;
 export interface PostprocessOptions {
   readonly memoryChecks: boolean;
   readonly label: string;
+  /** Where the module's statics start (the shared scratch address they are linked at). */
+  readonly staticStart: number;
+}
+
+/** Bytes a SIMD load reads: splats read one lane, extending loads 8 bytes, zero-extending loads 4 or 8. */
+function simdLoadBytes(b: Binaryen, op: number): number {
+  const ops = b as unknown as Record<string, number>;
+  const bytes: Record<number, number> = {
+    [ops['Load8SplatVec128']!]: 1, [ops['Load16SplatVec128']!]: 2, [ops['Load32SplatVec128']!]: 4, [ops['Load64SplatVec128']!]: 8,
+    [ops['Load8x8SVec128']!]: 8, [ops['Load8x8UVec128']!]: 8, [ops['Load16x4SVec128']!]: 8, [ops['Load16x4UVec128']!]: 8,
+    [ops['Load32x2SVec128']!]: 8, [ops['Load32x2UVec128']!]: 8, [ops['Load32ZeroVec128']!]: 4, [ops['Load64ZeroVec128']!]: 8,
+  };
+  const n = bytes[op];
+  if (n === undefined) throw new HalError(StatusCode.INTERNAL, `unknown SIMD load op ${op}`);
+  return n;
+}
+
+/** Bytes a SIMD lane load or store touches: one lane. */
+function laneBytes(b: Binaryen, op: number): number {
+  const ops = b as unknown as Record<string, number>;
+  const bytes: Record<number, number> = {
+    [ops['Load8LaneVec128']!]: 1, [ops['Load16LaneVec128']!]: 2, [ops['Load32LaneVec128']!]: 4, [ops['Load64LaneVec128']!]: 8,
+    [ops['Store8LaneVec128']!]: 1, [ops['Store16LaneVec128']!]: 2, [ops['Store32LaneVec128']!]: 4, [ops['Store64LaneVec128']!]: 8,
+  };
+  const n = bytes[op];
+  if (n === undefined) throw new HalError(StatusCode.INTERNAL, `unknown SIMD lane op ${op}`);
+  return n;
 }
 
 export interface KernelModuleImage {
@@ -70,7 +97,8 @@ interface ExpressionClasses {
   Store: Accessors;
   AtomicRMW: Accessors;
   AtomicCmpxchg: Accessors;
-  SIMDLoad: Accessors;
+  SIMDLoad: Accessors & { getOp(e: number): number };
+  SIMDLoadStoreLane: Accessors & { getOp(e: number): number };
 }
 const classes = (b: Binaryen): ExpressionClasses => b as unknown as ExpressionClasses;
 
@@ -168,8 +196,9 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
     if (heapBaseInit === 0 || b.getExpressionId(heapBaseInit) !== b.ConstId) {
       throw new HalError(StatusCode.INTERNAL, `${options.label}: the linked module does not export a constant __heap_base`);
     }
+    const staticEndAddress = (b.getExpressionInfo(heapBaseInit) as unknown as { value: number }).value >>> 0;
     const staticEnd = new Uint8Array(4);
-    new DataView(staticEnd.buffer).setUint32(0, (b.getExpressionInfo(heapBaseInit) as unknown as { value: number }).value, true);
+    new DataView(staticEnd.buffer).setUint32(0, staticEndAddress, true);
     m.addCustomSection('gh.static_end', staticEnd);
     for (let i = m.getNumExports() - 1; i >= 0; i--) {
       const name = b.getExportInfo(m.getExportByIndex(i)).name;
@@ -188,7 +217,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
 
     // Globals the replaced imports read and write.
     const zero = () => m.i32.const(0);
-    for (const g of ['tx', 'ty', 'tz', 'bx', 'by', 'bz', 'dx', 'dy', 'dz', 'gx', 'gy', 'gz', 'args', 'async_buffer', 'stack_lo', 'stack_hi', 'lo0', 'hi0', 'lo1', 'hi1', 'budget']) {
+    for (const g of ['args', 'async_buffer', 'stack_lo', 'stack_hi', 'lo0', 'hi0', 'lo1', 'hi1', 'budget']) {
       m.addGlobal(`__gh_${g}`, i32, true, zero());
     }
     m.addGlobalImport('__gh_thread_memory_base', 'gh', 'thread_memory', i32, false);
@@ -207,7 +236,15 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
         m.if(inWindow('__gh_lo1', '__gh_hi1'), m.return(p())),
         m.return(m.call('__gh_check_slow', [p(), m.local.get(1, i32), m.local.get(2, i32)], i32)),
       ], i32));
-      const check = (ptr: number, offset: number, bytes: number) => m.call('__gh_check', [ptr, m.i32.const(offset | 0), m.i32.const(bytes)], i32);
+      // Accesses at a constant address inside the module's statics (the built-in variables, scalar __shared__
+      // variables) always lie in the workgroup's scratch: they need no check.
+      const staticAccess = (ptr: number, offset: number, bytes: number) => {
+        if (b.getExpressionId(ptr) !== b.ConstId) return false;
+        const at = ((b.getExpressionInfo(ptr) as unknown as { value: number }).value >>> 0) + offset;
+        return at >= options.staticStart && at + bytes <= staticEndAddress;
+      };
+      const check = (ptr: number, offset: number, bytes: number) =>
+        staticAccess(ptr, offset, bytes) ? ptr : m.call('__gh_check', [ptr, m.i32.const(offset | 0), m.i32.const(bytes)], i32);
       for (const f of instrumented) {
         walk(b, b.getFunctionInfo(f.ref).body, (e) => {
           const id = b.getExpressionId(e);
@@ -215,9 +252,10 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
           else if (id === b.StoreId) B.Store.setPtr(e, check(B.Store.getPtr(e), B.Store.getOffset(e), B.Store.getBytes(e)));
           else if (id === b.AtomicRMWId) B.AtomicRMW.setPtr(e, check(B.AtomicRMW.getPtr(e), B.AtomicRMW.getOffset(e), B.AtomicRMW.getBytes(e)));
           else if (id === b.AtomicCmpxchgId) B.AtomicCmpxchg.setPtr(e, check(B.AtomicCmpxchg.getPtr(e), B.AtomicCmpxchg.getOffset(e), B.AtomicCmpxchg.getBytes(e)));
-          else if (id === b.SIMDLoadId) B.SIMDLoad.setPtr(e, check(B.SIMDLoad.getPtr(e), B.SIMDLoad.getOffset(e), 16));
-          else if (id === b.MemoryFillId || id === b.MemoryCopyId || id === b.SIMDLoadStoreLaneId) {
-            throw new HalError(StatusCode.INVALID_ARGUMENT, `${options.label}: memory checks cannot yet instrument ${id === b.SIMDLoadStoreLaneId ? 'SIMD lane loads' : 'bulk memory operations'} (in ${f.name}); compile with memory checks off`);
+          else if (id === b.SIMDLoadId) B.SIMDLoad.setPtr(e, check(B.SIMDLoad.getPtr(e), B.SIMDLoad.getOffset(e), simdLoadBytes(b, B.SIMDLoad.getOp(e))));
+          else if (id === b.SIMDLoadStoreLaneId) B.SIMDLoadStoreLane.setPtr(e, check(B.SIMDLoadStoreLane.getPtr(e), B.SIMDLoadStoreLane.getOffset(e), laneBytes(b, B.SIMDLoadStoreLane.getOp(e))));
+          else if (id === b.MemoryFillId || id === b.MemoryCopyId) {
+            throw new HalError(StatusCode.INVALID_ARGUMENT, `${options.label}: memory checks cannot yet instrument bulk memory operations (in ${f.name}); compile with memory checks off`);
           }
         });
       }
@@ -247,15 +285,6 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
 
     // The header's imports become wasm bodies.
     const body: Record<string, [number[], number, () => number]> = {
-      __gh_thread_x: [[], i32, () => m.global.get('__gh_tx', i32)],
-      __gh_thread_y: [[], i32, () => m.global.get('__gh_ty', i32)],
-      __gh_thread_z: [[], i32, () => m.global.get('__gh_tz', i32)],
-      __gh_set_thread: [[i32, i32, i32], b.none, () => m.block(null, [
-        m.global.set('__gh_tx', m.local.get(0, i32)), m.global.set('__gh_ty', m.local.get(1, i32)), m.global.set('__gh_tz', m.local.get(2, i32))])],
-      ...Object.fromEntries(['block_x', 'block_y', 'block_z', 'dim_x', 'dim_y', 'dim_z', 'grid_x', 'grid_y', 'grid_z'].map((name) =>
-        [`__gh_${name}`, [[], i32, () => m.global.get(`__gh_${name[0]}${name.slice(-1)}`, i32)]])),
-      __gh_set_block: [[i32, i32, i32, i32, i32, i32, i32, i32, i32], b.none, () => m.block(null,
-        ['bx', 'by', 'bz', 'dx', 'dy', 'dz', 'gx', 'gy', 'gz'].map((g, i) => m.global.set(`__gh_${g}`, m.local.get(i, i32))))],
       __gh_load_word: [[i32], i32, () => m.i32.load(0, 4, m.local.get(0, i32))],
       __gh_store_word: [[i32, i32], b.none, () => m.i32.store(0, 4, m.local.get(0, i32), m.local.get(1, i32))],
       __gh_set_workgroup: [[i32, i32, i32, i32], b.none, () => m.block(null, [
