@@ -133,6 +133,9 @@ async function saxpyRows(): Promise<BenchRow[]> {
     const launch = (fn: DriverFunction) => (stream: ReturnType<SimDriver['streamCreate']>) => driver.launchKernel({
       fn, workgroupCount: [n / 256, 1, 1], workgroupSize: [256, 1, 1], sharedMemoryBytes: 0, bindings, constants: new Uint32Array([bits, n]),
     }, stream);
+    // Warm-up first: V8 runs a new wasm function in its baseline tier until the optimizing compile (in the
+    // background, slower for the large HIP-C entry points) is done; the figures below are steady state for all.
+    for (const fn of [hipFn, asFn, unguardedFn]) await timeLaunches(driver, 5, launch(fn));
     // Interleaved, so machine load affects all alike.
     const hipTimes: number[] = [], asTimes: number[] = [], unguardedTimes: number[] = [];
     for (let r = 0; r < 5; r++) {

@@ -372,7 +372,7 @@ static __forceinline__ unsigned begin_workgroup(unsigned args, unsigned x, unsig
 
 // Threads per chunk of a barrier-free workgroup (see launcher::straight): at most CHUNKS chunks, each a multiple of
 // four threads long (one 128-bit vector of 32-bit lanes).
-constexpr unsigned CHUNKS = 8;
+constexpr unsigned CHUNKS = 4;
 static __forceinline__ unsigned chunk_size(unsigned threads) {
   unsigned c = (threads + CHUNKS - 1) / CHUNKS;
   c = (c + 3u) & ~3u;

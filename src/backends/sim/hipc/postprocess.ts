@@ -33,6 +33,8 @@ export function loadBinaryen(): Promise<Binaryen> {
 
 /** Loop iterations one workgroup may run (all its threads together) before it is stopped as a runaway. */
 export const LOOP_BUDGET = 1 << 26;
+/** Loop iterations a function call counts locally before charging them to the workgroup's budget. */
+const LOOP_BUDGET_BLOCK = 1024;
 /** Fault kinds raised by HIP-C kernels, after those of asm/kernels/abi.ts. */
 export const FAULT_BARRIER_DIVERGENCE = 6;
 export const FAULT_LOOP_BUDGET = 7;
@@ -224,18 +226,24 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
 
     // Instrument kernel code: every function compiled from the source, except the two slow-path helpers.
     const instrumented = fns.filter((f) => !f.imported && !RUNTIME_HELPERS.has(f.name) && f.name !== '__wasm_init_memory');
-    if (options.memoryChecks) {
-      // check(ptr, offset, bytes) -> ptr: two cached windows inline, the full search (and the fault) in C++.
-      const p = () => m.local.get(0, i32);
-      const addr = () => m.i32.add(p(), m.local.get(1, i32));
-      const inWindow = (lo: string, hi: string) => m.i32.and(
-        m.i32.ge_u(addr(), m.global.get(lo, i32)),
-        m.i32.le_u(m.i32.add(addr(), m.local.get(2, i32)), m.global.get(hi, i32)));
-      m.addFunction('__gh_check', b.createType([i32, i32, i32]), i32, [], m.block(null, [
-        m.if(inWindow('__gh_lo0', '__gh_hi0'), m.return(p())),
-        m.if(inWindow('__gh_lo1', '__gh_hi1'), m.return(p())),
-        m.return(m.call('__gh_check_slow', [p(), m.local.get(1, i32), m.local.get(2, i32)], i32)),
-      ], i32));
+    // Memory checks: each access checks its address against two cached windows (a binding, the shared scratch or
+    // the stack), held in locals of the function so the engine keeps them in registers; a miss calls the full
+    // search (and the fault) in C++, which updates the windows in globals, and the locals are reloaded from them.
+    // A function starts from the globals, which always hold windows valid for the running workgroup and thread (a
+    // new workgroup or thread stack clears them); an entry point starts from empty windows, because it runs before
+    // its own workgroup's bindings are set.
+    //
+    // The loop budget: every loop iteration counts down a local; each LOOP_BUDGET_BLOCK iterations are charged to
+    // the workgroup's budget (a global), and a workgroup that has spent it faults. Counting in a local keeps the
+    // global out of every loop; iterations a call has not yet charged when it returns are not counted, so the
+    // budget is approximate, but a loop that never ends always keeps charging its own block.
+    const windows = ['__gh_lo0', '__gh_hi0', '__gh_lo1', '__gh_hi1'];
+    for (const f of instrumented) {
+      const info = b.getFunctionInfo(f.ref);
+      const base = b.expandType(info.params).length + info.vars.length;
+      const tmp = base, win = (k: number) => base + 1 + k, counter = base + 5;
+      const get = (k: number) => m.local.get(win(k), i32);
+      const reload = () => windows.map((g, k) => m.local.set(win(k), m.global.get(g, i32)));
       // Accesses at a constant address inside the module's statics (the built-in variables, scalar __shared__
       // variables) always lie in the workgroup's scratch: they need no check.
       const staticAccess = (ptr: number, offset: number, bytes: number) => {
@@ -243,10 +251,25 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
         const at = ((b.getExpressionInfo(ptr) as unknown as { value: number }).value >>> 0) + offset;
         return at >= options.staticStart && at + bytes <= staticEndAddress;
       };
-      const check = (ptr: number, offset: number, bytes: number) =>
-        staticAccess(ptr, offset, bytes) ? ptr : m.call('__gh_check', [ptr, m.i32.const(offset | 0), m.i32.const(bytes)], i32);
-      for (const f of instrumented) {
-        walk(b, b.getFunctionInfo(f.ref).body, (e) => {
+      let checks = 0;
+      const check = (ptr: number, offset: number, bytes: number): number => {
+        if (staticAccess(ptr, offset, bytes)) return ptr;
+        checks++;
+        const at = () => m.local.get(tmp, i32);
+        const inWindow = (k: number) => m.i32.and(
+          m.i32.ge_u(m.i32.add(at(), m.i32.const(offset | 0)), get(2 * k)),
+          m.i32.le_u(m.i32.add(at(), m.i32.const((offset + bytes) | 0)), get(2 * k + 1)));
+        return m.block(null, [
+          m.local.set(tmp, ptr),
+          m.if(inWindow(0), at(), m.if(inWindow(1), at(), m.block(null, [
+            m.local.set(tmp, m.call('__gh_check_slow', [at(), m.i32.const(offset | 0), m.i32.const(bytes)], i32)),
+            ...reload(),
+            at(),
+          ], i32))),
+        ], i32);
+      };
+      if (options.memoryChecks) {
+        walk(b, info.body, (e) => {
           const id = b.getExpressionId(e);
           if (id === b.LoadId) B.Load.setPtr(e, check(B.Load.getPtr(e), B.Load.getOffset(e), B.Load.getBytes(e)));
           else if (id === b.StoreId) B.Store.setPtr(e, check(B.Store.getPtr(e), B.Store.getOffset(e), B.Store.getBytes(e)));
@@ -259,23 +282,34 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
           }
         });
       }
-    }
-    // The loop budget: one tick per loop iteration, a fault once a workgroup has spent it.
-    for (const f of instrumented) {
-      walk(b, b.getFunctionInfo(f.ref).body, (e) => {
+      let loops = 0;
+      walk(b, info.body, (e) => {
         if (b.getExpressionId(e) !== b.LoopId) return;
+        loops++;
         const body = B.Loop.getBody(e);
-        const tick = m.block(null, [
-          m.global.set('__gh_budget', m.i32.sub(m.global.get('__gh_budget', i32), m.i32.const(1))),
-          m.if(m.i32.eqz(m.global.get('__gh_budget', i32)), m.call('__gh_budget_exhausted', [], b.none)),
-        ], b.none);
+        const tick = m.if(m.i32.eqz(m.local.tee(counter, m.i32.sub(m.local.get(counter, i32), m.i32.const(1)), i32)), m.block(null, [
+          m.local.set(counter, m.i32.const(LOOP_BUDGET_BLOCK)),
+          m.global.set('__gh_budget', m.i32.sub(m.global.get('__gh_budget', i32), m.i32.const(LOOP_BUDGET_BLOCK))),
+          m.if(m.i32.le_s(m.global.get('__gh_budget', i32), m.i32.const(0)), m.call('__gh_budget_exhausted', [], b.none)),
+        ], b.none));
         B.Loop.setBody(e, m.block(null, [tick, body], b.getExpressionType(body)));
       });
+      if (checks === 0 && loops === 0) continue;
+      // The same function with six more locals (the address, the windows, the loop counter), started as above.
+      const entry = f.name.startsWith('__gh_straight_') || f.name.startsWith('__gh_coroutine_');
+      const start = [
+        ...(checks === 0 ? [] : entry ? windows.map((_g, k) => m.local.set(win(k), m.i32.const(0))) : reload()),
+        ...(loops === 0 ? [] : [m.local.set(counter, m.i32.const(LOOP_BUDGET_BLOCK))]),
+      ];
+      const results = info.results;
+      m.removeFunction(f.name);
+      m.addFunction(f.name, info.params, results, [...info.vars, i32, i32, i32, i32, i32, i32],
+        m.block(null, [...start, info.body], results === b.none ? b.none : results));
     }
 
     if (anyCoroutine) {
       b.setPassArgument('asyncify-imports', 'gh.barrier');
-      b.setPassArgument('asyncify-removelist', `__gh_straight_*,__gh_coroutine_*,__gh_check_slow,__gh_budget_exhausted${options.memoryChecks ? ',__gh_check' : ''}`);
+      b.setPassArgument('asyncify-removelist', '__gh_straight_*,__gh_coroutine_*,__gh_check_slow,__gh_budget_exhausted');
       b.setPassArgument('asyncify-ignore-indirect', '');
       m.runPasses(['asyncify']);
       b.setPassArgument('asyncify-imports', null);
@@ -340,14 +374,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
     if (m.getExport('__gh_check_slow')) m.removeExport('__gh_check_slow');
     b.setOptimizeLevel(2);
     b.setShrinkLevel(0);
-    // The memory check (about 30 nodes, one call on its slow path) must be inlined at every access to be cheap.
-    const alwaysInline = b.getAlwaysInlineMaxSize();
-    b.setAlwaysInlineMaxSize(40);
-    try {
-      m.optimize();
-    } finally {
-      b.setAlwaysInlineMaxSize(alwaysInline);
-    }
+    m.optimize();
     if (!m.validate()) throw new HalError(StatusCode.INTERNAL, `${options.label}: the post-processed kernel module does not validate`);
     return { wasm: m.emitBinary(), kernels: coroutine, threadMemory: anyCoroutine || usesStack };
   } finally {
