@@ -10,7 +10,7 @@ import { LOOP_BUDGET, postprocess, type KernelModuleImage } from './postprocess.
 import { rewriteSource } from './source_rewrite.js';
 
 /** Bumped whenever the compile pipeline changes what it produces for the same inputs. */
-const PIPELINE_VERSION = 'hipc-2';
+const PIPELINE_VERSION = 'hipc-3';
 
 export interface CompileRequest {
   readonly source: string;

@@ -35,6 +35,8 @@ export function loadBinaryen(): Promise<Binaryen> {
 export const LOOP_BUDGET = 1 << 26;
 /** Loop iterations a function call counts locally before charging them to the workgroup's budget. */
 const LOOP_BUDGET_BLOCK = 1024;
+/** Memory-check sites of a straight entry that keep a window of their own (the rest use the two shared ones). */
+const SITE_WINDOWS = 32;
 /** Fault kinds raised by HIP-C kernels, after those of asm/kernels/abi.ts. */
 export const FAULT_BARRIER_DIVERGENCE = 6;
 export const FAULT_LOOP_BUDGET = 7;
@@ -227,11 +229,14 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
     // Instrument kernel code: every function compiled from the source, except the two slow-path helpers.
     const instrumented = fns.filter((f) => !f.imported && !RUNTIME_HELPERS.has(f.name) && f.name !== '__wasm_init_memory');
     // Memory checks: each access checks its address against two cached windows (a binding, the shared scratch or
-    // the stack), held in locals of the function so the engine keeps them in registers; a miss calls the full
-    // search (and the fault) in C++, which updates the windows in globals, and the locals are reloaded from them.
-    // A function starts from the globals, which always hold windows valid for the running workgroup and thread (a
-    // new workgroup or thread stack clears them); an entry point starts from empty windows, because it runs before
-    // its own workgroup's bindings are set.
+    // the stack), held in locals of the function so the engine keeps them in registers. A miss searches the
+    // workgroup's windows inline (the shared scratch, the thread's stack, each binding of the argument block) and
+    // caches the one found, in the locals and in globals; only when none holds the access does it call the C++
+    // slow path, which records the fault and traps. No call returns into the kernel's code: a call that may
+    // return, even on a cold path, makes V8 keep the loop's values where the call cannot clobber them, which cost
+    // more than the checks themselves. A function starts from the globals, which always hold windows valid for the
+    // running workgroup and thread (a new workgroup or thread stack clears them); an entry point starts from empty
+    // windows, because it runs before its own workgroup's bindings are set.
     //
     // The loop budget: every loop iteration counts down a local; each LOOP_BUDGET_BLOCK iterations are charged to
     // the workgroup's budget (a global), and a workgroup that has spent it faults. Counting in a local keeps the
@@ -242,6 +247,9 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       const info = b.getFunctionInfo(f.ref);
       const base = b.expandType(info.params).length + info.vars.length;
       const tmp = base, win = (k: number) => base + 1 + k, counter = base + 5;
+      const found = { lo: base + 6, hi: base + 7, index: base + 8, count: base + 9 };
+      // Expressions the instrumentation itself creates (the inline search): never instrumented again.
+      const generated = new Set<number>();
       const get = (k: number) => m.local.get(win(k), i32);
       const reload = () => windows.map((g, k) => m.local.set(win(k), m.global.get(g, i32)));
       // Accesses at a constant address inside the module's statics (the built-in variables, scalar __shared__
@@ -251,25 +259,84 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
         const at = ((b.getExpressionInfo(ptr) as unknown as { value: number }).value >>> 0) + offset;
         return at >= options.staticStart && at + bytes <= staticEndAddress;
       };
+      // In a straight entry (where the thread loop of a barrier-free kernel is inlined) the first SITE_WINDOWS
+      // access sites also keep a window of their own, tried first: a site nearly always touches the same binding,
+      // so a hit costs one test however many bindings the loop alternates between. A site window is its start and
+      // the last start address it admits for this site's access size: one subtraction and one unsigned compare
+      // (an address below the start wraps to a large difference). It starts as (0xffffffff, 0), which admits only
+      // the address 0xffffffff, where any access traps anyway. (Not in coroutine code: every local there adds to the
+      // state Asyncify saves per thread.)
+      const siteWindows = f.name.startsWith('__gh_straight_') ? SITE_WINDOWS : 0;
+      const siteLo = (s: number) => base + 10 + 2 * s, siteLast = (s: number) => base + 11 + 2 * s;
       let checks = 0;
       const check = (ptr: number, offset: number, bytes: number): number => {
         if (staticAccess(ptr, offset, bytes)) return ptr;
+        const site = checks < siteWindows ? checks : -1;
         checks++;
         const at = () => m.local.get(tmp, i32);
-        const inWindow = (k: number) => m.i32.and(
-          m.i32.ge_u(m.i32.add(at(), m.i32.const(offset | 0)), get(2 * k)),
-          m.i32.le_u(m.i32.add(at(), m.i32.const((offset + bytes) | 0)), get(2 * k + 1)));
+        const within = (lo: number, hi: number) => m.i32.and(
+          m.i32.ge_u(m.i32.add(at(), m.i32.const(offset | 0)), m.local.get(lo, i32)),
+          m.i32.le_u(m.i32.add(at(), m.i32.const((offset + bytes) | 0)), m.local.get(hi, i32)));
+        // Only after a hit: the window holds at least this access, so hi - lo - bytes does not wrap.
+        const adopt = (k: number) => site < 0 ? [] : [
+          m.local.set(siteLo(site), get(2 * k)),
+          m.local.set(siteLast(site), m.i32.sub(m.i32.sub(get(2 * k + 1), get(2 * k)), m.i32.const(bytes))),
+        ];
+        // The inline search: [found.lo, found.hi) is a candidate window; the access [a, e) must lie in it (e < a
+        // means the end wrapped past 4 GiB, which no window holds).
+        const a = () => m.i32.add(at(), m.i32.const(offset | 0));
+        const e = () => m.i32.add(at(), m.i32.const((offset + bytes) | 0));
+        const fits = () => m.i32.and(m.i32.and(m.i32.ge_u(a(), m.local.get(found.lo, i32)), m.i32.le_u(e(), m.local.get(found.hi, i32))), m.i32.ge_u(e(), a()));
+        const word = (address: number) => { const load = m.i32.load(0, 4, address); generated.add(load); return load; };
+        const args = () => m.global.get('__gh_args', i32);
+        const candidate = (lo: number, length: number) => [
+          m.local.set(found.lo, lo), m.local.set(found.hi, m.i32.add(m.local.get(found.lo, i32), length))];
+        const label = `gh_check_${checks}`;
+        const scan = m.loop(`${label}_scan`, m.block(null, [
+          m.br(`${label}_missing`, m.i32.ge_u(m.local.get(found.index, i32), m.local.get(found.count, i32))),
+          ...candidate(word(m.i32.add(args(), m.i32.add(m.i32.const(56), m.i32.shl(m.local.get(found.index, i32), m.i32.const(3))))),
+            word(m.i32.add(args(), m.i32.add(m.i32.const(60), m.i32.shl(m.local.get(found.index, i32), m.i32.const(3)))))),
+          m.br(`${label}_found`, fits()),
+          m.local.set(found.index, m.i32.add(m.local.get(found.index, i32), m.i32.const(1))),
+          m.br(`${label}_scan`),
+        ]));
+        generated.add(scan);
+        const search = m.block(`${label}_found`, [
+          m.block(`${label}_missing`, [
+            ...candidate(word(m.i32.add(args(), m.i32.const(48))), word(m.i32.add(args(), m.i32.const(52)))),
+            m.br(`${label}_found`, fits()),
+            m.local.set(found.lo, m.global.get('__gh_stack_lo', i32)), m.local.set(found.hi, m.global.get('__gh_stack_hi', i32)),
+            m.br(`${label}_found`, fits()),
+            m.local.set(found.count, word(m.i32.add(args(), m.i32.const(16)))),
+            m.local.set(found.index, m.i32.const(0)),
+            scan,
+          ]),
+          // No window holds the access: the C++ slow path records the fault and traps.
+          m.drop(m.call('__gh_check_slow', [at(), m.i32.const(offset | 0), m.i32.const(bytes)], i32)),
+          m.unreachable(),
+        ]);
+        const remember = [
+          m.local.set(win(2), get(0)), m.local.set(win(3), get(1)),
+          m.local.set(win(0), m.local.get(found.lo, i32)), m.local.set(win(1), m.local.get(found.hi, i32)),
+          ...windows.map((g, k) => m.global.set(g, get(k))),
+        ];
+        const shared = m.if(within(win(0), win(1)), m.block(null, [...adopt(0), at()], i32),
+          m.if(within(win(2), win(3)), m.block(null, [...adopt(1), at()], i32), m.block(null, [
+            search,
+            ...remember,
+            ...adopt(0),
+            at(),
+          ], i32)));
         return m.block(null, [
           m.local.set(tmp, ptr),
-          m.if(inWindow(0), at(), m.if(inWindow(1), at(), m.block(null, [
-            m.local.set(tmp, m.call('__gh_check_slow', [at(), m.i32.const(offset | 0), m.i32.const(bytes)], i32)),
-            ...reload(),
-            at(),
-          ], i32))),
+          site < 0 ? shared : m.if(
+            m.i32.le_u(m.i32.sub(m.i32.add(at(), m.i32.const(offset | 0)), m.local.get(siteLo(site), i32)), m.local.get(siteLast(site), i32)),
+            at(), shared),
         ], i32);
       };
       if (options.memoryChecks) {
         walk(b, info.body, (e) => {
+          if (generated.has(e)) return;
           const id = b.getExpressionId(e);
           if (id === b.LoadId) B.Load.setPtr(e, check(B.Load.getPtr(e), B.Load.getOffset(e), B.Load.getBytes(e)));
           else if (id === b.StoreId) B.Store.setPtr(e, check(B.Store.getPtr(e), B.Store.getOffset(e), B.Store.getBytes(e)));
@@ -284,7 +351,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       }
       let loops = 0;
       walk(b, info.body, (e) => {
-        if (b.getExpressionId(e) !== b.LoopId) return;
+        if (b.getExpressionId(e) !== b.LoopId || generated.has(e)) return;
         loops++;
         const body = B.Loop.getBody(e);
         const tick = m.if(m.i32.eqz(m.local.tee(counter, m.i32.sub(m.local.get(counter, i32), m.i32.const(1)), i32)), m.block(null, [
@@ -295,7 +362,8 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
         B.Loop.setBody(e, m.block(null, [tick, body], b.getExpressionType(body)));
       });
       if (checks === 0 && loops === 0) continue;
-      // The same function with six more locals (the address, the windows, the loop counter), started as above.
+      // The same function with more locals (the address, the windows, the loop counter, the search, the site
+      // windows), started as above.
       const entry = f.name.startsWith('__gh_straight_') || f.name.startsWith('__gh_coroutine_');
       const start = [
         ...(checks === 0 ? [] : entry ? windows.map((_g, k) => m.local.set(win(k), m.i32.const(0))) : reload()),
@@ -303,7 +371,9 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       ];
       const results = info.results;
       m.removeFunction(f.name);
-      m.addFunction(f.name, info.params, results, [...info.vars, i32, i32, i32, i32, i32, i32],
+      const sites = Math.min(checks, siteWindows);
+      for (let k = 0; k < sites; k++) start.push(m.local.set(siteLo(k), m.i32.const(-1)), m.local.set(siteLast(k), m.i32.const(0)));
+      m.addFunction(f.name, info.params, results, [...info.vars, ...new Array<number>(10 + 2 * sites).fill(i32)],
         m.block(null, [...start, info.body], results === b.none ? b.none : results));
     }
 
