@@ -47,17 +47,27 @@ async function compileRows(scratchAddress: number): Promise<BenchRow[]> {
     const sources: [string, string][] = [['samples (7 kernels)', sampleHipSource], ...KERNEL_FILES.map((f): [string, string] => [f, kernelSource(f)])];
     for (const [name, source] of sources) {
       const [cold, coldMs] = await timed(() => compileHipSource(request(name, source)));
-      forgetCompiledModules();
-      const [fromDisk, diskMs] = await timed(() => compileHipSource(request(name, source)));
+      // From the disk cache: the first read in this process, and the median of three (the first pays one-time
+      // costs of the process, such as the garbage left by the cold compile just before).
+      const diskTimes: number[] = [];
+      let fromDisk: Awaited<ReturnType<typeof compileHipSource>> | undefined;
+      for (let i = 0; i < 3; i++) {
+        forgetCompiledModules();
+        const [image, ms] = await timed(() => compileHipSource(request(name, source)));
+        fromDisk = image;
+        diskTimes.push(ms);
+      }
+      const firstDiskMs = diskTimes[0]!;
+      const diskMs = median(diskTimes);
       const memoryTimes: number[] = [];
       for (let i = 0; i < 5; i++) memoryTimes.push((await timed(() => compileHipSource(request(name, source))))[1]);
       const memoryMs = median(memoryTimes);
-      const sources = `${cold.from}/${fromDisk.from}`;
+      const sources = `${cold.from}/${fromDisk!.from}`;
       rows.push({
         name: `hipc compile ${name}: cold / warm (disk) / warm (memory)`,
-        measured: `${coldMs.toFixed(0)} / ${diskMs.toFixed(2)} / ${memoryMs.toFixed(3)} ms (${sources}, ${cold.wasm.byteLength} B wasm)`,
+        measured: `${coldMs.toFixed(0)} / ${diskMs.toFixed(2)} (first ${firstDiskMs.toFixed(2)}) / ${memoryMs.toFixed(3)} ms (${sources}, ${cold.wasm.byteLength} B wasm)`,
         target: `warm ≤ ${WARM_COMPILE_TARGET_MS} ms`,
-        pass: diskMs <= WARM_COMPILE_TARGET_MS && memoryMs <= WARM_COMPILE_TARGET_MS && fromDisk.from === 'disk',
+        pass: diskMs <= WARM_COMPILE_TARGET_MS && memoryMs <= WARM_COMPILE_TARGET_MS && fromDisk!.from === 'disk',
       });
     }
   } finally {
