@@ -50,11 +50,20 @@ interface DiskCache {
 
 const disks = new Map<string, Promise<DiskCache | undefined>>();
 
+/**
+ * A Node built-in, imported through a variable specifier: a bundler building for the browser must not try to
+ * resolve it (the disk cache is never used there).
+ */
+function nodeBuiltin<T>(name: 'path' | 'os' | 'fs/promises'): Promise<T> {
+  const specifier: string = `node:${name}`;
+  return import(specifier) as Promise<T>;
+}
+
 /** The on-disk cache (Node only; undefined in a browser or when the directory cannot be created). */
 async function diskCache(): Promise<DiskCache | undefined> {
   if (typeof process === 'undefined' || process.versions?.node === undefined) return undefined;
-  const path = await import('node:path');
-  const os = await import('node:os');
+  const path = await nodeBuiltin<typeof import('node:path')>('path');
+  const os = await nodeBuiltin<typeof import('node:os')>('os');
   // Read on every compile, so a process (a benchmark, a test) can point it elsewhere.
   const dir = process.env['GPUHAL_CACHE_DIR'] ?? path.join(os.homedir(), '.cache', 'gpuhal', 'hipc');
   let disk = disks.get(dir);
@@ -68,8 +77,8 @@ async function diskCache(): Promise<DiskCache | undefined> {
 async function openDiskCache(dir: string): Promise<DiskCache | undefined> {
   {
     try {
-      const fs = await import('node:fs/promises');
-      const path = await import('node:path');
+      const fs = await nodeBuiltin<typeof import('node:fs/promises')>('fs/promises');
+      const path = await nodeBuiltin<typeof import('node:path')>('path');
       await fs.mkdir(dir, { recursive: true });
       return {
         async read(key) {

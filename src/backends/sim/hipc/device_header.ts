@@ -275,7 +275,8 @@ __GH_IMPORT(stack_hi) unsigned __gh_stack_hi(void);
 __GH_IMPORT(set_window) void __gh_set_window(unsigned lo, unsigned hi);
 }
 
-// The memory checker's slow path (its two cached windows missed): the access [p + offset, p + offset + bytes) must
+// The memory checker's fault path, called when its cached windows and its inline search (postprocess.ts) found no
+// window for an access; it searches again in 64-bit arithmetic. The access [p + offset, p + offset + bytes) must
 // lie in the workgroup's shared scratch (statics and dynamic shared memory), in the thread's own stack, or in one
 // binding. A miss records an out-of-bounds fault and traps, so the bad access never happens. The fault names the
 // binding with the nearest base below the address when the access overruns it by less than its own length (or
