@@ -47,17 +47,27 @@ async function compileRows(scratchAddress: number): Promise<BenchRow[]> {
     const sources: [string, string][] = [['samples (7 kernels)', sampleHipSource], ...KERNEL_FILES.map((f): [string, string] => [f, kernelSource(f)])];
     for (const [name, source] of sources) {
       const [cold, coldMs] = await timed(() => compileHipSource(request(name, source)));
-      forgetCompiledModules();
-      const [fromDisk, diskMs] = await timed(() => compileHipSource(request(name, source)));
+      // From the disk cache: the first read in this process, and the median of three (the first pays one-time
+      // costs of the process, such as the garbage left by the cold compile just before).
+      const diskTimes: number[] = [];
+      let fromDisk: Awaited<ReturnType<typeof compileHipSource>> | undefined;
+      for (let i = 0; i < 3; i++) {
+        forgetCompiledModules();
+        const [image, ms] = await timed(() => compileHipSource(request(name, source)));
+        fromDisk = image;
+        diskTimes.push(ms);
+      }
+      const firstDiskMs = diskTimes[0]!;
+      const diskMs = median(diskTimes);
       const memoryTimes: number[] = [];
       for (let i = 0; i < 5; i++) memoryTimes.push((await timed(() => compileHipSource(request(name, source))))[1]);
       const memoryMs = median(memoryTimes);
-      const sources = `${cold.from}/${fromDisk.from}`;
+      const sources = `${cold.from}/${fromDisk!.from}`;
       rows.push({
         name: `hipc compile ${name}: cold / warm (disk) / warm (memory)`,
-        measured: `${coldMs.toFixed(0)} / ${diskMs.toFixed(2)} / ${memoryMs.toFixed(3)} ms (${sources}, ${cold.wasm.byteLength} B wasm)`,
+        measured: `${coldMs.toFixed(0)} / ${diskMs.toFixed(2)} (first ${firstDiskMs.toFixed(2)}) / ${memoryMs.toFixed(3)} ms (${sources}, ${cold.wasm.byteLength} B wasm)`,
         target: `warm ≤ ${WARM_COMPILE_TARGET_MS} ms`,
-        pass: diskMs <= WARM_COMPILE_TARGET_MS && memoryMs <= WARM_COMPILE_TARGET_MS && fromDisk.from === 'disk',
+        pass: diskMs <= WARM_COMPILE_TARGET_MS && memoryMs <= WARM_COMPILE_TARGET_MS && fromDisk!.from === 'disk',
       });
     }
   } finally {
@@ -102,11 +112,24 @@ async function timeLaunches(driver: SimDriver, reps: number, launch: (stream: Re
   return median(times);
 }
 
+/**
+ * The saxpy above without its bounds guard (the grid covers the array exactly). A guard `if (i < count)` keeps
+ * clang from vectorizing the thread loop (wasm has no masked store, and LLVM does not split the loop at the
+ * guard's bound); this kernel shows what the same thread loop reaches when it does vectorize.
+ */
+const unguardedSaxpy = String.raw`
+extern "C" __global__ void saxpy_unguarded_f32(const float* x, float* y, float a) {
+  unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+  y[i] = __fadd_rn(__fmul_rn(a, x[i]), y[i]);
+}
+`;
+
 async function saxpyRows(): Promise<BenchRow[]> {
   const n = 4 * 1024 * 1024;
   const rows: BenchRow[] = [];
   const bits = new Uint32Array(new Float32Array([1.5]).buffer)[0]!;
   const perChecks: Record<string, number> = {};
+  const unguarded: Record<string, number> = {};
   let asSeconds = 0;
   for (const checks of [true, false]) {
     const driver = createSimDriver({ memoryBytes: 128 * 1024 * 1024, kernelMemoryChecks: checks });
@@ -116,30 +139,42 @@ async function saxpyRows(): Promise<BenchRow[]> {
     loaded.set(driver, [asModule]);
     const asFn = driver.moduleGetFunction(asModule, 'saxpy_f32');
     const hipFn = (await hipModule(driver, sampleHipSource, 'samples'))('saxpy_f32');
+    const unguardedFn = (await hipModule(driver, unguardedSaxpy, 'saxpy_unguarded'))('saxpy_unguarded_f32');
     const launch = (fn: DriverFunction) => (stream: ReturnType<SimDriver['streamCreate']>) => driver.launchKernel({
       fn, workgroupCount: [n / 256, 1, 1], workgroupSize: [256, 1, 1], sharedMemoryBytes: 0, bindings, constants: new Uint32Array([bits, n]),
     }, stream);
-    // Interleaved, so machine load affects both alike.
-    const hipTimes: number[] = [], asTimes: number[] = [];
+    // Warm-up first: V8 runs a new wasm function in its baseline tier until the optimizing compile (in the
+    // background, slower for the large HIP-C entry points) is done; the figures below are steady state for all.
+    for (const fn of [hipFn, asFn, unguardedFn]) await timeLaunches(driver, 5, launch(fn));
+    // Interleaved, so machine load affects all alike.
+    const hipTimes: number[] = [], asTimes: number[] = [], unguardedTimes: number[] = [];
     for (let r = 0; r < 5; r++) {
       hipTimes.push(await timeLaunches(driver, 1, launch(hipFn)));
       asTimes.push(await timeLaunches(driver, 1, launch(asFn)));
+      unguardedTimes.push(await timeLaunches(driver, 1, launch(unguardedFn)));
     }
     perChecks[String(checks)] = median(hipTimes);
+    unguarded[String(checks)] = median(unguardedTimes);
     asSeconds = median(asTimes);
     release(driver, [x, y]);
   }
   const ratioOn = asSeconds / perChecks['true']!;
   const ratioOff = asSeconds / perChecks['false']!;
+  const rate = (seconds: number) => (n / seconds / 1e6).toFixed(0);
   rows.push({
     name: 'HIP-C saxpy vs AssemblyScript SIMD saxpy (launchKernel, 4 M floats), memory checks on',
-    measured: `${ratioOn.toFixed(2)}× (${(n / perChecks['true']! / 1e6).toFixed(0)} vs ${(n / asSeconds / 1e6).toFixed(0)} M elements/s)`,
+    measured: `${ratioOn.toFixed(2)}× (${rate(perChecks['true']!)} vs ${rate(asSeconds)} M elements/s)`,
     target: `≥ ${SAXPY_TARGET_RATIO}×`, pass: ratioOn >= SAXPY_TARGET_RATIO,
   });
   rows.push({
     name: 'HIP-C saxpy vs AssemblyScript SIMD saxpy, memory checks off',
-    measured: `${ratioOff.toFixed(2)}× (${(n / perChecks['false']! / 1e6).toFixed(0)} M elements/s)`,
+    measured: `${ratioOff.toFixed(2)}× (${rate(perChecks['false']!)} M elements/s)`,
     target: `≥ ${SAXPY_TARGET_RATIO}×`, pass: ratioOff >= SAXPY_TARGET_RATIO, informational: true,
+  });
+  rows.push({
+    name: 'HIP-C saxpy without a bounds guard (vectorized thread loop) vs AssemblyScript SIMD saxpy, checks on / off',
+    measured: `${(asSeconds / unguarded['true']!).toFixed(2)}× / ${(asSeconds / unguarded['false']!).toFixed(2)}× (${rate(unguarded['true']!)} / ${rate(unguarded['false']!)} M elements/s)`,
+    target: 'informational', pass: true, informational: true,
   });
   return rows;
 }

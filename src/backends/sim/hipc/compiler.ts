@@ -11,7 +11,7 @@ import { LOOP_BUDGET, postprocess, type KernelModuleImage } from './postprocess.
 import { rewriteSource } from './source_rewrite.js';
 
 /** Bumped whenever the compile pipeline changes what it produces for the same inputs. */
-const PIPELINE_VERSION = 'hipc-1';
+const PIPELINE_VERSION = 'hipc-3';
 
 export interface CompileRequest {
   readonly source: string;
@@ -105,7 +105,10 @@ async function compileUncached(request: CompileRequest): Promise<KernelModuleIma
     throw new HalError(StatusCode.INVALID_ARGUMENT, `${file}: no __global__ kernel found (a kernel is \`extern "C" __global__ void name(...)\`)`);
   }
   const run = await runClang([
-    '--target=wasm32', '-O2', '-std=c++20', '-nostdlib', '-ffreestanding', '-fno-exceptions', '-fno-rtti',
+    // -O3 and SIMD: the thread loop of a barrier-free workgroup inlines the kernel and may be vectorized. The
+    // alias option lets the optimizer see that kernel pointers never reach the built-in variables' static (see
+    // the device header), which keeps the thread index a loop counter instead of a memory load after every store.
+    '--target=wasm32', '-O3', '-msimd128', '-mllvm', '-enable-unsafe-globalsmodref-alias-results', '-std=c++20', '-nostdlib', '-ffreestanding', '-fno-exceptions', '-fno-rtti',
     '-fvisibility=hidden', '-fdeclspec', '-mbulk-memory', '-fno-color-diagnostics', '-Wno-unused-command-line-argument',
     ...forwardedOptions(request.compileOptions),
     '-include', 'gpuhal_sim.h', '-I', 'include', '-x', 'c++', file,
@@ -120,7 +123,7 @@ async function compileUncached(request: CompileRequest): Promise<KernelModuleIma
   if (!run.ok || !(wasm instanceof Uint8Array)) {
     throw new HalError(StatusCode.INVALID_ARGUMENT, `${file}: HIP-C compile failed for the simulator:\n${tidyDiagnostics(run.diagnostics, file)}`);
   }
-  return postprocess(wasm, kernels, { memoryChecks: request.memoryChecks, label: file });
+  return postprocess(wasm, kernels, { memoryChecks: request.memoryChecks, label: file, staticStart: request.scratchAddress });
 }
 
 /** Diagnostics without the driver's noise; errors raised in the appended entry points name the kernel instead. */

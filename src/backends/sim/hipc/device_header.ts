@@ -4,14 +4,13 @@
  *
  * A thread is a call of the kernel with its thread index set; a workgroup is a loop over its threads (a kernel
  * without a barrier) or a scheduler that runs every thread as a coroutine up to its next __syncthreads() (a kernel
- * with one; binaryen's Asyncify unwinds and rewinds the thread). Thread order inside a workgroup is a seeded
- * permutation drawn from the simulator's random generator, so the same seed gives the same bytes and another seed
- * can expose a race between threads.
+ * with one; binaryen's Asyncify unwinds and rewinds the thread). The thread loop of a barrier-free kernel is C++
+ * compiled with the kernel, so clang inlines the kernel into it and may vectorize it. Thread order inside a
+ * workgroup comes from the simulator's seeded random generator (see `order` and `straight` below), so the same
+ * seed gives the same bytes and another seed can expose a race between threads.
  *
  * The header talks to the simulator through imports of the `gh` module. None of them stays an import: the
- * post-processor (postprocess.ts) replaces each with a wasm body (a global read or write, an Asyncify call), which
- * is why they are declared pure where a value may be re-read freely: the compiler must not assume the thread
- * index is constant across the per-thread loop, yet it may keep it in a register inside one thread.
+ * post-processor (postprocess.ts) replaces each with a wasm body (a global read or write, an Asyncify call).
  *
  * Every module static (static __shared__ arrays, constant tables, the built-in variables) is linked at the
  * device's shared scratch address: the device zeroes the scratch before each workgroup and the entry point copies
@@ -54,10 +53,6 @@ typedef __UINT64_TYPE__ uint64_t;
 
 #define __GH_IMPORT(name) __attribute__((import_module("gh"), import_name(#name)))
 extern "C" {
-__GH_IMPORT(thread_x) __attribute__((pure)) unsigned __gh_thread_x(void);
-__GH_IMPORT(thread_y) __attribute__((pure)) unsigned __gh_thread_y(void);
-__GH_IMPORT(thread_z) __attribute__((pure)) unsigned __gh_thread_z(void);
-__GH_IMPORT(set_thread) void __gh_set_thread(unsigned x, unsigned y, unsigned z);
 __GH_IMPORT(barrier) void __gh_barrier(void);
 __GH_IMPORT(random) unsigned __gh_random(unsigned n);
 __GH_IMPORT(set_stack) void __gh_set_stack(unsigned top, unsigned bottom);
@@ -71,19 +66,29 @@ __GH_IMPORT(reset_budget) void __gh_reset_budget(void);
 __GH_IMPORT(set_workgroup) void __gh_set_workgroup(unsigned args, unsigned x, unsigned y, unsigned z);
 }
 
-// The built-in variables are WebAssembly globals (set by the entry point), read through pure imports: no memory
-// access, so a kernel's stores can never be thought to change them and the memory checker never sees them.
-extern "C" {
-__GH_IMPORT(block_x) __attribute__((pure)) unsigned __gh_block_x(void);
-__GH_IMPORT(block_y) __attribute__((pure)) unsigned __gh_block_y(void);
-__GH_IMPORT(block_z) __attribute__((pure)) unsigned __gh_block_z(void);
-__GH_IMPORT(dim_x) __attribute__((pure)) unsigned __gh_dim_x(void);
-__GH_IMPORT(dim_y) __attribute__((pure)) unsigned __gh_dim_y(void);
-__GH_IMPORT(dim_z) __attribute__((pure)) unsigned __gh_dim_z(void);
-__GH_IMPORT(grid_x) __attribute__((pure)) unsigned __gh_grid_x(void);
-__GH_IMPORT(grid_y) __attribute__((pure)) unsigned __gh_grid_y(void);
-__GH_IMPORT(grid_z) __attribute__((pure)) unsigned __gh_grid_z(void);
-__GH_IMPORT(set_block) void __gh_set_block(unsigned x, unsigned y, unsigned z, unsigned dx, unsigned dy, unsigned dz, unsigned gx, unsigned gy, unsigned gz);
+// The built-in variables live in one module static, set by the entry point. It is internal and its address is never
+// taken, and the module is compiled with -enable-unsafe-globalsmodref-alias-results (compiler.ts), so the optimizer
+// knows a kernel's loads and stores through its pointer parameters never touch it: inside the thread loop of a
+// barrier-free workgroup it forwards the thread index from the loop counter, and can vectorize the loop. (The
+// "unsafe" part is a pointer forged from an integer that points into the static; no binding ever lies in the
+// shared scratch where module statics live, so a kernel cannot obtain one.)
+struct __gh_context { unsigned tx, ty, tz, bx, by, bz, dx, dy, dz, gx, gy, gz; };
+static __gh_context __gh_ctx;
+static __attribute__((always_inline)) inline unsigned __gh_thread_x() { return __gh_ctx.tx; }
+static __attribute__((always_inline)) inline unsigned __gh_thread_y() { return __gh_ctx.ty; }
+static __attribute__((always_inline)) inline unsigned __gh_thread_z() { return __gh_ctx.tz; }
+static __attribute__((always_inline)) inline unsigned __gh_block_x() { return __gh_ctx.bx; }
+static __attribute__((always_inline)) inline unsigned __gh_block_y() { return __gh_ctx.by; }
+static __attribute__((always_inline)) inline unsigned __gh_block_z() { return __gh_ctx.bz; }
+static __attribute__((always_inline)) inline unsigned __gh_dim_x() { return __gh_ctx.dx; }
+static __attribute__((always_inline)) inline unsigned __gh_dim_y() { return __gh_ctx.dy; }
+static __attribute__((always_inline)) inline unsigned __gh_dim_z() { return __gh_ctx.dz; }
+static __attribute__((always_inline)) inline unsigned __gh_grid_x() { return __gh_ctx.gx; }
+static __attribute__((always_inline)) inline unsigned __gh_grid_y() { return __gh_ctx.gy; }
+static __attribute__((always_inline)) inline unsigned __gh_grid_z() { return __gh_ctx.gz; }
+static __attribute__((always_inline)) inline void __gh_set_thread(unsigned x, unsigned y, unsigned z) { __gh_ctx.tx = x; __gh_ctx.ty = y; __gh_ctx.tz = z; }
+static __attribute__((always_inline)) inline void __gh_set_block(unsigned x, unsigned y, unsigned z, unsigned dx, unsigned dy, unsigned dz, unsigned gx, unsigned gy, unsigned gz) {
+  __gh_ctx.bx = x; __gh_ctx.by = y; __gh_ctx.bz = z; __gh_ctx.dx = dx; __gh_ctx.dy = dy; __gh_ctx.dz = dz; __gh_ctx.gx = gx; __gh_ctx.gy = gy; __gh_ctx.gz = gz;
 }
 #define __GH_BUILTIN_VARIABLE(type, X, Y, Z) \
   struct type { \
@@ -270,7 +275,8 @@ __GH_IMPORT(stack_hi) unsigned __gh_stack_hi(void);
 __GH_IMPORT(set_window) void __gh_set_window(unsigned lo, unsigned hi);
 }
 
-// The memory checker's slow path (its two cached windows missed): the access [p + offset, p + offset + bytes) must
+// The memory checker's fault path, called when its cached windows and its inline search (postprocess.ts) found no
+// window for an access; it searches again in 64-bit arithmetic. The access [p + offset, p + offset + bytes) must
 // lie in the workgroup's shared scratch (statics and dynamic shared memory), in the thread's own stack, or in one
 // binding. A miss records an out-of-bounds fault and traps, so the bad access never happens. The fault names the
 // binding with the nearest base below the address when the access overruns it by less than its own length (or
@@ -287,15 +293,20 @@ extern "C" __attribute__((export_name("__gh_check_slow"), noinline)) unsigned __
     unsigned ptr = __gh_load_word(args + 56 + 8 * i), length = __gh_load_word(args + 60 + 8 * i);
     if (a >= ptr && e <= (unsigned long long)ptr + length) { __gh_set_window(ptr, ptr + length); return p; }
   }
-  unsigned binding = 0xfffffffeu, at = a > 0xffffffffull ? 0xffffffffu : (unsigned)a;
+  unsigned binding = 0xfffffffeu, at = a > 0xffffffffull ? 0xffffffffu : (unsigned)a, outside = bytes;
   unsigned long long nearest = 0;
   for (unsigned i = 0; i < n; i++) {
     unsigned ptr = __gh_load_word(args + 56 + 8 * i), length = __gh_load_word(args + 60 + 8 * i);
     unsigned long long slack = length > 4096u ? length : 4096u;
-    if (a >= ptr && a < (unsigned long long)ptr + length + slack && ptr >= nearest) { nearest = ptr; binding = i; at = (unsigned)(a - ptr); }
+    if (a >= ptr && a < (unsigned long long)ptr + length + slack && ptr >= nearest) {
+      nearest = ptr; binding = i; at = (unsigned)(a - ptr); outside = bytes;
+      // A vector access (a vectorized thread loop's) that starts inside the binding and runs past its end: the
+      // fault names the first byte past the end and how many bytes lie beyond it.
+      if (at < length) { outside = (unsigned)(e - ((unsigned long long)ptr + length)); at = length; }
+    }
   }
   if (__gh_load_word(args) == 0) {
-    __gh_store_word(args, 1); __gh_store_word(args + 4, binding); __gh_store_word(args + 8, at); __gh_store_word(args + 12, bytes);
+    __gh_store_word(args, 1); __gh_store_word(args + 4, binding); __gh_store_word(args + 8, at); __gh_store_word(args + 12, outside);
   }
   __builtin_trap();
 }
@@ -358,6 +369,15 @@ static __forceinline__ unsigned begin_workgroup(unsigned args, unsigned x, unsig
     __gh_load_word(args + 36), __gh_load_word(args + 40), __gh_load_word(args + 44));
   __gh_reset_budget();
   return __gh_dim_x() * __gh_dim_y() * __gh_dim_z();
+}
+
+// Threads per chunk of a barrier-free workgroup (see launcher::straight): at most CHUNKS chunks, each a multiple of
+// four threads long (one 128-bit vector of 32-bit lanes).
+constexpr unsigned CHUNKS = 4;
+static __forceinline__ unsigned chunk_size(unsigned threads) {
+  unsigned c = (threads + CHUNKS - 1) / CHUNKS;
+  c = (c + 3u) & ~3u;
+  return c == 0 ? 4u : c;
 }
 
 static __forceinline__ void set_linear_thread(unsigned t) {
@@ -424,6 +444,11 @@ template <class... P> struct launcher {
   static __attribute__((noinline)) void thread(unsigned args) { call<K>(args, __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
 
   // A workgroup of a kernel without barriers: every thread runs to completion, one after another, on one stack.
+  // The threads, by linear id, form chunks of consecutive ids (at most CHUNKS of them); the chunks run in a seeded
+  // order (a seeded permutation, see order) and each chunk runs its threads all ascending or all descending, one
+  // seeded choice per chunk. Any two threads can therefore run in either order under some seed (in different
+  // chunks by the chunk order, in one chunk by its direction), so a seed can expose a race between any two
+  // threads; while within a chunk consecutive threads run in a straight loop that clang can vectorize.
   template <void (*K)(P...)>
   static __forceinline__ void straight(unsigned args, unsigned x, unsigned y, unsigned z) {
     unsigned threads = begin_workgroup(args, x, y, z);
@@ -431,10 +456,26 @@ template <class... P> struct launcher {
     unsigned memory = __gh_thread_memory();
     if (memory != 0) __gh_set_stack(memory + THREAD_BYTES, memory + ASYNC_OFFSET);
     const words r = read(args);
-    order o(threads);
-    for (unsigned i = 0; i < threads; i++) {
-      set_linear_thread(o.step());
-      call_with<K>(r, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
+    const unsigned chunk = chunk_size(threads), chunks = (threads + chunk - 1) / chunk;
+    order o(chunks);
+    unsigned directions = chunks > 1 ? __gh_random(1u << chunks) : __gh_random(2);
+    const unsigned dx = __gh_dim_x(), dy = __gh_dim_y();
+    for (unsigned c = 0; c < chunks; c++, directions >>= 1) {
+      const unsigned lo = o.step() * chunk, hi = lo + chunk < threads ? lo + chunk : threads;
+      if (dx == threads) {
+        // 1-D workgroup: the thread index is the loop counter.
+        if (directions & 1) {
+          for (unsigned t = hi; t-- > lo;) { __gh_set_thread(t, 0, 0); call_with<K>(r, __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
+        } else {
+          for (unsigned t = lo; t < hi; t++) { __gh_set_thread(t, 0, 0); call_with<K>(r, __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
+        }
+      } else {
+        for (unsigned i = 0; i < hi - lo; i++) {
+          const unsigned t = directions & 1 ? hi - 1 - i : lo + i;
+          __gh_set_thread(t % dx, (t / dx) % dy, t / (dx * dy));
+          call_with<K>(r, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
+        }
+      }
     }
   }
 

@@ -33,6 +33,10 @@ export function loadBinaryen(): Promise<Binaryen> {
 
 /** Loop iterations one workgroup may run (all its threads together) before it is stopped as a runaway. */
 export const LOOP_BUDGET = 1 << 26;
+/** Loop iterations a function call counts locally before charging them to the workgroup's budget. */
+const LOOP_BUDGET_BLOCK = 1024;
+/** Memory-check sites of a straight entry that keep a window of their own (the rest use the two shared ones). */
+const SITE_WINDOWS = 32;
 /** Fault kinds raised by HIP-C kernels, after those of asm/kernels/abi.ts. */
 export const FAULT_BARRIER_DIVERGENCE = 6;
 export const FAULT_LOOP_BUDGET = 7;
@@ -42,6 +46,33 @@ const MAX_INITIALIZED_BYTES = 16384;
 export interface PostprocessOptions {
   readonly memoryChecks: boolean;
   readonly label: string;
+  /** Where the module's statics start (the shared scratch address they are linked at). */
+  readonly staticStart: number;
+}
+
+/** Bytes a SIMD load reads: splats read one lane, extending loads 8 bytes, zero-extending loads 4 or 8. */
+function simdLoadBytes(b: Binaryen, op: number): number {
+  const ops = b as unknown as Record<string, number>;
+  const bytes: Record<number, number> = {
+    [ops['Load8SplatVec128']!]: 1, [ops['Load16SplatVec128']!]: 2, [ops['Load32SplatVec128']!]: 4, [ops['Load64SplatVec128']!]: 8,
+    [ops['Load8x8SVec128']!]: 8, [ops['Load8x8UVec128']!]: 8, [ops['Load16x4SVec128']!]: 8, [ops['Load16x4UVec128']!]: 8,
+    [ops['Load32x2SVec128']!]: 8, [ops['Load32x2UVec128']!]: 8, [ops['Load32ZeroVec128']!]: 4, [ops['Load64ZeroVec128']!]: 8,
+  };
+  const n = bytes[op];
+  if (n === undefined) throw new HalError(StatusCode.INTERNAL, `unknown SIMD load op ${op}`);
+  return n;
+}
+
+/** Bytes a SIMD lane load or store touches: one lane. */
+function laneBytes(b: Binaryen, op: number): number {
+  const ops = b as unknown as Record<string, number>;
+  const bytes: Record<number, number> = {
+    [ops['Load8LaneVec128']!]: 1, [ops['Load16LaneVec128']!]: 2, [ops['Load32LaneVec128']!]: 4, [ops['Load64LaneVec128']!]: 8,
+    [ops['Store8LaneVec128']!]: 1, [ops['Store16LaneVec128']!]: 2, [ops['Store32LaneVec128']!]: 4, [ops['Store64LaneVec128']!]: 8,
+  };
+  const n = bytes[op];
+  if (n === undefined) throw new HalError(StatusCode.INTERNAL, `unknown SIMD lane op ${op}`);
+  return n;
 }
 
 export interface KernelModuleImage {
@@ -70,7 +101,8 @@ interface ExpressionClasses {
   Store: Accessors;
   AtomicRMW: Accessors;
   AtomicCmpxchg: Accessors;
-  SIMDLoad: Accessors;
+  SIMDLoad: Accessors & { getOp(e: number): number };
+  SIMDLoadStoreLane: Accessors & { getOp(e: number): number };
 }
 const classes = (b: Binaryen): ExpressionClasses => b as unknown as ExpressionClasses;
 
@@ -168,8 +200,9 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
     if (heapBaseInit === 0 || b.getExpressionId(heapBaseInit) !== b.ConstId) {
       throw new HalError(StatusCode.INTERNAL, `${options.label}: the linked module does not export a constant __heap_base`);
     }
+    const staticEndAddress = (b.getExpressionInfo(heapBaseInit) as unknown as { value: number }).value >>> 0;
     const staticEnd = new Uint8Array(4);
-    new DataView(staticEnd.buffer).setUint32(0, (b.getExpressionInfo(heapBaseInit) as unknown as { value: number }).value, true);
+    new DataView(staticEnd.buffer).setUint32(0, staticEndAddress, true);
     m.addCustomSection('gh.static_end', staticEnd);
     for (let i = m.getNumExports() - 1; i >= 0; i--) {
       const name = b.getExportInfo(m.getExportByIndex(i)).name;
@@ -188,56 +221,165 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
 
     // Globals the replaced imports read and write.
     const zero = () => m.i32.const(0);
-    for (const g of ['tx', 'ty', 'tz', 'bx', 'by', 'bz', 'dx', 'dy', 'dz', 'gx', 'gy', 'gz', 'args', 'async_buffer', 'stack_lo', 'stack_hi', 'lo0', 'hi0', 'lo1', 'hi1', 'budget']) {
+    for (const g of ['args', 'async_buffer', 'stack_lo', 'stack_hi', 'lo0', 'hi0', 'lo1', 'hi1', 'budget']) {
       m.addGlobal(`__gh_${g}`, i32, true, zero());
     }
     m.addGlobalImport('__gh_thread_memory_base', 'gh', 'thread_memory', i32, false);
 
     // Instrument kernel code: every function compiled from the source, except the two slow-path helpers.
     const instrumented = fns.filter((f) => !f.imported && !RUNTIME_HELPERS.has(f.name) && f.name !== '__wasm_init_memory');
-    if (options.memoryChecks) {
-      // check(ptr, offset, bytes) -> ptr: two cached windows inline, the full search (and the fault) in C++.
-      const p = () => m.local.get(0, i32);
-      const addr = () => m.i32.add(p(), m.local.get(1, i32));
-      const inWindow = (lo: string, hi: string) => m.i32.and(
-        m.i32.ge_u(addr(), m.global.get(lo, i32)),
-        m.i32.le_u(m.i32.add(addr(), m.local.get(2, i32)), m.global.get(hi, i32)));
-      m.addFunction('__gh_check', b.createType([i32, i32, i32]), i32, [], m.block(null, [
-        m.if(inWindow('__gh_lo0', '__gh_hi0'), m.return(p())),
-        m.if(inWindow('__gh_lo1', '__gh_hi1'), m.return(p())),
-        m.return(m.call('__gh_check_slow', [p(), m.local.get(1, i32), m.local.get(2, i32)], i32)),
-      ], i32));
-      const check = (ptr: number, offset: number, bytes: number) => m.call('__gh_check', [ptr, m.i32.const(offset | 0), m.i32.const(bytes)], i32);
-      for (const f of instrumented) {
-        walk(b, b.getFunctionInfo(f.ref).body, (e) => {
+    // Memory checks: each access checks its address against two cached windows (a binding, the shared scratch or
+    // the stack), held in locals of the function so the engine keeps them in registers. A miss searches the
+    // workgroup's windows inline (the shared scratch, the thread's stack, each binding of the argument block) and
+    // caches the one found, in the locals and in globals; only when none holds the access does it call the C++
+    // slow path, which records the fault and traps. No call returns into the kernel's code: a call that may
+    // return, even on a cold path, makes V8 keep the loop's values where the call cannot clobber them, which cost
+    // more than the checks themselves. A function starts from the globals, which always hold windows valid for the
+    // running workgroup and thread (a new workgroup or thread stack clears them); an entry point starts from empty
+    // windows, because it runs before its own workgroup's bindings are set.
+    //
+    // The loop budget: every loop iteration counts down a local; each LOOP_BUDGET_BLOCK iterations are charged to
+    // the workgroup's budget (a global), and a workgroup that has spent it faults. Counting in a local keeps the
+    // global out of every loop; iterations a call has not yet charged when it returns are not counted, so the
+    // budget is approximate, but a loop that never ends always keeps charging its own block.
+    const windows = ['__gh_lo0', '__gh_hi0', '__gh_lo1', '__gh_hi1'];
+    for (const f of instrumented) {
+      const info = b.getFunctionInfo(f.ref);
+      const base = b.expandType(info.params).length + info.vars.length;
+      const tmp = base, win = (k: number) => base + 1 + k, counter = base + 5;
+      const found = { lo: base + 6, hi: base + 7, index: base + 8, count: base + 9 };
+      // Expressions the instrumentation itself creates (the inline search): never instrumented again.
+      const generated = new Set<number>();
+      const get = (k: number) => m.local.get(win(k), i32);
+      const reload = () => windows.map((g, k) => m.local.set(win(k), m.global.get(g, i32)));
+      // Accesses at a constant address inside the module's statics (the built-in variables, scalar __shared__
+      // variables) always lie in the workgroup's scratch: they need no check.
+      const staticAccess = (ptr: number, offset: number, bytes: number) => {
+        if (b.getExpressionId(ptr) !== b.ConstId) return false;
+        const at = ((b.getExpressionInfo(ptr) as unknown as { value: number }).value >>> 0) + offset;
+        return at >= options.staticStart && at + bytes <= staticEndAddress;
+      };
+      // In a straight entry (where the thread loop of a barrier-free kernel is inlined) the first SITE_WINDOWS
+      // access sites also keep a window of their own, tried first: a site nearly always touches the same binding,
+      // so a hit costs one test however many bindings the loop alternates between. A site window is its start and
+      // the last start address it admits for this site's access size: one subtraction and one unsigned compare
+      // (an address below the start wraps to a large difference). It starts as (0xffffffff, 0), which admits only
+      // the address 0xffffffff, where any access traps anyway. (Not in coroutine code: every local there adds to the
+      // state Asyncify saves per thread.)
+      const siteWindows = f.name.startsWith('__gh_straight_') ? SITE_WINDOWS : 0;
+      const siteLo = (s: number) => base + 10 + 2 * s, siteLast = (s: number) => base + 11 + 2 * s;
+      let checks = 0;
+      const check = (ptr: number, offset: number, bytes: number): number => {
+        if (staticAccess(ptr, offset, bytes)) return ptr;
+        const site = checks < siteWindows ? checks : -1;
+        checks++;
+        const at = () => m.local.get(tmp, i32);
+        const within = (lo: number, hi: number) => m.i32.and(
+          m.i32.ge_u(m.i32.add(at(), m.i32.const(offset | 0)), m.local.get(lo, i32)),
+          m.i32.le_u(m.i32.add(at(), m.i32.const((offset + bytes) | 0)), m.local.get(hi, i32)));
+        // Only after a hit: the window holds at least this access, so hi - lo - bytes does not wrap.
+        const adopt = (k: number) => site < 0 ? [] : [
+          m.local.set(siteLo(site), get(2 * k)),
+          m.local.set(siteLast(site), m.i32.sub(m.i32.sub(get(2 * k + 1), get(2 * k)), m.i32.const(bytes))),
+        ];
+        // The inline search: [found.lo, found.hi) is a candidate window; the access [a, e) must lie in it (e < a
+        // means the end wrapped past 4 GiB, which no window holds).
+        const a = () => m.i32.add(at(), m.i32.const(offset | 0));
+        const e = () => m.i32.add(at(), m.i32.const((offset + bytes) | 0));
+        const fits = () => m.i32.and(m.i32.and(m.i32.ge_u(a(), m.local.get(found.lo, i32)), m.i32.le_u(e(), m.local.get(found.hi, i32))), m.i32.ge_u(e(), a()));
+        const word = (address: number) => { const load = m.i32.load(0, 4, address); generated.add(load); return load; };
+        const args = () => m.global.get('__gh_args', i32);
+        const candidate = (lo: number, length: number) => [
+          m.local.set(found.lo, lo), m.local.set(found.hi, m.i32.add(m.local.get(found.lo, i32), length))];
+        const label = `gh_check_${checks}`;
+        const scan = m.loop(`${label}_scan`, m.block(null, [
+          m.br(`${label}_missing`, m.i32.ge_u(m.local.get(found.index, i32), m.local.get(found.count, i32))),
+          ...candidate(word(m.i32.add(args(), m.i32.add(m.i32.const(56), m.i32.shl(m.local.get(found.index, i32), m.i32.const(3))))),
+            word(m.i32.add(args(), m.i32.add(m.i32.const(60), m.i32.shl(m.local.get(found.index, i32), m.i32.const(3)))))),
+          m.br(`${label}_found`, fits()),
+          m.local.set(found.index, m.i32.add(m.local.get(found.index, i32), m.i32.const(1))),
+          m.br(`${label}_scan`),
+        ]));
+        generated.add(scan);
+        const search = m.block(`${label}_found`, [
+          m.block(`${label}_missing`, [
+            ...candidate(word(m.i32.add(args(), m.i32.const(48))), word(m.i32.add(args(), m.i32.const(52)))),
+            m.br(`${label}_found`, fits()),
+            m.local.set(found.lo, m.global.get('__gh_stack_lo', i32)), m.local.set(found.hi, m.global.get('__gh_stack_hi', i32)),
+            m.br(`${label}_found`, fits()),
+            m.local.set(found.count, word(m.i32.add(args(), m.i32.const(16)))),
+            m.local.set(found.index, m.i32.const(0)),
+            scan,
+          ]),
+          // No window holds the access: the C++ slow path records the fault and traps.
+          m.drop(m.call('__gh_check_slow', [at(), m.i32.const(offset | 0), m.i32.const(bytes)], i32)),
+          m.unreachable(),
+        ]);
+        const remember = [
+          m.local.set(win(2), get(0)), m.local.set(win(3), get(1)),
+          m.local.set(win(0), m.local.get(found.lo, i32)), m.local.set(win(1), m.local.get(found.hi, i32)),
+          ...windows.map((g, k) => m.global.set(g, get(k))),
+        ];
+        const shared = m.if(within(win(0), win(1)), m.block(null, [...adopt(0), at()], i32),
+          m.if(within(win(2), win(3)), m.block(null, [...adopt(1), at()], i32), m.block(null, [
+            search,
+            ...remember,
+            ...adopt(0),
+            at(),
+          ], i32)));
+        return m.block(null, [
+          m.local.set(tmp, ptr),
+          site < 0 ? shared : m.if(
+            m.i32.le_u(m.i32.sub(m.i32.add(at(), m.i32.const(offset | 0)), m.local.get(siteLo(site), i32)), m.local.get(siteLast(site), i32)),
+            at(), shared),
+        ], i32);
+      };
+      if (options.memoryChecks) {
+        walk(b, info.body, (e) => {
+          if (generated.has(e)) return;
           const id = b.getExpressionId(e);
           if (id === b.LoadId) B.Load.setPtr(e, check(B.Load.getPtr(e), B.Load.getOffset(e), B.Load.getBytes(e)));
           else if (id === b.StoreId) B.Store.setPtr(e, check(B.Store.getPtr(e), B.Store.getOffset(e), B.Store.getBytes(e)));
           else if (id === b.AtomicRMWId) B.AtomicRMW.setPtr(e, check(B.AtomicRMW.getPtr(e), B.AtomicRMW.getOffset(e), B.AtomicRMW.getBytes(e)));
           else if (id === b.AtomicCmpxchgId) B.AtomicCmpxchg.setPtr(e, check(B.AtomicCmpxchg.getPtr(e), B.AtomicCmpxchg.getOffset(e), B.AtomicCmpxchg.getBytes(e)));
-          else if (id === b.SIMDLoadId) B.SIMDLoad.setPtr(e, check(B.SIMDLoad.getPtr(e), B.SIMDLoad.getOffset(e), 16));
-          else if (id === b.MemoryFillId || id === b.MemoryCopyId || id === b.SIMDLoadStoreLaneId) {
-            throw new HalError(StatusCode.INVALID_ARGUMENT, `${options.label}: memory checks cannot yet instrument ${id === b.SIMDLoadStoreLaneId ? 'SIMD lane loads' : 'bulk memory operations'} (in ${f.name}); compile with memory checks off`);
+          else if (id === b.SIMDLoadId) B.SIMDLoad.setPtr(e, check(B.SIMDLoad.getPtr(e), B.SIMDLoad.getOffset(e), simdLoadBytes(b, B.SIMDLoad.getOp(e))));
+          else if (id === b.SIMDLoadStoreLaneId) B.SIMDLoadStoreLane.setPtr(e, check(B.SIMDLoadStoreLane.getPtr(e), B.SIMDLoadStoreLane.getOffset(e), laneBytes(b, B.SIMDLoadStoreLane.getOp(e))));
+          else if (id === b.MemoryFillId || id === b.MemoryCopyId) {
+            throw new HalError(StatusCode.INVALID_ARGUMENT, `${options.label}: memory checks cannot yet instrument bulk memory operations (in ${f.name}); compile with memory checks off`);
           }
         });
       }
-    }
-    // The loop budget: one tick per loop iteration, a fault once a workgroup has spent it.
-    for (const f of instrumented) {
-      walk(b, b.getFunctionInfo(f.ref).body, (e) => {
-        if (b.getExpressionId(e) !== b.LoopId) return;
+      let loops = 0;
+      walk(b, info.body, (e) => {
+        if (b.getExpressionId(e) !== b.LoopId || generated.has(e)) return;
+        loops++;
         const body = B.Loop.getBody(e);
-        const tick = m.block(null, [
-          m.global.set('__gh_budget', m.i32.sub(m.global.get('__gh_budget', i32), m.i32.const(1))),
-          m.if(m.i32.eqz(m.global.get('__gh_budget', i32)), m.call('__gh_budget_exhausted', [], b.none)),
-        ], b.none);
+        const tick = m.if(m.i32.eqz(m.local.tee(counter, m.i32.sub(m.local.get(counter, i32), m.i32.const(1)), i32)), m.block(null, [
+          m.local.set(counter, m.i32.const(LOOP_BUDGET_BLOCK)),
+          m.global.set('__gh_budget', m.i32.sub(m.global.get('__gh_budget', i32), m.i32.const(LOOP_BUDGET_BLOCK))),
+          m.if(m.i32.le_s(m.global.get('__gh_budget', i32), m.i32.const(0)), m.call('__gh_budget_exhausted', [], b.none)),
+        ], b.none));
         B.Loop.setBody(e, m.block(null, [tick, body], b.getExpressionType(body)));
       });
+      if (checks === 0 && loops === 0) continue;
+      // The same function with more locals (the address, the windows, the loop counter, the search, the site
+      // windows), started as above.
+      const entry = f.name.startsWith('__gh_straight_') || f.name.startsWith('__gh_coroutine_');
+      const start = [
+        ...(checks === 0 ? [] : entry ? windows.map((_g, k) => m.local.set(win(k), m.i32.const(0))) : reload()),
+        ...(loops === 0 ? [] : [m.local.set(counter, m.i32.const(LOOP_BUDGET_BLOCK))]),
+      ];
+      const results = info.results;
+      m.removeFunction(f.name);
+      const sites = Math.min(checks, siteWindows);
+      for (let k = 0; k < sites; k++) start.push(m.local.set(siteLo(k), m.i32.const(-1)), m.local.set(siteLast(k), m.i32.const(0)));
+      m.addFunction(f.name, info.params, results, [...info.vars, ...new Array<number>(10 + 2 * sites).fill(i32)],
+        m.block(null, [...start, info.body], results === b.none ? b.none : results));
     }
 
     if (anyCoroutine) {
       b.setPassArgument('asyncify-imports', 'gh.barrier');
-      b.setPassArgument('asyncify-removelist', `__gh_straight_*,__gh_coroutine_*,__gh_check_slow,__gh_budget_exhausted${options.memoryChecks ? ',__gh_check' : ''}`);
+      b.setPassArgument('asyncify-removelist', '__gh_straight_*,__gh_coroutine_*,__gh_check_slow,__gh_budget_exhausted');
       b.setPassArgument('asyncify-ignore-indirect', '');
       m.runPasses(['asyncify']);
       b.setPassArgument('asyncify-imports', null);
@@ -247,15 +389,6 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
 
     // The header's imports become wasm bodies.
     const body: Record<string, [number[], number, () => number]> = {
-      __gh_thread_x: [[], i32, () => m.global.get('__gh_tx', i32)],
-      __gh_thread_y: [[], i32, () => m.global.get('__gh_ty', i32)],
-      __gh_thread_z: [[], i32, () => m.global.get('__gh_tz', i32)],
-      __gh_set_thread: [[i32, i32, i32], b.none, () => m.block(null, [
-        m.global.set('__gh_tx', m.local.get(0, i32)), m.global.set('__gh_ty', m.local.get(1, i32)), m.global.set('__gh_tz', m.local.get(2, i32))])],
-      ...Object.fromEntries(['block_x', 'block_y', 'block_z', 'dim_x', 'dim_y', 'dim_z', 'grid_x', 'grid_y', 'grid_z'].map((name) =>
-        [`__gh_${name}`, [[], i32, () => m.global.get(`__gh_${name[0]}${name.slice(-1)}`, i32)]])),
-      __gh_set_block: [[i32, i32, i32, i32, i32, i32, i32, i32, i32], b.none, () => m.block(null,
-        ['bx', 'by', 'bz', 'dx', 'dy', 'dz', 'gx', 'gy', 'gz'].map((g, i) => m.global.set(`__gh_${g}`, m.local.get(i, i32))))],
       __gh_load_word: [[i32], i32, () => m.i32.load(0, 4, m.local.get(0, i32))],
       __gh_store_word: [[i32, i32], b.none, () => m.i32.store(0, 4, m.local.get(0, i32), m.local.get(1, i32))],
       __gh_set_workgroup: [[i32, i32, i32, i32], b.none, () => m.block(null, [
@@ -311,14 +444,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
     if (m.getExport('__gh_check_slow')) m.removeExport('__gh_check_slow');
     b.setOptimizeLevel(2);
     b.setShrinkLevel(0);
-    // The memory check (about 30 nodes, one call on its slow path) must be inlined at every access to be cheap.
-    const alwaysInline = b.getAlwaysInlineMaxSize();
-    b.setAlwaysInlineMaxSize(40);
-    try {
-      m.optimize();
-    } finally {
-      b.setAlwaysInlineMaxSize(alwaysInline);
-    }
+    m.optimize();
     if (!m.validate()) throw new HalError(StatusCode.INTERNAL, `${options.label}: the post-processed kernel module does not validate`);
     return { wasm: m.emitBinary(), kernels: coroutine, threadMemory: anyCoroutine || usesStack };
   } finally {
