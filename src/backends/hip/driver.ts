@@ -329,7 +329,7 @@ export class HipDriver implements GpuDriver {
     this.usable('graphAddKernelNode');
     // A launch of zero workgroups does nothing but must still order: an empty node keeps the edges.
     if (grid.x === 0 || grid.y === 0 || grid.z === 0) return this.node(g, this.api.graphAddEmptyNode(g.raw, deps));
-    const params = this.args.pack(launch.bindings, launch.constants);
+    const params = this.args.pack(launch.bindings, launch.constants, fn.parameters, fn.name);
     return this.node(g, this.api.graphAddKernelNode(g.raw, deps, fn.raw, grid, block, launch.sharedMemoryBytes, params));
   }
 
@@ -410,7 +410,7 @@ export class HipDriver implements GpuDriver {
     this.usable('moduleGetFunction');
     const raw = this.api.moduleGetFunction(m.raw, name);
     if (raw === 0) throw new HalError(StatusCode.NOT_FOUND, `module '${m.label}' has no function '${name}'`);
-    const fn = new FunctionObject(raw, this, m, name);
+    const fn = new FunctionObject(raw, this, m, name, this.api.functionParameters?.(raw));
     m.functions.set(name, fn);
     return asHandle(fn);
   }
@@ -421,7 +421,7 @@ export class HipDriver implements GpuDriver {
     this.usable('launchKernel');
     // Stream order is implicit, so a launch of zero workgroups has nothing left to do.
     if (grid.x === 0 || grid.y === 0 || grid.z === 0) return;
-    const params = this.args.pack(launch.bindings, launch.constants);
+    const params = this.args.pack(launch.bindings, launch.constants, fn.parameters, fn.name);
     this.api.launchKernel(fn.raw, grid, block, launch.sharedMemoryBytes, s.raw, params);
   }
 

@@ -6,6 +6,7 @@ import type {
   DriverEvent, DriverFunction, DriverGraph, DriverGraphExec, DriverGraphNode, DriverModule, DriverStream,
 } from '../../core/driver.js';
 import { invalidArgument } from '../../core/errors.js';
+import type { KernelParameter } from './platform_api.js';
 import { describe } from '../../core/validation.js';
 
 export abstract class NativeObject {
@@ -65,6 +66,8 @@ export class FunctionObject extends NativeObject {
     owner: object,
     readonly module: ModuleObject,
     readonly name: string,
+    /** Where each parameter sits in the GPU's parameter block, when the driver can say (kernel_args.ts). */
+    readonly parameters?: readonly KernelParameter[],
   ) {
     super(raw, owner);
   }

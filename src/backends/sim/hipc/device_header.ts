@@ -26,8 +26,16 @@ export const deviceHeader = String.raw`
 #define __HIP_DEVICE_COMPILE__ 1
 #pragma clang fp contract(off)
 
-typedef __SIZE_TYPE__ size_t;
-typedef __PTRDIFF_TYPE__ ptrdiff_t;
+// The GPU targets are LP64: size_t, ptrdiff_t, intptr_t and long are 64-bit there. The simulator's wasm32 target
+// makes them 32-bit, so size_t and friends are 64-bit typedefs here and the source rewrite turns every plain
+// 'long' into _GHL, which is 'long long' (same length, so columns stay): a kernel computes with the same widths,
+// and its 64-bit parameters take the same two push-constant words, as on a GPU. Pointers stay 32-bit (they are
+// device addresses, never parameters by value).
+typedef unsigned long long size_t;
+typedef long long ptrdiff_t;
+typedef long long intptr_t;
+typedef unsigned long long uintptr_t;
+#define _GHL long long
 typedef __INT8_TYPE__ int8_t;
 typedef __UINT8_TYPE__ uint8_t;
 typedef __INT16_TYPE__ int16_t;
@@ -320,20 +328,6 @@ static __forceinline__ void fault(unsigned args, unsigned kind, unsigned index) 
   __gh_store_word(args + 8, 0); __gh_store_word(args + 12, 0);
 }
 
-template <class T, bool Pointer> struct load_arg;
-template <class T> struct load_arg<T, true> {
-  static __forceinline__ T get(unsigned args, unsigned slot) { return (T)__gh_load_word(args + 56 + 8 * slot); }
-};
-template <class T> struct load_arg<T, false> {
-  static_assert(sizeof(T) <= 4, "kernel scalar parameters are 32-bit push constants: use a 32-bit type (int, unsigned, float)");
-  static __forceinline__ T get(unsigned args, unsigned slot) {
-    unsigned raw = __gh_load_word(args + 56 + 8 * __gh_load_word(args + 16) + 4 * slot);
-    T value;
-    __builtin_memcpy(&value, &raw, sizeof(T));
-    return value;
-  }
-};
-
 // A seeded permutation of [0, n), walked in steps: start at b, add a (coprime to n) modulo n each step.
 struct order {
   unsigned n, a, next;
@@ -373,15 +367,40 @@ constexpr unsigned ASYNC_OFFSET = 16;
 constexpr unsigned ASYNC_BYTES = 2048;
 constexpr unsigned SUSPENDED = 1, FINISHED = 2;
 
+// The push constants are the kernel's scalar parameters in the GPU's own parameter layout, as 32-bit words after
+// the bindings (8 bytes each on the GPU, so the constants start 8-byte aligned): a 4-byte scalar takes one word;
+// an 8-byte scalar (size_t, long, long long, double, a two-word struct) takes two, low word first, at its natural
+// alignment (an 8-byte-aligned one starts at an even word, after a padding word where needed). The hip backend
+// points each GPU kernel argument at the same words, so one manifest runs on both.
+template <class T> struct scalar_parameter {
+  static_assert(sizeof(T) == 4 || sizeof(T) == 8,
+    "kernel scalar parameters (push constants) must be 4 or 8 bytes: one or two 32-bit words (use int, unsigned, float, size_t, long long, double)");
+  static constexpr unsigned words = sizeof(T) / 4;
+  static constexpr unsigned align = alignof(T) >= 8 ? 2 : 1;
+};
+template <class T> struct scalar_parameter<T*> { static constexpr unsigned words = 0, align = 1; };
+
 template <class... P> struct launcher {
   static constexpr unsigned count = sizeof...(P);
   static constexpr bool pointer[count + 1] = {is_pointer<P>::value..., false};
+  static constexpr unsigned words[count + 1] = {scalar_parameter<P>::words..., 0};
+  static constexpr unsigned align[count + 1] = {scalar_parameter<P>::align..., 1};
+  // Parameter i's binding slot (a pointer), or its first push-constant word (a scalar).
   static constexpr unsigned slot(unsigned i) {
-    unsigned n = 0;
-    for (unsigned j = 0; j < i; j++) n += pointer[j] == pointer[i] ? 1u : 0u;
-    return n;
+    unsigned n = 0, w = 0;
+    for (unsigned j = 0; j < i; j++) {
+      if (pointer[j]) { n += pointer[i] ? 1u : 0u; continue; }
+      w = (w + align[j] - 1) / align[j] * align[j] + words[j];
+    }
+    return pointer[i] ? n : (w + align[i] - 1) / align[i] * align[i];
   }
   static constexpr unsigned pointers() { unsigned n = 0; for (unsigned j = 0; j < count; j++) n += pointer[j] ? 1u : 0u; return n; }
+  // Push-constant words the kernel reads (padding included).
+  static constexpr unsigned constantWords() {
+    unsigned end = 0;
+    for (unsigned j = 0; j < count; j++) if (!pointer[j]) end = slot(j) + words[j];
+    return end;
+  }
   static constexpr bool bindingsFirst() {
     for (unsigned j = 1; j < count; j++) if (pointer[j] && !pointer[j - 1]) return false;
     return true;
@@ -392,24 +411,32 @@ template <class... P> struct launcher {
   static __forceinline__ bool check(unsigned args) {
     unsigned bindings = __gh_load_word(args + 16), constants = __gh_load_word(args + 20);
     if (bindings < pointers()) { fault(args, 2, bindings); return false; }
-    if (constants < count - pointers()) { fault(args, 3, constants); return false; }
+    if (constants < constantWords()) { fault(args, 3, constants); return false; }
     return true;
   }
 
-  template <void (*K)(P...), unsigned... I>
-  static __forceinline__ void call(unsigned args, seq<unsigned, I...>) { K(load_arg<P, pointer[I]>::get(args, slot(I))...); }
-
-  // The argument words, read once per workgroup (the kernel's stores could alias the argument block otherwise).
-  struct words { unsigned w[count + 1]; };
-  static __forceinline__ words read(unsigned args) {
-    words r = {};
-    unsigned bindings = __gh_load_word(args + 16);
-    for (unsigned i = 0; i < count; i++) r.w[i] = __gh_load_word(args + 56 + (pointer[i] ? 8 * slot(i) : 8 * bindings + 4 * slot(i)));
-    return r;
+  // The argument values, read once per workgroup (the kernel's stores could alias the argument block otherwise).
+  // Unrolled per parameter, so every slot is a compile-time constant.
+  struct words_t { unsigned long long w[count + 1]; };
+  template <unsigned I> static __forceinline__ unsigned long long read_one(unsigned args, unsigned bindings) {
+    constexpr unsigned s = slot(I);
+    if constexpr (pointer[I]) {
+      return __gh_load_word(args + 56 + 8 * s);
+    } else {
+      unsigned at = args + 56 + 8 * bindings + 4 * s;
+      unsigned long long v = __gh_load_word(at);
+      if constexpr (words[I] == 2) v |= (unsigned long long)__gh_load_word(at + 4) << 32;
+      return v;
+    }
   }
-  template <class T> static __forceinline__ T as(unsigned raw) {
+  template <unsigned... I> static __forceinline__ words_t read(unsigned args, seq<unsigned, I...>) {
+    unsigned bindings = __gh_load_word(args + 16);
+    return words_t{{read_one<I>(args, bindings)..., 0ull}};
+  }
+  static __forceinline__ words_t read(unsigned args) { return read(args, __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
+  template <class T> static __forceinline__ T as(unsigned long long raw) {
     if constexpr (is_pointer<T>::value) {
-      return (T)raw;
+      return (T)(unsigned)raw;
     } else {
       T value;
       __builtin_memcpy(&value, &raw, sizeof(T));
@@ -417,11 +444,11 @@ template <class... P> struct launcher {
     }
   }
   template <void (*K)(P...), unsigned... I>
-  static __forceinline__ void call_with(const words& r, seq<unsigned, I...>) { K(as<P>(r.w[I])...); }
+  static __forceinline__ void call_with(const words_t& r, seq<unsigned, I...>) { K(as<P>(r.w[I])...); }
 
   // One thread of a coroutine workgroup: a function of its own, so Asyncify instruments it and not the scheduler.
   template <void (*K)(P...)>
-  static __attribute__((noinline)) void thread(unsigned args) { call<K>(args, __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
+  static __attribute__((noinline)) void thread(unsigned args) { call_with<K>(read(args), __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
 
   // A workgroup of a kernel without barriers: every thread runs to completion, one after another, on one stack.
   template <void (*K)(P...)>
@@ -430,7 +457,7 @@ template <class... P> struct launcher {
     if (!check(args)) return;
     unsigned memory = __gh_thread_memory();
     if (memory != 0) __gh_set_stack(memory + THREAD_BYTES, memory + ASYNC_OFFSET);
-    const words r = read(args);
+    const words_t r = read(args);
     order o(threads);
     for (unsigned i = 0; i < threads; i++) {
       set_linear_thread(o.step());

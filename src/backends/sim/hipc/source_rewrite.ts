@@ -31,22 +31,53 @@ export interface RewrittenSource {
   readonly kernels: readonly string[];
 }
 
-/** The source with dynamic shared arrays rewritten in place and one entry-point line per kernel appended. */
+/**
+ * `long` (and `long int`, `unsigned long`) on its own: 64-bit on the GPUs' LP64 targets, 32-bit on wasm32. It
+ * becomes `_GHL` (the device header's `long long`, the same length), so kernels compute with the GPU's widths.
+ * `long long` and `long double` stay as they are.
+ */
+const LONG_PATTERN = /\blong\b(\s+long\b|\s+double\b)?/g;
+/** An integer literal with a single `L` suffix (`1L`, `1UL`, `0xffLu`): a long, so it becomes `LL` too. */
+const LONG_LITERAL_PATTERN = /(?<![\w.'])((?:0[xX][0-9a-fA-F']+|0[bB][01']+|\d[\d']*)(?:[uU]?))([lL])(?![\w.])/g;
+
+/**
+ * The source with plain longs made 64-bit, dynamic shared arrays rewritten in place and one entry-point line per
+ * kernel appended. Every rewrite keeps its line; only a long literal's extra `L` moves the rest of its line by one
+ * column.
+ */
 export function rewriteSource(source: string): RewrittenSource {
   const code = codeOnly(source);
-  let text = '';
-  let last = 0;
+  const edits: { at: number; length: number; text: string }[] = [];
   for (const match of code.matchAll(EXTERN_SHARED_PATTERN)) {
     const at = match.index!;
-    const type = source.slice(at, at + match[0].length).replace(EXTERN_SHARED_PATTERN, (_m, t: string, name: string) => {
-      const element = t.replace(/__align__\s*\(\s*\d+\s*\)/, '').trim();
+    const text = source.slice(at, at + match[0].length).replace(EXTERN_SHARED_PATTERN, (_m, t: string, name: string) => {
+      const element = t.replace(/__align__\s*\(\s*\d+\s*\)/, '').replace(LONG_PATTERN, (l, rest: string | undefined) => rest === undefined ? 'long long' : l).trim();
       return `extern ${element} ${name}[] __asm__("__heap_base");`;
     });
-    text += source.slice(last, at) + type;
-    last = at + match[0].length;
+    edits.push({ at, length: match[0].length, text });
+  }
+  const inEdit = (at: number) => edits.some((e) => at >= e.at && at < e.at + e.length);
+  for (const match of code.matchAll(LONG_PATTERN)) {
+    if (match[1] === undefined && !inEdit(match.index!) && !isPreprocessorInclude(code, match.index!)) edits.push({ at: match.index!, length: 4, text: '_GHL' });
+  }
+  for (const match of code.matchAll(LONG_LITERAL_PATTERN)) {
+    if (!inEdit(match.index!)) edits.push({ at: match.index!, length: match[0].length, text: `${match[1]}${match[2]}${match[2]}` });
+  }
+  edits.sort((a, b) => a.at - b.at);
+  let text = '';
+  let last = 0;
+  for (const edit of edits) {
+    text += source.slice(last, edit.at) + edit.text;
+    last = edit.at + edit.length;
   }
   text += source.slice(last);
   const kernels = kernelNames(source);
   text += '\n' + kernels.map((k) => `__GH_ENTRY(${k})`).join('\n') + '\n';
   return { text, kernels };
+}
+
+/** True inside an `#include` line, whose file names are not code. */
+function isPreprocessorInclude(code: string, at: number): boolean {
+  const lineStart = code.lastIndexOf('\n', at) + 1;
+  return /^\s*#\s*include\b/.test(code.slice(lineStart, at));
 }
