@@ -45,7 +45,9 @@ typedef __UINT32_TYPE__ uint32_t;
 typedef __INT64_TYPE__ int64_t;
 typedef __UINT64_TYPE__ uint64_t;
 
-#define __global__ __attribute__((visibility("hidden")))
+// Kernels are visible: the link exports each under its symbol name (mangled for C++ kernels), which is how the
+// post-processor names a template instantiation's entry point as the GPU's module does.
+#define __global__ __attribute__((visibility("default")))
 #define __device__
 #define __host__
 #define __constant__ const
@@ -54,8 +56,11 @@ typedef __UINT64_TYPE__ uint64_t;
 #define __launch_bounds__(...)
 #define __restrict__ __restrict
 #define __align__(n) __attribute__((aligned(n)))
-// Per workgroup: every module static lives in the workgroup's shared scratch (see above).
+// Per workgroup: every module static lives in the workgroup's shared scratch (see above)...
 #define __shared__ static
+// ...except __device__ variables, which the source rewrite marks with __gh_dvar_ (the same length as __device__):
+// they are device-wide (see the end of this header).
+#define __gh_dvar_ __attribute__((section("gh_device")))
 #define HIP_DYNAMIC_SHARED(type, name) extern type name[] __asm__("__heap_base");
 #define HIP_KERNEL_NAME(...) __VA_ARGS__
 #define warpSize __gh_warp_size()
@@ -77,6 +82,8 @@ __GH_IMPORT(async_unwinding) unsigned __gh_async_unwinding(void);
 __GH_IMPORT(set_async_buffer) void __gh_set_async_buffer(unsigned buffer);
 __GH_IMPORT(reset_budget) void __gh_reset_budget(void);
 __GH_IMPORT(set_workgroup) void __gh_set_workgroup(unsigned args, unsigned x, unsigned y, unsigned z);
+__GH_IMPORT(device_globals_in) void __gh_device_globals_in(void);
+__GH_IMPORT(device_globals_out) void __gh_device_globals_out(void);
 }
 
 // The built-in variables are WebAssembly globals (set by the entry point), read through pure imports: no memory
@@ -347,6 +354,7 @@ struct order {
 
 static __forceinline__ unsigned begin_workgroup(unsigned args, unsigned x, unsigned y, unsigned z) {
   __gh_init_statics();
+  __gh_device_globals_in();
   __gh_set_workgroup(args, x, y, z);
   __gh_set_block(x, y, z, __gh_load_word(args + 24), __gh_load_word(args + 28), __gh_load_word(args + 32),
     __gh_load_word(args + 36), __gh_load_word(args + 40), __gh_load_word(args + 44));
@@ -463,6 +471,7 @@ template <class... P> struct launcher {
       set_linear_thread(o.step());
       call_with<K>(r, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
     }
+    __gh_device_globals_out();
   }
 
   // A workgroup of a kernel with barriers: rounds in seeded order; each round runs every unfinished thread up to its
@@ -505,6 +514,7 @@ template <class... P> struct launcher {
       }
       if (suspended != 0 && finished != 0) { fault(args, 6, round); return; }
     }
+    __gh_device_globals_out();
   }
 };
 template <class F> struct traits;
@@ -518,5 +528,25 @@ template <class... P> struct traits<void (*)(P...)> { using launch = launcher<P.
     __gh::traits<decltype(&kernel)>::launch::template straight<&kernel>(a, x, y, z); } \
   extern "C" __attribute__((export_name("__gh_coroutine_" #kernel))) void __gh_coroutine_##kernel(unsigned a, unsigned x, unsigned y, unsigned z) { \
     __gh::traits<decltype(&kernel)>::launch::template coroutines<&kernel>(a, x, y, z); }
+// A template instantiation's entries, under an id; __gh_kernel_ref_<id> returns the kernel's function-table index,
+// through which the post-processor learns its mangled name (the name the GPU's module knows it by).
+#define __GH_ENTRY_AS(id, ...) \
+  extern "C" __attribute__((export_name("__gh_straight_" #id))) void __gh_straight_##id(unsigned a, unsigned x, unsigned y, unsigned z) { \
+    __gh::traits<decltype(&__VA_ARGS__)>::launch::template straight<&__VA_ARGS__>(a, x, y, z); } \
+  extern "C" __attribute__((export_name("__gh_coroutine_" #id))) void __gh_coroutine_##id(unsigned a, unsigned x, unsigned y, unsigned z) { \
+    __gh::traits<decltype(&__VA_ARGS__)>::launch::template coroutines<&__VA_ARGS__>(a, x, y, z); } \
+  extern "C" __attribute__((export_name("__gh_kernel_ref_" #id))) void* __gh_kernel_ref_##id(void) { return (void*)&__VA_ARGS__; }
+
+// --- device-wide variables ----------------------------------------------------------------------------------------
+// A __device__ variable lands in the gh_device section. It is linked in the scratch like the other statics, but the
+// loader keeps its bytes in device memory of their own (per loaded module, freed with it, starting from the
+// initialisers, zeros elsewhere): each workgroup copies them in when it begins and back when it ends. Workgroups of
+// the simulator run one at a time, so every workgroup and every launch sees the updates of those before it, as all
+// workgroups of a GPU share a __device__ variable. Constants (__constant__, const tables) stay per-workgroup copies.
+extern "C" __attribute__((weak)) char __start_gh_device[], __stop_gh_device[];
+// Referenced so the linker defines the bounds (and exports them) whenever the section exists.
+extern "C" __attribute__((export_name("__gh_device_sections"))) unsigned __gh_device_sections(void) {
+  return (unsigned)__start_gh_device ^ (unsigned)__stop_gh_device;
+}
 #endif
 `;

@@ -3,8 +3,8 @@
  * on its line, so the compiler's line:column diagnostics point into the user's own text.
  */
 
-/** `__global__ ... void name(` — the kernels a source defines (template kernels are skipped: instantiate them
- * through an extern "C" wrapper, which is what a HIP program hands to hipModuleGetFunction as well). */
+/** `__global__ ... void name(` — the kernels a source defines (template kernels separately: their explicit
+ * instantiations are the entry points, named by their mangled names as on a GPU). */
 const KERNEL_PATTERN = /(template\s*<[^>]*>\s*)?__global__\s+(?:__launch_bounds__\s*\([^)]*\)\s*)?(?:static\s+)?void\s+(?:__launch_bounds__\s*\([^)]*\)\s*)?([A-Za-z_]\w*)\s*\(/g;
 /**
  * `extern __shared__ T name[];` — the dynamic shared memory array. It becomes a declaration of the linker symbol
@@ -19,16 +19,47 @@ function codeOnly(source: string): string {
 }
 
 export function kernelNames(source: string): string[] {
+  return kernelsOf(codeOnly(source), false);
+}
+
+/** Names of the source's template kernels (`template <...> __global__ void name(`). */
+export function templateKernelNames(source: string): string[] {
+  return kernelsOf(codeOnly(source), true);
+}
+
+function kernelsOf(code: string, templates: boolean): string[] {
   const names: string[] = [];
-  for (const match of codeOnly(source).matchAll(KERNEL_PATTERN)) {
-    if (match[1] === undefined && !names.includes(match[2]!)) names.push(match[2]!);
+  for (const match of code.matchAll(KERNEL_PATTERN)) {
+    if ((match[1] !== undefined) === templates && !names.includes(match[2]!)) names.push(match[2]!);
   }
   return names;
 }
 
+/**
+ * Explicit instantiations of template kernels (`template __global__ void scale<float>(float*, unsigned);`), as the
+ * C++ expressions naming them (`scale<float>`), in source order.
+ */
+export function kernelInstantiations(source: string): string[] {
+  const code = codeOnly(source);
+  const templates = new Set(kernelsOf(code, true));
+  const found: string[] = [];
+  const pattern = /\btemplate\s+(?:__global__\s+)?(?:__launch_bounds__\s*\([^)]*\)\s*)?void\s+([A-Za-z_]\w*)\s*<([^;{}()]*)>\s*\(/g;
+  for (const match of code.matchAll(pattern)) {
+    const expression = `${match[1]}<${match[2]!.trim()}>`;
+    if (templates.has(match[1]!) && !found.includes(expression)) found.push(expression);
+  }
+  return found;
+}
+
+/** The id under which instantiation `index` is compiled; the post-processor exports it by its mangled name. */
+export const instantiationId = (index: number): string => `__gh_t${index}`;
+
 export interface RewrittenSource {
   readonly text: string;
+  /** Entry ids: plain kernel names, then one instantiationId per explicit template instantiation. */
   readonly kernels: readonly string[];
+  /** Template kernels of the source (for errors naming what can be instantiated). */
+  readonly templates: readonly string[];
 }
 
 /**
@@ -60,6 +91,7 @@ export function rewriteSource(source: string): RewrittenSource {
   for (const match of code.matchAll(LONG_PATTERN)) {
     if (match[1] === undefined && !inEdit(match.index!) && !isPreprocessorInclude(code, match.index!)) edits.push({ at: match.index!, length: 4, text: '_GHL' });
   }
+  for (const at of deviceVariables(code)) edits.push({ at, length: DEVICE.length, text: '__gh_dvar_' });
   for (const match of code.matchAll(LONG_LITERAL_PATTERN)) {
     if (!inEdit(match.index!)) edits.push({ at: match.index!, length: match[0].length, text: `${match[1]}${match[2]}${match[2]}` });
   }
@@ -71,13 +103,40 @@ export function rewriteSource(source: string): RewrittenSource {
     last = edit.at + edit.length;
   }
   text += source.slice(last);
-  const kernels = kernelNames(source);
-  text += '\n' + kernels.map((k) => `__GH_ENTRY(${k})`).join('\n') + '\n';
-  return { text, kernels };
+  const plain = kernelNames(source);
+  const instantiations = kernelInstantiations(source);
+  text += '\n' + [...plain.map((k) => `__GH_ENTRY(${k})`), ...instantiations.map((e, i) => `__GH_ENTRY_AS(${instantiationId(i)}, ${e})`)].join('\n') + '\n';
+  return { text, kernels: [...plain, ...instantiations.map((_e, i) => instantiationId(i))], templates: templateKernelNames(source) };
 }
 
 /** True inside an `#include` line, whose file names are not code. */
 function isPreprocessorInclude(code: string, at: number): boolean {
   const lineStart = code.lastIndexOf('\n', at) + 1;
   return /^\s*#\s*include\b/.test(code.slice(lineStart, at));
+}
+
+const DEVICE = '__device__';
+
+/**
+ * Where `__device__` declares a mutable variable (not a function, not a constant): the first of `(`, `;`, `=`, `[`
+ * or `{` after it, outside template arguments, is not `(`, and no `const`, `constexpr`, `__constant__` or
+ * `__shared__` comes first. Those become `__gh_dvar_`, which places them in the device-wide section.
+ */
+function deviceVariables(code: string): number[] {
+  const found: number[] = [];
+  for (const match of code.matchAll(/\b__device__\b/g)) {
+    const at = match.index!;
+    let angle = 0;
+    let end = at + DEVICE.length;
+    for (; end < code.length; end++) {
+      const c = code[end]!;
+      if (c === '<') angle++;
+      else if (c === '>' && angle > 0) angle--;
+      else if (angle === 0 && '(;=[{'.includes(c)) break;
+    }
+    if (code[end] === '(' || end >= code.length) continue;
+    if (/\b(const|constexpr|__constant__|__shared__)\b/.test(code.slice(at + DEVICE.length, end))) continue;
+    found.push(at);
+  }
+  return found;
 }
