@@ -54,6 +54,8 @@ export class ModuleObject extends NativeObject {
     raw: number,
     owner: object,
     readonly label: string,
+    /** Plain kernel name → the symbol the module knows it by, for kernels that are not extern "C". */
+    readonly symbols: ReadonlyMap<string, string> = new Map(),
   ) {
     super(raw, owner);
   }

@@ -2,54 +2,16 @@
  * The few source-level rewrites the simulator target needs before clang sees a HIP-C source. Every rewrite stays
  * on its line, so the compiler's line:column diagnostics point into the user's own text.
  */
+import { codeOnly, kernelInstantiations, kernelNames, templateKernelNames } from '../../../core/hip_source_kernels.js';
 
-/** `__global__ ... void name(` — the kernels a source defines (template kernels separately: their explicit
- * instantiations are the entry points, named by their mangled names as on a GPU). */
-const KERNEL_PATTERN = /(template\s*<[^>]*>\s*)?__global__\s+(?:__launch_bounds__\s*\([^)]*\)\s*)?(?:static\s+)?void\s+(?:__launch_bounds__\s*\([^)]*\)\s*)?([A-Za-z_]\w*)\s*\(/g;
+export { kernelNames } from '../../../core/hip_source_kernels.js';
+
 /**
  * `extern __shared__ T name[];` — the dynamic shared memory array. It becomes a declaration of the linker symbol
  * `__heap_base`, the first byte after the module's statics, where the workgroup's dynamic shared memory begins
  * (statics and dynamic shared memory share the device's shared scratch); valid at file and at function scope.
  */
 const EXTERN_SHARED_PATTERN = /extern\s+__shared__\s+((?:__align__\s*\(\s*\d+\s*\)\s*)?[^;[\]]*?)\s*([A-Za-z_]\w*)\s*\[\s*\]\s*;/g;
-
-/** Source text with comments and string literals blanked (same length), so patterns cannot match inside them. */
-function codeOnly(source: string): string {
-  return source.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g, (m) => m.replace(/[^\n]/g, ' '));
-}
-
-export function kernelNames(source: string): string[] {
-  return kernelsOf(codeOnly(source), false);
-}
-
-/** Names of the source's template kernels (`template <...> __global__ void name(`). */
-export function templateKernelNames(source: string): string[] {
-  return kernelsOf(codeOnly(source), true);
-}
-
-function kernelsOf(code: string, templates: boolean): string[] {
-  const names: string[] = [];
-  for (const match of code.matchAll(KERNEL_PATTERN)) {
-    if ((match[1] !== undefined) === templates && !names.includes(match[2]!)) names.push(match[2]!);
-  }
-  return names;
-}
-
-/**
- * Explicit instantiations of template kernels (`template __global__ void scale<float>(float*, unsigned);`), as the
- * C++ expressions naming them (`scale<float>`), in source order.
- */
-export function kernelInstantiations(source: string): string[] {
-  const code = codeOnly(source);
-  const templates = new Set(kernelsOf(code, true));
-  const found: string[] = [];
-  const pattern = /\btemplate\s+(?:__global__\s+)?(?:__launch_bounds__\s*\([^)]*\)\s*)?void\s+([A-Za-z_]\w*)\s*<([^;{}()]*)>\s*\(/g;
-  for (const match of code.matchAll(pattern)) {
-    const expression = `${match[1]}<${match[2]!.trim()}>`;
-    if (templates.has(match[1]!) && !found.includes(expression)) found.push(expression);
-  }
-  return found;
-}
 
 /** The id under which instantiation `index` is compiled; the post-processor exports it by its mangled name. */
 export const instantiationId = (index: number): string => `__gh_t${index}`;
