@@ -131,7 +131,6 @@ struct float4 { float x, y, z, w; };
 // The empty asm with a memory clobber makes the barrier a compiler memory barrier too: without it the compiler may
 // keep a __shared__ array that never escapes in registers across the call.
 static __forceinline__ void __syncthreads() { __asm__ volatile("" ::: "memory"); __gh_barrier(); __asm__ volatile("" ::: "memory"); }
-static __forceinline__ int __syncthreads_count(int p);
 static __forceinline__ void __threadfence() { __asm__ volatile("" ::: "memory"); }
 static __forceinline__ void __threadfence_block() { __asm__ volatile("" ::: "memory"); }
 static __forceinline__ void __threadfence_system() { __asm__ volatile("" ::: "memory"); }
@@ -156,6 +155,23 @@ __GH_ATOMIC_RMW(atomicAdd, double, old + v)
 __GH_ATOMIC_RMW(atomicExch, float, v)
 static __forceinline__ unsigned atomicInc(unsigned* p, unsigned limit) { unsigned old = *(volatile unsigned*)p; *(volatile unsigned*)p = old >= limit ? 0u : old + 1u; return old; }
 static __forceinline__ unsigned atomicDec(unsigned* p, unsigned limit) { unsigned old = *(volatile unsigned*)p; *(volatile unsigned*)p = (old == 0u || old > limit) ? limit : old - 1u; return old; }
+
+// Barriers with a vote: every thread adds its predicate to a per-workgroup counter (a static, so in the scratch),
+// all wait, all read the total, all wait again; then thread 0 takes that total back off. The subtraction commutes
+// with the next vote's additions, so the counter needs no reset barrier of its own.
+static unsigned __gh_vote_counter;
+static __forceinline__ int __syncthreads_count(int predicate) {
+  atomicAdd(&__gh_vote_counter, predicate ? 1u : 0u);
+  __syncthreads();
+  unsigned total = *(volatile unsigned*)&__gh_vote_counter;
+  __syncthreads();
+  if (threadIdx.x == 0 && threadIdx.y == 0 && threadIdx.z == 0) atomicSub(&__gh_vote_counter, total);
+  return (int)total;
+}
+static __forceinline__ int __syncthreads_or(int predicate) { return __syncthreads_count(predicate) != 0; }
+static __forceinline__ int __syncthreads_and(int predicate) {
+  return (unsigned)__syncthreads_count(predicate) == blockDim.x * blockDim.y * blockDim.z;
+}
 
 // --- warp-level operations: no sound emulation, so a compile error naming the builtin --------------------------
 // A template whose instantiation fails: the error names the builtin, and clang's "requested here" note gives the
