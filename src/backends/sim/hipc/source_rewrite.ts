@@ -82,12 +82,15 @@ const DEVICE = '__device__';
 /**
  * Where `__device__` declares a mutable variable (not a function, not a constant): the first of `(`, `;`, `=`, `[`
  * or `{` after it, outside template arguments, is not `(`, and no `const`, `constexpr`, `__constant__` or
- * `__shared__` comes first. Those become `__gh_dvar_`, which places them in the device-wide section.
+ * `__shared__` comes first. Those become `__gh_dvar_`, which places them in the device-wide section. A variable
+ * declared with direct initialisation (`__device__ T x(1);`) reads as a function and stays per workgroup.
  */
 function deviceVariables(code: string): number[] {
   const found: number[] = [];
   for (const match of code.matchAll(/\b__device__\b/g)) {
     const at = match.index!;
+    // In a macro definition the declaration it will start is unknown: left as it is (per-workgroup).
+    if (/^\s*#/.test(code.slice(code.lastIndexOf('\n', at) + 1, at))) continue;
     let angle = 0;
     let end = at + DEVICE.length;
     for (; end < code.length; end++) {
