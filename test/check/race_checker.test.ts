@@ -156,6 +156,20 @@ describe('the race checker', () => {
     expect(reports(device)[0]!.fix).toMatch(/^make barrier #2 on .*queue1 wait on timeline ≥ 1$/);
   });
 
+  it('a value signaled again after it was reached releases nothing: a wait of that value is not ordered after the repeat', async () => {
+    // Control (repeat: false): the fill's signal is the one that reaches 1, so the host's wait orders the read after it.
+    for (const repeat of [false, true]) {
+      const device = await open();
+      const s = device.createSemaphore(0n, { label: 's' });
+      const buffer = device.createBuffer({ byteLength: 64, label: 'data' });
+      if (repeat) s.signal(1n); // the host reaches 1 first: the fill's later signal of 1 is a no-op
+      device.queue.fill({ buffer, pattern: 1, patternLength: 1, signals: [{ semaphore: s, value: 1n }] });
+      await s.wait(1n);
+      await device.queue.read({ buffer });
+      expect(reports(device).map((r) => r.kind)).toEqual(repeat ? ['read-after-write'] : []);
+    }
+  });
+
   it('lifetimes: a use submitted after the dealloca and not ordered before it is use-after-free; one submitted before is kept alive (rule 6)', async () => {
     const device = await open();
     const [q0, q1] = device.queues as [Device['queue'], Device['queue']];

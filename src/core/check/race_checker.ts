@@ -520,7 +520,10 @@ export class RaceChecker {
     const below = i > 0 ? signals[i - 1] : undefined;
     if (below !== undefined && (clock[below.chain] ?? 0) < below.epoch) this.reportValueOrder(history, below, entry);
     const above = i < signals.length ? signals[i] : undefined;
-    if (above !== undefined && !(above.value === value && (clock[above.chain] ?? 0) >= above.epoch)) this.reportValueOrder(history, entry, above);
+    // The same value signaled again, after the first: a no-op by the contract. It released nothing and must not be
+    // the signal a later wait of that value is ordered after (that wait was released by the first one).
+    if (above !== undefined && above.value === value && (clock[above.chain] ?? 0) >= above.epoch) return;
+    if (above !== undefined) this.reportValueOrder(history, entry, above);
     signals.splice(i, 0, entry);
     // Release the waits this value reaches.
     const waiters = history.waiters;
