@@ -31,6 +31,23 @@ function kernelsOf(code: string, templates: boolean): string[] {
   return names;
 }
 
+const INSTANTIATION_PATTERN = /\btemplate\s+(?:__global__\s+)?(?:__launch_bounds__\s*\([^)]*\)\s*)?void\s+([A-Za-z_]\w*)\s*<([^;{}()]*)>\s*\(/g;
+
+/**
+ * Offsets of the `__global__` tokens of template kernels, in their definitions and explicit instantiations, in
+ * `code` (a codeOnly text).
+ */
+export function templateGlobalTokens(code: string): number[] {
+  const at: number[] = [];
+  const templates = new Set(kernelsOf(code, true));
+  for (const match of code.matchAll(KERNEL_PATTERN)) if (match[1] !== undefined) at.push(match.index! + match[0].indexOf('__global__'));
+  for (const match of code.matchAll(INSTANTIATION_PATTERN)) {
+    const token = match[0].indexOf('__global__');
+    if (token >= 0 && templates.has(match[1]!)) at.push(match.index! + token);
+  }
+  return at;
+}
+
 /**
  * Explicit instantiations of template kernels (`template __global__ void scale<float>(float*, unsigned);`), as the
  * C++ expressions naming them (`scale<float>`), in source order.
@@ -39,8 +56,7 @@ export function kernelInstantiations(source: string): string[] {
   const code = codeOnly(source);
   const templates = new Set(kernelsOf(code, true));
   const found: string[] = [];
-  const pattern = /\btemplate\s+(?:__global__\s+)?(?:__launch_bounds__\s*\([^)]*\)\s*)?void\s+([A-Za-z_]\w*)\s*<([^;{}()]*)>\s*\(/g;
-  for (const match of code.matchAll(pattern)) {
+  for (const match of code.matchAll(INSTANTIATION_PATTERN)) {
     const expression = `${match[1]}<${match[2]!.trim()}>`;
     if (templates.has(match[1]!) && !found.includes(expression)) found.push(expression);
   }

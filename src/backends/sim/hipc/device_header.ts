@@ -45,9 +45,11 @@ typedef __UINT32_TYPE__ uint32_t;
 typedef __INT64_TYPE__ int64_t;
 typedef __UINT64_TYPE__ uint64_t;
 
-// Kernels are visible: the link exports each under its symbol name (mangled for C++ kernels), which is how the
-// post-processor names a template instantiation's entry point as the GPU's module does.
-#define __global__ __attribute__((visibility("default")))
+#define __global__ __attribute__((visibility("hidden")))
+// Template kernels (marked by the source rewrite, the same length as __global__) are visible: the link exports each
+// instantiation under its symbol name, which is how the post-processor names its entry point as the GPU's module
+// does. Other kernels stay hidden, so clang may inline them into their entries and drop them.
+#define __gh_tglob __attribute__((visibility("default")))
 #define __device__
 #define __host__
 #define __constant__ const

@@ -2,7 +2,7 @@
  * The few source-level rewrites the simulator target needs before clang sees a HIP-C source. Every rewrite stays
  * on its line, so the compiler's line:column diagnostics point into the user's own text.
  */
-import { codeOnly, kernelInstantiations, kernelNames, templateKernelNames } from '../../../core/hip_source_kernels.js';
+import { codeOnly, kernelInstantiations, kernelNames, templateGlobalTokens, templateKernelNames } from '../../../core/hip_source_kernels.js';
 
 export { kernelNames } from '../../../core/hip_source_kernels.js';
 
@@ -54,6 +54,8 @@ export function rewriteSource(source: string): RewrittenSource {
     if (match[1] === undefined && !inEdit(match.index!) && !isPreprocessorInclude(code, match.index!)) edits.push({ at: match.index!, length: 4, text: '_GHL' });
   }
   for (const at of deviceVariables(code)) edits.push({ at, length: DEVICE.length, text: '__gh_dvar_' });
+  // Template kernels are visible, so the link exports their instantiations under their mangled names.
+  for (const at of templateGlobalTokens(code)) edits.push({ at, length: '__global__'.length, text: '__gh_tglob' });
   for (const match of code.matchAll(LONG_LITERAL_PATTERN)) {
     if (!inEdit(match.index!)) edits.push({ at: match.index!, length: match[0].length, text: `${match[1]}${match[2]}${match[2]}` });
   }
