@@ -70,7 +70,7 @@ export {
 export { Executable, type EntryPoint, type ExecutableOptions } from './core/executable.js';
 export type { BindingInput, EntryPointInput, ExecutableManifestInput, ManifestPayloadsInput, PipelineLayoutInput } from './core/manifest_input.js';
 export type { ExecutableManifest, ManifestEntryPoint, ManifestPayloads } from './core/executable_manifest.js';
-export { f32Bits, f32FromBits, i32Bits } from './core/bit_patterns.js';
+export { f32Bits, f32FromBits, f64Words, i32Bits, u64Words } from './core/bit_patterns.js';
 export type {
   BackendAvailability,
   DriverDeviceInfo,

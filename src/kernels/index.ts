@@ -21,5 +21,5 @@ export {
   type ScalarType,
 } from './kernel_specs.js';
 export { addI32, copyU32, fillU32, histogramU8, reduceSumU32, runReference, saxpyF32, scaleI32 } from './reference.js';
-export { f32Bits, f32FromBits, i32Bits } from '../core/bit_patterns.js';
+export { f32Bits, f32FromBits, f64Words, i32Bits, u64Words } from '../core/bit_patterns.js';
 export { hipSourceFor, sampleHipSource } from './hip_source.js';

@@ -14,7 +14,7 @@
 import koffi from 'koffi';
 import type { DriverLimits } from '../../src/core/driver.js';
 import { makeStatusCheck, type StatusCheck } from '../../src/backends/hip/call_helpers.js';
-import type { DeviceFacts, Dims3, HipPlatform, PlatformApi } from '../../src/backends/hip/platform_api.js';
+import type { DeviceFacts, Dims3, HipPlatform, KernelParameter, PlatformApi } from '../../src/backends/hip/platform_api.js';
 import { describerFrom, losesDevice } from '../../src/backends/hip/status.js';
 
 /** The statuses tests inject, with the CUDA driver's numbers and names (HIP shares the numbers). */
@@ -54,6 +54,8 @@ export interface FakePlatformOptions {
   /** Run queued work whenever the driver queries completion. */
   readonly autoComplete?: boolean;
   readonly totalMemoryBytes?: number;
+  /** Kernel name → where its parameters sit (cuFuncGetParamInfo); kernels not named here have no such answer. */
+  readonly parameters?: Readonly<Record<string, readonly KernelParameter[]>>;
 }
 
 /** One queued operation of a stream; `marker` ops are event records. */
@@ -104,12 +106,17 @@ export class FakePlatform implements PlatformApi {
   readonly launched: string[] = [];
   private readonly functions = new Map<number, string>();
 
+  private readonly parameterLayouts: Readonly<Record<string, readonly KernelParameter[]>>;
+  /** Per launch of a kernel with a parameter layout: each parameter's bytes, as the driver copied them. */
+  readonly argumentBytes: Uint8Array[][] = [];
+
   constructor(options: FakePlatformOptions = {}) {
     this.platform = options.platform ?? 'nvidia';
     this.hasAsyncAllocation = options.asyncAllocation ?? true;
     this.memoryPools = options.memoryPools ?? true;
     this.autoComplete = options.autoComplete ?? false;
     this.totalMemoryBytes = options.totalMemoryBytes ?? 1 << 30;
+    this.parameterLayouts = options.parameters ?? {};
     this.fallbacks = this.hasAsyncAllocation
       ? {}
       : { cuMemAllocAsync: 'allocate at once', cuMemFreeAsync: 'free once the stream passes the free' };
@@ -386,9 +393,18 @@ export class FakePlatform implements PlatformApi {
     this.functions.set(id, name);
     return id;
   }
-  launchKernel(fn: number, _grid: Dims3, _block: Dims3, _shared: number, stream: number): void {
+  functionParameters(fn: number): readonly KernelParameter[] | undefined {
+    return this.parameterLayouts[this.functions.get(fn) ?? ''];
+  }
+  launchKernel(fn: number, _grid: Dims3, _block: Dims3, _shared: number, stream: number, kernelParams: number): void {
     this.enter('launchKernel');
     const name = this.functions.get(fn) ?? '?';
+    const layout = this.parameterLayouts[name];
+    if (layout !== undefined) {
+      // What a driver does with kernelParams: copies each parameter's bytes from where its pointer points.
+      const pointers = new BigUint64Array(koffi.view(kernelParams, layout.length * 8).slice(0));
+      this.argumentBytes.push(layout.map((p, i) => new Uint8Array(koffi.view(Number(pointers[i]!), p.size).slice(0))));
+    }
     this.enqueue(stream, 'launchKernel', () => void this.launched.push(name));
   }
 

@@ -22,7 +22,7 @@ export const SOFTMAX_ULP_BOUND = 4;
 
 /** Every HIP-C source the differential compiles (the precompiler fills the simulator's cache with these). */
 export function differentialSources(): string[] {
-  return [sampleHipSource, ...['reduce.hip', 'scan.hip', 'matmul.hip', 'histogram.hip', 'softmax.hip', 'bitonic.hip', 'atomics.hip'].map(kernelSource)];
+  return [sampleHipSource, ...['reduce.hip', 'scan.hip', 'matmul.hip', 'histogram.hip', 'softmax.hip', 'bitonic.hip', 'atomics.hip', 'wide_params.hip', 'device_total.hip', 'templates.hip'].map(kernelSource)];
 }
 
 export function differentialCases(): DifferentialCase[] {
@@ -57,5 +57,65 @@ export function differentialCases(): DifferentialCase[] {
     { entry: 'atomics_u32', grid: [8, 1, 1], block: [128, 1, 1], inputs: [u32Bytes(values), u32Bytes(atomics32(values, 8, 128).initial)], constants: [1000] }] });
   cases.push({ name: 'atomics_u64', source: kernelSource('atomics.hip'), compare: 'exact', launches: [
     { entry: 'atomics_u64', grid: [16, 1, 1], block: [64, 1, 1], inputs: [u32Bytes(values), new Uint8Array(atomics64(values, 16, 64).initial.buffer)], constants: [1000] }] });
+  for (const c of languageCases()) cases.push(c);
+  return cases;
+}
+
+/** Push-constant words of a 64-bit integer (two's complement), low word first. */
+export function u64Words(value: bigint): [number, number] {
+  const v = BigInt.asUintN(64, value);
+  return [Number(v & 0xffffffffn), Number(v >> 32n)];
+}
+
+/** Push-constant words of a double, low word first. */
+export function f64Words(value: number): [number, number] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value, true);
+  return [view.getUint32(0, true), view.getUint32(4, true)];
+}
+
+/** A differential case of the language features, with the bytes its bindings must hold afterwards. */
+export interface LanguageCase extends DifferentialCase {
+  readonly expected: readonly Uint8Array[];
+}
+
+/**
+ * 64-bit parameters (wide_params.hip), __device__ variables across workgroups and launches (device_total.hip),
+ * template instantiations by mangled name and a kernel without extern "C" (templates.hip): integer kernels, so
+ * the GPU and the simulator must agree byte for byte, and both with the reference.
+ */
+export function languageCases(): LanguageCase[] {
+  const cases: LanguageCase[] = [];
+  {
+    const count = 3000, n = 2900, tag = 17, offset = -5n;
+    const input = randomU32(count, 31);
+    const expected = new BigUint64Array(count);
+    for (let i = 0; i < n; i++) expected[i] = BigInt.asUintN(64, BigInt(input[i]!) * 4n + offset + BigInt(tag));
+    cases.push({ name: 'scale_offset_u64 (size_t, double and long parameters)', source: kernelSource('wide_params.hip'), compare: 'exact',
+      launches: [{ entry: 'scale_offset_u64', grid: [Math.ceil(count / 128), 1, 1], block: [128, 1, 1],
+        inputs: [u32Bytes(input), new Uint8Array(count * 8)], constants: [tag, 0, ...u64Words(BigInt(n)), ...f64Words(4), ...u64Words(offset)] }],
+      expected: [u32Bytes(input), new Uint8Array(expected.buffer)] });
+  }
+  {
+    const count = 5000, block = 64, blocks = Math.ceil(count / block);
+    const values = randomU32(count, 32);
+    const total = values.reduce((s, v) => s + BigInt(v), 0n);
+    const launch: HipLaunch = { entry: 'device_total_u64', grid: [blocks, 1, 1], block: [block, 1, 1], inputs: [u32Bytes(values), new Uint8Array(8)], constants: [count] };
+    cases.push({ name: 'device_total_u64 (__device__ variables, two launches)', source: kernelSource('device_total.hip'), compare: 'exact',
+      launches: [launch, launch], expected: [u32Bytes(values), new Uint8Array(new BigUint64Array([total]).buffer)] });
+  }
+  {
+    const n = 1000;
+    const x = randomU32(n, 33), y = randomU32(n, 34);
+    cases.push({ name: 'axpy<unsigned int> by its mangled name', source: kernelSource('templates.hip'), compare: 'exact',
+      launches: [{ entry: '_Z4axpyIjEvPKT_PS0_S0_j', grid: [8, 1, 1], block: [128, 1, 1], inputs: [u32Bytes(x), u32Bytes(y)], constants: [3, n] }],
+      expected: [u32Bytes(x), u32Bytes(Uint32Array.from(y, (v, i) => (Math.imul(3, x[i]!) + v) >>> 0))] });
+    cases.push({ name: 'axpy<int> by its mangled name', source: kernelSource('templates.hip'), compare: 'exact',
+      launches: [{ entry: '_Z4axpyIiEvPKT_PS0_S0_j', grid: [8, 1, 1], block: [128, 1, 1], inputs: [u32Bytes(x), u32Bytes(y)], constants: [-2 >>> 0, n] }],
+      expected: [u32Bytes(x), u32Bytes(Uint32Array.from(y, (v, i) => (Math.imul(-2, x[i]!) + v) >>> 0))] });
+    cases.push({ name: 'xor_fold_u32 (no extern "C") by its plain name', source: kernelSource('templates.hip'), compare: 'exact',
+      launches: [{ entry: 'xor_fold_u32', grid: [8, 1, 1], block: [128, 1, 1], inputs: [u32Bytes(y)], constants: [n] }],
+      expected: [u32Bytes(Uint32Array.from(y, (v) => (v ^ (v >>> 7)) >>> 0))] });
+  }
   return cases;
 }

@@ -8,7 +8,7 @@
  */
 import { decodeCString, HandleArray, makeStatusCheck, OutCell, type StatusCheck } from './call_helpers.js';
 import { bindSymbols, type LoadedLibrary, type NativeFunction } from './library.js';
-import type { DeviceFacts, Dims3, HipPlatform, PlatformApi } from './platform_api.js';
+import type { DeviceFacts, Dims3, HipPlatform, KernelParameter, PlatformApi } from './platform_api.js';
 import { STATUS_NOT_READY, type StatusDescriber } from './status.js';
 import { ENTRY_POINTS, symbolOf, symbolTable, type EntryPointName } from './symbols.js';
 
@@ -244,6 +244,19 @@ export abstract class BoundPlatform
     if (status === STATUS_NOT_FOUND) return 0;
     this.check(status, this.symbols.moduleGetFunction!, `function '${name}'`);
     return this.out.value;
+  }
+  functionParameters(fn: number): readonly KernelParameter[] | undefined {
+    const query = this.f.funcGetParamInfo;
+    if (query === undefined) return undefined;
+    const offset = new BigUint64Array(1);
+    const size = new BigUint64Array(1);
+    const parameters: KernelParameter[] = [];
+    // The driver answers INVALID_VALUE past the last parameter; 4 KiB of parameters is at most 1024 of them.
+    for (let i = 0; i < 1024; i++) {
+      if ((query(fn, i, offset, size) as number) !== 0) break;
+      parameters.push({ offset: Number(offset[0]), size: Number(size[0]) });
+    }
+    return parameters;
   }
   launchKernel(fn: number, grid: Dims3, block: Dims3, sharedMemBytes: number, stream: number, kernelParams: number): void {
     const status = this.f.launchKernel!(fn, grid.x, grid.y, grid.z, block.x, block.y, block.z, sharedMemBytes, stream, kernelParams, 0) as number;

@@ -329,7 +329,7 @@ export class HipDriver implements GpuDriver {
     this.usable('graphAddKernelNode');
     // A launch of zero workgroups does nothing but must still order: an empty node keeps the edges.
     if (grid.x === 0 || grid.y === 0 || grid.z === 0) return this.node(g, this.api.graphAddEmptyNode(g.raw, deps));
-    const params = this.args.pack(launch.bindings, launch.constants);
+    const params = this.args.pack(launch.bindings, launch.constants, fn.parameters, fn.name);
     return this.node(g, this.api.graphAddKernelNode(g.raw, deps, fn.raw, grid, block, launch.sharedMemoryBytes, params));
   }
 
@@ -379,7 +379,7 @@ export class HipDriver implements GpuDriver {
 
   moduleLoad(image: ModuleImage): DriverModule {
     const label = image.label ?? `${image.format} module`;
-    const code = this.moduleCode.code(image, label, this.info.formats);
+    const { code, symbols } = this.moduleCode.code(image, label, this.info.formats);
     this.usable('moduleLoad');
     let raw: number;
     try {
@@ -389,7 +389,7 @@ export class HipDriver implements GpuDriver {
         ? new HalError(error.code, `module '${label}': ${error.detail}`, { cause: error, driver: error.driver })
         : error;
     }
-    const module = new ModuleObject(raw, this, label);
+    const module = new ModuleObject(raw, this, label, symbols);
     this.modules.add(module);
     return asHandle(module);
   }
@@ -408,9 +408,9 @@ export class HipDriver implements GpuDriver {
     const cached = m.functions.get(name);
     if (cached) return asHandle(cached);
     this.usable('moduleGetFunction');
-    const raw = this.api.moduleGetFunction(m.raw, name);
+    const raw = this.api.moduleGetFunction(m.raw, m.symbols.get(name) ?? name);
     if (raw === 0) throw new HalError(StatusCode.NOT_FOUND, `module '${m.label}' has no function '${name}'`);
-    const fn = new FunctionObject(raw, this, m, name);
+    const fn = new FunctionObject(raw, this, m, name, this.api.functionParameters?.(raw));
     m.functions.set(name, fn);
     return asHandle(fn);
   }
@@ -421,7 +421,7 @@ export class HipDriver implements GpuDriver {
     this.usable('launchKernel');
     // Stream order is implicit, so a launch of zero workgroups has nothing left to do.
     if (grid.x === 0 || grid.y === 0 || grid.z === 0) return;
-    const params = this.args.pack(launch.bindings, launch.constants);
+    const params = this.args.pack(launch.bindings, launch.constants, fn.parameters, fn.name);
     this.api.launchKernel(fn.raw, grid, block, launch.sharedMemoryBytes, s.raw, params);
   }
 

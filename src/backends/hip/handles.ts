@@ -6,6 +6,7 @@ import type {
   DriverEvent, DriverFunction, DriverGraph, DriverGraphExec, DriverGraphNode, DriverModule, DriverStream,
 } from '../../core/driver.js';
 import { invalidArgument } from '../../core/errors.js';
+import type { KernelParameter } from './platform_api.js';
 import { describe } from '../../core/validation.js';
 
 export abstract class NativeObject {
@@ -53,6 +54,8 @@ export class ModuleObject extends NativeObject {
     raw: number,
     owner: object,
     readonly label: string,
+    /** Plain kernel name → the symbol the module knows it by, for kernels that are not extern "C". */
+    readonly symbols: ReadonlyMap<string, string> = new Map(),
   ) {
     super(raw, owner);
   }
@@ -65,6 +68,8 @@ export class FunctionObject extends NativeObject {
     owner: object,
     readonly module: ModuleObject,
     readonly name: string,
+    /** Where each parameter sits in the GPU's parameter block, when the driver can say (kernel_args.ts). */
+    readonly parameters?: readonly KernelParameter[],
   ) {
     super(raw, owner);
   }

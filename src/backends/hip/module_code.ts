@@ -7,7 +7,9 @@
 import type { ModuleFormat, ModuleImage } from '../../core/driver.js';
 import { HalError, invalidArgument, StatusCode, unimplemented } from '../../core/errors.js';
 import type { HipPlatform } from './platform_api.js';
-import { loadRuntimeCompiler, type RuntimeCompiler } from './rtc.js';
+import { loadRuntimeCompiler, type CompiledSource, type RuntimeCompiler } from './rtc.js';
+
+const NO_SYMBOLS: ReadonlyMap<string, string> = new Map();
 
 export class ModuleCode {
   private compiler: RuntimeCompiler | HalError | undefined;
@@ -33,25 +35,28 @@ export class ModuleCode {
     return compiler instanceof HalError ? `unavailable: ${compiler.detail}` : compiler.description;
   }
 
-  /** The bytes to load for `image`; `label` names it in errors. */
-  code(image: ModuleImage, label: string, formats: readonly ModuleFormat[]): Uint8Array {
+  /**
+   * The bytes to load for `image` and, for 'hip-source', the symbols of its kernels that are not extern "C"
+   * (plain name → mangled name); `label` names it in errors.
+   */
+  code(image: ModuleImage, label: string, formats: readonly ModuleFormat[]): CompiledSource {
     const platform = this.platform;
     switch (image.format) {
       case 'hip-source': {
         if (typeof image.source !== 'string') throw invalidArgument(`module '${label}': 'hip-source' needs source text`);
         const compiler = this.runtimeCompiler();
         if (compiler instanceof HalError) throw compiler;
-        return compiler.compile(image.source, image.compileOptions ?? [], label);
+        return compiler.compileWithSymbols(image.source, image.compileOptions ?? [], label);
       }
       case 'ptx': {
         if (platform !== 'nvidia') throw unimplemented(`module '${label}': 'ptx' modules need the nvidia platform (this is ${platform})`);
         if (typeof image.source !== 'string') throw invalidArgument(`module '${label}': 'ptx' needs source text`);
-        return new TextEncoder().encode(`${image.source}\0`);
+        return { code: new TextEncoder().encode(`${image.source}\0`), symbols: NO_SYMBOLS };
       }
       case 'amdgcn': {
         if (platform !== 'amd') throw unimplemented(`module '${label}': 'amdgcn' code objects need the amd platform (this is ${platform})`);
         if (!(image.bytes instanceof Uint8Array)) throw invalidArgument(`module '${label}': 'amdgcn' needs bytes`);
-        return image.bytes;
+        return { code: image.bytes, symbols: NO_SYMBOLS };
       }
       default:
         throw unimplemented(`module '${label}': format '${String(image.format)}' is not loadable by the hip driver (formats: ${formats.join(', ')})`);

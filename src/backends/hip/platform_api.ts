@@ -108,6 +108,17 @@ export interface PlatformApi {
   moduleUnload(module: number): void;
   /** Returns 0 when the module has no such function (the not-found status), throws for other errors. */
   moduleGetFunction(module: number, name: string): number;
+  /**
+   * Offset and size of each of `fn`'s parameters in its parameter block, or undefined where the driver cannot say
+   * (no cuFuncGetParamInfo: CUDA before 12.4, and HIP).
+   */
+  functionParameters?(fn: number): readonly KernelParameter[] | undefined;
   /** `kernelParams` is the address of a void*[] with one pointer per kernel argument. */
   launchKernel(fn: number, grid: Dims3, block: Dims3, sharedMemBytes: number, stream: number, kernelParams: number): void;
+}
+
+/** One kernel parameter's place in the GPU's parameter block (bytes). */
+export interface KernelParameter {
+  readonly offset: number;
+  readonly size: number;
 }

@@ -4,9 +4,14 @@
  * Output is the device's own machine code (a gfx code object, or a CUBIN for the exact sm_XY), so the driver never
  * JIT-compiles at load. Results are cached per process by source + options + target, because compiling takes
  * hundreds of milliseconds (nvrtc) to seconds (hiprtc) and the core loads the same executable on every device.
+ *
+ * A kernel that is not extern "C" has a mangled symbol. Every non-template kernel of the source is added as a name
+ * expression, and its lowered (mangled) name recorded, so a manifest names it by its plain name on the GPU as on
+ * the simulator; a template instantiation is named by its mangled name, which the module knows as it is.
  */
 import { createHash } from 'node:crypto';
 import { HalError, StatusCode } from '../../core/errors.js';
+import { kernelNames } from '../../core/hip_source_kernels.js';
 import { bindSymbols, describeLoadFailure, isLoaded, loadFirst, type NativeFunction, type SymbolTable } from './library.js';
 import type { HipPlatform } from './platform_api.js';
 
@@ -14,6 +19,13 @@ export interface RuntimeCompiler {
   /** e.g. 'nvrtc 13.0 (libnvrtc.so.13)'. */
   readonly description: string;
   compile(source: string, options: readonly string[], label: string): Uint8Array;
+  /** The code and, per plain kernel name, the symbol the module knows it by (only where they differ). */
+  compileWithSymbols(source: string, options: readonly string[], label: string): CompiledSource;
+}
+
+export interface CompiledSource {
+  readonly code: Uint8Array;
+  readonly symbols: ReadonlyMap<string, string>;
 }
 
 export interface RtcSpec {
@@ -37,7 +49,11 @@ const prefix = (api: 'nvrtc' | 'hiprtc'): SymbolTable => ({
       ? { nvrtcGetCUBINSize: 'int $(uintptr_t prog, void *size)', nvrtcGetCUBIN: 'int $(uintptr_t prog, void *code)' }
       : { hiprtcGetCodeSize: 'int $(uintptr_t prog, void *size)', hiprtcGetCode: 'int $(uintptr_t prog, void *code)' }),
   },
-  optional: api === 'nvrtc' ? { nvrtcVersion: 'int $(void *major, void *minor)' } : {},
+  optional: {
+    ...(api === 'nvrtc' ? { nvrtcVersion: 'int $(void *major, void *minor)' } : {}),
+    [`${api}AddNameExpression`]: 'int $(uintptr_t prog, const char *name)',
+    [`${api}GetLoweredName`]: 'int $(uintptr_t prog, const char *name, _Out_ const char **lowered)',
+  },
 });
 
 function nvrtcCandidates(): string[] {
@@ -69,7 +85,7 @@ export function rtcSpec(platform: HipPlatform, hipLibraryName?: string): RtcSpec
 }
 
 /** Compiled code by cache key, shared by every driver in the process. */
-const compiled = new Map<string, Uint8Array>();
+const compiled = new Map<string, CompiledSource>();
 
 class NativeRuntimeCompiler implements RuntimeCompiler {
   readonly description: string;
@@ -89,16 +105,20 @@ class NativeRuntimeCompiler implements RuntimeCompiler {
   }
 
   compile(source: string, options: readonly string[], label: string): Uint8Array {
+    return this.compileWithSymbols(source, options, label).code;
+  }
+
+  compileWithSymbols(source: string, options: readonly string[], label: string): CompiledSource {
     const allOptions = [this.spec.archOption(this.arch), ...options];
     const key = createHash('sha256').update(`${this.spec.api}\0${this.arch}\0${allOptions.join('\0')}\0${source}`).digest('hex');
     const hit = compiled.get(key);
     if (hit) return hit;
-    const code = this.compileUncached(source, allOptions, label);
-    compiled.set(key, code);
-    return code;
+    const result = this.compileUncached(source, allOptions, label);
+    compiled.set(key, result);
+    return result;
   }
 
-  private compileUncached(source: string, options: readonly string[], label: string): Uint8Array {
+  private compileUncached(source: string, options: readonly string[], label: string): CompiledSource {
     const api = this.spec.api;
     const f = this.f;
     const fail = (status: number, call: string, detail: string): HalError => {
@@ -112,15 +132,27 @@ class NativeRuntimeCompiler implements RuntimeCompiler {
     if (status !== 0) throw fail(status, `${api}CreateProgram`, '');
     const prog = Number(progCell[0]);
     try {
+      const addName = f[`${api}AddNameExpression`];
+      const lower = f[`${api}GetLoweredName`];
+      const names = addName && lower ? kernelNames(source) : [];
+      for (const name of names) {
+        status = addName!(prog, name) as number;
+        if (status !== 0) throw fail(status, `${api}AddNameExpression`, ` (kernel '${name}')`);
+      }
       status = f[`${api}CompileProgram`]!(prog, options.length, [...options]) as number;
       if (status !== 0) throw fail(status, `${api}CompileProgram`, `\n${this.log(prog)}`);
+      const symbols = new Map<string, string>();
+      for (const name of names) {
+        const out: (string | null)[] = [null];
+        if ((lower!(prog, name, out) as number) === 0 && out[0] && out[0] !== name) symbols.set(name, out[0]);
+      }
       const [sizeCall, codeCall] = this.spec.codeCalls;
       status = f[sizeCall]!(prog, this.out) as number;
       if (status !== 0) throw fail(status, sizeCall, '');
       const code = new Uint8Array(Number(this.out[0]));
       status = f[codeCall]!(prog, code) as number;
       if (status !== 0) throw fail(status, codeCall, '');
-      return code;
+      return { code, symbols };
     } finally {
       f[`${api}DestroyProgram`]!(progCell);
     }

@@ -70,6 +70,9 @@ export const ENTRY_POINTS = {
   memAllocAsync: { amd: 'hipMallocAsync', nvidia: 'cuMemAllocAsync', prototype: { amd: 'int $(void *ptr, size_t bytes, uintptr_t stream)', nvidia: 'int $(void *dptr, size_t bytes, uintptr_t stream)' }, optional: true },
   memFreeAsync: { amd: 'hipFreeAsync', nvidia: 'cuMemFreeAsync', prototype: { amd: 'int $(uintptr_t ptr, uintptr_t stream)', nvidia: 'int $(uint64_t dptr, uintptr_t stream)' }, optional: true },
   launchHostFunc: { amd: 'hipLaunchHostFunc', prototype: 'int $(uintptr_t stream, uintptr_t fn, uintptr_t data)', optional: true },
+  // CUDA 12.4+: where each kernel parameter sits in the parameter block, so 64-bit push constants reach their
+  // parameter whole (kernel_args.ts). Without it every 32-bit word is its own argument, as before.
+  funcGetParamInfo: { nvidia: 'cuFuncGetParamInfo', prototype: 'int $(uintptr_t fn, size_t index, void *offset, void *size)', optional: true },
   drvGraphAddMemcpyNode: { amd: 'hipDrvGraphAddMemcpyNode', prototype: 'int $(void *node, uintptr_t graph, void *deps, size_t count, void *params, uintptr_t ctx)', optional: true },
 } as const satisfies Readonly<Record<string, EntryPoint>>;
 

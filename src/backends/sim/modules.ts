@@ -188,7 +188,10 @@ export class KernelModules {
     const exported = module.instance.exports[name];
     if (typeof exported !== 'function') {
       const available = [...module.entryPoints].sort().join(', ') || 'none';
-      throw new HalError(StatusCode.NOT_FOUND, `moduleGetFunction: ${module.label} has no entry point '${name}' (entry points: ${available})`);
+      // Itanium mangling spells a template instantiation of `name` as _Z<length><name>I...
+      const instantiations = [...module.entryPoints].filter((e) => e.startsWith(`_Z${name.length}${name}I`)).sort();
+      const hint = instantiations.length > 0 ? `; '${name}' is a template kernel: name an explicit instantiation by its mangled name: ${instantiations.join(', ')}` : '';
+      throw new HalError(StatusCode.NOT_FOUND, `moduleGetFunction: ${module.label} has no entry point '${name}' (entry points: ${available})${hint}`);
     }
     if (!module.entryPoints.has(name)) {
       throw invalidArgument(`moduleGetFunction: export '${name}' of ${module.label} is not a kernel entry point; its signature must be (args: usize, wgX: u32, wgY: u32, wgZ: u32) => void`);

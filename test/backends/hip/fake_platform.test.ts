@@ -177,6 +177,35 @@ describe('hip driver over a fake platform', () => {
     driver.destroy();
   });
 
+  it('64-bit push constants reach a kernel whole where the driver gives the parameter layout; too few words are refused', () => {
+    // k(unsigned long long* out, unsigned tag, size_t n, double x): the layout cuFuncGetParamInfo reports.
+    const parameters = [{ offset: 0, size: 8 }, { offset: 8, size: 4 }, { offset: 16, size: 8 }, { offset: 24, size: 8 }];
+    const { fake, driver } = open({ platform: 'nvidia', parameters: { k: parameters } });
+    const module = driver.moduleLoad({ format: 'ptx', source: '.version 8.0', label: 'm' });
+    const fn = driver.moduleGetFunction(module, 'k');
+    const out = driver.memAlloc(64);
+    const stream = driver.streamCreate();
+    const x = new DataView(new ArrayBuffer(8));
+    x.setFloat64(0, 2.5, true);
+    const launch = (constants: number[]) => driver.launchKernel({
+      fn, workgroupCount: [1, 1, 1], workgroupSize: [1, 1, 1], sharedMemoryBytes: 0,
+      bindings: [{ ptr: out, byteLength: 64 }], constants: Uint32Array.from(constants),
+    }, stream);
+    launch([7, 0, 0x9abcdef0, 0x1234, x.getUint32(0, true), x.getUint32(4, true)]);
+    const [ptr, tag, n, value] = fake.argumentBytes[0]!.map((b) => new DataView(b.buffer));
+    expect(ptr!.getBigUint64(0, true)).toBe(BigInt(out));
+    expect(tag!.getUint32(0, true)).toBe(7);
+    expect(n!.getBigUint64(0, true)).toBe(0x1234_9abc_def0n);
+    expect(value!.getFloat64(0, true)).toBe(2.5);
+    const launches = fake.calls.filter((c) => c === 'launchKernel').length;
+    expectHalError(() => launch([7, 0, 1, 0]), StatusCode.INVALID_ARGUMENT, "launch of 'k'", 'needs 6 push-constant words');
+    expect(fake.calls.filter((c) => c === 'launchKernel').length).toBe(launches);
+    driver.streamDestroy(stream);
+    driver.memFree(out);
+    driver.moduleUnload(module);
+    driver.destroy();
+  });
+
   it('a function missing from a module is NOT_FOUND', () => {
     const { driver } = open({ platform: 'nvidia' });
     const module = driver.moduleLoad({ format: 'ptx', source: '.version 8.0', label: 'm' });

@@ -2,6 +2,7 @@
 // order, then each push constant as a 32-bit value (docs/design.md).
 import koffi from 'koffi';
 import { describe, expect, it } from 'vitest';
+import { HalError } from '../../../src/core/errors.js';
 import { KernelArgPacker } from '../../../src/backends/hip/kernel_args.js';
 
 function readArgs(table: number, sizes: readonly (4 | 8)[]): bigint[] {
@@ -42,6 +43,36 @@ describe('KernelArgPacker', () => {
     const values = readArgs(table, [...Array(64).fill(8), ...Array(64).fill(4)]);
     expect(values.slice(0, 64)).toEqual(bindings.map((b) => BigInt(b.ptr)));
     expect(values.slice(64)).toEqual([...constants].map(BigInt));
+    packer.release();
+  });
+
+  it('with the driver\'s parameter layout, a 64-bit parameter reads its two words (low first) whole, after a padding word', () => {
+    // k(unsigned long long* out, unsigned tag, size_t n, double scale): offsets 0, 8, 16, 24 in the GPU's parameter block.
+    const parameters = [{ offset: 0, size: 8 }, { offset: 8, size: 4 }, { offset: 16, size: 8 }, { offset: 24, size: 8 }];
+    const packer = new KernelArgPacker();
+    const n = 0x1234_5678_9abcn;
+    const scale = new DataView(new ArrayBuffer(8));
+    scale.setFloat64(0, 1e12 + 0.5, true);
+    const constants = new Uint32Array([7, 0, Number(n & 0xffffffffn), Number(n >> 32n), scale.getUint32(0, true), scale.getUint32(4, true)]);
+    const table = packer.pack([{ ptr: 0x7f0000001000, byteLength: 64 }], constants, parameters, 'k');
+    expect(readArgs(table, [8, 4, 8, 8])).toEqual([0x7f0000001000n, 7n, n, scale.getBigUint64(0, true)]);
+    // Back to the per-word shape (no layout): the table is rewritten.
+    const plain = packer.pack([{ ptr: 0x2000, byteLength: 4 }], new Uint32Array([1, 2]));
+    expect(readArgs(plain, [8, 4, 4])).toEqual([0x2000n, 1n, 2n]);
+    packer.release();
+  });
+
+  it('refuses a launch with fewer constant words than the parameters take, naming the kernel and the words needed', () => {
+    const packer = new KernelArgPacker();
+    const parameters = [{ offset: 0, size: 8 }, { offset: 8, size: 4 }, { offset: 16, size: 8 }];
+    let error: unknown;
+    try {
+      packer.pack([{ ptr: 0x1000, byteLength: 4 }], new Uint32Array([7, 5]), parameters, 'scale_u64');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HalError);
+    expect((error as HalError).message).toMatch(/launch of 'scale_u64': its 3 parameters take 24 bytes, but 1 binding\(s\) and 2 push constant\(s\) give 16; .* needs 4 push-constant words/);
     packer.release();
   });
 });

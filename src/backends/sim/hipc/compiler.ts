@@ -7,11 +7,11 @@ import { HalError, StatusCode } from '../../../core/errors.js';
 import { runClang } from './clang.js';
 import { deviceHeader } from './device_header.js';
 import { diskCache } from './disk_cache.js';
-import { LOOP_BUDGET, postprocess, type KernelModuleImage } from './postprocess.js';
+import { DEVICE_SECTION_BOUNDS, LOOP_BUDGET, postprocess, type KernelModuleImage } from './postprocess.js';
 import { rewriteSource } from './source_rewrite.js';
 
 /** Bumped whenever the compile pipeline changes what it produces for the same inputs. */
-const PIPELINE_VERSION = 'hipc-3';
+const PIPELINE_VERSION = 'hipc-4';
 
 export interface CompileRequest {
   readonly source: string;
@@ -100,9 +100,12 @@ export async function compileHipSource(request: CompileRequest): Promise<Compile
 
 async function compileUncached(request: CompileRequest): Promise<KernelModuleImage> {
   const file = sourceFileName(request.label);
-  const { text, kernels } = rewriteSource(request.source);
+  const { text, kernels, templates } = rewriteSource(request.source);
   if (kernels.length === 0) {
-    throw new HalError(StatusCode.INVALID_ARGUMENT, `${file}: no __global__ kernel found (a kernel is \`extern "C" __global__ void name(...)\`)`);
+    const hint = templates.length > 0
+      ? `; the template kernel(s) ${templates.map((t) => `'${t}'`).join(', ')} need an explicit instantiation (\`template __global__ void ${templates[0]}<float>(...);\`), whose entry point is its mangled name`
+      : '';
+    throw new HalError(StatusCode.INVALID_ARGUMENT, `${file}: no __global__ kernel found (a kernel is \`extern "C" __global__ void name(...)\`)${hint}`);
   }
   const run = await runClang([
     // -O3 and SIMD: the thread loop of a barrier-free workgroup inlines the kernel and may be vectorized. The
@@ -112,8 +115,8 @@ async function compileUncached(request: CompileRequest): Promise<KernelModuleIma
     '-fvisibility=hidden', '-fdeclspec', '-mbulk-memory', '-fno-color-diagnostics', '-Wno-unused-command-line-argument',
     ...forwardedOptions(request.compileOptions),
     '-include', 'gpuhal_sim.h', '-I', 'include', '-x', 'c++', file,
-    '-Wl,--no-entry', '-Wl,--import-memory', `-Wl,--global-base=${request.scratchAddress}`, '-Wl,-z,stack-size=0',
-    '-Wl,--export=__heap_base', '-Wl,--allow-undefined', '-o', 'kernel.wasm',
+    '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--export-dynamic', `-Wl,--global-base=${request.scratchAddress}`, '-Wl,-z,stack-size=0',
+    '-Wl,--export=__heap_base', ...DEVICE_SECTION_BOUNDS.map((s) => `-Wl,--export-if-defined=${s}`), '-Wl,--allow-undefined', '-o', 'kernel.wasm',
   ], {
     [file]: text,
     'gpuhal_sim.h': deviceHeader,

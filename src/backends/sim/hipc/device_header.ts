@@ -25,8 +25,16 @@ export const deviceHeader = String.raw`
 #define __HIP_DEVICE_COMPILE__ 1
 #pragma clang fp contract(off)
 
-typedef __SIZE_TYPE__ size_t;
-typedef __PTRDIFF_TYPE__ ptrdiff_t;
+// The GPU targets are LP64: size_t, ptrdiff_t, intptr_t and long are 64-bit there. The simulator's wasm32 target
+// makes them 32-bit, so size_t and friends are 64-bit typedefs here and the source rewrite turns every plain
+// 'long' into _GHL, which is 'long long' (same length, so columns stay): a kernel computes with the same widths,
+// and its 64-bit parameters take the same two push-constant words, as on a GPU. Pointers stay 32-bit (they are
+// device addresses, never parameters by value).
+typedef unsigned long long size_t;
+typedef long long ptrdiff_t;
+typedef long long intptr_t;
+typedef unsigned long long uintptr_t;
+#define _GHL long long
 typedef __INT8_TYPE__ int8_t;
 typedef __UINT8_TYPE__ uint8_t;
 typedef __INT16_TYPE__ int16_t;
@@ -37,6 +45,10 @@ typedef __INT64_TYPE__ int64_t;
 typedef __UINT64_TYPE__ uint64_t;
 
 #define __global__ __attribute__((visibility("hidden")))
+// Template kernels (marked by the source rewrite, the same length as __global__) are visible: the link exports each
+// instantiation under its symbol name, which is how the post-processor names its entry point as the GPU's module
+// does. Other kernels stay hidden, so clang may inline them into their entries and drop them.
+#define __gh_tglob __attribute__((visibility("default")))
 #define __device__
 #define __host__
 #define __constant__ const
@@ -45,8 +57,11 @@ typedef __UINT64_TYPE__ uint64_t;
 #define __launch_bounds__(...)
 #define __restrict__ __restrict
 #define __align__(n) __attribute__((aligned(n)))
-// Per workgroup: every module static lives in the workgroup's shared scratch (see above).
+// Per workgroup: every module static lives in the workgroup's shared scratch (see above)...
 #define __shared__ static
+// ...except __device__ variables, which the source rewrite marks with __gh_dvar_ (the same length as __device__):
+// they are device-wide (see the end of this header).
+#define __gh_dvar_ __attribute__((section("gh_device")))
 #define HIP_DYNAMIC_SHARED(type, name) extern type name[] __asm__("__heap_base");
 #define HIP_KERNEL_NAME(...) __VA_ARGS__
 #define warpSize __gh_warp_size()
@@ -64,6 +79,8 @@ __GH_IMPORT(async_unwinding) unsigned __gh_async_unwinding(void);
 __GH_IMPORT(set_async_buffer) void __gh_set_async_buffer(unsigned buffer);
 __GH_IMPORT(reset_budget) void __gh_reset_budget(void);
 __GH_IMPORT(set_workgroup) void __gh_set_workgroup(unsigned args, unsigned x, unsigned y, unsigned z);
+__GH_IMPORT(device_globals_in) void __gh_device_globals_in(void);
+__GH_IMPORT(device_globals_out) void __gh_device_globals_out(void);
 }
 
 // The built-in variables live in one module static, set by the entry point. It is internal and its address is never
@@ -121,7 +138,6 @@ struct float4 { float x, y, z, w; };
 // The empty asm with a memory clobber makes the barrier a compiler memory barrier too: without it the compiler may
 // keep a __shared__ array that never escapes in registers across the call.
 static __forceinline__ void __syncthreads() { __asm__ volatile("" ::: "memory"); __gh_barrier(); __asm__ volatile("" ::: "memory"); }
-static __forceinline__ int __syncthreads_count(int p);
 static __forceinline__ void __threadfence() { __asm__ volatile("" ::: "memory"); }
 static __forceinline__ void __threadfence_block() { __asm__ volatile("" ::: "memory"); }
 static __forceinline__ void __threadfence_system() { __asm__ volatile("" ::: "memory"); }
@@ -146,6 +162,23 @@ __GH_ATOMIC_RMW(atomicAdd, double, old + v)
 __GH_ATOMIC_RMW(atomicExch, float, v)
 static __forceinline__ unsigned atomicInc(unsigned* p, unsigned limit) { unsigned old = *(volatile unsigned*)p; *(volatile unsigned*)p = old >= limit ? 0u : old + 1u; return old; }
 static __forceinline__ unsigned atomicDec(unsigned* p, unsigned limit) { unsigned old = *(volatile unsigned*)p; *(volatile unsigned*)p = (old == 0u || old > limit) ? limit : old - 1u; return old; }
+
+// Barriers with a vote: every thread adds its predicate to a per-workgroup counter (a static, so in the scratch),
+// all wait, all read the total, all wait again; then thread 0 takes that total back off. The subtraction commutes
+// with the next vote's additions, so the counter needs no reset barrier of its own.
+static unsigned __gh_vote_counter;
+static __forceinline__ int __syncthreads_count(int predicate) {
+  atomicAdd(&__gh_vote_counter, predicate ? 1u : 0u);
+  __syncthreads();
+  unsigned total = *(volatile unsigned*)&__gh_vote_counter;
+  __syncthreads();
+  if (threadIdx.x == 0 && threadIdx.y == 0 && threadIdx.z == 0) atomicSub(&__gh_vote_counter, total);
+  return (int)total;
+}
+static __forceinline__ int __syncthreads_or(int predicate) { return __syncthreads_count(predicate) != 0; }
+static __forceinline__ int __syncthreads_and(int predicate) {
+  return (unsigned)__syncthreads_count(predicate) == blockDim.x * blockDim.y * blockDim.z;
+}
 
 // --- warp-level operations: no sound emulation, so a compile error naming the builtin --------------------------
 // A template whose instantiation fails: the error names the builtin, and clang's "requested here" note gives the
@@ -331,20 +364,6 @@ static __forceinline__ void fault(unsigned args, unsigned kind, unsigned index) 
   __gh_store_word(args + 8, 0); __gh_store_word(args + 12, 0);
 }
 
-template <class T, bool Pointer> struct load_arg;
-template <class T> struct load_arg<T, true> {
-  static __forceinline__ T get(unsigned args, unsigned slot) { return (T)__gh_load_word(args + 56 + 8 * slot); }
-};
-template <class T> struct load_arg<T, false> {
-  static_assert(sizeof(T) <= 4, "kernel scalar parameters are 32-bit push constants: use a 32-bit type (int, unsigned, float)");
-  static __forceinline__ T get(unsigned args, unsigned slot) {
-    unsigned raw = __gh_load_word(args + 56 + 8 * __gh_load_word(args + 16) + 4 * slot);
-    T value;
-    __builtin_memcpy(&value, &raw, sizeof(T));
-    return value;
-  }
-};
-
 // A seeded permutation of [0, n), walked in steps: start at b, add a (coprime to n) modulo n each step.
 struct order {
   unsigned n, a, next;
@@ -364,6 +383,7 @@ struct order {
 
 static __forceinline__ unsigned begin_workgroup(unsigned args, unsigned x, unsigned y, unsigned z) {
   __gh_init_statics();
+  __gh_device_globals_in();
   __gh_set_workgroup(args, x, y, z);
   __gh_set_block(x, y, z, __gh_load_word(args + 24), __gh_load_word(args + 28), __gh_load_word(args + 32),
     __gh_load_word(args + 36), __gh_load_word(args + 40), __gh_load_word(args + 44));
@@ -393,15 +413,40 @@ constexpr unsigned ASYNC_OFFSET = 16;
 constexpr unsigned ASYNC_BYTES = 2048;
 constexpr unsigned SUSPENDED = 1, FINISHED = 2;
 
+// The push constants are the kernel's scalar parameters in the GPU's own parameter layout, as 32-bit words after
+// the bindings (8 bytes each on the GPU, so the constants start 8-byte aligned): a 4-byte scalar takes one word;
+// an 8-byte scalar (size_t, long, long long, double, a two-word struct) takes two, low word first, at its natural
+// alignment (an 8-byte-aligned one starts at an even word, after a padding word where needed). The hip backend
+// points each GPU kernel argument at the same words, so one manifest runs on both.
+template <class T> struct scalar_parameter {
+  static_assert(sizeof(T) == 4 || sizeof(T) == 8,
+    "kernel scalar parameters (push constants) must be 4 or 8 bytes: one or two 32-bit words (use int, unsigned, float, size_t, long long, double)");
+  static constexpr unsigned words = sizeof(T) / 4;
+  static constexpr unsigned align = alignof(T) >= 8 ? 2 : 1;
+};
+template <class T> struct scalar_parameter<T*> { static constexpr unsigned words = 0, align = 1; };
+
 template <class... P> struct launcher {
   static constexpr unsigned count = sizeof...(P);
   static constexpr bool pointer[count + 1] = {is_pointer<P>::value..., false};
+  static constexpr unsigned words[count + 1] = {scalar_parameter<P>::words..., 0};
+  static constexpr unsigned align[count + 1] = {scalar_parameter<P>::align..., 1};
+  // Parameter i's binding slot (a pointer), or its first push-constant word (a scalar).
   static constexpr unsigned slot(unsigned i) {
-    unsigned n = 0;
-    for (unsigned j = 0; j < i; j++) n += pointer[j] == pointer[i] ? 1u : 0u;
-    return n;
+    unsigned n = 0, w = 0;
+    for (unsigned j = 0; j < i; j++) {
+      if (pointer[j]) { n += pointer[i] ? 1u : 0u; continue; }
+      w = (w + align[j] - 1) / align[j] * align[j] + words[j];
+    }
+    return pointer[i] ? n : (w + align[i] - 1) / align[i] * align[i];
   }
   static constexpr unsigned pointers() { unsigned n = 0; for (unsigned j = 0; j < count; j++) n += pointer[j] ? 1u : 0u; return n; }
+  // Push-constant words the kernel reads (padding included).
+  static constexpr unsigned constantWords() {
+    unsigned end = 0;
+    for (unsigned j = 0; j < count; j++) if (!pointer[j]) end = slot(j) + words[j];
+    return end;
+  }
   static constexpr bool bindingsFirst() {
     for (unsigned j = 1; j < count; j++) if (pointer[j] && !pointer[j - 1]) return false;
     return true;
@@ -412,24 +457,32 @@ template <class... P> struct launcher {
   static __forceinline__ bool check(unsigned args) {
     unsigned bindings = __gh_load_word(args + 16), constants = __gh_load_word(args + 20);
     if (bindings < pointers()) { fault(args, 2, bindings); return false; }
-    if (constants < count - pointers()) { fault(args, 3, constants); return false; }
+    if (constants < constantWords()) { fault(args, 3, constants); return false; }
     return true;
   }
 
-  template <void (*K)(P...), unsigned... I>
-  static __forceinline__ void call(unsigned args, seq<unsigned, I...>) { K(load_arg<P, pointer[I]>::get(args, slot(I))...); }
-
-  // The argument words, read once per workgroup (the kernel's stores could alias the argument block otherwise).
-  struct words { unsigned w[count + 1]; };
-  static __forceinline__ words read(unsigned args) {
-    words r = {};
-    unsigned bindings = __gh_load_word(args + 16);
-    for (unsigned i = 0; i < count; i++) r.w[i] = __gh_load_word(args + 56 + (pointer[i] ? 8 * slot(i) : 8 * bindings + 4 * slot(i)));
-    return r;
+  // The argument values, read once per workgroup (the kernel's stores could alias the argument block otherwise).
+  // Unrolled per parameter, so every slot is a compile-time constant.
+  struct words_t { unsigned long long w[count + 1]; };
+  template <unsigned I> static __forceinline__ unsigned long long read_one(unsigned args, unsigned bindings) {
+    constexpr unsigned s = slot(I);
+    if constexpr (pointer[I]) {
+      return __gh_load_word(args + 56 + 8 * s);
+    } else {
+      unsigned at = args + 56 + 8 * bindings + 4 * s;
+      unsigned long long v = __gh_load_word(at);
+      if constexpr (words[I] == 2) v |= (unsigned long long)__gh_load_word(at + 4) << 32;
+      return v;
+    }
   }
-  template <class T> static __forceinline__ T as(unsigned raw) {
+  template <unsigned... I> static __forceinline__ words_t read(unsigned args, seq<unsigned, I...>) {
+    unsigned bindings = __gh_load_word(args + 16);
+    return words_t{{read_one<I>(args, bindings)..., 0ull}};
+  }
+  static __forceinline__ words_t read(unsigned args) { return read(args, __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
+  template <class T> static __forceinline__ T as(unsigned long long raw) {
     if constexpr (is_pointer<T>::value) {
-      return (T)raw;
+      return (T)(unsigned)raw;
     } else {
       T value;
       __builtin_memcpy(&value, &raw, sizeof(T));
@@ -437,11 +490,11 @@ template <class... P> struct launcher {
     }
   }
   template <void (*K)(P...), unsigned... I>
-  static __forceinline__ void call_with(const words& r, seq<unsigned, I...>) { K(as<P>(r.w[I])...); }
+  static __forceinline__ void call_with(const words_t& r, seq<unsigned, I...>) { K(as<P>(r.w[I])...); }
 
   // One thread of a coroutine workgroup: a function of its own, so Asyncify instruments it and not the scheduler.
   template <void (*K)(P...)>
-  static __attribute__((noinline)) void thread(unsigned args) { call<K>(args, __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
+  static __attribute__((noinline)) void thread(unsigned args) { call_with<K>(read(args), __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
 
   // A workgroup of a kernel without barriers: every thread runs to completion, one after another, on one stack.
   // The threads, by linear id, form chunks of consecutive ids (at most CHUNKS of them); the chunks run in a seeded
@@ -455,7 +508,7 @@ template <class... P> struct launcher {
     if (!check(args)) return;
     unsigned memory = __gh_thread_memory();
     if (memory != 0) __gh_set_stack(memory + THREAD_BYTES, memory + ASYNC_OFFSET);
-    const words r = read(args);
+    const words_t r = read(args);
     const unsigned chunk = chunk_size(threads), chunks = (threads + chunk - 1) / chunk;
     order o(chunks);
     unsigned directions = chunks > 1 ? __gh_random(1u << chunks) : __gh_random(2);
@@ -477,6 +530,7 @@ template <class... P> struct launcher {
         }
       }
     }
+    __gh_device_globals_out();
   }
 
   // A workgroup of a kernel with barriers: rounds in seeded order; each round runs every unfinished thread up to its
@@ -519,6 +573,7 @@ template <class... P> struct launcher {
       }
       if (suspended != 0 && finished != 0) { fault(args, 6, round); return; }
     }
+    __gh_device_globals_out();
   }
 };
 template <class F> struct traits;
@@ -532,5 +587,25 @@ template <class... P> struct traits<void (*)(P...)> { using launch = launcher<P.
     __gh::traits<decltype(&kernel)>::launch::template straight<&kernel>(a, x, y, z); } \
   extern "C" __attribute__((export_name("__gh_coroutine_" #kernel))) void __gh_coroutine_##kernel(unsigned a, unsigned x, unsigned y, unsigned z) { \
     __gh::traits<decltype(&kernel)>::launch::template coroutines<&kernel>(a, x, y, z); }
+// A template instantiation's entries, under an id; __gh_kernel_ref_<id> returns the kernel's function-table index,
+// through which the post-processor learns its mangled name (the name the GPU's module knows it by).
+#define __GH_ENTRY_AS(id, ...) \
+  extern "C" __attribute__((export_name("__gh_straight_" #id))) void __gh_straight_##id(unsigned a, unsigned x, unsigned y, unsigned z) { \
+    __gh::traits<decltype(&__VA_ARGS__)>::launch::template straight<&__VA_ARGS__>(a, x, y, z); } \
+  extern "C" __attribute__((export_name("__gh_coroutine_" #id))) void __gh_coroutine_##id(unsigned a, unsigned x, unsigned y, unsigned z) { \
+    __gh::traits<decltype(&__VA_ARGS__)>::launch::template coroutines<&__VA_ARGS__>(a, x, y, z); } \
+  extern "C" __attribute__((export_name("__gh_kernel_ref_" #id))) void* __gh_kernel_ref_##id(void) { return (void*)&__VA_ARGS__; }
+
+// --- device-wide variables ----------------------------------------------------------------------------------------
+// A __device__ variable lands in the gh_device section. It is linked in the scratch like the other statics, but the
+// loader keeps its bytes in device memory of their own (per loaded module, freed with it, starting from the
+// initialisers, zeros elsewhere): each workgroup copies them in when it begins and back when it ends. Workgroups of
+// the simulator run one at a time, so every workgroup and every launch sees the updates of those before it, as all
+// workgroups of a GPU share a __device__ variable. Constants (__constant__, const tables) stay per-workgroup copies.
+extern "C" __attribute__((weak)) char __start_gh_device[], __stop_gh_device[];
+// Referenced so the linker defines the bounds (and exports them) whenever the section exists.
+extern "C" __attribute__((export_name("__gh_device_sections"))) unsigned __gh_device_sections(void) {
+  return (unsigned)__start_gh_device ^ (unsigned)__stop_gh_device;
+}
 #endif
 `;

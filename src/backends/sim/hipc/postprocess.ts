@@ -85,6 +85,18 @@ export interface KernelModuleImage {
 
 const RUNTIME_HELPERS = new Set(['__gh_check_slow', '__gh_budget_exhausted']);
 
+/**
+ * The linker's bounds of the device-wide variables (device_header.ts): exported by the link when the sections
+ * exist, read here, then recorded in the `gh.device_globals` custom section for the loader.
+ */
+export const DEVICE_SECTION_BOUNDS = ['__start_gh_device', '__stop_gh_device'] as const;
+
+/**
+ * `gh.device_globals`: u32 words [start, end] of the device-wide variables (equal when there are none), then their
+ * initial bytes. The loader keeps those bytes in device memory of their own.
+ */
+export const DEVICE_GLOBALS_SECTION = 'gh.device_globals';
+
 /** binaryen.js's expression classes, which its type declarations omit. */
 interface Accessors {
   getPtr(e: number): number;
@@ -189,11 +201,15 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
     const byName = new Map(fns.map((f) => [f.name, f]));
     const graph = callGraph(b, fns);
     const coroutine: Record<string, boolean> = {};
+    // Entry id → the name it is exported by: the kernel's own name, or a template instantiation's mangled name.
+    const exportName = new Map<string, string>();
     for (const k of kernels) {
       if (!byName.has(`__gh_straight_${k}`)) {
         throw new HalError(StatusCode.INVALID_ARGUMENT, `${options.label}: kernel '${k}' was not compiled (is it defined in this source?)`);
       }
-      coroutine[k] = reaches(graph, `__gh_straight_${k}`, '__gh_barrier');
+      const name = m.getExport(`__gh_kernel_ref_${k}`) ? referencedFunctionName(b, m, `__gh_kernel_ref_${k}`, options.label) : k;
+      exportName.set(k, name);
+      coroutine[name] = reaches(graph, `__gh_straight_${k}`, '__gh_barrier');
     }
     const heapBase = m.getExport('__heap_base') ? b.getExportInfo(m.getExport('__heap_base')).value : '';
     const heapBaseInit = heapBase === '' ? 0 : b.getGlobalInfo(m.getGlobal(heapBase)).init;
@@ -204,11 +220,28 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
     const staticEnd = new Uint8Array(4);
     new DataView(staticEnd.buffer).setUint32(0, staticEndAddress, true);
     m.addCustomSection('gh.static_end', staticEnd);
-    for (let i = m.getNumExports() - 1; i >= 0; i--) {
-      const name = b.getExportInfo(m.getExportByIndex(i)).name;
-      if (name.startsWith('__gh_') || name === '__heap_base') m.removeExport(name);
+    const bound = (name: string): number => {
+      const exported = m.getExport(name);
+      if (!exported) return 0;
+      const init = b.getGlobalInfo(m.getGlobal(b.getExportInfo(exported).value)).init;
+      if (init === 0 || b.getExpressionId(init) !== b.ConstId) throw new HalError(StatusCode.INTERNAL, `${options.label}: the linked module's ${name} is not a constant`);
+      return (b.getExpressionInfo(init) as unknown as { value: number }).value >>> 0;
+    };
+    const [deviceStart, deviceEnd] = DEVICE_SECTION_BOUNDS.map(bound) as [number, number];
+    const deviceRanges = ([[deviceStart, deviceEnd]] as [number, number][]).filter(([s, e]) => e > s);
+    m.addCustomSection(DEVICE_GLOBALS_SECTION, deviceGlobalsSection(m, deviceStart, deviceEnd));
+    // Nothing the link exported stays exported (the runtime helpers, the bounds, every kernel under its symbol
+    // name): only the entry points added below.
+    for (let i = m.getNumExports() - 1; i >= 0; i--) m.removeExport(b.getExportInfo(m.getExportByIndex(i)).name);
+    for (const k of kernels) {
+      const name = exportName.get(k)!;
+      m.addFunctionExport(coroutine[name] ? `__gh_coroutine_${k}` : `__gh_straight_${k}`, name);
     }
-    for (const k of kernels) m.addFunctionExport(coroutine[k] ? `__gh_coroutine_${k}` : `__gh_straight_${k}`, k);
+    // The table entries that named the instantiations are not needed at run time (nothing calls through them).
+    const withElements = m as BModule & { getNumElementSegments(): number; getElementSegmentByIndex(i: number): number; removeElementSegment(name: string): void };
+    for (let i = withElements.getNumElementSegments() - 1; i >= 0; i--) {
+      withElements.removeElementSegment(b.getElementSegmentInfo(withElements.getElementSegmentByIndex(i)).name);
+    }
     const usesStack = fns.some((f) => !f.imported && !RUNTIME_HELPERS.has(f.name) && (() => {
       let found = false;
       walk(b, b.getFunctionInfo(f.ref).body, (e) => {
@@ -217,7 +250,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       });
       return found;
     })());
-    const anyCoroutine = kernels.some((k) => coroutine[k]);
+    const anyCoroutine = Object.values(coroutine).some((c) => c);
 
     // Globals the replaced imports read and write.
     const zero = () => m.i32.const(0);
@@ -225,6 +258,18 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       m.addGlobal(`__gh_${g}`, i32, true, zero());
     }
     m.addGlobalImport('__gh_thread_memory_base', 'gh', 'thread_memory', i32, false);
+    if (deviceRanges.length > 0) m.addGlobalImport('__gh_device_globals_base', 'gh', 'device_globals', i32, false);
+    // Copies of the device-wide variables between their own device memory and their linked place in the scratch.
+    const deviceCopies = (inward: boolean): number => {
+      let at = 0;
+      const copies = deviceRanges.map(([start, end]) => {
+        const home = m.i32.add(m.global.get('__gh_device_globals_base', i32), m.i32.const(at));
+        at += end - start;
+        const linked = m.i32.const(start);
+        return m.memory.copy(inward ? linked : home, inward ? home : linked, m.i32.const(end - start));
+      });
+      return copies.length === 0 ? m.nop() : m.block(null, copies, b.none);
+    };
 
     // Instrument kernel code: every function compiled from the source, except the two slow-path helpers.
     const instrumented = fns.filter((f) => !f.imported && !RUNTIME_HELPERS.has(f.name) && f.name !== '__wasm_init_memory');
@@ -418,6 +463,8 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       __gh_async_stop_unwind: [[], b.none, () => anyCoroutine ? m.call('asyncify_stop_unwind', [], b.none) : m.unreachable()],
       __gh_async_unwinding: [[], i32, () => anyCoroutine ? m.i32.eq(m.call('asyncify_get_state', [], i32), m.i32.const(1)) : zero()],
       __gh_init_statics: [[], b.none, () => initStatics(b, m, options.label)],
+      __gh_device_globals_in: [[], b.none, () => deviceCopies(true)],
+      __gh_device_globals_out: [[], b.none, () => deviceCopies(false)],
     };
     for (const f of functions(b, m)) {
       if (!f.imported) continue;
@@ -477,4 +524,57 @@ function initStatics(b: Binaryen, module: BModule, label: string): number {
     for (; at < data.length; at++) stores.push(m.i32.store8(0, 1, m.i32.const(info.offset + at), m.i32.const(data[at]!)));
   }
   return stores.length === 0 ? m.nop() : m.block(null, stores, b.none);
+}
+
+/** The `gh.device_globals` section: the device-wide range and its initial bytes. */
+function deviceGlobalsSection(module: BModule, start: number, end: number): Uint8Array {
+  const m = module as BModule & {
+    getNumDataSegments(): number;
+    getDataSegmentByIndex(i: number): number;
+    getDataSegmentInfo(segment: number): { offset: number; data: ArrayBuffer; passive: boolean };
+  };
+  const bytes = Math.max(0, end - start);
+  const out = new Uint8Array(8 + bytes);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, start, true);
+  view.setUint32(4, end, true);
+  for (let i = 0; i < m.getNumDataSegments() && bytes > 0; i++) {
+    const info = m.getDataSegmentInfo(m.getDataSegmentByIndex(i));
+    const data = new Uint8Array(info.data);
+    const from = Math.max(info.offset, start);
+    const to = Math.min(info.offset + data.length, end);
+    if (to > from) out.set(data.subarray(from - info.offset, to - info.offset), 8 + from - start);
+  }
+  return out;
+}
+
+/**
+ * The symbol (mangled) name of the function whose table index the exported function `ref` returns: how a template
+ * instantiation's entry learns the name the GPU's module knows it by. The table names the function by its
+ * internal (demangled) name; the link exported every kernel under its symbol name.
+ */
+function referencedFunctionName(b: Binaryen, module: BModule, ref: string, label: string): string {
+  const internal = referencedFunction(b, module, ref);
+  for (let i = 0; internal !== undefined && i < module.getNumExports(); i++) {
+    const info = b.getExportInfo(module.getExportByIndex(i));
+    if (info.kind === b.ExternalFunction && info.value === internal && !info.name.startsWith('__gh_')) return info.name;
+  }
+  throw new HalError(StatusCode.INTERNAL, `${label}: cannot tell which function the template instantiation ${ref} names`);
+}
+
+function referencedFunction(b: Binaryen, module: BModule, ref: string): string | undefined {
+  const m = module as BModule & { getNumElementSegments(): number; getElementSegmentByIndex(i: number): number };
+  const body = b.getFunctionInfo(m.getFunction(b.getExportInfo(m.getExport(ref)).value)).body;
+  const value = b.getExpressionId(body) === b.ConstId ? (b.getExpressionInfo(body) as unknown as { value: number }).value
+    : b.getExpressionId(body) === b.ReturnId ? constValue(b, (b.getExpressionInfo(body) as unknown as { value: number }).value) : undefined;
+  for (let i = 0; value !== undefined && i < m.getNumElementSegments(); i++) {
+    const info = b.getElementSegmentInfo(m.getElementSegmentByIndex(i)) as unknown as { offset: number; data: string[] };
+    const offset = constValue(b, info.offset);
+    if (offset !== undefined && value >= offset && value < offset + info.data.length) return info.data[value - offset]!;
+  }
+  return undefined;
+}
+
+function constValue(b: Binaryen, expr: number): number | undefined {
+  return expr !== 0 && b.getExpressionId(expr) === b.ConstId ? (b.getExpressionInfo(expr) as unknown as { value: number }).value : undefined;
 }
