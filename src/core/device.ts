@@ -27,6 +27,7 @@ import { inspectAs, inspectCustom } from './inspect.js';
 import type { DriverDeviceInfo, GpuDriver } from './driver.js';
 import { HalError, StatusCode, invalidArgument, outOfRange } from './errors.js';
 import { Executable, type ExecutableOptions } from './executable.js';
+import type { ExecutableManifestInput } from './manifest_input.js';
 import {
   DescriptorSetLayout,
   PipelineLayout,
@@ -307,7 +308,12 @@ export class Device implements Disposable, AsyncDisposable {
     return layout;
   }
 
-  async createExecutable(manifest: unknown, options?: ExecutableOptions): Promise<Executable> {
+  /**
+   * Loads an executable from `manifest` (its type, `ExecutableManifestInput`, catches a wrong manifest at compile
+   * time); the manifest is still checked at run time, for JavaScript callers and parsed JSON, and a bad field is an
+   * INVALID_ARGUMENT naming the field and the value.
+   */
+  async createExecutable(manifest: ExecutableManifestInput, options?: ExecutableOptions): Promise<Executable> {
     this.core.assertUsable('create an executable');
     const executable = await Executable.create(this.core, manifest, options);
     if (this.core.destroyed || this.core.lost) {

@@ -1,12 +1,19 @@
 /**
- * The shipped declarations hold no internal member: every class member whose doc comment says `@internal` is
- * stripped from the emitted .d.ts (tsconfig.json's stripInternal), so users see only the public surface.
+ * The public types: the shipped declarations hold no internal member (every class member whose doc comment says
+ * `@internal` is stripped from the emitted .d.ts by tsconfig.json's stripInternal), and the parameters a user writes
+ * are typed so tsc rejects a wrong one. The `@ts-expect-error` lines are assertions of their own: `npm run
+ * typecheck` (tsconfig.test.json) fails if tsc accepts the line below one.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExecutableManifestInput } from '../../src/index.js';
+import { sampleExecutableManifestInput } from '../../src/kernels/index.js';
+import { StatusCode } from '../../src/core/errors.js';
+import { testDevice } from '../helpers/device.js';
+import { expectRejects } from '../helpers/hal_errors.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -60,5 +67,41 @@ describe('shipped declarations', () => {
   it('still declare the public members', () => {
     const semaphore = readFileSync(join(out, 'src/core/semaphore/semaphore.d.ts'), 'utf8');
     for (const name of ['query', 'signal', 'fail', 'wait', 'counts']) expect(semaphore).toMatch(new RegExp(`^\\s+(?:get )?${name}\\(`, 'm'));
+  });
+});
+
+describe('createExecutable manifest type', () => {
+  const sample = (): ExecutableManifestInput => sampleExecutableManifestInput();
+  const entry = () => sample().entryPoints[0]!;
+
+  it('accepts a manifest written as a literal', async () => {
+    const device = await testDevice();
+    const { entryPoints, payloads } = sample();
+    const executable = await device.createExecutable({ name: 'typed', entryPoints, payloads });
+    expect(executable.label).toBe('typed');
+  });
+
+  // Each wrong manifest is rejected twice: by tsc at compile time (the @ts-expect-error line) and, for JavaScript
+  // callers, at run time with an error naming the field and the value.
+  it('rejects a wrong manifest at compile time and at run time', async () => {
+    const device = await testDevice();
+    const { name, entryPoints, payloads } = sample();
+    const INVALID = StatusCode.INVALID_ARGUMENT;
+    // @ts-expect-error a manifest must be an object
+    await expectRejects(device.createExecutable('samples'), INVALID, 'must be an object');
+    // @ts-expect-error entryPoints is required
+    await expectRejects(device.createExecutable({ name, payloads }), INVALID, 'entryPoints');
+    // @ts-expect-error name must be a string
+    await expectRejects(device.createExecutable({ name: 7, entryPoints, payloads }), INVALID, 'name', '7');
+    // @ts-expect-error a misspelt field is not in the type
+    await expectRejects(device.createExecutable({ name, entryPoints, payloads, entryPoint: [] }), INVALID, 'entryPoint');
+    const twoSizes = { ...entry(), workgroupSize: [64, 1] };
+    // @ts-expect-error workgroupSize has three dimensions
+    await expectRejects(device.createExecutable({ name, entryPoints: [twoSizes], payloads }), INVALID, 'workgroupSize');
+    const badLayout = { ...entry(), layout: { sets: [] } };
+    // @ts-expect-error layout.pushConstants is required
+    await expectRejects(device.createExecutable({ name, entryPoints: [badLayout], payloads }), INVALID, 'pushConstants');
+    // @ts-expect-error a payload's bytes are a Uint8Array or base64 text
+    await expectRejects(device.createExecutable({ name, entryPoints, payloads: { 'sim-wasm': { bytes: 42 } } }), INVALID, 'bytes', '42');
   });
 });
