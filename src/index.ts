@@ -76,6 +76,7 @@ export type {
   DriverDeviceInfo,
   DriverDeviceSummary,
   DriverLimits,
+  DriverLogEntry,
   DriverObjectCounts,
   DriverClock,
   DriverProvider,

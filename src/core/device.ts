@@ -44,6 +44,7 @@ import { Semaphore } from './semaphore/semaphore.js';
 import type { ParsedOptions } from './device_options.js';
 import { driveManualDevice, inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
 import { recordDevice } from '../trace/attach.js';
+import { followDriverLog } from '../trace/driver_log.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
 import { RaceChecker, type RaceCheckerStats, type RaceListener } from './check/race_checker.js';
 import type { RaceReport } from './check/race_report.js';
@@ -90,6 +91,8 @@ export class Device implements Disposable, AsyncDisposable {
   private readonly core: DeviceCore;
   private semaphoreCount = 0;
   private checkerView: DeviceChecker | undefined;
+  /** Stops the trace following the driver's log (after one last pull); called before the driver is destroyed. */
+  private readonly unfollowDriverLog: () => void = () => {};
 
   /** Internal: use `createDevice`. */
   constructor(driver: GpuDriver, backend: string, options: ParsedOptions, backendNotes: readonly string[]) {
@@ -107,6 +110,7 @@ export class Device implements Disposable, AsyncDisposable {
       const trace = recordDevice(this, driver, label);
       this.core.scheduler.queues.forEach((queue, i) => trace.declareQueue(queue, this, `queue${i}`));
       this.core.trace = trace;
+      this.unfollowDriverLog = followDriverLog(trace, this, driver);
       if (this.core.checker !== undefined) this.core.checker.trace = trace;
     }
     const d = driver.info;
@@ -165,8 +169,9 @@ export class Device implements Disposable, AsyncDisposable {
 
   /**
    * The trace being recorded (devices created with `trace: true`), else undefined. With a driver that logs its
-   * stream work (the simulator does), add the device-side operations (stream lanes) with `importDeviceLog(device)`
-   * from gpuhal's trace module before reading it.
+   * stream work (`GpuDriver.eventLog`; the simulator does), reading `trace.events` first adds the device-side
+   * operations that completed since the last read, as stream lanes beside the queue lanes; `destroy()` adds the last
+   * ones, so a trace read after the device is gone is complete too.
    */
   get trace(): MemoryTraceRecorder | undefined {
     return this.core.trace;
@@ -393,6 +398,8 @@ export class Device implements Disposable, AsyncDisposable {
     step(() => core.deferredFrees.freeAll());
     step(() => core.scheduler.destroy());
     for (const stream of core.streams.flat()) step(() => core.driver.streamDestroy(stream));
+    // The driver's log goes with the driver: the trace takes what it has not taken yet.
+    step(() => this.unfollowDriverLog());
     step(() => core.driver.destroy());
     if (errors.length > 0 && !core.lost) {
       throw new HalError(StatusCode.INTERNAL, `device ${core.label} teardown: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`, {
