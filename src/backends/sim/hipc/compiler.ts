@@ -4,6 +4,7 @@
  * disk in Node (GPUHAL_CACHE_DIR, else ~/.cache/gpuhal/hipc), so a warm compile is a hash and a file read.
  */
 import { HalError, StatusCode } from '../../../core/errors.js';
+import { importNodeBuiltin } from '../../../util/node_builtin.js';
 import { runClang } from './clang.js';
 import { deviceHeader } from './device_header.js';
 import { LOOP_BUDGET, postprocess, type KernelModuleImage } from './postprocess.js';
@@ -53,8 +54,8 @@ const disks = new Map<string, Promise<DiskCache | undefined>>();
 /** The on-disk cache (Node only; undefined in a browser or when the directory cannot be created). */
 async function diskCache(): Promise<DiskCache | undefined> {
   if (typeof process === 'undefined' || process.versions?.node === undefined) return undefined;
-  const path = await import('node:path');
-  const os = await import('node:os');
+  const path = await importNodeBuiltin('node:path');
+  const os = await importNodeBuiltin('node:os');
   // Read on every compile, so a process (a benchmark, a test) can point it elsewhere.
   const dir = process.env['GPUHAL_CACHE_DIR'] ?? path.join(os.homedir(), '.cache', 'gpuhal', 'hipc');
   let disk = disks.get(dir);
@@ -68,8 +69,8 @@ async function diskCache(): Promise<DiskCache | undefined> {
 async function openDiskCache(dir: string): Promise<DiskCache | undefined> {
   {
     try {
-      const fs = await import('node:fs/promises');
-      const path = await import('node:path');
+      const fs = await importNodeBuiltin('node:fs/promises');
+      const path = await importNodeBuiltin('node:path');
       await fs.mkdir(dir, { recursive: true });
       return {
         async read(key) {
