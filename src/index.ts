@@ -20,7 +20,7 @@ export type { SimDeviceOptions } from './backends/sim/device_options.js';
 export type { HipDeviceOptions } from './backends/hip/device_options.js';
 export { listBackends, registerBackend, type BackendLoader, type BackendStatus } from './core/registry.js';
 export type { DeviceLimits, CommandBufferMode, DeviceContext } from './core/device_context.js';
-export { HalError, StatusCode, type DriverErrorInfo } from './core/errors.js';
+export { HalError, StatusCode, type DriverErrorInfo, type HalErrorOptions } from './core/errors.js';
 export { HalObject } from './core/lifetime.js';
 export { Buffer as GpuBuffer, BufferUsage, type BufferDescriptor, type MemoryType } from './core/buffer.js';
 import { Buffer as CoreBuffer } from './core/buffer.js';

@@ -94,8 +94,16 @@ export class Device implements Disposable, AsyncDisposable {
   /** Stops the trace following the driver's log (after one last pull); called before the driver is destroyed. */
   private readonly unfollowDriverLog: () => void = () => {};
 
-  /** Internal: use `createDevice`. */
-  constructor(driver: GpuDriver, backend: string, options: ParsedOptions, backendNotes: readonly string[]) {
+  /**
+   * @internal
+   * The facade over a driver `createDevice` opened (users call `createDevice`). A static factory, not the
+   * constructor, so the shipped declarations show a private constructor and none of these internal types.
+   */
+  static open(driver: GpuDriver, backend: string, options: ParsedOptions, backendNotes: readonly string[]): Device {
+    return new Device(driver, backend, options, backendNotes);
+  }
+
+  private constructor(driver: GpuDriver, backend: string, options: ParsedOptions, backendNotes: readonly string[]) {
     const queueCount = options.queueCount ?? 1;
     const streamsPerQueue = options.streamsPerQueue ?? DEFAULT_STREAMS_PER_QUEUE;
     const mode = options.commandBufferMode ?? 'graph';
@@ -105,7 +113,7 @@ export class Device implements Disposable, AsyncDisposable {
     // `check: false` parses to null: the environment turns checking on only where the options do not mention it.
     const check = options.check === undefined ? checkFromEnvironment() : options.check;
     if (check !== undefined && check !== null) this.core.checker = new RaceChecker(check);
-    this.queues = Object.freeze(Array.from({ length: queueCount }, (_, i) => new Queue(this.core, i)));
+    this.queues = Object.freeze(Array.from({ length: queueCount }, (_, i) => Queue.create(this.core, i)));
     if (options.trace) {
       const trace = recordDevice(this, driver, label);
       this.core.scheduler.queues.forEach((queue, i) => trace.declareQueue(queue, this, `queue${i}`));
@@ -272,7 +280,7 @@ export class Device implements Disposable, AsyncDisposable {
     const driver = this.core.driver;
     const core = this.core;
     const ptr = this.guard('createBuffer', () => core.retryAfterReclaim(() => driver.memAlloc(byteLength)));
-    const buffer = new Buffer(core, { byteLength, usage, memoryType, label }, ptr, (p) => core.freeMemory(p, byteLength));
+    const buffer = Buffer.wrap(core, { byteLength, usage, memoryType, label }, ptr, (p) => core.freeMemory(p, byteLength));
     this.core.track(buffer);
     return buffer;
   }
@@ -285,7 +293,7 @@ export class Device implements Disposable, AsyncDisposable {
     checkLabel('createSemaphore options.label', options.label);
     // Numbered per device, not globally, so the same program names its semaphores the same way every run
     // (traces and messages stay reproducible on a modelled device).
-    const semaphore = new Semaphore(this.core, value, options.label ?? `semaphore#${++this.semaphoreCount}`);
+    const semaphore = Semaphore.create(this.core, value, options.label ?? `semaphore#${++this.semaphoreCount}`);
     this.core.trackSemaphore(semaphore);
     this.core.checker?.semaphoreCreated(semaphore, value);
     this.core.trace?.declareSemaphore(semaphore, this, semaphore.label, value);

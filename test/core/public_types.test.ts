@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecutableManifestInput } from '../../src/index.js';
+import { Device, GpuBuffer, Queue, Semaphore, type ExecutableManifestInput } from '../../src/index.js';
 import { sampleExecutableManifestInput } from '../../src/kernels/index.js';
 import { StatusCode } from '../../src/core/errors.js';
 import { testDevice } from '../helpers/device.js';
@@ -105,3 +105,66 @@ describe('createExecutable manifest type', () => {
     await expectRejects(device.createExecutable({ name, entryPoints, payloads: { 'sim-wasm': { bytes: 42 } } }), INVALID, 'bytes', '42');
   });
 });
+
+describe('constructors of the public classes', () => {
+  let out: string;
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), 'gpuhal-ctor-'));
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--emitDeclarationOnly', '--outDir', out], {
+      stdio: 'pipe',
+    });
+  }, 120_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  /** Every name the package's main entry exports, values and types, under the name a user imports it by. */
+  function exportedNames(): Set<string> {
+    const index = readFileSync(join(out, 'src/index.d.ts'), 'utf8');
+    const names = new Set<string>();
+    for (const [, list] of index.matchAll(/export (?:type )?\{([^}]*)\}/g)) {
+      for (const item of list!.split(',')) {
+        const name = item.trim().replace(/^type /, '').split(/\s+as\s+/).pop()!.trim();
+        if (name !== '') names.add(name);
+      }
+    }
+    return names;
+  }
+
+  it('name only types the package exports (objects a device creates have private constructors)', () => {
+    const exported = exportedNames();
+    const builtins = new Set(['Uint8Array', 'ArrayBuffer', 'ArrayBufferView', 'Readonly', 'Partial', 'Record', 'Error', 'Promise']);
+    const leaks: string[] = [];
+    for (const file of sourceFiles(join(ROOT, 'src/core'))) {
+      const dts = readFileSync(join(out, relative(ROOT, file)).replace(/\.ts$/, '.d.ts'), 'utf8');
+      for (const [, name, body] of dts.matchAll(/export (?:declare )?(?:abstract )?class (\w+)[^{]*\{([\s\S]*?)\n\}/g)) {
+        if (!exported.has(name!) && !(name === 'Buffer' && exported.has('GpuBuffer'))) continue;
+        const ctor = /^ {4}(?:protected )?constructor\(([\s\S]*?)\);$/m.exec(body!);
+        if (ctor === null) continue;
+        const types = new Set([...ctor[1]!.matchAll(/:\s*([^,]+)/g)].flatMap(([, type]) => type!.match(/\b[A-Z]\w*/g) ?? []));
+        for (const type of types) if (!exported.has(type) && !builtins.has(type)) leaks.push(`${name}: ${type}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+    for (const [file, name] of [['core/device', 'Device'], ['core/buffer', 'Buffer'], ['core/semaphore/semaphore', 'Semaphore'], ['core/queue/queue', 'Queue']]) {
+      expect(readFileSync(join(out, `src/${file}.d.ts`), 'utf8'), name).toMatch(/^ {4}private constructor\(\);$/m);
+    }
+  });
+});
+
+/**
+ * Type-level only, never called: `npm run typecheck` fails unless tsc rejects each line under a @ts-expect-error, so
+ * a constructor that turns public again (with its internal parameter types) breaks the build of the tests.
+ */
+function objectsADeviceCreatesHavePrivateConstructors(device: Device, internal: never): unknown[] {
+  // `internal` stands for the internal arguments, so the private constructor is the only error tsc can report.
+  return [
+    // @ts-expect-error devices come from createDevice
+    new Device(device.driver, 'sim', internal, []),
+    // @ts-expect-error semaphores come from device.createSemaphore
+    new Semaphore(internal, 0n),
+    // @ts-expect-error buffers come from device.createBuffer
+    new GpuBuffer(device.context, { byteLength: 4 }, internal, () => {}),
+    // @ts-expect-error queues come with the device
+    new Queue(internal, 0),
+  ];
+}
+void objectsADeviceCreatesHavePrivateConstructors;

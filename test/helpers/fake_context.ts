@@ -83,7 +83,7 @@ export class Bench {
   createBuffer(byteLength: number, descriptor: Partial<BufferDescriptor> = {}): Buffer {
     const driver = this.driver;
     const ptr = driver.memAlloc(byteLength);
-    const buffer = new Buffer(this.context, { byteLength, ...descriptor }, ptr, (p) => driver.memFree(p));
+    const buffer = Buffer.wrap(this.context, { byteLength, ...descriptor }, ptr, (p) => driver.memFree(p));
     this.buffers.push(buffer);
     return buffer;
   }

@@ -201,8 +201,12 @@ export class Queue {
   /** Field names for messages, built once: the valid path then allocates no strings. */
   private readonly names: Readonly<Record<OperationKind, OperationNames>>;
 
-  /** Internal: devices create their queues. */
-  constructor(host: QueueHost, index: number) {
+  /** @internal Devices create their queues (a factory, so the shipped declarations keep QueueHost to themselves). */
+  static create(host: QueueHost, index: number): Queue {
+    return new Queue(host, index);
+  }
+
+  private constructor(host: QueueHost, index: number) {
     this.host = host;
     this.context = host.context;
     this.index = index;
@@ -422,7 +426,7 @@ export class Queue {
     // Until the alloca completed, its allocation may still be queued on the lane's stream (the alloca failed
     // before it was issued, or was aborted): a synchronous free could overtake it, so the free is stream-ordered
     // on that stream, after the allocation. Once it completed the allocation ran and any free is safe.
-    const buffer = new Buffer(this.context, { byteLength, label: op.label }, ptr,
+    const buffer = Buffer.wrap(this.context, { byteLength, label: op.label }, ptr,
       (p) => this.host.freeMemory(p, byteLength, transient.allocated ? undefined : stream));
     transients.set(buffer, transient);
     this.host.track(buffer);
