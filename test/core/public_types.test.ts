@@ -40,15 +40,17 @@ function internalMembers(source: string): string[] {
   return names;
 }
 
+/** The declarations `npm pack` would ship, emitted once for every check below. */
+let out: string;
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), 'gpuhal-dts-'));
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--emitDeclarationOnly', '--outDir', out], {
+    stdio: 'pipe',
+  });
+}, 120_000);
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
 describe('shipped declarations', () => {
-  let out: string;
-  beforeAll(() => {
-    out = mkdtempSync(join(tmpdir(), 'gpuhal-dts-'));
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--emitDeclarationOnly', '--outDir', out], {
-      stdio: 'pipe',
-    });
-  }, 120_000);
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('strip every @internal member', () => {
     const tagged = sourceFiles(join(ROOT, 'src')).map((file) => ({ file, names: internalMembers(readFileSync(file, 'utf8')) }));
@@ -107,15 +109,6 @@ describe('createExecutable manifest type', () => {
 });
 
 describe('constructors of the public classes', () => {
-  let out: string;
-  beforeAll(() => {
-    out = mkdtempSync(join(tmpdir(), 'gpuhal-ctor-'));
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--emitDeclarationOnly', '--outDir', out], {
-      stdio: 'pipe',
-    });
-  }, 120_000);
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
-
   /** Every name the package's main entry exports, values and types, under the name a user imports it by. */
   function exportedNames(): Set<string> {
     const index = readFileSync(join(out, 'src/index.d.ts'), 'utf8');
