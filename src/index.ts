@@ -22,8 +22,8 @@ export { listBackends, registerBackend, type BackendLoader, type BackendStatus }
 export type { DeviceLimits, CommandBufferMode, DeviceContext } from './core/device_context.js';
 export { HalError, StatusCode, type DriverErrorInfo, type HalErrorOptions } from './core/errors.js';
 export { HalObject } from './core/lifetime.js';
-export { Buffer as GpuBuffer, BufferUsage, type BufferDescriptor, type MemoryType } from './core/buffer.js';
-import { Buffer as CoreBuffer } from './core/buffer.js';
+export { GpuBuffer, BufferUsage, type BufferDescriptor, type MemoryType } from './core/gpu_buffer.js';
+import { GpuBuffer as CoreBuffer } from './core/gpu_buffer.js';
 /** @deprecated Renamed `GpuBuffer`: a class named `Buffer` shadows Node's global `Buffer` in every module importing it. */
 export const Buffer = CoreBuffer;
 /** @deprecated Renamed `GpuBuffer`. */

@@ -19,7 +19,7 @@
  * `Symbol.asyncDispose` drains in-flight work first (stepping a manual-mode device as needed), then destroys.
  * A sticky driver failure (device lost) makes every later call fail fast with the original error.
  */
-import { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './buffer.js';
+import { GpuBuffer, BufferUsage, type BufferDescriptor, type MemoryType } from './gpu_buffer.js';
 import { CommandBuffer, type CommandBufferDescriptor } from './command_buffer/index.js';
 import type { DeviceContext, DeviceLimits, CommandBufferMode } from './device_context.js';
 import { DeviceCore, type DeviceLostInfo } from './device_core.js';
@@ -257,7 +257,7 @@ export class Device implements Disposable, AsyncDisposable {
 
   // --- objects -----------------------------------------------------------------------------------------------------
 
-  createBuffer(descriptor: BufferDescriptor): Buffer {
+  createBuffer(descriptor: BufferDescriptor): GpuBuffer {
     this.core.assertUsable('create a buffer');
     checkObject('createBuffer descriptor', descriptor);
     checkKnownFields('createBuffer descriptor', descriptor, BUFFER_FIELDS);
@@ -280,7 +280,7 @@ export class Device implements Disposable, AsyncDisposable {
     const driver = this.core.driver;
     const core = this.core;
     const ptr = this.guard('createBuffer', () => core.retryAfterReclaim(() => driver.memAlloc(byteLength)));
-    const buffer = Buffer.wrap(core, { byteLength, usage, memoryType, label }, ptr, (p) => core.freeMemory(p, byteLength));
+    const buffer = GpuBuffer.wrap(core, { byteLength, usage, memoryType, label }, ptr, (p) => core.freeMemory(p, byteLength));
     this.core.track(buffer);
     return buffer;
   }
@@ -358,12 +358,12 @@ export class Device implements Disposable, AsyncDisposable {
   }
 
   /** Writes `data` into `buffer` at `offset` on the first queue; resolves once the bytes are in device memory. */
-  upload(buffer: Buffer, data: ArrayBuffer | ArrayBufferView, offset = 0): Promise<void> {
+  upload(buffer: GpuBuffer, data: ArrayBuffer | ArrayBufferView, offset = 0): Promise<void> {
     return this.queue.upload({ buffer, data, offset });
   }
 
   /** Reads `buffer` back on the first queue (the whole buffer unless `range` says otherwise). */
-  download(buffer: Buffer, range: Pick<ReadOperation, 'offset' | 'length'> = {}): Promise<Uint8Array> {
+  download(buffer: GpuBuffer, range: Pick<ReadOperation, 'offset' | 'length'> = {}): Promise<Uint8Array> {
     return this.queue.read({ buffer, ...range });
   }
 
@@ -479,6 +479,6 @@ let deviceCount = 0;
 function teardownRank(object: HalObject): number {
   if (object instanceof CommandBuffer) return 0;
   if (object instanceof Executable) return 1;
-  if (object instanceof Buffer) return 3;
+  if (object instanceof GpuBuffer) return 3;
   return 2;
 }
