@@ -20,10 +20,10 @@ export type { SimDeviceOptions } from './backends/sim/device_options.js';
 export type { HipDeviceOptions } from './backends/hip/device_options.js';
 export { listBackends, registerBackend, type BackendLoader, type BackendStatus } from './core/registry.js';
 export type { DeviceLimits, CommandBufferMode, DeviceContext } from './core/device_context.js';
-export { HalError, StatusCode, type DriverErrorInfo } from './core/errors.js';
+export { HalError, StatusCode, type DriverErrorInfo, type HalErrorOptions } from './core/errors.js';
 export { HalObject } from './core/lifetime.js';
-export { Buffer as GpuBuffer, BufferUsage, type BufferDescriptor, type MemoryType } from './core/buffer.js';
-import { Buffer as CoreBuffer } from './core/buffer.js';
+export { GpuBuffer, BufferUsage, type BufferDescriptor, type MemoryType } from './core/gpu_buffer.js';
+import { GpuBuffer as CoreBuffer } from './core/gpu_buffer.js';
 /** @deprecated Renamed `GpuBuffer`: a class named `Buffer` shadows Node's global `Buffer` in every module importing it. */
 export const Buffer = CoreBuffer;
 /** @deprecated Renamed `GpuBuffer`. */
@@ -76,6 +76,7 @@ export type {
   DriverDeviceInfo,
   DriverDeviceSummary,
   DriverLimits,
+  DriverLogEntry,
   DriverObjectCounts,
   DriverClock,
   DriverProvider,

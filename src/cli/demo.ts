@@ -16,7 +16,6 @@ import type { TraceEvent } from '../trace/model.js';
 import { tellStory } from './demo_story.js';
 import { PIPELINE_A, PIPELINE_COUNT, preparePipeline } from './pipeline.js';
 import { paint } from './terminal.js';
-import { importDeviceLog } from '../trace/driver_log.js';
 
 export interface DemoOptions {
   readonly backend: string | readonly string[];
@@ -59,7 +58,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   let events: readonly TraceEvent[] = [];
   try {
     outcome = await runPipeline(device, options, say);
-    importDeviceLog(device);
+    // Reading the trace brings in the simulator's stream lanes from its driver log.
     events = [...device.trace!.events];
   } finally {
     await device[Symbol.asyncDispose]();

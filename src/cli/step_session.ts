@@ -22,7 +22,6 @@ import { formatDuration } from '../trace/time_format.js';
 import { renderTimeline } from '../trace/timeline_renderer.js';
 import { formatInspection } from './inspect_format.js';
 import type { StepScenario } from './scenarios.js';
-import { importDeviceLog } from '../trace/driver_log.js';
 
 export interface StepSessionOptions {
   readonly scenario: StepScenario;
@@ -136,7 +135,6 @@ class Session {
         return;
       case 't':
       case 'timeline': {
-        importDeviceLog(this.device);
         const text = renderTimeline(this.events, { width: this.options.width ?? 100, cursor: this.device.driver.now() });
         this.out(text.trimEnd());
         return;

@@ -24,7 +24,7 @@ export async function createDevice(options: DeviceOptions = {}): Promise<Device>
   }
   const { driver, backend, notes } = await openFirstUsable(candidates, (name, provider) => backendOptions(name, provider, parsed));
   try {
-    return new Device(driver, backend, parsed, notes);
+    return Device.open(driver, backend, parsed, notes);
   } catch (error) {
     driver.destroy();
     throw error;

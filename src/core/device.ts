@@ -19,7 +19,7 @@
  * `Symbol.asyncDispose` drains in-flight work first (stepping a manual-mode device as needed), then destroys.
  * A sticky driver failure (device lost) makes every later call fail fast with the original error.
  */
-import { Buffer, BufferUsage, type BufferDescriptor, type MemoryType } from './buffer.js';
+import { GpuBuffer, BufferUsage, type BufferDescriptor, type MemoryType } from './gpu_buffer.js';
 import { CommandBuffer, type CommandBufferDescriptor } from './command_buffer/index.js';
 import type { DeviceContext, DeviceLimits, CommandBufferMode } from './device_context.js';
 import { DeviceCore, type DeviceLostInfo } from './device_core.js';
@@ -27,6 +27,7 @@ import { inspectAs, inspectCustom } from './inspect.js';
 import type { DriverDeviceInfo, GpuDriver } from './driver.js';
 import { HalError, StatusCode, invalidArgument, outOfRange } from './errors.js';
 import { Executable, type ExecutableOptions } from './executable.js';
+import type { ExecutableManifestInput } from './manifest_input.js';
 import {
   DescriptorSetLayout,
   PipelineLayout,
@@ -43,6 +44,7 @@ import { Semaphore } from './semaphore/semaphore.js';
 import type { ParsedOptions } from './device_options.js';
 import { driveManualDevice, inspectDevice, stepDevice, type Inspection, type StepOutcome } from './inspection.js';
 import { recordDevice } from '../trace/attach.js';
+import { followDriverLog } from '../trace/driver_log.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
 import { RaceChecker, type RaceCheckerStats, type RaceListener } from './check/race_checker.js';
 import type { RaceReport } from './check/race_report.js';
@@ -89,9 +91,19 @@ export class Device implements Disposable, AsyncDisposable {
   private readonly core: DeviceCore;
   private semaphoreCount = 0;
   private checkerView: DeviceChecker | undefined;
+  /** Stops the trace following the driver's log (after one last pull); called before the driver is destroyed. */
+  private readonly unfollowDriverLog: () => void = () => {};
 
-  /** Internal: use `createDevice`. */
-  constructor(driver: GpuDriver, backend: string, options: ParsedOptions, backendNotes: readonly string[]) {
+  /**
+   * @internal
+   * The facade over a driver `createDevice` opened (users call `createDevice`). A static factory, not the
+   * constructor, so the shipped declarations show a private constructor and none of these internal types.
+   */
+  static open(driver: GpuDriver, backend: string, options: ParsedOptions, backendNotes: readonly string[]): Device {
+    return new Device(driver, backend, options, backendNotes);
+  }
+
+  private constructor(driver: GpuDriver, backend: string, options: ParsedOptions, backendNotes: readonly string[]) {
     const queueCount = options.queueCount ?? 1;
     const streamsPerQueue = options.streamsPerQueue ?? DEFAULT_STREAMS_PER_QUEUE;
     const mode = options.commandBufferMode ?? 'graph';
@@ -101,11 +113,12 @@ export class Device implements Disposable, AsyncDisposable {
     // `check: false` parses to null: the environment turns checking on only where the options do not mention it.
     const check = options.check === undefined ? checkFromEnvironment() : options.check;
     if (check !== undefined && check !== null) this.core.checker = new RaceChecker(check);
-    this.queues = Object.freeze(Array.from({ length: queueCount }, (_, i) => new Queue(this.core, i)));
+    this.queues = Object.freeze(Array.from({ length: queueCount }, (_, i) => Queue.create(this.core, i)));
     if (options.trace) {
       const trace = recordDevice(this, driver, label);
       this.core.scheduler.queues.forEach((queue, i) => trace.declareQueue(queue, this, `queue${i}`));
       this.core.trace = trace;
+      this.unfollowDriverLog = followDriverLog(trace, this, driver);
       if (this.core.checker !== undefined) this.core.checker.trace = trace;
     }
     const d = driver.info;
@@ -164,8 +177,9 @@ export class Device implements Disposable, AsyncDisposable {
 
   /**
    * The trace being recorded (devices created with `trace: true`), else undefined. With a driver that logs its
-   * stream work (the simulator does), add the device-side operations (stream lanes) with `importDeviceLog(device)`
-   * from gpuhal's trace module before reading it.
+   * stream work (`GpuDriver.eventLog`; the simulator does), reading `trace.events` first adds the device-side
+   * operations that completed since the last read, as stream lanes beside the queue lanes; `destroy()` adds the last
+   * ones, so a trace read after the device is gone is complete too.
    */
   get trace(): MemoryTraceRecorder | undefined {
     return this.core.trace;
@@ -243,7 +257,7 @@ export class Device implements Disposable, AsyncDisposable {
 
   // --- objects -----------------------------------------------------------------------------------------------------
 
-  createBuffer(descriptor: BufferDescriptor): Buffer {
+  createBuffer(descriptor: BufferDescriptor): GpuBuffer {
     this.core.assertUsable('create a buffer');
     checkObject('createBuffer descriptor', descriptor);
     checkKnownFields('createBuffer descriptor', descriptor, BUFFER_FIELDS);
@@ -266,7 +280,7 @@ export class Device implements Disposable, AsyncDisposable {
     const driver = this.core.driver;
     const core = this.core;
     const ptr = this.guard('createBuffer', () => core.retryAfterReclaim(() => driver.memAlloc(byteLength)));
-    const buffer = new Buffer(core, { byteLength, usage, memoryType, label }, ptr, (p) => core.freeMemory(p, byteLength));
+    const buffer = GpuBuffer.wrap(core, { byteLength, usage, memoryType, label }, ptr, (p) => core.freeMemory(p, byteLength));
     this.core.track(buffer);
     return buffer;
   }
@@ -279,7 +293,7 @@ export class Device implements Disposable, AsyncDisposable {
     checkLabel('createSemaphore options.label', options.label);
     // Numbered per device, not globally, so the same program names its semaphores the same way every run
     // (traces and messages stay reproducible on a modelled device).
-    const semaphore = new Semaphore(this.core, value, options.label ?? `semaphore#${++this.semaphoreCount}`);
+    const semaphore = Semaphore.create(this.core, value, options.label ?? `semaphore#${++this.semaphoreCount}`);
     this.core.trackSemaphore(semaphore);
     this.core.checker?.semaphoreCreated(semaphore, value);
     this.core.trace?.declareSemaphore(semaphore, this, semaphore.label, value);
@@ -307,7 +321,12 @@ export class Device implements Disposable, AsyncDisposable {
     return layout;
   }
 
-  async createExecutable(manifest: unknown, options?: ExecutableOptions): Promise<Executable> {
+  /**
+   * Loads an executable from `manifest` (its type, `ExecutableManifestInput`, catches a wrong manifest at compile
+   * time); the manifest is still checked at run time, for JavaScript callers and parsed JSON, and a bad field is an
+   * INVALID_ARGUMENT naming the field and the value.
+   */
+  async createExecutable(manifest: ExecutableManifestInput, options?: ExecutableOptions): Promise<Executable> {
     this.core.assertUsable('create an executable');
     const executable = await Executable.create(this.core, manifest, options);
     if (this.core.destroyed || this.core.lost) {
@@ -339,12 +358,12 @@ export class Device implements Disposable, AsyncDisposable {
   }
 
   /** Writes `data` into `buffer` at `offset` on the first queue; resolves once the bytes are in device memory. */
-  upload(buffer: Buffer, data: ArrayBuffer | ArrayBufferView, offset = 0): Promise<void> {
+  upload(buffer: GpuBuffer, data: ArrayBuffer | ArrayBufferView, offset = 0): Promise<void> {
     return this.queue.upload({ buffer, data, offset });
   }
 
   /** Reads `buffer` back on the first queue (the whole buffer unless `range` says otherwise). */
-  download(buffer: Buffer, range: Pick<ReadOperation, 'offset' | 'length'> = {}): Promise<Uint8Array> {
+  download(buffer: GpuBuffer, range: Pick<ReadOperation, 'offset' | 'length'> = {}): Promise<Uint8Array> {
     return this.queue.read({ buffer, ...range });
   }
 
@@ -387,6 +406,8 @@ export class Device implements Disposable, AsyncDisposable {
     step(() => core.deferredFrees.freeAll());
     step(() => core.scheduler.destroy());
     for (const stream of core.streams.flat()) step(() => core.driver.streamDestroy(stream));
+    // The driver's log goes with the driver: the trace takes what it has not taken yet.
+    step(() => this.unfollowDriverLog());
     step(() => core.driver.destroy());
     if (errors.length > 0 && !core.lost) {
       throw new HalError(StatusCode.INTERNAL, `device ${core.label} teardown: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`, {
@@ -458,6 +479,6 @@ let deviceCount = 0;
 function teardownRank(object: HalObject): number {
   if (object instanceof CommandBuffer) return 0;
   if (object instanceof Executable) return 1;
-  if (object instanceof Buffer) return 3;
+  if (object instanceof GpuBuffer) return 3;
   return 2;
 }

@@ -294,10 +294,33 @@ export interface GpuDriver {
    * device). Step mode (`device.step()`, `device.inspect()`) needs it; drivers of real devices omit it.
    */
   readonly stepper?: DriverStepper;
+  /**
+   * Optional: the device's own record of the stream operations it ran, oldest first, each with its start and end on
+   * the driver's clock (a modelled device keeps one). A device's trace adds them as stream lanes beside the core's
+   * queue lanes, taking only the entries whose `seq` it has not seen. Drivers that keep no such record omit it.
+   */
+  eventLog?(): readonly DriverLogEntry[];
   /** Live driver objects (for leak checks). */
   outstanding(): DriverObjectCounts;
   /** Releases the device. Every object must have been destroyed first, or it is reported as leaked. */
   destroy(): void;
+}
+
+/** One stream operation in a driver's log (`GpuDriver.eventLog`). */
+export interface DriverLogEntry {
+  /** Position in the driver's log: 0, 1, 2, ... in the order the operations ran (a bounded log drops the oldest). */
+  readonly seq: number;
+  /** The stream's id within its driver. */
+  readonly stream: number;
+  /** memset, memcpy, htod, dtoh, kernel, graph, alloc, free, wait, record, host. */
+  readonly op: string;
+  readonly label: string;
+  /** Driver time (ns) the operation started and ended. */
+  readonly start: number;
+  readonly end: number;
+  readonly status: 'ok' | 'failed' | 'skipped';
+  /** Failed or skipped: the error's message. */
+  readonly error?: string;
 }
 
 /** What a stepper processed in one step: an operation starting or completing, or a timer firing. */

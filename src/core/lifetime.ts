@@ -11,9 +11,9 @@ import { inspectAs, inspectCustom } from './inspect.js';
 
 export abstract class HalObject implements Disposable {
   /**
-   * `x instanceof Buffer` (or any HAL class) holds only for objects this constructor made. An object made with
-   * `Object.create(Buffer.prototype)` has the prototype but none of the state, and every entry point would fail on
-   * it with a TypeError instead of rejecting it as "must be a Buffer".
+   * `x instanceof GpuBuffer` (or any HAL class) holds only for objects this constructor made. An object made with
+   * `Object.create(GpuBuffer.prototype)` has the prototype but none of the state, and every entry point would fail on
+   * it with a TypeError instead of rejecting it as "must be a GpuBuffer".
    */
   static [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && #constructed in value && Function.prototype[Symbol.hasInstance].call(this, value);

@@ -1,28 +1,15 @@
 /**
  * Device-side work from a driver's own log, as stream lanes: a driver that logs every stream operation with its
- * start and end (a modelled device's event log) gives the device's view of the schedule next to the core's
- * queue-level view. Importing the log after a run needs no hook inside the driver.
- *
- * The entry type is structural, so this module depends on no backend.
+ * start and end (`GpuDriver.eventLog`, a modelled device keeps one) gives the device's view of the schedule next to
+ * the core's queue-level view. A device's own trace follows its driver's log by itself (`followDriverLog`, pulled
+ * whenever the trace is read); importing a log by hand needs no hook inside the driver either.
  */
-import type { OpKind, OpStatus } from './model.js';
+import type { DriverLogEntry, GpuDriver } from '../core/driver.js';
+import type { OpKind } from './model.js';
 import type { TraceRecorder } from './hooks.js';
+import type { MemoryTraceRecorder } from './recorder.js';
 
-/** One logged stream operation (a driver log entry of this shape). */
-export interface DriverLogEntry {
-  /** Position in the driver's log (0, 1, 2, ...): entries already imported for this device are skipped. */
-  readonly seq?: number;
-  /** The stream's id within its driver. */
-  readonly stream: number;
-  /** memset, memcpy, htod, dtoh, kernel, graph, alloc, free, wait, record, host. */
-  readonly op: string;
-  readonly label: string;
-  /** Device ns (virtual with a virtual clock). */
-  readonly start: number;
-  readonly end: number;
-  readonly status: OpStatus;
-  readonly error?: string;
-}
+export type { DriverLogEntry };
 
 export interface DriverLogImportOptions {
   /** Lane name for a stream id; default "stream <id>". */
@@ -66,10 +53,8 @@ export function importDriverLog(recorder: TraceRecorder, device: object, entries
   const state = importState(recorder, device);
   const keys = state.lanes;
   for (const entry of entries) {
-    if (entry.seq !== undefined) {
-      if (entry.seq <= state.lastSeq) continue;
-      state.lastSeq = entry.seq;
-    }
+    if (entry.seq <= state.lastSeq) continue;
+    state.lastSeq = entry.seq;
     if (entry.op === 'record') continue;
     let key = keys.get(entry.stream);
     if (key === undefined) {
@@ -88,26 +73,34 @@ export function importDriverLog(recorder: TraceRecorder, device: object, entries
   }
 }
 
+/**
+ * Makes `recorder` pull `driver`'s log (as `device`'s stream lanes) whenever its events are read, so a traced
+ * device's trace shows the device-side work without a second call. Returns the function that stops following
+ * (after one last pull), which the device calls before it destroys the driver; a driver without a log is not
+ * followed.
+ */
+export function followDriverLog(recorder: MemoryTraceRecorder, device: object, driver: Pick<GpuDriver, 'eventLog'>): () => void {
+  if (driver.eventLog === undefined) return () => {};
+  return recorder.addSource(() => importDriverLog(recorder, device, driver.eventLog!()));
+}
+
 /** What importDeviceLog needs of a device: gpuhal's Device has all three. */
 export interface DeviceWithTrace {
   readonly trace?: TraceRecorder | undefined;
-  readonly driver: object;
+  readonly driver: Pick<GpuDriver, 'eventLog'>;
   readonly destroyed: boolean;
 }
 
 /**
- * Adds the device's own view to its trace: on the simulator, every stream operation with its virtual start and end
- * becomes a stream lane next to the core's queue lanes. Backends that keep no device log (hip) are left as they are,
- * as is a device without a trace or already destroyed (read the log before destroying the device). Safe to call
- * repeatedly: only entries not imported yet are added.
- *
- *   const device = await createDevice({ backend: 'sim', trace: true });
- *   ... work ...
- *   trace.importDeviceLog(device);
- *   writeFile('run.json', trace.serializeTrace(device.trace.events));
+ * Adds the device's own view to its trace now: on the simulator, every stream operation with its virtual start and
+ * end becomes a stream lane next to the core's queue lanes. gpuhal's devices already do this whenever their trace is
+ * read (and one last time when destroyed), so this call is needed only for a recorder that is read without going
+ * through `events`, e.g. one whose subscribers must see the stream lanes now. Backends that keep no device log (hip)
+ * are left as they are, as is a device without a trace or already destroyed. Safe to call repeatedly: only entries
+ * not imported yet are added.
  */
 export function importDeviceLog(device: DeviceWithTrace): void {
-  const driver = device.driver as { eventLog?: () => readonly DriverLogEntry[] };
-  if (device.trace === undefined || device.destroyed || typeof driver.eventLog !== 'function') return;
+  const driver = device.driver;
+  if (device.trace === undefined || device.destroyed || driver.eventLog === undefined) return;
   importDriverLog(device.trace, device, driver.eventLog());
 }

@@ -4,17 +4,8 @@
  */
 export * from './model.js';
 export { MemoryTraceRecorder, traceError } from './recorder.js';
-export type {
-  TraceClock,
-  TraceDeviceInfo,
-  TraceHostWaitInfo,
-  TraceListener,
-  TraceOpInfo,
-  TraceRecorder,
-  TraceSubmissionInfo,
-  TraceValue,
-  TraceValueList,
-} from './hooks.js';
+// The recorder interface and what its hooks take (hooks.ts declares types only).
+export type * from './hooks.js';
 export { buildTimeline } from './timeline.js';
 export type { Timeline } from './timeline.js';
 export { toChromeTrace, serializeChromeTrace, serializeTrace, writeTraceFile } from './chrome_trace.js';

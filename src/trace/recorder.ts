@@ -65,7 +65,10 @@ const isObject = (key: unknown): key is object => (typeof key === 'object' && ke
 
 /** Keeps every event in memory, stamped by `clock`. One recorder may serve several devices. */
 export class MemoryTraceRecorder implements TraceRecorder {
-  readonly events: TraceEvent[] = [];
+  private readonly recorded: TraceEvent[] = [];
+  /** Events kept elsewhere until read (a driver's log), pulled in by `events`. */
+  private readonly sources: (() => void)[] = [];
+  private pulling = false;
   private readonly clock: TraceClock;
   private readonly listeners: TraceListener[] = [];
   private readonly devices = new IdTable<number>();
@@ -86,6 +89,44 @@ export class MemoryTraceRecorder implements TraceRecorder {
     this.clock = clock;
   }
 
+  /**
+   * Every event so far, in recording order. Reading it first pulls in what the sources hold (a traced device's
+   * driver log: its stream lanes), so the events are complete whenever they are read.
+   */
+  get events(): TraceEvent[] {
+    this.pull();
+    return this.recorded;
+  }
+
+  /**
+   * Adds a source of events recorded elsewhere (a driver's log), called to append them before `events` is read; it
+   * must add only what it has not added before. Returns the function that pulls it one last time and removes it.
+   */
+  addSource(pull: () => void): () => void {
+    this.sources.push(pull);
+    return () => {
+      const index = this.sources.indexOf(pull);
+      if (index < 0) return;
+      this.pullOne(pull);
+      this.sources.splice(index, 1);
+    };
+  }
+
+  /** Appends what every source holds now. A listener that reads `events` while a source is pulled gets what is there. */
+  pull(): void {
+    for (const source of this.sources) this.pullOne(source);
+  }
+
+  private pullOne(source: () => void): void {
+    if (this.pulling) return;
+    this.pulling = true;
+    try {
+      source();
+    } finally {
+      this.pulling = false;
+    }
+  }
+
   /** Calls `listener` with each event as it is recorded (step mode, live views). Returns an unsubscribe. */
   subscribe(listener: TraceListener): () => void {
     this.listeners.push(listener);
@@ -101,7 +142,7 @@ export class MemoryTraceRecorder implements TraceRecorder {
     if (this.devices.get(device) !== undefined) return;
     const id = ++this.deviceCount;
     this.devices.set(device, id);
-    this.record({ kind: 'device', device: id, name: info.name, platform: info.platform, clock: info.clock, seq: this.events.length, ts: this.clock() });
+    this.record({ kind: 'device', device: id, name: info.name, platform: info.platform, clock: info.clock, seq: this.recorded.length, ts: this.clock() });
   }
 
   declareQueue(queue: object, device: object, name: string): void {
@@ -125,7 +166,7 @@ export class MemoryTraceRecorder implements TraceRecorder {
     };
     this.semaphores.set(semaphore, state);
     this.semaphoresById.push(state);
-    this.record({ kind: 'semaphore', semaphore: state.id, device: state.device, name, initial, seq: this.events.length, ts: this.clock() });
+    this.record({ kind: 'semaphore', semaphore: state.id, device: state.device, name, initial, seq: this.recorded.length, ts: this.clock() });
     return state;
   }
 
@@ -137,14 +178,14 @@ export class MemoryTraceRecorder implements TraceRecorder {
     this.submissions.set(submission, id);
     const waits = this.valueRefs(info.waits);
     const signals = this.valueRefs(info.signals);
-    this.record({ kind: 'submit', submission: id, lane, op: info.op, label: info.label ?? info.op, waits, signals, seq: this.events.length, ts: this.clock() });
+    this.record({ kind: 'submit', submission: id, lane, op: info.op, label: info.label ?? info.op, waits, signals, seq: this.recorded.length, ts: this.clock() });
     const state: SubmissionState = { waits, unreached: new Set() };
     this.submissionState.set(id, state);
     waits.forEach((wait, index) => {
       const sem = this.semaphoresById[wait.semaphore - 1]!;
       const releasing = firstReaching(sem, wait.value);
       if (releasing !== undefined) {
-        this.record({ kind: 'wait-satisfied', submission: id, semaphore: wait.semaphore, value: wait.value, signal: releasing < 0 ? null : releasing, seq: this.events.length, ts: this.clock() });
+        this.record({ kind: 'wait-satisfied', submission: id, semaphore: wait.semaphore, value: wait.value, signal: releasing < 0 ? null : releasing, seq: this.recorded.length, ts: this.clock() });
       } else {
         state.unreached.add(index);
         let pending = this.pendingWaits.get(wait.semaphore);
@@ -156,14 +197,14 @@ export class MemoryTraceRecorder implements TraceRecorder {
 
   issued(submission: object): void {
     const id = this.submissions.get(submission);
-    if (id !== undefined) this.record({ kind: 'issue', submission: id, seq: this.events.length, ts: this.clock() });
+    if (id !== undefined) this.record({ kind: 'issue', submission: id, seq: this.recorded.length, ts: this.clock() });
   }
 
   completed(submission: object): void {
     const id = this.submissions.get(submission);
     if (id === undefined) return; // submitted before tracing was attached
     this.submissionState.delete(id);
-    this.record({ kind: 'complete', submission: id, seq: this.events.length, ts: this.clock() });
+    this.record({ kind: 'complete', submission: id, seq: this.recorded.length, ts: this.clock() });
   }
 
   submissionFailed(submission: object, error: unknown, cause?: object): void {
@@ -183,12 +224,12 @@ export class MemoryTraceRecorder implements TraceRecorder {
     }
     if (state !== undefined) this.dropPendingWaits(id, state);
     this.submissionState.delete(id);
-    this.record({ kind: 'submission-failed', submission: id, error: traceError(error), cause: causeId === undefined ? null : { semaphore: causeId }, seq: this.events.length, ts: this.clock() });
+    this.record({ kind: 'submission-failed', submission: id, error: traceError(error), cause: causeId === undefined ? null : { semaphore: causeId }, seq: this.recorded.length, ts: this.clock() });
   }
 
   race(first: object | undefined, second: object | undefined, info: { readonly race: string; readonly message: string; readonly fix: string }): void {
     const id = (submission: object | undefined): number | null => (submission === undefined ? null : (this.submissions.get(submission) ?? null));
-    this.record({ kind: 'race', race: info.race, first: id(first), second: id(second), message: info.message, fix: info.fix, seq: this.events.length, ts: this.clock() });
+    this.record({ kind: 'race', race: info.race, first: id(first), second: id(second), message: info.message, fix: info.fix, seq: this.recorded.length, ts: this.clock() });
   }
 
   // --- semaphores ------------------------------------------------------------------------------------------------
@@ -199,7 +240,7 @@ export class MemoryTraceRecorder implements TraceRecorder {
     if (value <= sem.history[sem.history.length - 1]!.value) return;
     const by = this.knownSubmission(submission);
     if (by === null) this.hostLane(sem.device);
-    const seq = this.record({ kind: 'signal', semaphore: sem.id, value, submission: by, seq: this.events.length, ts: this.clock() });
+    const seq = this.record({ kind: 'signal', semaphore: sem.id, value, submission: by, seq: this.recorded.length, ts: this.clock() });
     sem.history.push({ value, seq });
     const pending = this.pendingWaits.get(sem.id);
     if (pending === undefined) return;
@@ -219,7 +260,7 @@ export class MemoryTraceRecorder implements TraceRecorder {
           }
         }
       }
-      this.record({ kind: 'wait-satisfied', submission: wait.submission, semaphore: sem.id, value: wait.value, signal: seq, seq: this.events.length, ts: this.clock() });
+      this.record({ kind: 'wait-satisfied', submission: wait.submission, semaphore: sem.id, value: wait.value, signal: seq, seq: this.recorded.length, ts: this.clock() });
     }
   }
 
@@ -228,7 +269,7 @@ export class MemoryTraceRecorder implements TraceRecorder {
     sem.failed = true;
     const by = this.knownSubmission(submission);
     if (by === null) this.hostLane(sem.device);
-    this.record({ kind: 'semaphore-failed', semaphore: sem.id, error: traceError(error), submission: by, seq: this.events.length, ts: this.clock() });
+    this.record({ kind: 'semaphore-failed', semaphore: sem.id, error: traceError(error), submission: by, seq: this.recorded.length, ts: this.clock() });
   }
 
   // --- host waits ------------------------------------------------------------------------------------------------
@@ -238,14 +279,14 @@ export class MemoryTraceRecorder implements TraceRecorder {
     this.hostWaits.set(wait, id);
     const targets = this.valueRefs(info.targets);
     const device = targets.length > 0 ? this.semaphoresById[targets[0]!.semaphore - 1]!.device : this.deviceId(undefined);
-    this.record({ kind: 'host-wait', wait: id, lane: this.hostLane(device), mode: info.mode, targets, timeout: info.timeout ?? null, seq: this.events.length, ts: this.clock() });
+    this.record({ kind: 'host-wait', wait: id, lane: this.hostLane(device), mode: info.mode, targets, timeout: info.timeout ?? null, seq: this.recorded.length, ts: this.clock() });
   }
 
   hostWaitEnd(wait: object, outcome: HostWaitOutcome, error?: unknown): void {
     const id = this.hostWaits.get(wait);
     if (id === undefined) return; // began before tracing was attached
     this.hostWaits.delete(wait);
-    this.record({ kind: 'host-wait-end', wait: id, outcome, error: error === undefined ? null : traceError(error), seq: this.events.length, ts: this.clock() });
+    this.record({ kind: 'host-wait-end', wait: id, outcome, error: error === undefined ? null : traceError(error), seq: this.recorded.length, ts: this.clock() });
   }
 
   // --- driver work -----------------------------------------------------------------------------------------------
@@ -254,18 +295,18 @@ export class MemoryTraceRecorder implements TraceRecorder {
     const submission = info.submission === undefined ? null : (this.submissions.get(info.submission) ?? null);
     this.record({
       kind: 'op', lane: this.laneId(stream, 'stream'), opKind: info.kind, name: info.name, start: info.start, end: info.end, submission,
-      status: info.status ?? 'ok', error: info.error ?? null, seq: this.events.length, ts: this.clock()
+      status: info.status ?? 'ok', error: info.error ?? null, seq: this.recorded.length, ts: this.clock()
     });
   }
 
   // --- internals -------------------------------------------------------------------------------------------------
 
   /**
-   * Appends an event. Call sites stamp it themselves (`seq: this.events.length, ts: this.clock()`, last, so every
+   * Appends an event. Call sites stamp it themselves (`seq: this.recorded.length, ts: this.clock()`, last, so every
    * event has the same key order): copying a body into a new object with spread costs microseconds per event.
    */
   private record(event: TraceEvent): number {
-    this.events.push(event);
+    this.recorded.push(event);
     for (const listener of this.listeners) listener(event);
     return event.seq;
   }
@@ -285,7 +326,7 @@ export class MemoryTraceRecorder implements TraceRecorder {
   private declareLane(key: unknown, device: number, laneKind: LaneKind, name: string): number {
     const id = this.nextLane++;
     this.lanes.set(key, id);
-    this.record({ kind: 'lane', lane: id, device, laneKind, name, seq: this.events.length, ts: this.clock() });
+    this.record({ kind: 'lane', lane: id, device, laneKind, name, seq: this.recorded.length, ts: this.clock() });
     return id;
   }
 

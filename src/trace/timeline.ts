@@ -7,12 +7,15 @@
  */
 import type {
   ClockKind,
+  EventStamp,
   EventOf,
   HostWaitMode,
   HostWaitOutcome,
   LaneKind,
   OpKind,
   OpStatus,
+  StreamOp,
+  SubmissionEnqueued,
   TraceError,
   TraceEvent,
   TraceTime,
@@ -58,13 +61,9 @@ export interface TimelineSemaphore {
 
 export type SubmissionOutcome = 'completed' | 'failed' | 'pending';
 
-export interface TimelineSubmission {
+/** A submission as drawn: what its submit event said, and when it was enqueued, started and ended. */
+export interface TimelineSubmission extends Pick<SubmissionEnqueued, 'lane' | 'op' | 'label' | 'waits' | 'signals'> {
   readonly id: number;
-  readonly lane: number;
-  readonly op: string;
-  readonly label: string;
-  readonly waits: readonly ValueRef[];
-  readonly signals: readonly ValueRef[];
   readonly enqueued: TraceTime;
   readonly submitSeq: number;
   issued: TraceTime | null;
@@ -97,16 +96,9 @@ export interface TimelineRace {
   readonly fix: string;
 }
 
-export interface TimelineOp {
-  readonly seq: number;
-  readonly lane: number;
+/** A stream op placed on the timeline: the event's fields (its `opKind` as `kind`) and the row it is drawn in. */
+export interface TimelineOp extends Omit<StreamOp, 'kind' | 'opKind'>, Pick<EventStamp, 'seq'> {
   readonly kind: OpKind;
-  readonly name: string;
-  readonly start: TraceTime;
-  readonly end: TraceTime;
-  readonly submission: number | null;
-  readonly status: OpStatus;
-  readonly error: string | null;
   row: number;
 }
 
@@ -257,14 +249,9 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
         if (sub !== undefined) sub.startSeq = Math.max(sub.startSeq, event.seq);
         break;
       }
-      case 'complete': {
-        const sub = submissions.get(event.submission);
-        if (sub === undefined) break;
-        sub.ended = event.ts;
-        sub.endSeq = event.seq;
-        sub.outcome = 'completed';
+      case 'complete':
+        endSubmission(event.submission, event, 'completed');
         break;
-      }
       case 'race': {
         races.push({ seq: event.seq, race: event.race, first: event.first, second: event.second, message: event.message, fix: event.fix });
         for (const id of [event.first, event.second]) {
@@ -274,11 +261,8 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
         break;
       }
       case 'submission-failed': {
-        const sub = submissions.get(event.submission);
+        const sub = endSubmission(event.submission, event, 'failed');
         if (sub === undefined) break;
-        sub.ended = event.ts;
-        sub.endSeq = event.seq;
-        sub.outcome = 'failed';
         sub.error = event.error;
         sub.cause = event.cause?.semaphore ?? null;
         break;
@@ -287,21 +271,13 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
         signalsBySeq.set(event.seq, event);
         const sem = semaphores.get(event.semaphore);
         if (sem !== undefined) sem.steps.push({ value: event.value, ts: event.ts, seq: event.seq, submission: event.submission });
-        if (event.submission === null) {
-          const marker: HostMarker = { seq: event.seq, ts: event.ts, lane: hostLaneFor(sem?.device ?? 1), action: 'signal', semaphore: event.semaphore, value: event.value, error: null };
-          hostMarkers.push(marker);
-          hostMarkerBySeq.set(event.seq, marker);
-        }
+        if (event.submission === null) markHost(event, sem?.device ?? 1, 'signal', event.value, null);
         break;
       }
       case 'semaphore-failed': {
         const sem = semaphores.get(event.semaphore);
         if (sem !== undefined && sem.failure === null) sem.failure = { ts: event.ts, error: event.error, submission: event.submission, seq: event.seq };
-        if (event.submission === null) {
-          const marker: HostMarker = { seq: event.seq, ts: event.ts, lane: hostLaneFor(sem?.device ?? 1), action: 'fail', semaphore: event.semaphore, value: null, error: event.error };
-          hostMarkers.push(marker);
-          hostMarkerBySeq.set(event.seq, marker);
-        }
+        if (event.submission === null) markHost(event, sem?.device ?? 1, 'fail', null, event.error);
         break;
       }
       case 'op':
@@ -325,6 +301,23 @@ export function buildTimeline(events: readonly TraceEvent[]): Timeline {
         break;
       }
     }
+  }
+
+  /** Ends a known submission at `at` (the event that completed or failed it); undefined for an unknown one. */
+  function endSubmission(id: number, at: EventStamp, outcome: 'completed' | 'failed'): TimelineSubmission | undefined {
+    const sub = submissions.get(id);
+    if (sub === undefined) return undefined;
+    sub.ended = at.ts;
+    sub.endSeq = at.seq;
+    sub.outcome = outcome;
+    return sub;
+  }
+
+  /** A semaphore signalled or failed by the host, marked on the host lane of the semaphore's device. */
+  function markHost(at: EventStamp & { readonly semaphore: number }, device: number, action: HostMarker['action'], value: bigint | null, error: TraceError | null): void {
+    const marker: HostMarker = { seq: at.seq, ts: at.ts, lane: hostLaneFor(device), action, semaphore: at.semaphore, value, error };
+    hostMarkers.push(marker);
+    hostMarkerBySeq.set(at.seq, marker);
   }
 
   // Host markers need a host lane even when the recorder never declared one (no host waits were traced).

@@ -1,8 +1,9 @@
 /**
- * gpuhal in a browser bundle, built the way a user would: `esbuild --bundle` with no flags (and `vite build` with
- * no configuration) on a page script that imports 'gpuhal' and 'gpuhal/kernels'. The bundle must not reach koffi
- * (package.json's "browser" map leaves the hip backend out), and it must run: headless Chromium opens a simulated
- * device, dispatches the saxpy kernel (WebAssembly) across two queues and reads the result back.
+ * gpuhal in a browser bundle, built the way a user would: `esbuild --bundle` with no flags and `vite build` with no
+ * configuration, on a page script that imports 'gpuhal' and 'gpuhal/kernels'. Each bundle must not reach koffi
+ * (package.json's "browser" map leaves the hip backend out), and each must run: headless Chromium opens a simulated
+ * device, dispatches the saxpy kernel (WebAssembly) across two queues and reads the result back. The Vite build is
+ * served as Vite serves a production build (`vite preview`), so the page loads its module script and assets over HTTP.
  *
  * The bundler resolves 'gpuhal' through node_modules/gpuhal, a link to this repository, so it reads the package's
  * own package.json and dist/ as it would an installed copy.
@@ -13,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
+import { preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/playground_build.js';
 
@@ -57,6 +59,7 @@ main().then((result) => { globalThis.gpuhalResult = result; }, (error) => { glob
 `;
 
 let esbuildBundle = '';
+const VITE_OUT = 'vite-out';
 
 beforeAll(async () => {
   ensureBuilt();
@@ -67,7 +70,33 @@ beforeAll(async () => {
   const esbuild = join(ROOT, 'node_modules', '.bin', 'esbuild');
   await run(esbuild, ['page.js', '--bundle', '--outfile=out/bundle.js', '--metafile=out/meta.json'], { cwd: work });
   esbuildBundle = readFileSync(join(work, 'out', 'bundle.js'), 'utf8');
+  writeFileSync(join(work, 'index.html'), '<!doctype html><title>gpuhal vite bundle</title><script type="module" src="./page.js"></script>');
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  await run(process.execPath, [vite, 'build', '--logLevel', 'error', '--outDir', VITE_OUT], { cwd: work, env: { ...process.env, NO_COLOR: '1' } });
 }, 120_000);
+
+/** What the page script leaves in `globalThis.gpuhalResult` once `load` put it on a page in headless Chromium. */
+async function resultInChromium(load: (page: Page) => Promise<void>): Promise<{ result: unknown; errors: string[] }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('requestfailed', (request) => errors.push(`${request.url()}: ${request.failure()?.errorText}`));
+    await load(page);
+    await page.waitForFunction(() => (globalThis as { gpuhalResult?: unknown }).gpuhalResult !== undefined, undefined, { timeout: 60_000 });
+    return { result: await page.evaluate(() => (globalThis as { gpuhalResult?: unknown }).gpuhalResult), errors };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** y = 2·x + 1 over 1024 values, computed on the simulator; 'auto' in a browser finds the simulator only. */
+const SAXPY_RESULT = { backend: 'sim', notes: expect.any(Array), first: [1, 3, 5, 7], last: 2 * 1023 + 1 };
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -86,36 +115,41 @@ describe('a browser bundle of gpuhal', () => {
     console.log(`browser bundle (esbuild --bundle, unminified): ${kB.toFixed(0)} kB from ${inputs.length} inputs, of which zod ${(zodBytes / 1024).toFixed(0)} kB`);
   });
 
-  it('vite build with no configuration bundles it too, without koffi', async () => {
-    writeFileSync(join(work, 'index.html'), '<!doctype html><script type="module" src="./page.js"></script>');
-    const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    await run(process.execPath, [vite, 'build', '--logLevel', 'error', '--outDir', 'vite-out'], { cwd: work, env: { ...process.env, NO_COLOR: '1' } });
-    const assets = readdirSync(join(work, 'vite-out', 'assets')).filter((f) => f.endsWith('.js'));
+  it('vite build with no configuration bundles it too, without koffi', () => {
+    const assets = readdirSync(join(work, VITE_OUT, 'assets')).filter((f) => f.endsWith('.js'));
     expect(assets.length).toBeGreaterThan(0);
-    const code = assets.map((f) => readFileSync(join(work, 'vite-out', 'assets', f), 'utf8')).join('\n');
+    const code = assets.map((f) => readFileSync(join(work, VITE_OUT, 'assets', f), 'utf8')).join('\n');
     expect(code).toContain('saxpy_f32');
     expect(code).not.toMatch(/koffi|libamdhip64/);
-  }, 120_000);
+  });
 
-  it.skipIf(!chromiumPresent)('runs the simulator in headless Chromium: a kernel dispatched across two queues gives y = 2·x + 1', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
+  it.skipIf(!chromiumPresent)('runs the esbuild bundle in headless Chromium: a kernel dispatched across two queues gives y = 2·x + 1', async () => {
+    const { result, errors } = await resultInChromium(async (page) => {
       await page.setContent('<!doctype html><title>gpuhal bundle</title>');
       await page.addScriptTag({ content: esbuildBundle });
-      await page.waitForFunction(() => (globalThis as { gpuhalResult?: unknown }).gpuhalResult !== undefined, undefined, { timeout: 60_000 });
-      const result = await page.evaluate(() => (globalThis as { gpuhalResult?: unknown }).gpuhalResult);
+    });
+    expect(errors).toEqual([]);
+    expect(result).toEqual(SAXPY_RESULT);
+  }, 120_000);
+
+  it.skipIf(!chromiumPresent)('runs the Vite build in headless Chromium, served by vite preview: the same kernel gives the same values', async () => {
+    const server = await preview({
+      root: work,
+      logLevel: 'error',
+      configFile: false,
+      build: { outDir: VITE_OUT },
+      preview: { host: '127.0.0.1', port: 0, strictPort: true },
+    });
+    try {
+      const url = server.resolvedUrls?.local[0];
+      expect(url, 'vite preview gave no local URL').toBeDefined();
+      const { result, errors } = await resultInChromium(async (page) => {
+        await page.goto(url!);
+      });
       expect(errors).toEqual([]);
-      // 'auto' in a browser finds the simulator only: hip is not in the bundle to be tried.
-      expect(result).toEqual({ backend: 'sim', notes: expect.any(Array), first: [1, 3, 5, 7], last: 2 * 1023 + 1 });
+      expect(result).toEqual(SAXPY_RESULT);
     } finally {
-      await browser.close();
+      await server.close();
     }
   }, 120_000);
 

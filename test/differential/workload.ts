@@ -12,7 +12,7 @@
  * the simulator (any seed) and a GPU be compared byte for byte, and what the sim-vs-sim test checks.
  */
 import {
-  type Buffer,
+  type GpuBuffer,
   type BufferOrSlot,
   createDevice,
   type DeviceOptions,
@@ -448,7 +448,7 @@ export async function runProgram(device: Device, program: Program, options: RunO
   });
 }
 
-function record(device: Device, executable: Executable, buffers: readonly Buffer[], spec: CommandBufferSpec): CommandBuffer {
+function record(device: Device, executable: Executable, buffers: readonly GpuBuffer[], spec: CommandBufferSpec): CommandBuffer {
   const cb = device.createCommandBuffer({ mode: spec.usage, bindingCapacity: spec.bindingTable?.length ?? 0, label: `cb${spec.id}` });
   const ref = (buffer: number): BufferOrSlot => (spec.bindingTable ? { slot: spec.bindingTable.indexOf(buffer) } : buffers[buffer]!);
   cb.begin();

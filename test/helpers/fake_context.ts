@@ -2,7 +2,7 @@
 // allocated through it, and "execute" done the way Queue.execute does it (validateSubmit → capture → encode on a
 // driver stream), then synchronize and read back through the driver. No queue, no scheduler, no fake driver.
 import { createSimDriver } from '../../src/backends/sim/index.js';
-import { Buffer, type BufferDescriptor } from '../../src/core/buffer.js';
+import { GpuBuffer, type BufferDescriptor } from '../../src/core/gpu_buffer.js';
 import { type BindingTable, CommandBuffer, type CommandBufferDescriptor } from '../../src/core/command_buffer/index.js';
 import type { CommandBufferMode, DeviceContext, DeviceLimits } from '../../src/core/device_context.js';
 import type { DriverStream, GpuDriver } from '../../src/core/driver.js';
@@ -24,7 +24,7 @@ export interface BenchOptions {
 export class Bench {
   readonly stream: DriverStream;
   private destroyed = false;
-  private readonly buffers: Buffer[] = [];
+  private readonly buffers: GpuBuffer[] = [];
   /** Command buffers and executables made through the bench, destroyed (idempotently) before the driver. */
   private readonly owned: { destroy(): void }[] = [];
 
@@ -80,10 +80,10 @@ export class Bench {
     return bench;
   }
 
-  createBuffer(byteLength: number, descriptor: Partial<BufferDescriptor> = {}): Buffer {
+  createBuffer(byteLength: number, descriptor: Partial<BufferDescriptor> = {}): GpuBuffer {
     const driver = this.driver;
     const ptr = driver.memAlloc(byteLength);
-    const buffer = new Buffer(this.context, { byteLength, ...descriptor }, ptr, (p) => driver.memFree(p));
+    const buffer = GpuBuffer.wrap(this.context, { byteLength, ...descriptor }, ptr, (p) => driver.memFree(p));
     this.buffers.push(buffer);
     return buffer;
   }
@@ -103,12 +103,12 @@ export class Bench {
   }
 
   /** Writes bytes into a buffer (ordered on the bench stream). */
-  write(buffer: Buffer, data: ArrayBufferView, offset = 0): void {
+  write(buffer: GpuBuffer, data: ArrayBufferView, offset = 0): void {
     this.driver.memcpyHtoDAsync(buffer.devicePtr + offset, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), this.stream);
   }
 
   /** Reads bytes back once everything enqueued so far has completed (works on user-destroyed, still-held buffers). */
-  async read(buffer: Buffer, offset = 0, length = buffer.byteLength - offset): Promise<Uint8Array> {
+  async read(buffer: GpuBuffer, offset = 0, length = buffer.byteLength - offset): Promise<Uint8Array> {
     const readback = this.driver.memcpyDtoHAsync(buffer.devicePtr + offset, length, this.stream);
     await this.driver.streamSynchronize(this.stream);
     try {
@@ -118,7 +118,7 @@ export class Bench {
     }
   }
 
-  async readU32(buffer: Buffer, offset = 0, length = buffer.byteLength - offset): Promise<Uint32Array> {
+  async readU32(buffer: GpuBuffer, offset = 0, length = buffer.byteLength - offset): Promise<Uint32Array> {
     const bytes = await this.read(buffer, offset, length);
     return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   }

@@ -147,7 +147,7 @@ describe('installed into an empty project', () => {
     writeFileSync(
       join(consumer, 'consumer.ts'),
       [
-        "import { createDevice, HalError, type Device } from 'gpuhal';",
+        "import { createDevice, Device, HalError } from 'gpuhal';",
         "import { renderTimeline } from 'gpuhal/trace';",
         'export async function size(): Promise<number> {',
         "  const device: Device = await createDevice({ backend: 'sim', sim: { mode: 'manual', logLimit: 10 }, hip: { platform: 'amd' } });",
@@ -157,6 +157,9 @@ describe('installed into an empty project', () => {
         '// Misuses the declarations must reject: byteLength is a number; the simulator has no "fast" mode.',
         "export async function wrong(device: Device): Promise<void> { device.createBuffer({ byteLength: '64' }); }",
         "export const wrongMode = createDevice({ sim: { mode: 'fast' } });",
+        '// A manifest whose entry point lacks its layout; a device made with `new` instead of createDevice.',
+        "export const wrongManifest = (device: Device) => device.createExecutable({ name: 'k', entryPoints: [{ name: 'k', workgroupSize: [1, 1, 1] }], payloads: {} });",
+        'export const wrongDevice = () => new Device();',
       ].join('\n'),
     );
     writeFileSync(
@@ -170,9 +173,11 @@ describe('installed into an empty project', () => {
     );
     // Exactly the planted errors: everything else in the consumer type-checks against the package, without koffi.
     const errors = result.out.split('\n').filter((line) => /error TS\d+/.test(line));
-    expect(errors, errors.join("\n")).toHaveLength(2);
+    expect(errors, errors.join("\n")).toHaveLength(4);
     expect(errors[0]).toMatch(/consumer\.ts\(9,.*string.*number/);
     expect(errors[1]).toMatch(/consumer\.ts\(10,.*"fast"/);
+    expect(errors[2]).toMatch(/consumer\.ts\(12,.*'layout'/);
+    expect(errors[3]).toMatch(/consumer\.ts\(13,.*private/);
   }, TIMEOUT);
 
   it('unpacks to the declared files only', () => {

@@ -197,7 +197,7 @@ describe.skipIf(!runnable)('playground in headless Chromium', () => {
     await idle();
     expect(await state()).toBe('failed');
     expect(await output()).toEqual(['about to fill']);
-    expect(await page.locator('#error').textContent()).toBe('the scenario threw: INVALID_ARGUMENT: fill buffer must be a Buffer (got 42)');
+    expect(await page.locator('#error').textContent()).toBe('the scenario threw: INVALID_ARGUMENT: fill buffer must be a GpuBuffer (got 42)');
   });
 
   it('a stuck scenario shows who waits for what, and the wait cycle', async () => {

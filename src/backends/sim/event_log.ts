@@ -3,25 +3,14 @@
  * tracing is on). Two runs with the same seed produce identical logs, which is what determinism tests compare.
  * Bounded: once `limit` entries are kept, the oldest are dropped (and counted).
  */
+import type { DriverLogEntry } from '../../core/driver.js';
 
-export type LogStatus = 'ok' | 'failed' | 'skipped';
+export type LogStatus = DriverLogEntry['status'];
 
-export interface LogEntry {
-  /** Execution order, from 0. */
-  readonly seq: number;
-  /** The stream's id (creation order within this driver, from 1). */
-  readonly stream: number;
-  readonly op: string;
-  /** Parameters in brief. */
-  readonly label: string;
-  /** Virtual ns. */
-  readonly start: number;
-  readonly end: number;
-  readonly status: LogStatus;
+/** A driver log entry (`GpuDriver.eventLog`; stream ids count from 1 in creation order, times are virtual ns). */
+export interface LogEntry extends DriverLogEntry {
   /** Graph launches with node tracing: node indices (creation order) in execution order. */
   readonly nodes?: readonly number[];
-  /** Failed or skipped: the error's message. */
-  readonly error?: string;
 }
 
 export class EventLog {

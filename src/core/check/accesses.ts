@@ -1,6 +1,6 @@
 /**
  * Memory accesses as the race checker sees them: (allocation, byte range, read or write), per queue operation and per
- * command of an execute. Memory is keyed by allocation address, not by Buffer object, so memory handed out again
+ * command of an execute. Memory is keyed by allocation address, not by GpuBuffer object, so memory handed out again
  * (stream-ordered alloca after a dealloca, a buffer created where a freed one was) is tracked where it lives.
  *
  * Which accesses a command makes (the contract the checker checks against):
@@ -8,7 +8,7 @@
  *   twelve bytes of workgroup counts; a dispatch of zero workgroups touches nothing;
  * - fill and update write their range; copy reads its source and writes its target; zero lengths touch nothing.
  */
-import type { Buffer } from '../buffer.js';
+import type { GpuBuffer } from '../gpu_buffer.js';
 import type { ResolvedEntry } from '../command_buffer/binding_table.js';
 import type { Command, RangeRef } from '../command_buffer/commands.js';
 import type { CallSite } from './call_site.js';
@@ -16,7 +16,7 @@ import type { CallSite } from './call_site.js';
 export interface Access {
   /** The allocation's base address: the key of its access history. */
   readonly key: number;
-  readonly buffer: Buffer;
+  readonly buffer: GpuBuffer;
   /** Absolute device addresses [start, end). */
   readonly start: number;
   readonly end: number;
@@ -29,14 +29,14 @@ export interface Access {
   readonly recordedAt: CallSite | undefined;
 }
 
-export function bufferAccess(buffer: Buffer, offset: number, length: number, write: boolean, what: string): Access | undefined {
+export function bufferAccess(buffer: GpuBuffer, offset: number, length: number, write: boolean, what: string): Access | undefined {
   if (length <= 0) return undefined;
   const start = buffer.devicePtr + offset;
   return { key: buffer.devicePtr, buffer, start, end: start + length, write, what, commandBuffer: undefined, command: -1, recordedAt: undefined };
 }
 
 /** A command operand as a buffer range (slots resolved through the execute's table). */
-function operand(range: RangeRef, table: readonly ResolvedEntry[]): { buffer: Buffer; offset: number; length: number } {
+function operand(range: RangeRef, table: readonly ResolvedEntry[]): { buffer: GpuBuffer; offset: number; length: number } {
   if (range.ref.kind === 'buffer') {
     const buffer = range.ref.buffer;
     return { buffer, offset: range.offset, length: range.length ?? buffer.byteLength - range.offset };

@@ -34,7 +34,7 @@
  * The checker never throws into the code that calls it: every entry point catches its own defects, records the
  * first one in `failure` and stops checking, so a bug here cannot hang or corrupt a run.
  */
-import type { Buffer } from '../buffer.js';
+import type { GpuBuffer } from '../gpu_buffer.js';
 import { bindingTableKey, resolveCapturedTable, type BindingTable } from '../command_buffer/binding_table.js';
 import type { CommandBuffer } from '../command_buffer/command_buffer.js';
 import { HalError, StatusCode } from '../errors.js';
@@ -81,7 +81,7 @@ export interface RaceCheckerStats {
   readonly sweeps: number;
 }
 
-type Lifetime = { readonly kind: 'alloca' | 'dealloca'; readonly buffer: Buffer };
+type Lifetime = { readonly kind: 'alloca' | 'dealloca'; readonly buffer: GpuBuffer };
 
 /** A submitted queue operation as the checker knows it. */
 export class CheckedOp {
@@ -419,7 +419,7 @@ export class RaceChecker {
     return history;
   }
 
-  private history(buffer: Buffer): AllocationHistory {
+  private history(buffer: GpuBuffer): AllocationHistory {
     const key = buffer.devicePtr;
     let history = this.histories.get(key);
     if (history === undefined) this.histories.set(key, (history = new AllocationHistory()));
@@ -843,7 +843,7 @@ export class RaceChecker {
 
 /** A binding-table entry as compared by `sameTable` (the address too: a freed address can come back for a new buffer). */
 interface TableEntry {
-  readonly buffer: Buffer;
+  readonly buffer: GpuBuffer;
   readonly offset: number;
   readonly length: number;
   readonly ptr: number;

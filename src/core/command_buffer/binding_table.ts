@@ -5,7 +5,7 @@
  * its offset and length are relative to that range. The table is checked against the command buffer's capacity at
  * submit time and resolved to device addresses when the work is lowered.
  */
-import { Buffer } from '../buffer.js';
+import { GpuBuffer } from '../gpu_buffer.js';
 import type { DeviceContext } from '../device_context.js';
 import type { DevicePtr } from '../driver.js';
 import { invalidArgument } from '../errors.js';
@@ -13,7 +13,7 @@ import { describe } from '../validation.js';
 import { KnownFields, checkKnownFields } from '../fields.js';
 
 export interface BindingTableEntry {
-  readonly buffer: Buffer;
+  readonly buffer: GpuBuffer;
   /** Start of the range within the buffer (0 when omitted). */
   readonly offset?: number;
   /** Length of the range (the rest of the buffer when omitted). */
@@ -27,11 +27,11 @@ export interface BindingSlot {
   readonly slot: number;
 }
 
-export type BufferOrSlot = Buffer | BindingSlot;
+export type BufferOrSlot = GpuBuffer | BindingSlot;
 
 /** One table entry after validation: the buffer range as absolute device addresses. */
 export interface ResolvedEntry {
-  readonly buffer: Buffer;
+  readonly buffer: GpuBuffer;
   /** Offset of the range within `buffer`. */
   readonly offset: number;
   readonly length: number;
@@ -59,8 +59,8 @@ export function resolveBindingTable(
     throw invalidArgument(`bindingTable has ${table.length} entries; ${owner} has ${capacity} binding slots`);
   }
   return table.map((entry: unknown, i): ResolvedEntry => {
-    if (entry === null || typeof entry !== 'object' || !((entry as BindingTableEntry).buffer instanceof Buffer)) {
-      throw invalidArgument(`bindingTable[${i}].buffer must be a Buffer (got ${describe((entry as BindingTableEntry | null)?.buffer)})`);
+    if (entry === null || typeof entry !== 'object' || !((entry as BindingTableEntry).buffer instanceof GpuBuffer)) {
+      throw invalidArgument(`bindingTable[${i}].buffer must be a GpuBuffer (got ${describe((entry as BindingTableEntry | null)?.buffer)})`);
     }
     checkKnownFields(`bindingTable[${i}]`, entry, TABLE_ENTRY_FIELDS);
     const { buffer } = entry as BindingTableEntry;
@@ -99,10 +99,10 @@ export function bindingTableKey(entries: readonly ResolvedEntry[]): string {
   return key;
 }
 
-const identities = new WeakMap<Buffer, number>();
+const identities = new WeakMap<GpuBuffer, number>();
 let nextIdentity = 1;
 
-function bufferIdentity(buffer: Buffer): number {
+function bufferIdentity(buffer: GpuBuffer): number {
   let id = identities.get(buffer);
   if (id === undefined) {
     id = nextIdentity++;

@@ -13,7 +13,7 @@
  * Lifetimes (rules 6 and 9): the command buffer retains every buffer, executable and layout it references until
  * it is destroyed and no submission holds it; `capture()` holds it for one submission.
  */
-import { BufferUsage } from '../buffer.js';
+import { BufferUsage } from '../gpu_buffer.js';
 import type { DeviceContext } from '../device_context.js';
 import type { DriverStream } from '../driver.js';
 import { failedPrecondition, invalidArgument, outOfRange, unimplemented } from '../errors.js';

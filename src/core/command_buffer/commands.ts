@@ -3,15 +3,15 @@
  *
  * Commands are fully validated when recorded and hold everything lowering needs (push constants and descriptor
  * bindings are flattened into each dispatch), so the list can be lowered any number of times — once at end() for
- * a graph, once per binding table for indirect command buffers, or on every execute in stream mode. Buffer
+ * a graph, once per binding table for indirect command buffers, or on every execute in stream mode. GpuBuffer
  * operands are either a buffer or a binding-table slot; `resolveRange` turns both into device addresses.
  */
-import type { Buffer } from '../buffer.js';
+import type { GpuBuffer } from '../gpu_buffer.js';
 import type { DevicePtr, DriverFunction, KernelBinding, KernelLaunch, MemcpyParams, MemsetParams } from '../driver.js';
 import type { EntryPoint, Executable } from '../executable.js';
 import type { ResolvedEntry } from './binding_table.js';
 
-export type BufferRef = { readonly kind: 'buffer'; readonly buffer: Buffer } | { readonly kind: 'slot'; readonly slot: number };
+export type BufferRef = { readonly kind: 'buffer'; readonly buffer: GpuBuffer } | { readonly kind: 'slot'; readonly slot: number };
 
 /** A range of a buffer operand; `length` undefined means "to the end of the buffer or table entry". */
 export interface RangeRef {

@@ -2,7 +2,7 @@
  * Record-time argument checks shared by the command buffer's commands. Every check throws a HalError whose message
  * names the field and the offending value, and none of them changes anything (rule 10).
  */
-import { Buffer, BufferUsage } from '../buffer.js';
+import { GpuBuffer, BufferUsage } from '../gpu_buffer.js';
 import type { DeviceContext } from '../device_context.js';
 import { invalidArgument, outOfRange } from '../errors.js';
 import { KnownFields, checkKnownFields } from '../fields.js';
@@ -19,7 +19,7 @@ const usageNames: Record<number, string> = {
   [BufferUsage.DISPATCH_STORAGE]: 'DISPATCH_STORAGE',
 };
 
-export function checkUsage(buffer: Buffer, usage: number, what: string): void {
+export function checkUsage(buffer: GpuBuffer, usage: number, what: string): void {
   if ((buffer.usage & usage) !== usage) {
     throw invalidArgument(`${what} ${buffer.label} lacks usage ${usageNames[usage] ?? usage} (its usage is ${buffer.usage})`);
   }
@@ -55,7 +55,7 @@ export function checkOperand(
   alignment: number,
   what: string,
 ): { range: RangeRef; slotUse: SlotUse | undefined } {
-  if (operand instanceof Buffer) {
+  if (operand instanceof GpuBuffer) {
     operand.assertUsableOn(context, what);
     checkUsage(operand, usage, what);
     operand.checkRange(what, offset, length ?? 0);
@@ -66,7 +66,7 @@ export function checkOperand(
     return { range: { ref: { kind: 'buffer', buffer: operand }, offset, length }, slotUse: undefined };
   }
   if (operand === null || typeof operand !== 'object' || !('slot' in operand)) {
-    throw invalidArgument(`${what} must be a Buffer or a binding slot { slot } (got ${describe(operand)})`);
+    throw invalidArgument(`${what} must be a GpuBuffer or a binding slot { slot } (got ${describe(operand)})`);
   }
   checkKnownFields(what, operand, SLOT_FIELDS);
   const slot = nonNegativeInteger(`${what} slot`, operand.slot);

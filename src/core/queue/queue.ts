@@ -7,7 +7,7 @@
  * and ordering comes only from the wait and signal lists.
  */
 import { inspectAs, inspectCustom } from '../inspect.js';
-import { Buffer, BufferUsage } from '../buffer.js';
+import { GpuBuffer, BufferUsage } from '../gpu_buffer.js';
 import { CommandBuffer, type BindingTable, type TableCapture } from '../command_buffer/index.js';
 import type { DeviceContext } from '../device_context.js';
 import type { DevicePtr, DriverReadback, DriverStream } from '../driver.js';
@@ -45,7 +45,7 @@ export interface ExecuteOperation extends QueueSync {
 }
 
 export interface FillOperation extends QueueSync {
-  readonly buffer: Buffer;
+  readonly buffer: GpuBuffer;
   readonly offset?: number;
   /** Bytes to fill; the rest of the buffer from `offset` when omitted. */
   readonly length?: number;
@@ -57,20 +57,20 @@ export interface FillOperation extends QueueSync {
 export interface UpdateOperation extends QueueSync {
   /** Copied at call time: the caller may reuse it as soon as the call returns. */
   readonly data: ArrayBuffer | ArrayBufferView;
-  readonly buffer: Buffer;
+  readonly buffer: GpuBuffer;
   readonly offset?: number;
 }
 
 export interface CopyOperation extends QueueSync {
-  readonly source: Buffer;
+  readonly source: GpuBuffer;
   readonly sourceOffset?: number;
-  readonly target: Buffer;
+  readonly target: GpuBuffer;
   readonly targetOffset?: number;
   readonly length: number;
 }
 
 export interface ReadOperation extends QueueSync {
-  readonly buffer: Buffer;
+  readonly buffer: GpuBuffer;
   readonly offset?: number;
   /** The rest of the buffer from `offset` when omitted. */
   readonly length?: number;
@@ -81,7 +81,7 @@ export interface AllocaOperation extends QueueSync {
 }
 
 export interface DeallocaOperation extends QueueSync {
-  readonly buffer: Buffer;
+  readonly buffer: GpuBuffer;
 }
 
 /** What a queue needs from its device. */
@@ -191,7 +191,7 @@ function plainWorkFor(cb: CommandBuffer): SubmissionWork {
  * Buffers made by alloca: whether a dealloca was submitted for them, and whether the alloca completed (so its
  * stream ran the allocation).
  */
-const transients = new WeakMap<Buffer, { deallocaSubmitted: boolean; allocated: boolean }>();
+const transients = new WeakMap<GpuBuffer, { deallocaSubmitted: boolean; allocated: boolean }>();
 
 export class Queue {
   readonly index: number;
@@ -201,8 +201,12 @@ export class Queue {
   /** Field names for messages, built once: the valid path then allocates no strings. */
   private readonly names: Readonly<Record<OperationKind, OperationNames>>;
 
-  /** Internal: devices create their queues. */
-  constructor(host: QueueHost, index: number) {
+  /** @internal Devices create their queues (a factory, so the shipped declarations keep QueueHost to themselves). */
+  static create(host: QueueHost, index: number): Queue {
+    return new Queue(host, index);
+  }
+
+  private constructor(host: QueueHost, index: number) {
     this.host = host;
     this.context = host.context;
     this.index = index;
@@ -400,7 +404,7 @@ export class Queue {
    * on the waits would deadlock a caller that signals them next). The
    * memory is reserved at call time: when it cannot be, the call throws RESOURCE_EXHAUSTED and submits nothing.
    */
-  alloca(operation: AllocaOperation): Buffer {
+  alloca(operation: AllocaOperation): GpuBuffer {
     const op = this.begin<AllocaOperation>('alloca', operation);
     const sync = this.sync('alloca', op);
     const byteLength = op.byteLength;
@@ -422,7 +426,7 @@ export class Queue {
     // Until the alloca completed, its allocation may still be queued on the lane's stream (the alloca failed
     // before it was issued, or was aborted): a synchronous free could overtake it, so the free is stream-ordered
     // on that stream, after the allocation. Once it completed the allocation ran and any free is safe.
-    const buffer = new Buffer(this.context, { byteLength, label: op.label }, ptr,
+    const buffer = GpuBuffer.wrap(this.context, { byteLength, label: op.label }, ptr,
       (p) => this.host.freeMemory(p, byteLength, transient.allocated ? undefined : stream));
     transients.set(buffer, transient);
     this.host.track(buffer);
@@ -449,7 +453,7 @@ export class Queue {
     const op = this.begin<DeallocaOperation>('dealloca', operation);
     const sync = this.sync('dealloca', op);
     const buffer = op.buffer;
-    if (!(buffer instanceof Buffer)) throw invalidArgument(`dealloca buffer must be a Buffer (got ${describe(buffer)})`);
+    if (!(buffer instanceof GpuBuffer)) throw invalidArgument(`dealloca buffer must be a GpuBuffer (got ${describe(buffer)})`);
     buffer.assertUsableOn(this.context, 'dealloca buffer');
     const transient = transients.get(buffer);
     if (transient === undefined) throw invalidArgument(`dealloca buffer ${buffer.label} was not allocated by queue.alloca`);

@@ -3,7 +3,7 @@
  * the offending value, and none of them changes anything: an operation validates everything before it captures or
  * submits (docs/design.md rule 10).
  */
-import { Buffer, BufferUsage } from '../buffer.js';
+import { GpuBuffer, BufferUsage } from '../gpu_buffer.js';
 import type { DeviceContext } from '../device_context.js';
 import { invalidArgument } from '../errors.js';
 import { KnownFields, checkKnownFields } from '../fields.js';
@@ -93,8 +93,8 @@ const usageNames: Record<number, string> = {
 };
 
 /** A live buffer of this device with `usage`. */
-export function checkBuffer(what: string, value: unknown, context: DeviceContext, usage: number): Buffer {
-  if (!(value instanceof Buffer)) throw invalidArgument(`${what} must be a Buffer (got ${describe(value)})`);
+export function checkBuffer(what: string, value: unknown, context: DeviceContext, usage: number): GpuBuffer {
+  if (!(value instanceof GpuBuffer)) throw invalidArgument(`${what} must be a GpuBuffer (got ${describe(value)})`);
   value.assertUsableOn(context, what);
   if ((value.usage & usage) !== usage) {
     throw invalidArgument(`${what} ${value.label} lacks usage ${usageNames[usage] ?? usage} (its usage is ${value.usage})`);

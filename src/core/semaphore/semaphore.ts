@@ -81,8 +81,12 @@ export class Semaphore extends HalObject {
   private abandonedSubmissionWaiters = 0;
   private readonly timepoints = new TimepointList();
 
-  /** Internal: use `device.createSemaphore`. */
-  constructor(owner: SemaphoreOwner, initialValue: bigint, label?: string) {
+  /** @internal Use `device.createSemaphore` (a factory, so the shipped declarations keep SemaphoreOwner to themselves). */
+  static create(owner: SemaphoreOwner, initialValue: bigint, label?: string): Semaphore {
+    return new Semaphore(owner, initialValue, label);
+  }
+
+  private constructor(owner: SemaphoreOwner, initialValue: bigint, label?: string) {
     super('semaphore', label);
     this.owner = owner;
     this.value = initialValue;

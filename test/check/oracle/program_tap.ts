@@ -9,7 +9,7 @@
  * command reads or writes is worked out here again from the arguments the program passed.
  */
 import {
-  Buffer,
+  GpuBuffer,
   CommandBuffer,
   Device,
   Queue,
@@ -24,7 +24,7 @@ import {
 
 /** A byte range of a buffer (offsets relative to the buffer). */
 export interface TapAccess {
-  readonly buffer: Buffer;
+  readonly buffer: GpuBuffer;
   readonly start: number;
   readonly end: number;
   readonly write: boolean;
@@ -44,7 +44,7 @@ export interface TapOp {
   readonly accesses: readonly TapAccess[];
   /** For executes: per command buffer, per command, its accesses or a barrier (slots resolved). */
   readonly commandBuffers: readonly (readonly ({ barrier: true } | { barrier: false; accesses: readonly TapAccess[] })[])[];
-  readonly lifetime: { readonly kind: 'alloca' | 'dealloca'; readonly buffer: Buffer } | undefined;
+  readonly lifetime: { readonly kind: 'alloca' | 'dealloca'; readonly buffer: GpuBuffer } | undefined;
 }
 
 export type TapEvent =
@@ -121,7 +121,7 @@ export async function tapProgram(program: () => Promise<void>, mutation: Mutatio
     return tapOp;
   };
 
-  const range = (buffer: Buffer, offset: number | undefined, length: number | undefined, write: boolean): TapAccess[] => {
+  const range = (buffer: GpuBuffer, offset: number | undefined, length: number | undefined, write: boolean): TapAccess[] => {
     const start = offset ?? 0;
     const end = start + (length ?? buffer.byteLength - start);
     return end > start ? [{ buffer, start, end, write }] : [];
@@ -138,19 +138,19 @@ export async function tapProgram(program: () => Promise<void>, mutation: Mutatio
         record(name, this, op, { accesses: accesses(op), lifetime: lifetime?.(op) });
         return result;
       });
-  queueOp('fill', (op: { buffer: Buffer; offset?: number; length?: number }) => range(op.buffer, op.offset, op.length, true));
-  queueOp('update', (op: { buffer: Buffer; offset?: number; data: ArrayBuffer | ArrayBufferView }) => range(op.buffer, op.offset, byteLengthOf(op.data), true));
-  queueOp('copy', (op: { source: Buffer; sourceOffset?: number; target: Buffer; targetOffset?: number; length: number }) => [
+  queueOp('fill', (op: { buffer: GpuBuffer; offset?: number; length?: number }) => range(op.buffer, op.offset, op.length, true));
+  queueOp('update', (op: { buffer: GpuBuffer; offset?: number; data: ArrayBuffer | ArrayBufferView }) => range(op.buffer, op.offset, byteLengthOf(op.data), true));
+  queueOp('copy', (op: { source: GpuBuffer; sourceOffset?: number; target: GpuBuffer; targetOffset?: number; length: number }) => [
     ...range(op.source, op.sourceOffset, op.length, false),
     ...range(op.target, op.targetOffset, op.length, true),
   ]);
   queueOp('barrier', () => []);
-  queueOp('dealloca', () => [], (op: { buffer: Buffer }) => ({ kind: 'dealloca', buffer: op.buffer }));
+  queueOp('dealloca', () => [], (op: { buffer: GpuBuffer }) => ({ kind: 'dealloca', buffer: op.buffer }));
 
   patch(Queue.prototype, 'alloca', (original) =>
     function (this: Queue, operation: { waits?: SemaphoreValue[] }) {
       const op = { ...operation, waits: mutateWaits(operation?.waits, 'alloca') };
-      const buffer = original.call(this, op as never) as Buffer;
+      const buffer = original.call(this, op as never) as GpuBuffer;
       record('alloca', this, op, { lifetime: { kind: 'alloca', buffer } });
       return buffer;
     });
@@ -169,8 +169,8 @@ export async function tapProgram(program: () => Promise<void>, mutation: Mutatio
         });
         return settled;
       });
-  awaited('read', (op: { buffer: Buffer; offset?: number; length?: number }) => range(op.buffer, op.offset, op.length, false));
-  awaited('upload', (op: { buffer: Buffer; offset?: number; data: ArrayBuffer | ArrayBufferView }) => range(op.buffer, op.offset, byteLengthOf(op.data), true));
+  awaited('read', (op: { buffer: GpuBuffer; offset?: number; length?: number }) => range(op.buffer, op.offset, op.length, false));
+  awaited('upload', (op: { buffer: GpuBuffer; offset?: number; data: ArrayBuffer | ArrayBufferView }) => range(op.buffer, op.offset, byteLengthOf(op.data), true));
 
   patch(Queue.prototype, 'execute', (original) =>
     function (this: Queue, operation: { commandBuffers: CommandBuffer[]; bindingTables?: (BindingTable | undefined)[]; waits?: SemaphoreValue[] }) {
@@ -313,10 +313,10 @@ function resolveCommands(commands: readonly TapCommand[], table: BindingTable | 
     if (c.barrier) return { barrier: true };
     const accesses: TapAccess[] = [];
     for (const a of c.accesses) {
-      let buffer: Buffer;
+      let buffer: GpuBuffer;
       let base = 0;
       let size: number;
-      if (a.ref instanceof Buffer) {
+      if (a.ref instanceof GpuBuffer) {
         buffer = a.ref;
         size = buffer.byteLength;
       } else {

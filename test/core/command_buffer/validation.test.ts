@@ -1,7 +1,7 @@
 // Record-time and submit-time validation of command buffers (docs/design.md rule 7): every rule with its code, exact
 // fits legal, and a rejected command leaves the recording unchanged.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BufferUsage } from '../../../src/core/buffer.js';
+import { BufferUsage } from '../../../src/core/gpu_buffer.js';
 import type { CommandBuffer } from '../../../src/core/command_buffer/index.js';
 import type { StatusCode } from '../../../src/core/errors.js';
 import type { Executable } from '../../../src/core/executable.js';

@@ -10,7 +10,7 @@
  * graphInstantiate throws RESOURCE_EXHAUSTED after the first command buffer's graph was launched.
  */
 import { expect } from 'vitest';
-import type { Buffer } from '../../../src/index.js';
+import type { GpuBuffer } from '../../../src/index.js';
 import { StatusCode } from '../../../src/index.js';
 import { SEEDS, expectRejects, simOnly, testDevice } from '../../helpers/device.js';
 
@@ -51,7 +51,7 @@ simOnly.describe.each(SEEDS)('partially encoded execute (seed %i)', (seed) => {
     target.destroy();
 
     // Exhaust device memory, so re-lowering b's graph at issue cannot allocate its graph blocks.
-    const filler: Buffer[] = [];
+    const filler: GpuBuffer[] = [];
     for (let size = 1 << 22; size >= 1; size >>= 1) {
       for (;;) {
         try {

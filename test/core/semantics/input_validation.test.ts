@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  Buffer,
+  GpuBuffer,
   CommandBuffer,
   DescriptorSetLayout,
   type Device,
@@ -93,18 +93,18 @@ describe.each(SEEDS)('inputs that escaped validation (seed %i)', (seed) => {
     const exe = await device.createExecutable(sampleExecutableManifestInput());
     const buffer = device.createBuffer({ byteLength: 64 });
     const s = device.createSemaphore(0n);
-    const fakeBuffer = Object.create(Buffer.prototype) as Buffer;
+    const fakeBuffer = Object.create(GpuBuffer.prototype) as GpuBuffer;
     const fakeSemaphore = Object.create(Semaphore.prototype) as Semaphore;
     const fakeCommandBuffer = Object.create(CommandBuffer.prototype) as CommandBuffer;
     const fakeSetLayout = Object.create(DescriptorSetLayout.prototype) as DescriptorSetLayout;
     const fakeLayout = Object.create(PipelineLayout.prototype) as PipelineLayout;
     const fakeExecutable = Object.create(Executable.prototype) as Executable;
-    expect(fakeBuffer instanceof Buffer).toBe(false);
-    expect(buffer instanceof Buffer).toBe(true);
+    expect(fakeBuffer instanceof GpuBuffer).toBe(false);
+    expect(buffer instanceof GpuBuffer).toBe(true);
     const before = snapshot(device);
     const q = device.queue;
     const cases: [() => unknown, ...string[]][] = [
-      [() => q.fill({ buffer: fakeBuffer, pattern: 1, patternLength: 1 }), 'fill buffer', 'Buffer'],
+      [() => q.fill({ buffer: fakeBuffer, pattern: 1, patternLength: 1 }), 'fill buffer', 'GpuBuffer'],
       [() => q.update({ buffer: fakeBuffer, data: new Uint8Array(4) }), 'update buffer'],
       [() => q.copy({ source: fakeBuffer, target: buffer, length: 4 }), 'copy source'],
       [() => q.copy({ source: buffer, target: fakeBuffer, length: 4 }), 'copy target'],

@@ -35,7 +35,7 @@ export interface BufferDescriptor {
   readonly label?: string;
 }
 
-export class Buffer extends HalObject {
+export class GpuBuffer extends HalObject {
   readonly byteLength: number;
   readonly usage: number;
   /** As requested; it does not change where the memory is (see MemoryType: host-visible placement is not implemented). */
@@ -46,10 +46,16 @@ export class Buffer extends HalObject {
   private readonly freeMemory: (ptr: DevicePtr) => void;
 
   /**
-   * Internal: devices create buffers (device.createBuffer, queue.alloca). `ptr` is already allocated;
-   * `freeMemory` returns it once the last reference goes (the device defers the free while work is in flight).
+   * @internal
+   * Devices create buffers (device.createBuffer, queue.alloca). `ptr` is already allocated; `freeMemory` returns it
+   * once the last reference goes (the device defers the free while work is in flight). A factory, so the shipped
+   * declarations show a private constructor and no driver pointer.
    */
-  constructor(context: DeviceContext, descriptor: BufferDescriptor, ptr: DevicePtr, freeMemory: (ptr: DevicePtr) => void) {
+  static wrap(context: DeviceContext, descriptor: BufferDescriptor, ptr: DevicePtr, freeMemory: (ptr: DevicePtr) => void): GpuBuffer {
+    return new GpuBuffer(context, descriptor, ptr, freeMemory);
+  }
+
+  private constructor(context: DeviceContext, descriptor: BufferDescriptor, ptr: DevicePtr, freeMemory: (ptr: DevicePtr) => void) {
     super('buffer', descriptor.label);
     this.context = context;
     this.byteLength = descriptor.byteLength;
