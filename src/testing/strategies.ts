@@ -10,18 +10,7 @@
  */
 import type { SimChoice } from '../backends/sim/schedule_source.js';
 import type { Picker } from './choices.js';
-
-/** mulberry32: small, fast and good enough to pick among a handful of options. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../util/seeded_random.js';
 
 /** The seed of schedule `index` of an exploration seeded with `seed`: each schedule has its own source. */
 export function scheduleSeed(seed: number, index: number): number {

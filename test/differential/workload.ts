@@ -39,14 +39,14 @@ import {
   type StepWork,
   type TransferCommand,
 } from './program.js';
-import { mulberry32 } from '../helpers/random.js';
+import { seededRandom } from '../../src/util/seeded_random.js';
 
 // --- random numbers ----------------------------------------------------------------------------------------------
 
 class Random {
   private readonly next: () => number;
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    this.next = seededRandom(seed);
   }
   /** Integer in [lo, hi]. */
   int(lo: number, hi: number): number {

@@ -1,13 +1,13 @@
-// Shared helpers for the kernel tests: seeded random inputs (mulberry32, so a failure can be replayed), and one
+// Shared helpers for the kernel tests: seeded random inputs (the project's seeded PRNG, so a failure can be replayed), and one
 // call that runs a sample kernel on the real compiled WASM (through DirectKernelRunner) next to its TypeScript reference.
 import { sample_kernels } from '../../src/backends/sim/generated/kernels/index.js';
 import { DirectKernelRunner, type KernelFaultReport, type WorkgroupOrder } from '../../src/kernels/direct_runner.js';
 import { bindingBytes, sampleKernelSpec, type SampleKernelName } from '../../src/kernels/kernel_specs.js';
 import { f32Bits, runReference } from '../../src/kernels/reference.js';
-import { mulberry32 } from './random.js';
+import { seededRandom } from '../../src/util/seeded_random.js';
 
 export function randomBytes(length: number, seed: number): Uint8Array {
-  const next = mulberry32(seed);
+  const next = seededRandom(seed);
   const out = new Uint8Array(length);
   for (let i = 0; i < length; i++) out[i] = Math.floor(next() * 256);
   return out;
@@ -15,7 +15,7 @@ export function randomBytes(length: number, seed: number): Uint8Array {
 
 /** Random finite f32 values in about [-1000, 1000], as bytes. */
 export function randomF32Bytes(count: number, seed: number): Uint8Array {
-  const next = mulberry32(seed);
+  const next = seededRandom(seed);
   const f = new Float32Array(count);
   for (let i = 0; i < count; i++) f[i] = (next() - 0.5) * 2000;
   return new Uint8Array(f.buffer);
@@ -130,7 +130,7 @@ export function expectSameOutputs(
  */
 export function randomCase(name: SampleKernelName, count: number, seed: number): { inputs: Uint8Array[]; constants: number[] } {
   const spec = sampleKernelSpec(name);
-  const random = mulberry32(seed * 7919 + count);
+  const random = seededRandom(seed * 7919 + count);
   const next = (): number => Math.floor(random() * 2 ** 32);
   const inputs = spec.bindings.map((b, i) =>
     b.element === 'f32' ? randomF32Bytes(bindingBytes(b, count) / 4, seed + i) : randomBytes(bindingBytes(b, count), seed + i));

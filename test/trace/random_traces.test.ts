@@ -13,7 +13,7 @@ import { buildTimeline } from '../../src/trace/timeline.js';
 import { renderTimeline } from '../../src/trace/timeline_renderer.js';
 import { parseTraceFile } from '../../src/trace/trace_file.js';
 import { rig } from '../helpers/trace_scenarios.js';
-import { mulberry32 } from '../helpers/random.js';
+import { seededRandom } from '../../src/util/seeded_random.js';
 
 interface Sub {
   readonly key: object;
@@ -23,7 +23,7 @@ interface Sub {
 }
 
 function randomTrace(seed: number): TraceEvent[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const { recorder: r, clock, queue, stream, semaphore } = rig();
   const queues = [queue('queue0'), queue('queue1'), queue('queue2')];

@@ -2,10 +2,12 @@
  * Applies a fault plan (fault_plan.ts) while the simulator runs. The driver asks it at the points where real faults
  * arise — an allocation, a submission's completion record, an operation starting, each kernel dispatch — and it
  * answers with the error to fail with (made like the simulator's real errors, so rule 5 treats it the same) or the
- * extra latency to add. Random faults draw from their own PRNG, so a plan never changes the scheduler's choices.
+ * extra latency to add. Random faults draw from a generator of their own (util/seeded_random.ts), apart from the
+ * device's, so a plan never changes the scheduler's choices.
  */
 import { HalError, StatusCode } from '../../core/errors.js';
 import type { KernelMatch, ResolvedFaultPlan, SlowOperationKind } from './fault_plan.js';
+import { seededRandom } from '../../util/seeded_random.js';
 
 /** What the injector did (the explorer and tests read it; `driver.injectedFaults()`). */
 export interface InjectedFault {
@@ -36,18 +38,6 @@ export interface DispatchInfo {
   readonly label: string;
 }
 
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG; enough for drawing fault events. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const matches = (rule: KernelMatch, d: DispatchInfo): boolean =>
   (rule.entryPoint === undefined || rule.entryPoint === d.entryPoint) && (rule.label === undefined || rule.label === d.label);
 
@@ -75,7 +65,7 @@ export class FaultInjector {
     this.dispatches = 0;
     this.operationsByKind = new Map();
     const seed = plan?.random.seed ?? plan?.seed ?? Number(this.deviceSeed & 0xffffffffn);
-    this.random = prng(seed);
+    this.random = seededRandom(seed);
   }
 
   get active(): boolean {
