@@ -18,7 +18,7 @@
  */
 import type { Allocation } from './allocations.js';
 import type { SimAccess, SimFootprint } from './schedule_source.js';
-import type { StreamOp } from './streams.js';
+import type { OpPayload, StreamOp } from './streams.js';
 import type { WasmDevice } from './wasm_device.js';
 
 interface Range {
@@ -83,38 +83,42 @@ function piecesOf(op: StreamOp, total: number): { pieces: number; unit: 'workgro
 
 const whole = (a: Allocation): Range => ({ start: a.ptr, end: a.ptr + a.byteLength });
 
-/** The ranges `op` may write; empty for operations with no data effects. */
-export function writeRanges(op: StreamOp): readonly Range[] {
+/** `byteLength` bytes from `start`, or no range at all when that is empty. */
+const span = (start: number, byteLength: number): readonly Range[] => (byteLength > 0 ? [{ start, end: start + byteLength }] : []);
+
+/** Kernels and graphs count every allocation they bind, read and written alike: which ones they touch is unknown. */
+function boundAllocations(p: Extract<OpPayload, { kind: 'kernel' | 'graph' }>): readonly Range[] {
+  return (p.kind === 'kernel' ? p.launch.allocations : p.exec.allocations).map(whole);
+}
+
+interface DataRanges {
+  /** What the operation reads when it starts. */
+  readonly reads: readonly Range[];
+  /** What it may write, landing by its completion. */
+  readonly writes: readonly Range[];
+}
+
+const NO_DATA: DataRanges = { reads: [], writes: [] };
+
+/** The memory `op` reads and writes; none for operations with no data effects. */
+function dataRanges(op: StreamOp): DataRanges {
   const p = op.payload;
   switch (p.kind) {
     case 'memset':
+      return { reads: [], writes: span(p.dst, p.byteLength) };
     case 'memcpy':
-      return p.byteLength > 0 ? [{ start: p.dst, end: p.dst + p.byteLength }] : [];
+      return { reads: span(p.src, p.byteLength), writes: span(p.dst, p.byteLength) };
     case 'htod':
-      return p.data.length > 0 ? [{ start: p.dst, end: p.dst + p.data.length }] : [];
-    case 'kernel':
-      return p.launch.allocations.map(whole);
-    case 'graph':
-      return p.exec.allocations.map(whole);
-    default:
-      return [];
-  }
-}
-
-/** The ranges `op` reads when it starts. Kernels and graphs count every allocation they bind. */
-function readRanges(op: StreamOp): readonly Range[] {
-  const p = op.payload;
-  switch (p.kind) {
-    case 'memcpy':
-      return p.byteLength > 0 ? [{ start: p.src, end: p.src + p.byteLength }] : [];
+      return { reads: [], writes: span(p.dst, p.data.length) };
     case 'dtoh':
-      return p.byteLength > 0 ? [{ start: p.src, end: p.src + p.byteLength }] : [];
+      return { reads: span(p.src, p.byteLength), writes: [] };
     case 'kernel':
-      return p.launch.allocations.map(whole);
-    case 'graph':
-      return p.exec.allocations.map(whole);
+    case 'graph': {
+      const bound = boundAllocations(p);
+      return { reads: bound, writes: bound };
+    }
     default:
-      return [];
+      return NO_DATA;
   }
 }
 
@@ -128,13 +132,13 @@ export function startFootprint(op: StreamOp): SimFootprint {
     return { accesses: a ? [{ ...whole(a), write: true }] : NO_ACCESSES, observable: true };
   }
   if (k === 'host') return { accesses: NO_ACCESSES, observable: true };
-  const reads = readRanges(op);
+  const { reads } = dataRanges(op);
   return { accesses: reads.length === 0 ? NO_ACCESSES : reads.map((r) => ({ ...r, write: false })), observable: false };
 }
 
 /** What completing `op` touches: its writes land; event captures, readbacks and synchronize waiters become visible. */
 export function completeFootprint(op: StreamOp, waited: boolean): SimFootprint {
-  const writes = writeRanges(op);
+  const { writes } = dataRanges(op);
   const observable = op.kind === 'record' || op.kind === 'dtoh' || op.kind === 'host' || waited;
   return { accesses: writes.length === 0 ? NO_ACCESSES : writes.map((r) => ({ ...r, write: true })), observable };
 }
@@ -152,7 +156,7 @@ export function independent(a: SimFootprint, b: SimFootprint): boolean {
 
 /** Runs `execute` (the operation's effects), then takes its writes back out of memory until `commit`. */
 export function runDeferred(device: WasmDevice, op: StreamOp, execute: () => number): { cost: number; writes: PendingWrites | null } {
-  const ranges = writeRanges(op);
+  const ranges = dataRanges(op).writes;
   if (ranges.length === 0) return { cost: execute(), writes: null };
   const u8 = device.u8;
   const before = ranges.map((r) => u8.slice(r.start, r.end));
