@@ -107,6 +107,8 @@ export class GraphExec {
     const kernelNodes = new Map<number, { launch: PreparedLaunch; argsPtr: number }>();
     let argsPtr = base + args;
     const nodeCost = costs.model.graphNodeNs;
+    // A node record: its kind, three words whose meaning the kind decides (asm/device/graph_replay.ts reads them),
+    // then its cost as an f64 at byte 24.
     graph.nodes.forEach((node, i) => {
       const r = (base + records + i * RECORD_BYTES) >>> 2;
       let cost = nodeCost;
@@ -115,24 +117,15 @@ export class GraphExec {
           u32[r] = NODE_EMPTY;
           break;
         case 'memset':
-          u32[r] = NODE_MEMSET;
-          u32[r + 1] = node.dst;
-          u32[r + 2] = node.pattern;
-          u32[r + 3] = node.byteLength;
+          u32.set([NODE_MEMSET, node.dst, node.pattern, node.byteLength], r);
           cost += costs.deviceBytes(node.byteLength);
           break;
         case 'memcpy':
-          u32[r] = NODE_MEMCPY;
-          u32[r + 1] = node.dst;
-          u32[r + 2] = node.src;
-          u32[r + 3] = node.byteLength;
+          u32.set([NODE_MEMCPY, node.dst, node.src, node.byteLength], r);
           cost += costs.deviceBytes(node.byteLength);
           break;
         case 'kernel':
-          u32[r] = NODE_KERNEL;
-          u32[r + 1] = node.launch.fn.tableIndex;
-          u32[r + 2] = argsPtr;
-          u32[r + 3] = node.launch.indirectPtr;
+          u32.set([NODE_KERNEL, node.launch.fn.tableIndex, argsPtr, node.launch.indirectPtr], r);
           u8.set(new Uint8Array(node.launch.argBlock.buffer, node.launch.argBlock.byteOffset, node.launch.argBlock.byteLength), argsPtr);
           kernelNodes.set(i, { launch: node.launch, argsPtr });
           argsPtr += align8(node.launch.argBlock.byteLength);
