@@ -43,12 +43,9 @@ export {
   type ReadOperation,
   type UpdateOperation,
 } from './core/queue/queue.js';
+export type { BindingSlot, BindingTable, BindingTableEntry, BufferOrSlot } from './core/command_buffer/binding_table.js';
 export {
   CommandBuffer,
-  type BindingSlot,
-  type BindingTable,
-  type BindingTableEntry,
-  type BufferOrSlot,
   type CommandBufferDescriptor,
   type CommandBufferUsageMode,
   type CopyCommandOptions,
@@ -59,7 +56,7 @@ export {
   type PushConstantsOptions,
   type PushDescriptorSetOptions,
   type UpdateCommandOptions,
-} from './core/command_buffer/index.js';
+} from './core/command_buffer/command_buffer.js';
 export {
   DescriptorSetLayout,
   PipelineLayout,

@@ -9,7 +9,7 @@
  *
  * The compute work is submitted first, before its inputs exist (wait-before-signal).
  */
-import type { CommandBuffer } from '../core/command_buffer/index.js';
+import type { CommandBuffer } from '../core/command_buffer/command_buffer.js';
 import type { Device } from '../core/device.js';
 import type { Semaphore } from '../core/semaphore/semaphore.js';
 import { saxpyF32, f32Bits } from '../kernels/reference.js';

@@ -20,7 +20,7 @@
  * A sticky driver failure (device lost) makes every later call fail fast with the original error.
  */
 import { GpuBuffer, BufferUsage, type BufferDescriptor, type MemoryType } from './gpu_buffer.js';
-import { CommandBuffer, type CommandBufferDescriptor } from './command_buffer/index.js';
+import { CommandBuffer, type CommandBufferDescriptor } from './command_buffer/command_buffer.js';
 import type { DeviceContext, DeviceLimits, CommandBufferMode } from './device_context.js';
 import { DeviceCore, type DeviceLostInfo } from './device_core.js';
 import { inspectAs, inspectCustom } from './inspect.js';

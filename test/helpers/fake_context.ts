@@ -3,7 +3,8 @@
 // driver stream), then synchronize and read back through the driver. No queue, no scheduler, no fake driver.
 import { createSimDriver } from '../../src/backends/sim/index.js';
 import { GpuBuffer, type BufferDescriptor } from '../../src/core/gpu_buffer.js';
-import { type BindingTable, CommandBuffer, type CommandBufferDescriptor } from '../../src/core/command_buffer/index.js';
+import { CommandBuffer, type CommandBufferDescriptor } from '../../src/core/command_buffer/command_buffer.js';
+import type { BindingTable } from '../../src/core/command_buffer/binding_table.js';
 import type { CommandBufferMode, DeviceContext, DeviceLimits } from '../../src/core/device_context.js';
 import type { DriverStream, GpuDriver } from '../../src/core/driver.js';
 import { failedPrecondition } from '../../src/core/errors.js';

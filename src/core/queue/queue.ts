@@ -8,7 +8,8 @@
  */
 import { inspectAs, inspectCustom } from '../inspect.js';
 import { GpuBuffer, BufferUsage } from '../gpu_buffer.js';
-import { CommandBuffer, type BindingTable, type TableCapture } from '../command_buffer/index.js';
+import { CommandBuffer, type TableCapture } from '../command_buffer/command_buffer.js';
+import type { BindingTable } from '../command_buffer/binding_table.js';
 import type { DeviceContext } from '../device_context.js';
 import type { DevicePtr, DriverReadback, DriverStream } from '../driver.js';
 import { HalError, StatusCode, failedPrecondition, invalidArgument, outOfRange } from '../errors.js';

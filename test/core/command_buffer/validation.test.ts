@@ -2,7 +2,7 @@
 // fits legal, and a rejected command leaves the recording unchanged.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BufferUsage } from '../../../src/core/gpu_buffer.js';
-import type { CommandBuffer } from '../../../src/core/command_buffer/index.js';
+import type { CommandBuffer } from '../../../src/core/command_buffer/command_buffer.js';
 import type { StatusCode } from '../../../src/core/errors.js';
 import type { Executable } from '../../../src/core/executable.js';
 import { DescriptorSetLayout, PipelineLayout } from '../../../src/core/layouts.js';
