@@ -8,7 +8,7 @@
  */
 import { HIP, HIP_DEVICE_PROP, hipKernelNodeParams, hipMemsetParams, layoutOf } from './abi.js';
 import { BoundPlatform } from './bound_platform.js';
-import { decodeCString, setU32, setU64, structBytes } from './call_helpers.js';
+import { decodeCString, memsetNodeParams, setU32, setU64, structBytes } from './call_helpers.js';
 import type { LoadedLibrary, NativeFunction } from './library.js';
 import type { DeviceFacts, Dims3, PlatformApi } from './platform_api.js';
 import { describerFrom, type StatusDescriber } from './status.js';
@@ -102,15 +102,8 @@ export class AmdApi extends BoundPlatform implements PlatformApi {
   }
 
   graphAddMemsetNode(graph: number, deps: readonly number[], dst: number, value: number, elementSize: 1 | 2 | 4, count: number): number {
-    const { bytes, view } = structBytes(MEMSET_NODE.size);
-    const o = MEMSET_NODE.offsets;
-    setU64(view, o.dst, dst);
-    setU32(view, o.elementSize, elementSize);
-    setU64(view, o.height, 1);
-    setU64(view, o.pitch, 0);
-    setU32(view, o.value, value);
-    setU64(view, o.width, count);
-    return this.create('graphAddMemsetNode', [graph, this.deps.pack(deps), deps.length, bytes]);
+    const params = memsetNodeParams(MEMSET_NODE, dst, value, elementSize, count);
+    return this.create('graphAddMemsetNode', [graph, this.deps.pack(deps), deps.length, params]);
   }
 
   graphAddMemcpyNode(graph: number, deps: readonly number[], dst: number, src: number, byteLength: number): number {

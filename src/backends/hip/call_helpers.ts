@@ -4,6 +4,7 @@
  * memory to C directly), which is cheaper than koffi's boxed `_Out_` arrays on hot paths.
  */
 import type { HalError } from '../../core/errors.js';
+import type { StructLayout } from './abi.js';
 import { driverError, losesDevice, type StatusDescriber } from './status.js';
 
 export type StatusCheck = (status: number, call: string, context?: string) => void;
@@ -52,6 +53,22 @@ export function setU64(view: DataView, offset: number | undefined, value: number
 }
 export function setU32(view: DataView, offset: number | undefined, value: number): void {
   view.setUint32(offset!, value >>> 0, true);
+}
+
+/**
+ * The parameters of a one-dimensional memset graph node. hipMemsetParams and CUDA_MEMSET_NODE_PARAMS hold the same
+ * six fields, of the same widths, in different orders; each platform passes its own layout.
+ */
+export function memsetNodeParams(layout: StructLayout, dst: number, value: number, elementSize: 1 | 2 | 4, count: number): Uint8Array {
+  const { bytes, view } = structBytes(layout.size);
+  const o = layout.offsets;
+  setU64(view, o.dst, dst);
+  setU32(view, o.value, value);
+  setU32(view, o.elementSize, elementSize);
+  setU64(view, o.width, count);
+  setU64(view, o.height, 1);
+  setU64(view, o.pitch, 0);
+  return bytes;
 }
 
 /** A NUL-terminated string in a byte buffer. */

@@ -6,7 +6,7 @@
  */
 import { CU, CUDA_KERNEL_NODE_PARAMS_v2, CUDA_MEMCPY3D, CUDA_MEMSET_NODE_PARAMS, layoutOf } from './abi.js';
 import { BoundPlatform } from './bound_platform.js';
-import { setU32, setU64, structBytes } from './call_helpers.js';
+import { memsetNodeParams, setU32, setU64, structBytes } from './call_helpers.js';
 import type { LoadedLibrary, NativeFunction } from './library.js';
 import type { DeviceFacts, Dims3, PlatformApi } from './platform_api.js';
 import { describerFrom, type StatusDescriber } from './status.js';
@@ -119,15 +119,8 @@ export class NvidiaApi extends BoundPlatform implements PlatformApi {
   }
 
   graphAddMemsetNode(graph: number, deps: readonly number[], dst: number, value: number, elementSize: 1 | 2 | 4, count: number): number {
-    const { bytes, view } = structBytes(MEMSET_NODE.size);
-    const o = MEMSET_NODE.offsets;
-    setU64(view, o.dst, dst);
-    setU64(view, o.pitch, 0);
-    setU32(view, o.value, value);
-    setU32(view, o.elementSize, elementSize);
-    setU64(view, o.width, count);
-    setU64(view, o.height, 1);
-    return this.create('graphAddMemsetNode', [graph, this.deps.pack(deps), deps.length, bytes, this.context]);
+    const params = memsetNodeParams(MEMSET_NODE, dst, value, elementSize, count);
+    return this.create('graphAddMemsetNode', [graph, this.deps.pack(deps), deps.length, params, this.context]);
   }
 
   graphAddMemcpyNode(graph: number, deps: readonly number[], dst: number, src: number, byteLength: number): number {

@@ -4,14 +4,22 @@
  * prototype declares. Runs without libamdhip64 or libcuda.
  */
 import { describe, expect, it } from 'vitest';
+import { CUDA_MEMSET_NODE_PARAMS, hipMemsetParams, layoutOf } from '../../../src/backends/hip/abi.js';
 import { AmdApi } from '../../../src/backends/hip/amd_api.js';
 import type { LoadedLibrary } from '../../../src/backends/hip/library.js';
 import { NvidiaApi } from '../../../src/backends/hip/nvidia_api.js';
 import { symbolTable } from '../../../src/backends/hip/symbols.js';
 
 /** A library whose every function records (symbol, arguments) and returns `status` (0: success). */
-function recordingLibrary(missing: readonly string[] = []): { loaded: LoadedLibrary; calls: [string, unknown[]][]; status: { value: number } } {
+function recordingLibrary(missing: readonly string[] = []): {
+  loaded: LoadedLibrary;
+  calls: [string, unknown[]][];
+  /** The same calls with their buffers as passed, for reading the structs handed to the library. */
+  rawCalls: unknown[][];
+  status: { value: number };
+} {
   const calls: [string, unknown[]][] = [];
+  const rawCalls: unknown[][] = [];
   const status = { value: 0 };
   const lib = {
     func(declaration: string) {
@@ -19,11 +27,12 @@ function recordingLibrary(missing: readonly string[] = []): { loaded: LoadedLibr
       if (missing.includes(symbol)) throw new Error(`${symbol} not found`);
       return (...args: unknown[]) => {
         calls.push([symbol, args.map((a) => (ArrayBuffer.isView(a) ? 'buffer' : a))]);
+        rawCalls.push(args);
         return status.value;
       };
     },
   };
-  return { loaded: { lib: lib as unknown as LoadedLibrary['lib'], name: 'recording' }, calls, status };
+  return { loaded: { lib: lib as unknown as LoadedLibrary['lib'], name: 'recording' }, calls, rawCalls, status };
 }
 
 const dims = { x: 2, y: 3, z: 4 };
@@ -80,6 +89,24 @@ describe.each([
     expect(last()[0]).toBe(p('hipGraphAddKernelNode', 'cuGraphAddKernelNode_v2'));
     api.synchronizeDevice();
     expect(last()).toEqual([p('hipDeviceSynchronize', 'cuCtxSynchronize'), []]);
+  });
+
+  it("fills the memset node's parameters at the platform struct's own offsets", () => {
+    const { loaded, rawCalls } = recordingLibrary();
+    make(loaded).graphAddMemsetNode(3, [], 0x12_3456_789a, 0xdeadbeef, 4, 1000);
+    const params = rawCalls.at(-1)![4] as Uint8Array;
+    const layout = layoutOf(platform === 'amd' ? hipMemsetParams : CUDA_MEMSET_NODE_PARAMS);
+    expect(params.byteLength).toBe(layout.size);
+    const view = new DataView(params.buffer, params.byteOffset, params.byteLength);
+    const o = layout.offsets;
+    expect({
+      dst: view.getBigUint64(o.dst!, true),
+      value: view.getUint32(o.value!, true),
+      elementSize: view.getUint32(o.elementSize!, true),
+      width: view.getBigUint64(o.width!, true),
+      height: view.getBigUint64(o.height!, true),
+      pitch: view.getBigUint64(o.pitch!, true),
+    }).toEqual({ dst: 0x12_3456_789an, value: 0xdeadbeef, elementSize: 4, width: 1000n, height: 1n, pitch: 0n });
   });
 
   it('names the platform symbol in a failing call, maps not-ready to false, and reports missing optional symbols', () => {
