@@ -38,8 +38,8 @@ import {
   GraphExecObject,
   GraphNodeObject,
   GraphObject,
+  LiveObjects,
   ModuleObject,
-  type NativeObject,
   StreamObject,
 } from './handles.js';
 import { PinnedPool, type PinnedBlock } from './host_staging.js';
@@ -59,11 +59,11 @@ export class HipDriver implements GpuDriver {
 
   private lost: HalError | undefined;
   private destroyed = false;
-  private readonly streams = new Set<StreamObject>();
-  private readonly events = new Set<EventObject>();
-  private readonly graphs = new Set<GraphObject>();
-  private readonly graphExecs = new Set<GraphExecObject>();
-  private readonly modules = new Set<ModuleObject>();
+  private readonly streams = new LiveObjects<StreamObject>();
+  private readonly events = new LiveObjects<EventObject>();
+  private readonly graphs = new LiveObjects<GraphObject>();
+  private readonly graphExecs = new LiveObjects<GraphExecObject>();
+  private readonly modules = new LiveObjects<ModuleObject>();
   private readonly allocations = new Map<number, Allocation>();
   private readonly fences: FenceSet;
   private readonly pinned: PinnedPool;
@@ -230,15 +230,12 @@ export class HipDriver implements GpuDriver {
 
   streamCreate(): DriverStream {
     this.usable('streamCreate');
-    const stream = new StreamObject(this.api.streamCreate(), this);
-    this.streams.add(stream);
-    return asHandle(stream);
+    return this.streams.adopt(new StreamObject(this.api.streamCreate(), this));
   }
 
   streamDestroy(stream: DriverStream): void {
     const s = this.stream(stream, 'streamDestroy stream');
-    s.alive = false;
-    this.streams.delete(s);
+    this.streams.retire(s);
     this.releaseQuietlyIfLost(() => {
       this.fenceUnfinishedWork(s.raw);
       this.api.streamDestroy(s.raw);
@@ -261,15 +258,12 @@ export class HipDriver implements GpuDriver {
 
   eventCreate(): DriverEvent {
     this.usable('eventCreate');
-    const event = new EventObject(this.api.eventCreate(), this);
-    this.events.add(event);
-    return asHandle(event);
+    return this.events.adopt(new EventObject(this.api.eventCreate(), this));
   }
 
   eventDestroy(event: DriverEvent): void {
     const e = this.event(event, 'eventDestroy event');
-    e.alive = false;
-    this.events.delete(e);
+    this.events.retire(e);
     this.releaseQuietlyIfLost(() => this.api.eventDestroy(e.raw));
   }
 
@@ -303,15 +297,12 @@ export class HipDriver implements GpuDriver {
 
   graphCreate(): DriverGraph {
     this.usable('graphCreate');
-    const graph = new GraphObject(this.api.graphCreate(), this);
-    this.graphs.add(graph);
-    return asHandle(graph);
+    return this.graphs.adopt(new GraphObject(this.api.graphCreate(), this));
   }
 
   graphDestroy(graph: DriverGraph): void {
     const g = this.graph(graph, 'graphDestroy graph');
-    g.alive = false;
-    this.graphs.delete(g);
+    this.graphs.retire(g);
     this.releaseQuietlyIfLost(() => this.api.graphDestroy(g.raw));
   }
 
@@ -356,15 +347,12 @@ export class HipDriver implements GpuDriver {
   graphInstantiate(graph: DriverGraph): DriverGraphExec {
     const g = this.graph(graph, 'graphInstantiate graph');
     this.usable('graphInstantiate');
-    const exec = new GraphExecObject(this.api.graphInstantiate(g.raw), this);
-    this.graphExecs.add(exec);
-    return asHandle(exec);
+    return this.graphExecs.adopt(new GraphExecObject(this.api.graphInstantiate(g.raw), this));
   }
 
   graphExecDestroy(exec: DriverGraphExec): void {
     const x = expectLive(exec, GraphExecObject, this, 'graphExecDestroy exec');
-    x.alive = false;
-    this.graphExecs.delete(x);
+    this.graphExecs.retire(x);
     this.releaseQuietlyIfLost(() => this.api.graphExecDestroy(x.raw));
   }
 
@@ -389,16 +377,13 @@ export class HipDriver implements GpuDriver {
         ? new HalError(error.code, `module '${label}': ${error.detail}`, { cause: error, driver: error.driver })
         : error;
     }
-    const module = new ModuleObject(raw, this, label, symbols);
-    this.modules.add(module);
-    return asHandle(module);
+    return this.modules.adopt(new ModuleObject(raw, this, label, symbols));
   }
 
   moduleUnload(module: DriverModule): void {
     const m = expectLive(module, ModuleObject, this, 'moduleUnload module');
-    m.alive = false;
+    this.modules.retire(m);
     for (const fn of m.functions.values()) fn.alive = false;
-    this.modules.delete(m);
     this.releaseQuietlyIfLost(() => this.api.moduleUnload(m.raw));
   }
 
@@ -497,10 +482,7 @@ export class HipDriver implements GpuDriver {
     for (const e of this.events) quietly(() => this.api.eventDestroy(e.raw));
     for (const s of this.streams) quietly(() => this.api.streamDestroy(s.raw));
     for (const ptr of this.allocations.keys()) quietly(() => this.api.memFree(ptr));
-    for (const set of [this.graphExecs, this.graphs, this.modules, this.events, this.streams] as Set<NativeObject>[]) {
-      for (const object of set) object.alive = false;
-      set.clear();
-    }
+    for (const objects of [this.graphExecs, this.graphs, this.modules, this.events, this.streams]) objects.retireAll();
     this.allocations.clear();
     this.pinned.destroy();
     this.args.release();

@@ -96,6 +96,40 @@ export function asHandle<T extends NativeObject & { readonly kind: keyof HandleO
   return object as unknown as HandleOf[T['kind']];
 }
 
+/**
+ * The live objects of one kind a driver has handed out: what `outstanding()` counts and `destroy()` releases.
+ * Tracking and the alive flag change together here, so a handle the driver no longer tracks is never taken as live.
+ */
+export class LiveObjects<T extends NativeObject & { readonly kind: keyof HandleOf }> implements Iterable<T> {
+  private readonly objects = new Set<T>();
+
+  /** Tracks a newly made object and returns it as the handle the core holds. */
+  adopt(object: T): HandleOf[T['kind']] {
+    this.objects.add(object);
+    return asHandle(object);
+  }
+
+  /** Marks `object` destroyed and stops tracking it; releasing its native handle is the caller's. */
+  retire(object: T): void {
+    object.alive = false;
+    this.objects.delete(object);
+  }
+
+  /** Marks every object destroyed and stops tracking them all (teardown, after their native release). */
+  retireAll(): void {
+    for (const object of this.objects) object.alive = false;
+    this.objects.clear();
+  }
+
+  get size(): number {
+    return this.objects.size;
+  }
+
+  [Symbol.iterator](): Iterator<T> {
+    return this.objects.values();
+  }
+}
+
 /** Returns `value` as a live object of `type` made by `owner`, or throws INVALID_ARGUMENT naming `field`. */
 export function expectLive<T extends NativeObject>(value: unknown, type: ObjectClass<T>, owner: object, field: string): T {
   if (!(value instanceof type)) throw invalidArgument(`${field} is not a handle of the hip driver (got ${describe(value)})`);

@@ -231,6 +231,28 @@ describe('hip driver over a fake platform', () => {
     expect(fake.live()).toMatchObject({ streams: 0, memory: 0, hostBlocks: 0 });
   });
 
+  it('handle bookkeeping: counts each kind, refuses a destroyed handle, and releases and reports every kind at destroy', () => {
+    const { fake, driver } = open({ platform: 'nvidia' });
+    const stream = driver.streamCreate();
+    const event = driver.eventCreate();
+    const graph = driver.graphCreate();
+    driver.graphAddEmptyNode(graph, []);
+    const exec = driver.graphInstantiate(graph);
+    const module = driver.moduleLoad({ format: 'ptx', source: '.version 8.0', label: 'm' });
+    expect(driver.outstanding()).toMatchObject({ streams: 1, events: 1, graphs: 1, graphExecs: 1, modules: 1 });
+    driver.eventDestroy(event);
+    driver.graphExecDestroy(exec);
+    expect(driver.outstanding()).toMatchObject({ streams: 1, events: 0, graphs: 1, graphExecs: 0, modules: 1 });
+    expectHalError(() => driver.eventQuery(event), StatusCode.INVALID_ARGUMENT, 'eventQuery event (a event) was already destroyed');
+    expectHalError(() => driver.graphLaunch(exec, stream), StatusCode.INVALID_ARGUMENT, 'graphLaunch exec (a graph exec) was already destroyed');
+    expectHalError(() => driver.eventDestroy(event), StatusCode.INVALID_ARGUMENT, 'already destroyed');
+    // What the caller still holds is released, counted in the error, and dead afterwards.
+    expectHalError(() => driver.destroy(), StatusCode.FAILED_PRECONDITION, '1 streams', '1 graphs', '1 modules');
+    expect(driver.outstanding()).toMatchObject({ streams: 0, events: 0, graphs: 0, graphExecs: 0, modules: 0 });
+    expect(fake.calls).toEqual(expect.arrayContaining(['graphDestroy', 'moduleUnload', 'streamDestroy']));
+    expectHalError(() => driver.moduleUnload(module), StatusCode.INVALID_ARGUMENT, 'moduleUnload module (a module) was already destroyed');
+  });
+
   it('a destroyed stream with unfinished work keeps destroy() waiting for that work', () => {
     const { fake, driver } = open();
     const stream = driver.streamCreate();
