@@ -678,16 +678,13 @@ export class RaceChecker {
 
   private reportAccesses(a: CheckedOp, accessA: Access, b: CheckedOp, accessB: Access): void {
     const [first, firstAccess, second, secondAccess] = a.seq <= b.seq ? [a, accessA, b, accessB] : [b, accessB, a, accessA];
-    const kind: RaceKind = firstAccess.write ? (secondAccess.write ? 'write-after-write' : 'read-after-write') : 'write-after-read';
-    const start = Math.max(accessA.start, accessB.start);
-    const end = Math.min(accessA.end, accessB.end);
     this.emit(
       {
-        kind,
+        kind: raceKind(firstAccess, secondAccess),
         first: this.side(first, firstAccess),
         second: this.side(second, secondAccess),
         buffer: accessB.buffer.label,
-        range: { offset: start - accessB.key, length: end - start },
+        range: overlap(accessA, accessB),
         semaphore: undefined,
         values: undefined,
         fix: orderingFix(first, second),
@@ -705,16 +702,13 @@ export class RaceChecker {
     const first = !this.reportedConflicts.has(op.conflicts);
     if (first) this.reportedConflicts.add(op.conflicts);
     for (const { earlier, later } of op.conflicts) {
-      const kind: RaceKind = earlier.write ? (later.write ? 'write-after-write' : 'read-after-write') : 'write-after-read';
-      const start = Math.max(earlier.start, later.start);
-      const end = Math.min(earlier.end, later.end);
       this.emit(
         {
-          kind,
+          kind: raceKind(earlier, later),
           first: this.side(op, earlier),
           second: this.side(op, later),
           buffer: later.buffer.label,
-          range: { offset: start - later.key, length: end - start },
+          range: overlap(earlier, later),
           semaphore: undefined,
           values: undefined,
           fix: `add an executionBarrier() between commands ${earlier.command} and ${later.command} of ${later.commandBuffer}`,
@@ -892,6 +886,18 @@ function signalOf(op: CheckedOp): string | undefined {
   const start = signalsStart(op.sync);
   if (start === op.sync.length) return undefined;
   return `${(op.sync[start] as Semaphore).label} ≥ ${op.sync[start + 1] as bigint}`;
+}
+
+/** What an unordered pair of accesses, not both reads, is called by the one that came first. */
+function raceKind(first: Access, second: Access): RaceKind {
+  return first.write ? (second.write ? 'write-after-write' : 'read-after-write') : 'write-after-read';
+}
+
+/** The bytes two accesses of one allocation share, as an offset from `b`'s allocation base and a length. */
+function overlap(a: Access, b: Access): { offset: number; length: number } {
+  const start = Math.max(a.start, b.start);
+  const end = Math.min(a.end, b.end);
+  return { offset: start - b.key, length: end - start };
 }
 
 /** The edge that orders `first` before `second` (or, when only `second` signals, the other way round). */
