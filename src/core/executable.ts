@@ -13,9 +13,9 @@ import { HalError, StatusCode, invalidArgument, outOfRange } from './errors.js';
 import { parseExecutableManifest, selectPayload } from './executable_manifest.js';
 import type { ExecutableManifest } from './executable_manifest.js';
 import { DescriptorSetLayout, PipelineLayout } from './layouts.js';
-import { describe } from './validation.js';
+import { checkObject, describe } from './validation.js';
 import { HalObject } from './lifetime.js';
-import { KnownFields, checkKnownFields, checkLabel } from './fields.js';
+import { KnownFields, checkLabel } from './fields.js';
 
 const EXECUTABLE_OPTION_FIELDS = new KnownFields(['label']);
 
@@ -67,10 +67,7 @@ export class Executable extends HalObject {
    */
   static async create(context: DeviceContext, manifest: unknown, options: ExecutableOptions = {}): Promise<Executable> {
     context.assertUsable('create an executable');
-    if (options === null || typeof options !== 'object') {
-      throw invalidArgument(`createExecutable options must be an object (got ${describe(options)})`);
-    }
-    checkKnownFields('createExecutable options', options, EXECUTABLE_OPTION_FIELDS);
+    checkObject('createExecutable options', options, EXECUTABLE_OPTION_FIELDS);
     const parsed = parseExecutableManifest(manifest);
     const label = checkLabel('createExecutable options.label', options.label) ?? parsed.label;
     validateEntryLimits(context, parsed);

@@ -7,10 +7,10 @@
  * are HalObjects so that command buffers and executables can keep them alive after the user destroys them.
  */
 import type { DeviceContext } from './device_context.js';
-import { describe } from './validation.js';
+import { checkObject, describe } from './validation.js';
 import { invalidArgument } from './errors.js';
 import { HalObject } from './lifetime.js';
-import { KnownFields, checkKnownFields, checkLabel } from './fields.js';
+import { KnownFields, checkLabel } from './fields.js';
 
 export interface DescriptorSetLayoutBinding {
   /** The kernel only reads this binding. */
@@ -109,10 +109,7 @@ function validateSetLayoutDescriptor(
   descriptor: DescriptorSetLayoutDescriptor,
 ): Readonly<Required<DescriptorSetLayoutBinding>>[] {
   context.assertUsable('create a descriptor set layout');
-  if (descriptor === null || typeof descriptor !== 'object') {
-    throw invalidArgument(`descriptorSetLayout descriptor must be an object (got ${describe(descriptor)})`);
-  }
-  checkKnownFields('descriptorSetLayout descriptor', descriptor, SET_LAYOUT_FIELDS);
+  checkObject('descriptorSetLayout descriptor', descriptor, SET_LAYOUT_FIELDS);
   checkLabel('descriptorSetLayout label', descriptor.label);
   const { bindings } = descriptor;
   if (!Array.isArray(bindings)) {
@@ -125,11 +122,7 @@ function validateSetLayoutDescriptor(
     );
   }
   return bindings.map((binding: unknown, i) => {
-    if (binding === null || typeof binding !== 'object') {
-      throw invalidArgument(`descriptorSetLayout.bindings[${i}] must be an object (got ${describe(binding)})`);
-    }
-    checkKnownFields(`descriptorSetLayout.bindings[${i}]`, binding, SET_LAYOUT_BINDING_FIELDS);
-    const readOnly = (binding as DescriptorSetLayoutBinding).readOnly ?? false;
+    const readOnly = checkObject<DescriptorSetLayoutBinding>(`descriptorSetLayout.bindings[${i}]`, binding, SET_LAYOUT_BINDING_FIELDS).readOnly ?? false;
     if (typeof readOnly !== 'boolean') {
       throw invalidArgument(`descriptorSetLayout.bindings[${i}].readOnly must be a boolean (got ${describe(readOnly)})`);
     }
@@ -142,10 +135,7 @@ function validatePipelineLayoutDescriptor(
   descriptor: PipelineLayoutDescriptor,
 ): { setLayouts: readonly DescriptorSetLayout[]; pushConstants: number } {
   context.assertUsable('create a pipeline layout');
-  if (descriptor === null || typeof descriptor !== 'object') {
-    throw invalidArgument(`pipelineLayout descriptor must be an object (got ${describe(descriptor)})`);
-  }
-  checkKnownFields('pipelineLayout descriptor', descriptor, PIPELINE_LAYOUT_FIELDS);
+  checkObject('pipelineLayout descriptor', descriptor, PIPELINE_LAYOUT_FIELDS);
   checkLabel('pipelineLayout label', descriptor.label);
   const { setLayouts } = descriptor;
   const pushConstants = descriptor.pushConstants ?? 0;

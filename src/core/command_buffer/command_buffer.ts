@@ -27,7 +27,7 @@ import type { Command, RangeRef } from './commands.js';
 import { DispatchState } from './dispatch_state.js';
 import { ExecutionState, TableCapture } from './execution_state.js';
 import { type SlotUse, captureBytes, checkNoOverlap, checkOperand, constantWords, nonNegativeInteger } from './validation.js';
-import { KnownFields, checkKnownFields, checkLabel } from '../fields.js';
+import { KnownFields, checkLabel } from '../fields.js';
 
 export type CommandBufferUsageMode = 'one-shot' | 'reusable';
 
@@ -126,10 +126,7 @@ export class CommandBuffer extends HalObject {
 
   constructor(context: DeviceContext, descriptor: CommandBufferDescriptor = {}) {
     context.assertUsable('create a command buffer');
-    if (descriptor === null || typeof descriptor !== 'object') {
-      throw invalidArgument(`commandBuffer descriptor must be an object (got ${describe(descriptor)})`);
-    }
-    checkKnownFields('commandBuffer descriptor', descriptor, FIELDS.descriptor);
+    checkObject('commandBuffer descriptor', descriptor, FIELDS.descriptor);
     checkLabel('commandBuffer label', descriptor.label);
     const mode = descriptor.mode ?? 'reusable';
     if (mode !== 'one-shot' && mode !== 'reusable') {

@@ -6,7 +6,7 @@
 import { GpuBuffer, BufferUsage } from '../gpu_buffer.js';
 import type { DeviceContext } from '../device_context.js';
 import { invalidArgument } from '../errors.js';
-import { KnownFields, checkKnownFields } from '../fields.js';
+import { KnownFields } from '../fields.js';
 import { copyHostBytes } from '../host_bytes.js';
 import type { SemaphoreValue } from '../semaphore/host_wait.js';
 import { MAX_PAYLOAD, checkPayload } from '../semaphore/payload.js';
@@ -67,9 +67,7 @@ function checkListShape(what: string, list: unknown): asserts list is readonly u
 const SEMAPHORE_VALUE_FIELDS = new KnownFields(['semaphore', 'value']);
 
 function checkEntrySemaphore(what: string, i: number, entry: unknown, owner: SemaphoreOwner): Semaphore {
-  if (entry === null || typeof entry !== 'object') throw invalidArgument(`${what}[${i}] must be an object (got ${describe(entry)})`);
-  checkKnownFields(`${what}[${i}]`, entry, SEMAPHORE_VALUE_FIELDS);
-  const semaphore = (entry as { semaphore?: unknown }).semaphore;
+  const semaphore = checkObject<{ semaphore?: unknown }>(`${what}[${i}]`, entry, SEMAPHORE_VALUE_FIELDS).semaphore;
   if (!(semaphore instanceof Semaphore)) {
     throw invalidArgument(`${what}[${i}].semaphore must be a Semaphore (got ${describe(semaphore)})`);
   }

@@ -8,9 +8,9 @@
  */
 import type { DriverTimer } from '../driver.js';
 import { HalError, StatusCode, invalidArgument } from '../errors.js';
-import { describe } from '../validation.js';
+import { checkObject, describe } from '../validation.js';
 import type { Semaphore, SemaphoreOwner } from './semaphore.js';
-import { KnownFields, checkKnownFields } from '../fields.js';
+import { KnownFields } from '../fields.js';
 import type { OutstandingHostWait } from '../stall/stall_watch.js';
 
 export interface WaitOptions {
@@ -48,8 +48,7 @@ export interface SemaphoreValue {
 /** Validates `options.timeoutMs`; returns it in nanoseconds, or undefined for "forever". */
 export function checkTimeout(field: string, options: WaitOptions | undefined): bigint | undefined {
   if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null) throw invalidArgument(`${field} must be an object (got ${describe(options)})`);
-  checkKnownFields(field, options, WAIT_OPTION_FIELDS);
+  checkObject(field, options, WAIT_OPTION_FIELDS);
   const ms = options.timeoutMs;
   if (ms === undefined || ms === Number.POSITIVE_INFINITY) return undefined;
   if (typeof ms !== 'number' || !(ms >= 0)) {

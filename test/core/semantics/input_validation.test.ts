@@ -152,6 +152,21 @@ describe.each(SEEDS)('inputs that escaped validation (seed %i)', (seed) => {
     expect(snapshot(device)).toEqual(before);
   });
 
+  it('an array where an options object goes is refused as not an object, naming the field', async () => {
+    const device = await testDevice({ seed });
+    const s = device.createSemaphore(0n);
+    const before = snapshot(device);
+    const array = [s, 1n] as never;
+    expectHalError(() => device.createCommandBuffer(array), INVALID, 'commandBuffer descriptor must be an object', 'an array of 2');
+    expectHalError(() => device.createDescriptorSetLayout(array), INVALID, 'descriptorSetLayout descriptor must be an object');
+    expectHalError(() => device.createDescriptorSetLayout({ bindings: [array] }), INVALID, 'descriptorSetLayout.bindings[0] must be an object');
+    expectHalError(() => device.createPipelineLayout(array), INVALID, 'pipelineLayout descriptor must be an object');
+    expectHalError(() => device.queue.barrier({ waits: [array] }), INVALID, 'barrier waits[0] must be an object', 'an array of 2');
+    await expectRejects(s.wait(1n, array), INVALID, 'wait options must be an object');
+    await expectRejects(device.createExecutable(sampleExecutableManifestInput(), array), INVALID, 'createExecutable options must be an object');
+    expect(snapshot(device)).toEqual(before);
+  });
+
   it('a misspelled field is rejected everywhere, naming the field and the nearest known name', async () => {
     const device = await testDevice({ seed });
     const exe = await device.createExecutable(sampleExecutableManifestInput());
