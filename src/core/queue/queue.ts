@@ -431,17 +431,9 @@ export class Queue {
       (p) => this.host.freeMemory(p, byteLength, transient.allocated ? undefined : stream));
     transients.set(buffer, transient);
     this.host.track(buffer);
-    // The alloca holds its buffer until it completes or fails; every free happens once no submission uses it.
-    buffer.retain();
-    const checked = this.context.checker?.submitted(this.index, this.label, 'alloca', labelOf(op), sync, [], [], { kind: 'alloca', buffer });
-    this.submit(sync, {
-      kind: 'alloca',
-      encode: () => {},
-      finish: (error) => {
-        if (!error) transient.allocated = true;
-        buffer.release();
-      },
-    }, lane, checked, op.label);
+    this.submitLifetime('alloca', op, sync, lane, buffer, (error) => {
+      if (!error) transient.allocated = true;
+    });
     return buffer;
   }
 
@@ -461,19 +453,37 @@ export class Queue {
     if (transient.deallocaSubmitted) throw failedPrecondition(`dealloca buffer ${buffer.label} already has a dealloca submitted`);
 
     transient.deallocaSubmitted = true;
+    this.submitLifetime('dealloca', op, sync, undefined, buffer, (error) => {
+      // On success the queue's ownership ends: the memory goes when the last in-flight user finishes. A failed
+      // dealloca did not run (rule 5), so the buffer stays allocated and a later dealloca may free it.
+      if (!error) buffer.destroy();
+      else transient.deallocaSubmitted = false;
+    });
+  }
+
+  /**
+   * Submits an alloca or dealloca: no device work of its own, the race checker told which buffer's lifetime it
+   * starts or ends. The submission holds `buffer` until it completes or fails, so every free happens once no
+   * submission uses it; `settled` runs first, then the hold is released.
+   */
+  private submitLifetime(
+    kind: 'alloca' | 'dealloca',
+    op: QueueSync,
+    sync: SyncList,
+    lane: Lane<Submission> | undefined,
+    buffer: GpuBuffer,
+    settled: (error: HalError | undefined) => void,
+  ): void {
     buffer.retain();
-    const checked = this.context.checker?.submitted(this.index, this.label, 'dealloca', labelOf(op), sync, [], [], { kind: 'dealloca', buffer });
+    const checked = this.context.checker?.submitted(this.index, this.label, kind, labelOf(op), sync, [], [], { kind, buffer });
     this.submit(sync, {
-      kind: 'dealloca',
+      kind,
       encode: () => {},
       finish: (error) => {
-        // On success the queue's ownership ends: the memory goes when the last in-flight user finishes. A failed
-        // dealloca did not run (rule 5), so the buffer stays allocated and a later dealloca may free it.
-        if (!error) buffer.destroy();
-        else transient.deallocaSubmitted = false;
+        settled(error);
         buffer.release();
       },
-    }, undefined, checked, op.label);
+    }, lane, checked, op.label);
   }
 
   // --- device-level helpers -----------------------------------------------------------------------------------------
