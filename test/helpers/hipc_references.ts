@@ -3,18 +3,16 @@
 // float results bit for bit (matmul: rounded products, sequential sums) or within the documented ulp bound (softmax).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../../src/util/seeded_random.js';
 
 export function kernelSource(file: string): string {
   return readFileSync(fileURLToPath(new URL(`../../kernels/${file}`, import.meta.url)), 'utf8');
 }
 
-/** xorshift32: reproducible inputs. */
+/** Reproducible 32-bit unsigned inputs from the project's seeded PRNG. */
 export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    return s;
-  };
+  const random = seededRandom(seed);
+  return () => Math.floor(random() * 2 ** 32);
 }
 
 export function randomU32(count: number, seed: number, mask = 0xffffffff): Uint32Array {
