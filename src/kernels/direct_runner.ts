@@ -9,6 +9,7 @@
  */
 import type { DevicePtr, KernelBinding } from '../core/driver.js';
 import { DEVICE_CONTRACT } from '../backends/sim/device_contract.js';
+import { seededRandom } from '../util/seeded_random.js';
 
 const PAGE = 65536;
 // The argument block's layout (asm/kernels/abi.ts), as the simulator's device contract states it.
@@ -167,14 +168,13 @@ export class DirectKernelRunner {
     return undefined;
   }
 
-  /** A seeded Fisher–Yates permutation of 0..total-1 (xorshift32). */
+  /** A seeded Fisher–Yates permutation of 0..total-1. */
   private shuffled(seed: number, total: number): Uint32Array {
     const perm = new Uint32Array(total);
     for (let i = 0; i < total; i++) perm[i] = i;
-    let s = seed >>> 0 || 1;
+    const random = seededRandom(seed);
     for (let i = total - 1; i > 0; i--) {
-      s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-      const j = s % (i + 1);
+      const j = Math.floor(random() * (i + 1));
       const t = perm[i]!; perm[i] = perm[j]!; perm[j] = t;
     }
     return perm;
