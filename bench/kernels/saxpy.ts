@@ -10,6 +10,7 @@ import { sampleExecutableManifest } from '../../src/kernels/samples.js';
 import { DirectKernelRunner } from '../../src/kernels/direct_runner.js';
 import { sampleKernelSpec, workgroupsFor } from '../../src/kernels/kernel_specs.js';
 import { f32Bits, saxpyF32 } from '../../src/kernels/reference.js';
+import { seededRandom } from '../../src/util/seeded_random.js';
 import type { BenchRow } from './index.js';
 
 export interface SaxpyBenchOptions {
@@ -39,10 +40,9 @@ export async function runSaxpyBenchmark(options: SaxpyBenchOptions = {}): Promis
   // Inputs in [-1, 1): repeated saxpy passes stay finite.
   const x = new Float32Array(n);
   const y = new Float32Array(n);
-  let s = 0x9e3779b9;
+  const random = seededRandom(0x9e3779b9);
   for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    x[i] = s / 2 ** 31 - 1;
+    x[i] = random() * 2 - 1;
     y[i] = (i % 1000) / 1000 - 0.5;
   }
 

@@ -8,17 +8,13 @@ import { addI32, f32Bits, saxpyF32, scaleI32 } from '../../../src/kernels/refere
 import { sampleExecutableManifestInput } from '../../../src/kernels/samples.js';
 import { Executable } from '../../../src/core/executable.js';
 import { type Bench, u32Bytes, withBench } from '../../helpers/fake_context.js';
+import { seededRandom } from '../../../src/util/seeded_random.js';
 
 const modes: CommandBufferMode[] = ['graph', 'stream'];
 
 function i32Random(count: number, seed: number): Int32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    out[i] = s | 0;
-  }
-  return out;
+  const random = seededRandom(seed);
+  return Int32Array.from({ length: count }, () => Math.floor(random() * 2 ** 32) | 0);
 }
 
 describe.each(modes)('%s mode', (mode) => {
