@@ -245,9 +245,7 @@ export class HipDriver implements GpuDriver {
   streamQuery(stream: DriverStream): boolean {
     const s = this.stream(stream, 'streamQuery stream');
     this.usable('streamQuery');
-    const done = this.api.streamQuery(s.raw);
-    if (done) this.backoff.noteCompletion();
-    return done;
+    return this.completion(this.api.streamQuery(s.raw));
   }
 
   async streamSynchronize(stream: DriverStream): Promise<void> {
@@ -278,9 +276,7 @@ export class HipDriver implements GpuDriver {
   eventQuery(event: DriverEvent): boolean {
     const e = this.event(event, 'eventQuery event');
     this.usable('eventQuery');
-    const done = this.api.eventQuery(e.raw);
-    if (done) this.backoff.noteCompletion();
-    return done;
+    return this.completion(this.api.eventQuery(e.raw));
   }
 
   streamWaitEvent(stream: DriverStream, event: DriverEvent): void {
@@ -500,7 +496,11 @@ export class HipDriver implements GpuDriver {
     if (this.destroyed) throw failedPrecondition('readback take(): the hip driver was destroyed');
     if (fence.completed) return true;
     this.usable('readback');
-    const done = this.fences.isComplete(fence);
+    return this.completion(this.fences.isComplete(fence));
+  }
+
+  /** Passes a completion query's answer through; one that found work done makes polling eager again. */
+  private completion(done: boolean): boolean {
     if (done) this.backoff.noteCompletion();
     return done;
   }
