@@ -1,6 +1,7 @@
 // The launches the GPU differential runs on both the simulator and a GPU, with how their outputs must compare:
 // byte for byte for integer kernels (and for float kernels whose operation order and rounding are fixed), within
 // a documented ulp bound where a math library function differs (softmax: expf).
+import { f64Words, u64Words } from '../../src/core/bit_patterns.js';
 import { sampleHipSource } from '../../src/kernels/hip_source.js';
 import { sampleKernelSpecs, workgroupsFor } from '../../src/kernels/kernel_specs.js';
 import { randomCase } from './kernels.js';
@@ -59,19 +60,6 @@ export function differentialCases(): DifferentialCase[] {
     { entry: 'atomics_u64', grid: [16, 1, 1], block: [64, 1, 1], inputs: [u32Bytes(values), new Uint8Array(atomics64(values, 16, 64).initial.buffer)], constants: [1000] }] });
   for (const c of languageCases()) cases.push(c);
   return cases;
-}
-
-/** Push-constant words of a 64-bit integer (two's complement), low word first. */
-export function u64Words(value: bigint): [number, number] {
-  const v = BigInt.asUintN(64, value);
-  return [Number(v & 0xffffffffn), Number(v >> 32n)];
-}
-
-/** Push-constant words of a double, low word first. */
-export function f64Words(value: number): [number, number] {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, value, true);
-  return [view.getUint32(0, true), view.getUint32(4, true)];
 }
 
 /** A differential case of the language features, with the bytes its bindings must hold afterwards. */
