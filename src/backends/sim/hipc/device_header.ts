@@ -381,6 +381,25 @@ struct order {
   }
 };
 
+// The chunk order of a barrier-free workgroup (at most CHUNKS chunks), from one seeded draw: a first chunk, a walk
+// of +1 or -1 modulo the count (for up to four chunks, the same orders as order above), and one direction bit per
+// chunk. One draw instead of three keeps the cost of a workgroup low for kernels with little work per thread.
+struct chunk_order {
+  unsigned n, next, back, directions;
+  __forceinline__ chunk_order(unsigned count) : n(count) {
+    unsigned r = __gh_random(count << (count + 1));
+    directions = r & ((1u << count) - 1u);
+    r >>= count;
+    back = r & 1u;
+    next = r >> 1;
+  }
+  __forceinline__ unsigned step() {
+    unsigned t = next;
+    next = back ? (next == 0 ? n - 1 : next - 1) : (next + 1 == n ? 0 : next + 1);
+    return t;
+  }
+};
+
 static __forceinline__ unsigned begin_workgroup(unsigned args, unsigned x, unsigned y, unsigned z) {
   __gh_init_statics();
   __gh_device_globals_in();
@@ -502,6 +521,59 @@ template <class... P> struct launcher {
   // seeded choice per chunk. Any two threads can therefore run in either order under some seed (in different
   // chunks by the chunk order, in one chunk by its direction), so a seed can expose a race between any two
   // threads; while within a chunk consecutive threads run in a straight loop that clang can vectorize.
+  template <unsigned J> static constexpr bool integral_param() {
+    if constexpr (J >= count) return false;
+    else return !pointer[J] && __is_integral(__type_pack_element<J, P...>);
+  }
+  template <unsigned J> static __forceinline__ bool at_least(const words_t& r, unsigned long long end) {
+    using T = __type_pack_element<J, P...>;
+    const T v = as<T>(r.w[J]);
+    return v >= (T)0 && (unsigned long long)v >= end;
+  }
+  // Tells the optimizer that thread t's global index, in each form a kernel computes it (64-bit, 32-bit unsigned
+  // and 32-bit signed), is below every integer parameter of Mask, so a guard "if (i < n)" folds away.
+  template <unsigned Mask, unsigned... I> static __forceinline__ void assume_below(const words_t& r, unsigned x, unsigned dx, unsigned t, seq<unsigned, I...>) {
+    ([&] {
+      if constexpr ((Mask >> I) & 1u) {
+        using T = __type_pack_element<I, P...>;
+        const T v = as<T>(r.w[I]);
+        __builtin_assume((unsigned long long)x * dx + t < (unsigned long long)v);
+        __builtin_assume(x * dx + t < (unsigned)v);
+        __builtin_assume((int)(x * dx + t) < (long long)v);
+      }
+    }(), ...);
+  }
+  // The loop of an in-range chunk, a function of its own: the optimizer sees only this loop's values, and the
+  // engine's register allocator only this loop's locals (inlined into the entry, the memory checker's locals of
+  // every other loop would stay live across it). The argument words come by value: a reference would put them on
+  // the shadow stack, which a barrier-free workgroup does not have.
+  template <unsigned Mask, void (*K)(P...), unsigned... I>
+  static __attribute__((noinline)) void in_range_loop(unsigned x, unsigned dx, unsigned lo, unsigned hi, unsigned down, decltype((void)I, 0ull)... w) {
+    const words_t r{{w..., 0ull}};
+    __gh_set_block(x, 0, 0, dx, 1, 1, __gh_grid_x(), __gh_grid_y(), __gh_grid_z());
+    constexpr auto all = __make_integer_seq<seq, unsigned, sizeof...(P)>{};
+    if (down) {
+      for (unsigned t = hi; t-- > lo;) { assume_below<Mask>(r, x, dx, t, all); __gh_set_thread(t, 0, 0); call_with<K>(r, all); }
+    } else {
+      for (unsigned t = lo; t < hi; t++) { assume_below<Mask>(r, x, dx, t, all); __gh_set_thread(t, 0, 0); call_with<K>(r, all); }
+    }
+  }
+  template <unsigned Mask, void (*K)(P...), unsigned... I>
+  static __forceinline__ void call_in_range_loop(const words_t& r, unsigned x, unsigned dx, unsigned lo, unsigned hi, unsigned down, seq<unsigned, I...>) {
+    in_range_loop<Mask, K, I...>(x, dx, lo, hi, down, r.w[I]...);
+  }
+  template <unsigned J, unsigned Mask, void (*K)(P...)>
+  static __forceinline__ void in_range_chunk(const words_t& r, unsigned x, unsigned dx, unsigned lo, unsigned hi, unsigned down) {
+    if constexpr (J == count) {
+      call_in_range_loop<Mask, K>(r, x, dx, lo, hi, down, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
+    } else if constexpr (integral_param<J>()) {
+      if (at_least<J>(r, (unsigned long long)x * dx + hi)) in_range_chunk<J + 1, Mask | (1u << J), K>(r, x, dx, lo, hi, down);
+      else in_range_chunk<J + 1, Mask, K>(r, x, dx, lo, hi, down);
+    } else {
+      in_range_chunk<J + 1, Mask, K>(r, x, dx, lo, hi, down);
+    }
+  }
+
   template <void (*K)(P...)>
   static __forceinline__ void straight(unsigned args, unsigned x, unsigned y, unsigned z) {
     unsigned threads = begin_workgroup(args, x, y, z);
@@ -510,12 +582,14 @@ template <class... P> struct launcher {
     if (memory != 0) __gh_set_stack(memory + THREAD_BYTES, memory + ASYNC_OFFSET);
     const words_t r = read(args);
     const unsigned chunk = chunk_size(threads), chunks = (threads + chunk - 1) / chunk;
-    order o(chunks);
-    unsigned directions = chunks > 1 ? __gh_random(1u << chunks) : __gh_random(2);
+    chunk_order o(chunks);
+    unsigned directions = o.directions;
     const unsigned dx = __gh_dim_x(), dy = __gh_dim_y();
     for (unsigned c = 0; c < chunks; c++, directions >>= 1) {
       const unsigned lo = o.step() * chunk, hi = lo + chunk < threads ? lo + chunk : threads;
-      if (dx == threads) {
+      if (dx == threads && y == 0 && z == 0 && dy == 1 && __gh_dim_z() == 1) {
+        in_range_chunk<0, 0, K>(r, x, dx, lo, hi, directions & 1);
+      } else if (dx == threads) {
         // 1-D workgroup: the thread index is the loop counter.
         if (directions & 1) {
           for (unsigned t = hi; t-- > lo;) { __gh_set_thread(t, 0, 0); call_with<K>(r, __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }

@@ -10,6 +10,9 @@
  *    (the simulator's seeded generator) and the `gh.thread_memory` global as the only imports besides memory.
  */
 import { HalError, StatusCode } from '../../../core/errors.js';
+import { findCheckFreeLoops, splitCheckFreeLoop } from './check_free_loops.js';
+import { memoryAccess } from './wasm_access.js';
+import { children, walk } from './wasm_tree.js';
 
 type Binaryen = typeof import('binaryen').default;
 type BModule = InstanceType<Binaryen['Module']>;
@@ -50,31 +53,6 @@ export interface PostprocessOptions {
   readonly staticStart: number;
 }
 
-/** Bytes a SIMD load reads: splats read one lane, extending loads 8 bytes, zero-extending loads 4 or 8. */
-function simdLoadBytes(b: Binaryen, op: number): number {
-  const ops = b as unknown as Record<string, number>;
-  const bytes: Record<number, number> = {
-    [ops['Load8SplatVec128']!]: 1, [ops['Load16SplatVec128']!]: 2, [ops['Load32SplatVec128']!]: 4, [ops['Load64SplatVec128']!]: 8,
-    [ops['Load8x8SVec128']!]: 8, [ops['Load8x8UVec128']!]: 8, [ops['Load16x4SVec128']!]: 8, [ops['Load16x4UVec128']!]: 8,
-    [ops['Load32x2SVec128']!]: 8, [ops['Load32x2UVec128']!]: 8, [ops['Load32ZeroVec128']!]: 4, [ops['Load64ZeroVec128']!]: 8,
-  };
-  const n = bytes[op];
-  if (n === undefined) throw new HalError(StatusCode.INTERNAL, `unknown SIMD load op ${op}`);
-  return n;
-}
-
-/** Bytes a SIMD lane load or store touches: one lane. */
-function laneBytes(b: Binaryen, op: number): number {
-  const ops = b as unknown as Record<string, number>;
-  const bytes: Record<number, number> = {
-    [ops['Load8LaneVec128']!]: 1, [ops['Load16LaneVec128']!]: 2, [ops['Load32LaneVec128']!]: 4, [ops['Load64LaneVec128']!]: 8,
-    [ops['Store8LaneVec128']!]: 1, [ops['Store16LaneVec128']!]: 2, [ops['Store32LaneVec128']!]: 4, [ops['Store64LaneVec128']!]: 8,
-  };
-  const n = bytes[op];
-  if (n === undefined) throw new HalError(StatusCode.INTERNAL, `unknown SIMD lane op ${op}`);
-  return n;
-}
-
 export interface KernelModuleImage {
   readonly wasm: Uint8Array;
   /** Kernel name → whether it runs as coroutines (reaches a barrier). */
@@ -98,55 +76,13 @@ export const DEVICE_SECTION_BOUNDS = ['__start_gh_device', '__stop_gh_device'] a
 export const DEVICE_GLOBALS_SECTION = 'gh.device_globals';
 
 /** binaryen.js's expression classes, which its type declarations omit. */
-interface Accessors {
-  getPtr(e: number): number;
-  setPtr(e: number, ptr: number): void;
-  getOffset(e: number): number;
-  getBytes(e: number): number;
-}
 interface ExpressionClasses {
   Call: { getTarget(e: number): string };
   GlobalGet: { getName(e: number): string };
   GlobalSet: { getName(e: number): string };
   Loop: { getBody(e: number): number; setBody(e: number, body: number): void };
-  Load: Accessors;
-  Store: Accessors;
-  AtomicRMW: Accessors;
-  AtomicCmpxchg: Accessors;
-  SIMDLoad: Accessors & { getOp(e: number): number };
-  SIMDLoadStoreLane: Accessors & { getOp(e: number): number };
 }
 const classes = (b: Binaryen): ExpressionClasses => b as unknown as ExpressionClasses;
-
-/** Every child expression of `expr` (binaryen.js has no walker). */
-function children(b: Binaryen, expr: number): number[] {
-  const id = b.getExpressionId(expr);
-  if (id === b.ConstId || id === b.NopId || id === b.UnreachableId || id === b.LocalGetId || id === b.GlobalGetId ||
-    id === b.MemorySizeId || id === b.DataDropId) return [];
-  const info = b.getExpressionInfo(expr) as unknown as Record<string, unknown> & { id: number };
-  const out: number[] = [];
-  for (const [key, value] of Object.entries(info)) {
-    if (key === 'id' || key === 'type' || key === 'name' || key === 'numChildren') continue;
-    if (key === 'offset' && info.id !== b.MemoryInitId) continue;
-    if (key === 'children' || key === 'operands') {
-      for (const child of value as number[]) if (child) out.push(child);
-    } else if (['condition', 'ifTrue', 'ifFalse', 'body', 'value', 'ptr', 'target', 'left', 'right', 'delta',
-      'expected', 'replacement', 'timeout', 'notifyCount', 'vec', 'a', 'b', 'c', 'shift', 'dest', 'offset', 'size',
-      'source', 'tuple', 'ref'].includes(key) && typeof value === 'number' && value !== 0) {
-      out.push(value);
-    }
-  }
-  return out;
-}
-
-function walk(b: Binaryen, root: number, visit: (expr: number) => void): void {
-  const stack = [root];
-  while (stack.length > 0) {
-    const expr = stack.pop()!;
-    visit(expr);
-    for (const child of children(b, expr)) stack.push(child);
-  }
-}
 
 interface FunctionView {
   readonly name: string;
@@ -304,19 +240,39 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
         const at = ((b.getExpressionInfo(ptr) as unknown as { value: number }).value >>> 0) + offset;
         return at >= options.staticStart && at + bytes <= staticEndAddress;
       };
-      // In a straight entry (where the thread loop of a barrier-free kernel is inlined) the first SITE_WINDOWS
+      // In a function that cannot reach a barrier (a straight entry, where the thread loop of a barrier-free kernel
+      // is inlined, and the thread loops of in-range chunks) the first SITE_WINDOWS
       // access sites also keep a window of their own, tried first: a site nearly always touches the same binding,
       // so a hit costs one test however many bindings the loop alternates between. A site window is its start and
       // the last start address it admits for this site's access size: one subtraction and one unsigned compare
       // (an address below the start wraps to a large difference). It starts as (0xffffffff, 0), which admits only
       // the address 0xffffffff, where any access traps anyway. (Not in coroutine code: every local there adds to the
       // state Asyncify saves per thread.)
-      const siteWindows = f.name.startsWith('__gh_straight_') ? SITE_WINDOWS : 0;
+      const siteWindows = reaches(graph, f.name, '__gh_barrier') ? 0 : SITE_WINDOWS;
       const siteLo = (s: number) => base + 10 + 2 * s, siteLast = (s: number) => base + 11 + 2 * s;
+      // Innermost loops whose strided accesses get check-free iterations (check_free_loops.ts): each such access
+      // keeps a site window of its own (reserved first), which the loop's test reads; its copy in the unchecked
+      // body stays uninstrumented.
+      const forcedSite = new Map<number, number>();
+      const trusted = new Set<number>();
+      let splitLoops = 0;
+      if (options.memoryChecks && siteWindows > 0) {
+        const scratch: [number, number] = [base + 10 + 2 * siteWindows, base + 11 + 2 * siteWindows];
+        for (const loop of findCheckFreeLoops(b, info.body)) {
+          if (forcedSite.size + loop.accesses.length > siteWindows) break;
+          for (const access of loop.accesses) forcedSite.set(access.expr, forcedSite.size);
+          const unchecked = splitCheckFreeLoop(b, m, loop,
+            (access) => ({ lo: siteLo(forcedSite.get(access.expr)!), last: siteLast(forcedSite.get(access.expr)!) }),
+            base + 12 + 2 * siteWindows + splitLoops, scratch, `unchecked${splitLoops}`);
+          for (const e of unchecked) trusted.add(e);
+          splitLoops++;
+        }
+      }
       let checks = 0;
-      const check = (ptr: number, offset: number, bytes: number): number => {
+      let nextSite = forcedSite.size;
+      const check = (ptr: number, offset: number, bytes: number, forced?: number): number => {
         if (staticAccess(ptr, offset, bytes)) return ptr;
-        const site = checks < siteWindows ? checks : -1;
+        const site = forced ?? (nextSite < siteWindows ? nextSite++ : -1);
         checks++;
         const at = () => m.local.get(tmp, i32);
         const within = (lo: number, hi: number) => m.i32.and(
@@ -382,14 +338,13 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       if (options.memoryChecks) {
         walk(b, info.body, (e) => {
           if (generated.has(e)) return;
+          const access = memoryAccess(b, e);
+          if (access !== undefined) {
+            if (!trusted.has(e)) access.setPtr(check(access.ptr, access.offset, access.bytes, forcedSite.get(e)));
+            return;
+          }
           const id = b.getExpressionId(e);
-          if (id === b.LoadId) B.Load.setPtr(e, check(B.Load.getPtr(e), B.Load.getOffset(e), B.Load.getBytes(e)));
-          else if (id === b.StoreId) B.Store.setPtr(e, check(B.Store.getPtr(e), B.Store.getOffset(e), B.Store.getBytes(e)));
-          else if (id === b.AtomicRMWId) B.AtomicRMW.setPtr(e, check(B.AtomicRMW.getPtr(e), B.AtomicRMW.getOffset(e), B.AtomicRMW.getBytes(e)));
-          else if (id === b.AtomicCmpxchgId) B.AtomicCmpxchg.setPtr(e, check(B.AtomicCmpxchg.getPtr(e), B.AtomicCmpxchg.getOffset(e), B.AtomicCmpxchg.getBytes(e)));
-          else if (id === b.SIMDLoadId) B.SIMDLoad.setPtr(e, check(B.SIMDLoad.getPtr(e), B.SIMDLoad.getOffset(e), simdLoadBytes(b, B.SIMDLoad.getOp(e))));
-          else if (id === b.SIMDLoadStoreLaneId) B.SIMDLoadStoreLane.setPtr(e, check(B.SIMDLoadStoreLane.getPtr(e), B.SIMDLoadStoreLane.getOffset(e), laneBytes(b, B.SIMDLoadStoreLane.getOp(e))));
-          else if (id === b.MemoryFillId || id === b.MemoryCopyId) {
+          if (id === b.MemoryFillId || id === b.MemoryCopyId) {
             throw new HalError(StatusCode.INVALID_ARGUMENT, `${options.label}: memory checks cannot yet instrument bulk memory operations (in ${f.name}); compile with memory checks off`);
           }
         });
@@ -416,9 +371,9 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       ];
       const results = info.results;
       m.removeFunction(f.name);
-      const sites = Math.min(checks, siteWindows);
+      const sites = splitLoops > 0 ? siteWindows : Math.min(checks, siteWindows);
       for (let k = 0; k < sites; k++) start.push(m.local.set(siteLo(k), m.i32.const(-1)), m.local.set(siteLast(k), m.i32.const(0)));
-      m.addFunction(f.name, info.params, results, [...info.vars, ...new Array<number>(10 + 2 * sites).fill(i32)],
+      m.addFunction(f.name, info.params, results, [...info.vars, ...new Array<number>(10 + 2 * sites + (splitLoops > 0 ? 2 + splitLoops : 0)).fill(i32)],
         m.block(null, [...start, info.body], results === b.none ? b.none : results));
     }
 
@@ -491,7 +446,15 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
     if (m.getExport('__gh_check_slow')) m.removeExport('__gh_check_slow');
     b.setOptimizeLevel(2);
     b.setShrinkLevel(0);
-    m.optimize();
+    // A function clang kept out of line stays out of line (binaryen would inline any function with one caller):
+    // the thread loops of in-range chunks are separate so the engine allocates their registers on their own.
+    const oneCallerInlineMaxSize = b.getOneCallerInlineMaxSize();
+    b.setOneCallerInlineMaxSize(b.getFlexibleInlineMaxSize());
+    try {
+      m.optimize();
+    } finally {
+      b.setOneCallerInlineMaxSize(oneCallerInlineMaxSize);
+    }
     if (!m.validate()) throw new HalError(StatusCode.INTERNAL, `${options.label}: the post-processed kernel module does not validate`);
     return { wasm: m.emitBinary(), kernels: coroutine, threadMemory: anyCoroutine || usesStack };
   } finally {

@@ -1,0 +1,228 @@
+/**
+ * Check-free iterations: the memory checks of an innermost loop's strided accesses, moved from every iteration to
+ * one test per stretch of iterations.
+ *
+ * A vectorized (or plain) thread loop walks its bindings with pointer induction variables: locals that the loop
+ * sets exactly once per iteration, to themselves plus a constant. An access whose address is such a local moves by
+ * a known step every iteration, so whether the next N iterations stay inside the window its check last admitted is
+ * arithmetic on the local's current value. The loop becomes
+ *
+ *     if (safe == 0) safe = iterations every strided access stays inside its site window (0 if one is outside now)
+ *     if (safe != 0) loop { safe -= 1; <the body, strided accesses unchecked>; while the loop goes on and safe != 0 }
+ *     else <the body, every access checked>
+ *
+ * The unchecked body runs as an inner loop of its own, so the engine allocates the hot loop's registers without the
+ * checked body's values. An access is never performed unchecked unless the test proved it inside a window: a miss,
+ * a fault or a window change always happens in the checked body, and the test runs again after it. `safe` is
+ * cleared before the loop is entered, because another entry may start from other addresses. Accesses whose address
+ * is anything else keep their checks in both bodies.
+ *
+ * Only loops with a simple shape qualify (checked by `findCheckFreeLoops`): an innermost loop, directly inside a
+ * block, whose body is a block of type none ending in its only branch back to the loop.
+ */
+import { memoryAccess } from './wasm_access.js';
+import { children } from './wasm_tree.js';
+
+type Binaryen = typeof import('binaryen').default;
+type BModule = InstanceType<Binaryen['Module']>;
+
+/** Safe iterations granted by one test at most (keeps the arithmetic far from wrapping). */
+const MAX_STRETCH = 1 << 24;
+
+export interface StridedAccess {
+  /** The access expression in the checked body. */
+  readonly expr: number;
+  /** Local holding its address: an induction variable of the loop. */
+  readonly local: number;
+  /** Bytes the address moves per iteration (negative when descending). */
+  readonly step: number;
+  /** The address at this access, minus the local's value at the start of the iteration. */
+  readonly lead: number;
+  readonly offset: number;
+  readonly bytes: number;
+}
+
+export interface CheckFreeLoop {
+  readonly loop: number;
+  /** The block holding the loop, and the loop's index in it. */
+  readonly parent: number;
+  readonly index: number;
+  readonly accesses: readonly StridedAccess[];
+}
+
+interface ExpressionClasses {
+  Block: { getName(e: number): string | null; getChildren(e: number): number[]; setChildAt(e: number, i: number, c: number): void; setName(e: number, n: string): void };
+  Loop: { getName(e: number): string; getBody(e: number): number; setBody(e: number, body: number): void; setName(e: number, n: string): void };
+  Break: { getName(e: number): string; getCondition(e: number): number; setName(e: number, n: string): void };
+  Switch: { getNames(e: number): string[]; getDefaultName(e: number): string; setNameAt(e: number, i: number, n: string): void; setDefaultName(e: number, n: string): void };
+  LocalSet: { getIndex(e: number): number; isTee(e: number): boolean; getValue(e: number): number };
+  LocalGet: { getIndex(e: number): number };
+  Binary: { getOp(e: number): number; getLeft(e: number): number; getRight(e: number): number };
+  Const: { getValueI32(e: number): number };
+}
+const classes = (b: Binaryen): ExpressionClasses => b as unknown as ExpressionClasses;
+
+/** Expression ids whose control flow the analysis cannot follow (exceptions, typed branches). */
+function unsupported(b: Binaryen): Set<number> {
+  const ids = b as unknown as Record<string, number | undefined>;
+  return new Set(['TryId', 'TryTableId', 'ThrowId', 'RethrowId', 'ThrowRefId', 'BrOnId', 'ReturnCallId'].map((k) => ids[k]).filter((v): v is number => v !== undefined));
+}
+
+/**
+ * Innermost loops of `body` with at least one strided access, and those accesses.
+ */
+export function findCheckFreeLoops(b: Binaryen, body: number): CheckFreeLoop[] {
+  const C = classes(b);
+  const bad = unsupported(b);
+  const found: CheckFreeLoop[] = [];
+  const visit = (expr: number, parent: number, index: number): void => {
+    if (b.getExpressionId(expr) === b.LoopId && parent !== 0) {
+      const candidate = analyse(expr, parent, index);
+      if (candidate !== undefined) found.push(candidate);
+    }
+    const kids = children(b, expr);
+    const isBlock = b.getExpressionId(expr) === b.BlockId;
+    kids.forEach((child, i) => visit(child, isBlock ? expr : 0, i));
+  };
+  const subtree = (root: number): number[] => {
+    const out: number[] = [];
+    const stack = [root];
+    while (stack.length > 0) {
+      const e = stack.pop()!;
+      out.push(e);
+      stack.push(...children(b, e));
+    }
+    return out;
+  };
+  const analyse = (loop: number, parent: number, index: number): CheckFreeLoop | undefined => {
+    const name = C.Loop.getName(loop);
+    const body = C.Loop.getBody(loop);
+    if (!name || b.getExpressionId(body) !== b.BlockId || b.getExpressionType(body) !== b.none) return undefined;
+    const statements = C.Block.getChildren(body);
+    const all = subtree(body);
+    const sets = new Map<number, number[]>();
+    let backEdges = 0;
+    for (const e of all) {
+      const id = b.getExpressionId(e);
+      if (id === b.LoopId || bad.has(id)) return undefined;
+      if (id === b.LocalSetId) sets.set(C.LocalSet.getIndex(e), [...(sets.get(C.LocalSet.getIndex(e)) ?? []), e]);
+      if (id === b.BreakId && C.Break.getName(e) === name) backEdges++;
+      if (id === b.SwitchId && [...C.Switch.getNames(e), C.Switch.getDefaultName(e)].includes(name)) return undefined;
+    }
+    const last = statements[statements.length - 1];
+    if (backEdges !== 1 || last === undefined || b.getExpressionId(last) !== b.BreakId || C.Break.getName(last) !== name) return undefined;
+    // Induction variables: set once per iteration, by a statement of the body itself, to themselves ± a constant.
+    const inductions = new Map<number, { step: number; statement: number }>();
+    statements.forEach((s, i) => {
+      if (b.getExpressionId(s) !== b.LocalSetId || C.LocalSet.isTee(s)) return;
+      const local = C.LocalSet.getIndex(s);
+      if (sets.get(local)?.length !== 1) return;
+      const step = selfStep(s, local);
+      if (step !== undefined) inductions.set(local, { step, statement: i });
+    });
+    if (inductions.size === 0) return undefined;
+    const accesses: StridedAccess[] = [];
+    statements.forEach((s, i) => {
+      for (const e of subtree(s)) {
+        const access = memoryAccess(b, e);
+        if (access === undefined || b.getExpressionId(access.ptr) !== b.LocalGetId) continue;
+        const induction = inductions.get(C.LocalGet.getIndex(access.ptr));
+        if (induction === undefined || induction.statement === i) continue;
+        accesses.push({
+          expr: e, local: C.LocalGet.getIndex(access.ptr), step: induction.step,
+          lead: i > induction.statement ? induction.step : 0, offset: access.offset, bytes: access.bytes,
+        });
+      }
+    });
+    return accesses.length === 0 ? undefined : { loop, parent, index, accesses };
+  };
+  /** The step of `local = local ± constant`, or undefined. */
+  const selfStep = (set: number, local: number): number | undefined => {
+    const value = C.LocalSet.getValue(set);
+    if (b.getExpressionId(value) !== b.BinaryId) return undefined;
+    const op = C.Binary.getOp(value);
+    const left = C.Binary.getLeft(value), right = C.Binary.getRight(value);
+    const isLocal = (e: number) => b.getExpressionId(e) === b.LocalGetId && C.LocalGet.getIndex(e) === local;
+    const constant = (e: number) => b.getExpressionId(e) === b.ConstId && b.getExpressionType(e) === b.i32 ? C.Const.getValueI32(e) : undefined;
+    if (op === b.AddInt32 && isLocal(left)) return constant(right);
+    if (op === b.AddInt32 && isLocal(right)) return constant(left);
+    if (op === b.SubInt32 && isLocal(left)) { const c = constant(right); return c === undefined ? undefined : -c; }
+    return undefined;
+  };
+  visit(body, 0, 0);
+  return found;
+}
+
+export interface SiteWindow {
+  /** Locals holding the site's window start and the last start address it admits for this access's size. */
+  readonly lo: number;
+  readonly last: number;
+}
+
+/**
+ * Rewrites `target` as described at the top of this file. `windowOf` gives each strided access's site window (the
+ * checked body's check of that access keeps it); `safe` and `scratch` (two) are free i32 locals. Returns the
+ * strided accesses of the unchecked body, which the caller must leave uninstrumented.
+ */
+export function splitCheckFreeLoop(b: Binaryen, m: BModule, target: CheckFreeLoop,
+  windowOf: (access: StridedAccess) => SiteWindow, safe: number, scratch: readonly [number, number], label: string): Set<number> {
+  const C = classes(b);
+  const i32 = b.i32;
+  const checked = C.Loop.getBody(target.loop);
+  const unchecked = m.copyExpression(checked);
+  // The copy's labels get names of their own; the copy and the original map one to one, child by child.
+  const twin = new Map<number, number>();
+  const renamed = new Map<string, string>();
+  const pair = (a: number, c: number): void => {
+    twin.set(a, c);
+    const id = b.getExpressionId(c);
+    if (id === b.BlockId && C.Block.getName(c)) { const n = `${C.Block.getName(c)}_${label}`; renamed.set(C.Block.getName(c)!, n); C.Block.setName(c, n); }
+    const ac = children(b, a), cc = children(b, c);
+    ac.forEach((child, i) => pair(child, cc[i]!));
+  };
+  pair(checked, unchecked);
+  for (const c of twin.values()) {
+    const id = b.getExpressionId(c);
+    if (id === b.BreakId && renamed.has(C.Break.getName(c))) C.Break.setName(c, renamed.get(C.Break.getName(c))!);
+    if (id === b.SwitchId) {
+      C.Switch.getNames(c).forEach((n, i) => { if (renamed.has(n)) C.Switch.setNameAt(c, i, renamed.get(n)!); });
+      if (renamed.has(C.Switch.getDefaultName(c))) C.Switch.setDefaultName(c, renamed.get(C.Switch.getDefaultName(c))!);
+    }
+  }
+  const [distance, stretch] = scratch;
+  const get = (local: number) => m.local.get(local, i32);
+  // For each strided access: how far its next address lies into its window, and from that how many iterations
+  // (this one included) stay inside; the minimum over all accesses is the stretch.
+  const test = [m.local.set(safe, m.i32.const(MAX_STRETCH))];
+  for (const access of target.accesses) {
+    const window = windowOf(access);
+    const step = access.step;
+    const remaining = step > 0
+      ? m.i32.add(m.i32.div_u(m.i32.sub(get(window.last), get(distance)), m.i32.const(step)), m.i32.const(1))
+      : step < 0 ? m.i32.add(m.i32.div_u(get(distance), m.i32.const(-step)), m.i32.const(1)) : m.i32.const(MAX_STRETCH);
+    test.push(
+      m.local.set(distance, m.i32.sub(m.i32.add(get(access.local), m.i32.const((access.lead + access.offset) | 0)), get(window.lo))),
+      m.local.set(stretch, m.if(m.i32.le_u(get(distance), get(window.last)), remaining, m.i32.const(0))),
+      m.local.set(safe, m.select(m.i32.lt_u(get(stretch), get(safe)), get(stretch), get(safe))),
+    );
+  }
+  // The unchecked body's back edge continues while safe iterations remain, and leaves the whole loop when the
+  // original back edge would not be taken; when the stretch runs out, the outer loop tests again.
+  const statements = C.Block.getChildren(unchecked);
+  const backEdge = statements[statements.length - 1]!;
+  const fast = `${C.Loop.getName(target.loop)}_${label}`;
+  const exit = `${fast}_exit`;
+  const fastLoop = m.loop(fast, m.block(null, [
+    m.local.set(safe, m.i32.sub(get(safe), m.i32.const(1))),
+    ...statements.slice(0, -1),
+    m.br(exit, m.i32.eqz(C.Break.getCondition(backEdge))),
+    m.br(fast, get(safe)),
+  ], b.none));
+  const body = m.block(null, [
+    m.if(m.i32.eqz(get(safe)), m.block(null, test, b.none)),
+    m.if(get(safe), m.block(null, [fastLoop, m.br(C.Loop.getName(target.loop))], b.none), checked),
+  ], b.none);
+  C.Loop.setBody(target.loop, body);
+  C.Block.setChildAt(target.parent, target.index, m.block(exit, [m.local.set(safe, m.i32.const(0)), target.loop], b.none));
+  return new Set(target.accesses.map((a) => twin.get(a.expr)!));
+}

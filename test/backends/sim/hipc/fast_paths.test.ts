@@ -1,0 +1,143 @@
+// The two fast paths of a barrier-free HIP-C workgroup, and the guarantees they must keep:
+//  - in-range chunks (device_header.ts, launcher::in_range_chunk): a chunk whose global indices are all below an
+//    integer parameter runs a copy of the thread loop in which a guard `i < n` folds away, so the loop vectorizes;
+//  - check-free iterations (check_free_loops.ts): a loop's strided accesses are checked once per stretch of
+//    iterations instead of once per access.
+// Both may only change speed: every kernel gives the reference's bytes, and an access past a binding is still the
+// same out-of-bounds fault, found before a single byte past the binding is written.
+import binaryen from 'binaryen';
+import { describe, expect, it } from 'vitest';
+import { createSimDriver } from '../../../../src/backends/sim/index.js';
+import { findCheckFreeLoops } from '../../../../src/backends/sim/hipc/check_free_loops.js';
+import { asU32, loadHip, runHip, u32Bytes } from '../../../helpers/hipc.js';
+import { readBack, upload } from '../../../helpers/sim.js';
+
+const guardedKernels = String.raw`
+extern "C" __global__ void scale_u32(unsigned* x, unsigned k, unsigned count) {
+  unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < count) x[i] = x[i] * k + 1u;
+}
+extern "C" __global__ void scale_i64_guard(int* x, int k, int n) {
+  long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= n) return;
+  x[i] = x[i] * k - 1;
+}
+`;
+
+const scaled = (count: number, total: number, k: number, offset: number) =>
+  Array.from({ length: total }, (_v, i) => (i < count ? (i * k + offset) >>> 0 : i));
+
+describe('in-range chunks: the guard folds away, the results do not change', { timeout: 300_000 }, () => {
+  // Counts below, at and above the chunk and workgroup edges; k small (so it is never taken for a count).
+  for (const count of [0, 1, 3, 63, 64, 65, 255, 256, 257, 700, 1024]) {
+    it(`unsigned guard, count ${count} of 1024 threads`, async () => {
+      const run = await runHip(guardedKernels, { entry: 'scale_u32', grid: [4, 1, 1], block: [256, 1, 1], inputs: [u32Bytes(Array.from({ length: 1024 }, (_v, i) => i))], constants: [3, count] }, { seed: count + 1 });
+      expect(run.error).toBeUndefined();
+      expect([...asU32(run.outputs[0]!)]).toEqual(scaled(count, 1024, 3, 1));
+    });
+  }
+
+  it('signed guard with an early return: a negative count writes nothing, a count past the grid writes all', async () => {
+    for (const [n, expected] of [[-5, 0], [300, 300], [5000, 512]] as const) {
+      const run = await runHip(guardedKernels, { entry: 'scale_i64_guard', grid: [2, 1, 1], block: [256, 1, 1], inputs: [u32Bytes(Array.from({ length: 512 }, (_v, i) => i))], constants: [2, n >>> 0] });
+      expect(run.error).toBeUndefined();
+      expect([...asU32(run.outputs[0]!)], `n = ${n}`).toEqual(scaled(expected, 512, 2, -1));
+    }
+  });
+});
+
+describe('check-free iterations keep memory safe', { timeout: 300_000 }, () => {
+  /**
+   * Runs `entry` with a binding shorter than its allocation and returns the fault and the allocation's bytes past
+   * the binding (which must be untouched: they belong to no binding of the launch).
+   */
+  async function overrun(source: string, entry: string, bindingBytes: number, allocationBytes: number, constants: number[], seed: number) {
+    const driver = createSimDriver({ memoryBytes: 16 * 1024 * 1024, seed });
+    try {
+      const module = await loadHip(driver, source, 'overrun');
+      const ptr = driver.memAlloc(allocationBytes);
+      await upload(driver, ptr, new Uint8Array(allocationBytes).fill(0xa5));
+      const stream = driver.streamCreate();
+      driver.launchKernel({
+        fn: driver.moduleGetFunction(module, entry), workgroupCount: [4, 1, 1], workgroupSize: [256, 1, 1], sharedMemoryBytes: 0,
+        bindings: [{ ptr, byteLength: bindingBytes }], constants: Uint32Array.from(constants),
+      }, stream);
+      const error = await driver.streamSynchronize(stream).then(() => undefined, (e: unknown) => e);
+      const past = (await readBack(driver, ptr, allocationBytes)).subarray(bindingBytes);
+      driver.streamDestroy(stream);
+      driver.memFree(ptr);
+      driver.moduleUnload(module);
+      return { error: String(error), past };
+    } finally {
+      driver.destroy();
+    }
+  }
+
+  it('a vectorized thread loop that runs past its binding faults at the binding end, writing nothing past it', async () => {
+    // count says 1024 elements, the binding holds 1000: every chunk is in range, so the loop is the vectorized one.
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const { error, past } = await overrun(guardedKernels, 'scale_u32', 4000, 4096, [3, 1024], seed);
+      const match = /out-of-bounds access to binding 0 at byte offset (\d+), length (\d+).*workgroup \(3, 0, 0\)/.exec(error);
+      expect(match, error).not.toBeNull();
+      expect(Number(match![1])).toBeGreaterThanOrEqual(4000);
+      expect(Number(match![1])).toBeLessThan(4096);
+      expect(past.every((b) => b === 0xa5), `seed ${seed}: bytes past the binding were written`).toBe(true);
+    }
+  });
+
+  it('a loop inside one thread that strides past its binding faults the same way', async () => {
+    const source = String.raw`
+extern "C" __global__ void fill_rows(unsigned* out, unsigned row) {
+  if (blockIdx.x != 0 || threadIdx.x != 0) return;
+  for (unsigned k = 0; k < row * 2; k++) out[k] = k;
+}`;
+    const { error, past } = await overrun(source, 'fill_rows', 2000, 4096, [1000], 7);
+    expect(error).toMatch(/out-of-bounds access to binding 0 at byte offset (200\d|20[1-9]\d), length/);
+    expect(past.every((b) => b === 0xa5)).toBe(true);
+  });
+});
+
+describe('findCheckFreeLoops', () => {
+  const analyse = (loopBody: string) => {
+    const module = binaryen.parseText(`(module (memory 1)
+      (func $f (param $p i32) (param $q i32) (param $n i32) (param $r i32)
+        (block $out
+          (loop $l
+            ${loopBody}))))`);
+    try {
+      const body = binaryen.getFunctionInfo(module.getFunctionByIndex(0)).body;
+      return findCheckFreeLoops(binaryen, body).map((l) => l.accesses.map((a) => ({ local: a.local, step: a.step, lead: a.lead, offset: a.offset, bytes: a.bytes })));
+    } finally {
+      module.dispose();
+    }
+  };
+
+  it('finds pointer induction variables and where each access sits relative to its update', () => {
+    expect(analyse(`
+      (i32.store offset=8 (local.get $p) (i32.load (local.get $q)))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $q (i32.sub (local.get $q) (i32.const 4)))
+      (drop (i32.load8_u (local.get $p)))
+      (drop (i32.load (local.get $r)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))`)).toEqual([[
+      { local: 0, step: 16, lead: 0, offset: 8, bytes: 4 },
+      { local: 1, step: -4, lead: 0, offset: 0, bytes: 4 },
+      { local: 0, step: 16, lead: 16, offset: 0, bytes: 1 },
+    ]]);
+  });
+
+  it('rejects loops it cannot reason about (control case first)', () => {
+    const step = '(local.set $p (i32.add (local.get $p) (i32.const 4)))';
+    const access = '(i32.store (local.get $p) (i32.const 1))';
+    const backEdge = '(br_if $l (local.get $n))';
+    expect(analyse(`${access} ${step} ${backEdge}`)).toHaveLength(1);
+    // A second branch back to the loop (a continue that skips the update).
+    expect(analyse(`(br_if $l (local.get $r)) ${access} ${step} ${backEdge}`)).toHaveLength(0);
+    // The pointer set twice, or set by a non-constant step, or only under a condition.
+    expect(analyse(`${access} ${step} ${step} ${backEdge}`)).toHaveLength(0);
+    expect(analyse(`${access} (local.set $p (i32.add (local.get $p) (local.get $r))) ${backEdge}`)).toHaveLength(0);
+    expect(analyse(`${access} (if (local.get $r) (then ${step})) ${backEdge}`)).toHaveLength(0);
+    // A nested loop.
+    expect(analyse(`${access} ${step} (loop $inner (br_if $inner (local.get $r))) ${backEdge}`)).toHaveLength(0);
+  });
+});
