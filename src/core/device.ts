@@ -37,7 +37,7 @@ import {
 import type { HalObject } from './lifetime.js';
 import { Queue, type ReadOperation } from './queue/queue.js';
 import { checkSemaphoreList } from './queue/validation.js';
-import { checkSignal, checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
+import { waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
 import { checkPayload } from './semaphore/payload.js';
 import { checkObject, describe } from './validation.js';
 import { Semaphore } from './semaphore/semaphore.js';
@@ -349,9 +349,7 @@ export class Device implements Disposable, AsyncDisposable {
       if (mode !== 'all' && mode !== 'any') throw invalidArgument(`waitSemaphores mode must be "all" or "any" (got ${describe(mode)})`);
       if (!Array.isArray(list)) throw invalidArgument(`waitSemaphores list must be an array of { semaphore, value } (got ${describe(list)})`);
       const entries = checkSemaphoreList('waitSemaphores list', list, this.core);
-      checkTimeout('waitSemaphores options', options);
-      checkSignal('waitSemaphores options', options);
-      return waitForSemaphores(this.core, mode, entries, options);
+      return waitForSemaphores(this.core, mode, entries, options, 'waitSemaphores options');
     } catch (error) {
       return Promise.reject(error);
     }
