@@ -127,6 +127,7 @@ interface OperationNames {
   readonly operation: string;
   readonly waits: string;
   readonly signals: string;
+  readonly label: string;
 }
 
 /** A barrier has no device work and captures nothing, so every barrier shares one work object. */
@@ -214,7 +215,7 @@ export class Queue {
     this.label = `${host.context.label}.queue${index}`;
     const names = {} as Record<OperationKind, OperationNames>;
     for (const kind of OPERATION_KINDS) {
-      names[kind] = { use: `${kind} on ${this.label}`, operation: `${kind} operation`, waits: `${kind} waits`, signals: `${kind} signals` };
+      names[kind] = { use: `${kind} on ${this.label}`, operation: `${kind} operation`, waits: `${kind} waits`, signals: `${kind} signals`, label: `${kind} label` };
     }
     this.names = names;
   }
@@ -527,7 +528,7 @@ export class Queue {
   /** Checks the operation's label, waits and signals (the parts every queue operation shares). */
   private sync(kind: OperationKind, op: QueueSync): SyncList {
     const names = this.names[kind];
-    checkLabel(`${kind} label`, op.label);
+    checkLabel(names.label, op.label);
     return checkSyncList(names.waits, op.waits, names.signals, op.signals, this.host);
   }
 
