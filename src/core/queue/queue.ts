@@ -279,7 +279,7 @@ export class Queue {
   ): CheckedOp | undefined {
     const checker = this.context.checker!;
     const { accesses, conflicts } = checker.executeAccesses(commandBuffers, tables);
-    return checker.submitted(this.index, this.label, 'execute', labelOf(op), sync, accesses, conflicts);
+    return checker.submitted(this.index, this.label, 'execute', op.label, sync, accesses, conflicts);
   }
 
   /** Checks entry `i` of an execute's command buffer list. */
@@ -297,7 +297,7 @@ export class Queue {
   barrier(operation: QueueSync = {}): void {
     const op = this.begin<QueueSync>('barrier', operation);
     const sync = this.sync('barrier', op);
-    const checked = this.context.checker?.submitted(this.index, this.label, 'barrier', labelOf(op), sync, []);
+    const checked = this.context.checker?.submitted(this.index, this.label, 'barrier', op.label, sync, []);
     this.submit(sync, BARRIER_WORK, undefined, checked, op.label);
   }
 
@@ -321,7 +321,7 @@ export class Queue {
     buffer.checkRange('fill', offset, length);
 
     const pattern = op.pattern;
-    const checked = this.context.checker?.submitted(this.index, this.label, 'fill', labelOf(op), sync, [bufferAccess(buffer, offset, length, true, 'the filled range')]);
+    const checked = this.context.checker?.submitted(this.index, this.label, 'fill', op.label, sync, [bufferAccess(buffer, offset, length, true, 'the filled range')]);
     this.submitWith(sync, 'fill', [buffer], (stream) => {
       if (length === 0) return;
       this.context.driver.memsetAsync({ dst: buffer.devicePtr + offset, value: pattern, elementSize: patternLength, count: length / patternLength }, stream);
@@ -349,7 +349,7 @@ export class Queue {
         `copy source [${sourceOffset}, ${sourceOffset + length}) and target [${targetOffset}, ${targetOffset + length}) overlap in ${source.label}`,
       );
     }
-    const checked = this.context.checker?.submitted(this.index, this.label, 'copy', labelOf(op), sync, [
+    const checked = this.context.checker?.submitted(this.index, this.label, 'copy', op.label, sync, [
       bufferAccess(source, sourceOffset, length, false, 'copy source'),
       bufferAccess(target, targetOffset, length, true, 'copy target'),
     ]);
@@ -369,7 +369,7 @@ export class Queue {
       const length = checkInteger('read length', op.length ?? Math.max(0, buffer.byteLength - offset));
       buffer.checkRange('read', offset, length);
 
-      const checked = this.context.checker?.submitted(this.index, this.label, 'read', labelOf(op), sync, [bufferAccess(buffer, offset, length, false, 'the range read back')]);
+      const checked = this.context.checker?.submitted(this.index, this.label, 'read', op.label, sync, [bufferAccess(buffer, offset, length, false, 'the range read back')]);
       buffer.retain();
       let readback: DriverReadback | undefined;
       const watch = this.host.stallWatch;
@@ -476,7 +476,7 @@ export class Queue {
     settled: (error: HalError | undefined) => void,
   ): void {
     buffer.retain();
-    const checked = this.context.checker?.submitted(this.index, this.label, kind, labelOf(op), sync, [], [], { kind, buffer });
+    const checked = this.context.checker?.submitted(this.index, this.label, kind, op.label, sync, [], [], { kind, buffer });
     this.submit(sync, {
       kind,
       encode: () => {},
@@ -505,7 +505,7 @@ export class Queue {
     const offset = checkInteger('update offset', op.offset ?? 0);
     const data = copyBytes('update data', op.data);
     buffer.checkRange('update', offset, data.byteLength);
-    const checked = this.context.checker?.submitted(this.index, this.label, 'update', labelOf(op), sync, [bufferAccess(buffer, offset, data.byteLength, true, 'the updated range')]);
+    const checked = this.context.checker?.submitted(this.index, this.label, 'update', op.label, sync, [bufferAccess(buffer, offset, data.byteLength, true, 'the updated range')]);
     // An upload's promise is awaited by the host: what it does after is ordered after the update.
     const settled = settle !== undefined && checked !== undefined
       ? (error: HalError | undefined) => {
@@ -572,10 +572,4 @@ export class Queue {
     const submission = this.host.scheduler.submit(this.index, sync, work, lane, checked?.failure, label);
     if (checked !== undefined) this.context.checker?.attach(checked, submission);
   }
-}
-
-/** The operation's label, when the caller gave one (messages and race reports name it). */
-function labelOf(operation: object): string | undefined {
-  const label = (operation as { label?: unknown }).label;
-  return typeof label === 'string' ? label : undefined;
 }
