@@ -8,7 +8,7 @@ import type { DeviceContext } from './device_context.js';
 import type { DevicePtr } from './driver.js';
 import { invalidArgument, outOfRange } from './errors.js';
 import { HalObject } from './lifetime.js';
-import { describe } from './semaphore/payload.js';
+import { describe } from './validation.js';
 
 /** Bit flags, WebGPU style. */
 export const BufferUsage = {
