@@ -65,7 +65,7 @@ export class GpuBuffer extends HalObject {
     this.freeMemory = freeMemory;
   }
 
-  /** Printed as GpuBuffer, its public name (the class keeps its old name inside the core). */
+  /** Printed as GpuBuffer, the class's name: its kind, 'buffer', would print as Buffer, Node's own class. */
   protected override get typeName(): string {
     return 'GpuBuffer';
   }
