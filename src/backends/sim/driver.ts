@@ -15,7 +15,7 @@
  * Bad input throws before any state changes. Failures of running work surface through events (eventQuery),
  * readbacks and streamSynchronize, never as exceptions from the enqueue calls.
  */
-import { HalError, StatusCode, failedPrecondition, invalidArgument, resourceExhausted } from '../../core/errors.js';
+import { HalError, failedPrecondition, invalidArgument, resourceExhausted } from '../../core/errors.js';
 import type {
   DevicePtr, DriverDeviceInfo, DriverEvent, DriverFunction, DriverGraph, DriverGraphExec, DriverGraphNode,
   DriverModule, DriverObjectCounts, DriverReadback, DriverStepper, DriverStream, DriverTimer, GpuDriver, KernelLaunch, OpenChoiceKind,

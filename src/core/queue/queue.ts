@@ -12,7 +12,7 @@ import { CommandBuffer, type TableCapture } from '../command_buffer/command_buff
 import type { BindingTable } from '../command_buffer/binding_table.js';
 import type { DeviceContext } from '../device_context.js';
 import type { DevicePtr, DriverReadback, DriverStream } from '../driver.js';
-import { HalError, StatusCode, failedPrecondition, invalidArgument, outOfRange } from '../errors.js';
+import { HalError, failedPrecondition, invalidArgument, outOfRange } from '../errors.js';
 import type { HalObject } from '../lifetime.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Lane } from '../scheduler/lane.js';
