@@ -19,6 +19,7 @@ import type { BenchRow } from '../bench_row.js';
 import { createDevice } from '../../src/index.js';
 import { runExploration, type Scenario } from '../../src/testing/index.js';
 import { corpus } from '../../examples/explore/corpus.js';
+import { fifthBuffer } from '../../examples/explore/fault_scenarios.js';
 
 /**
  * 16 fills over 3 queues: each queue's fills chain on that queue's own semaphore, the three chains run
@@ -53,20 +54,6 @@ function pipeline(byteLength: number): Scenario {
     },
   };
 }
-
-/** Eight allocations that may each run out of memory; the program cannot do without the fifth. */
-const fifthBuffer: Scenario = {
-  name: 'fifth-buffer',
-  async run({ device }) {
-    for (let i = 1; i <= 8; i++) {
-      try {
-        device.createBuffer({ byteLength: 4096, label: `b${i}` });
-      } catch (error) {
-        if (i === 5) throw new Error('buffer 5 could not be allocated', { cause: error });
-      }
-    }
-  },
-};
 
 async function rate(strategy: 'random' | 'pct', schedules: number, scenario = pipeline16): Promise<{ wall: number; cpu: number }> {
   const c0 = process.cpuUsage();

@@ -38,7 +38,7 @@ const HELP = 'commands: n next event · s step to the next signal · c continue 
 
 /** Returns the exit code: 0, or 1 when the scenario's program failed. */
 export async function runStepSession(options: StepSessionOptions): Promise<number> {
-  const { scenario, out } = options;
+  const { scenario } = options;
   const seed = options.seed ?? scenario.seed;
   const device = await createDevice({
     backend: 'sim',

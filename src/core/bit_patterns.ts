@@ -8,7 +8,8 @@
 import { invalidArgument } from './errors.js';
 import { describe } from './validation.js';
 
-const scratch = new DataView(new ArrayBuffer(4));
+/** One scratch word pair for every conversion (they run synchronously), so none allocates a view. */
+const scratch = new DataView(new ArrayBuffer(8));
 
 /** The bit pattern of `value` rounded to f32, as an unsigned 32-bit integer. */
 export function f32Bits(value: number): number {
@@ -39,7 +40,6 @@ export function u64Words(value: bigint): [number, number] {
 
 /** A double parameter as its two push-constant words (its IEEE-754 bit pattern), low word first. */
 export function f64Words(value: number): [number, number] {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, value, true);
-  return [view.getUint32(0, true), view.getUint32(4, true)];
+  scratch.setFloat64(0, value, true);
+  return [scratch.getUint32(0, true), scratch.getUint32(4, true)];
 }

@@ -37,7 +37,7 @@ import {
 import type { HalObject } from './lifetime.js';
 import { Queue, type ReadOperation } from './queue/queue.js';
 import { checkSemaphoreList } from './queue/validation.js';
-import { checkSignal, checkTimeout, waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
+import { waitForSemaphores, type SemaphoreValue, type WaitMode, type WaitOptions } from './semaphore/host_wait.js';
 import { checkPayload } from './semaphore/payload.js';
 import { checkObject, describe } from './validation.js';
 import { Semaphore } from './semaphore/semaphore.js';
@@ -48,7 +48,7 @@ import { followDriverLog } from '../trace/driver_log.js';
 import type { MemoryTraceRecorder } from '../trace/recorder.js';
 import { RaceChecker, type RaceCheckerStats, type RaceListener } from './check/race_checker.js';
 import type { RaceReport } from './check/race_report.js';
-import { KnownFields, checkKnownFields, checkLabel } from './fields.js';
+import { KnownFields, checkLabel } from './fields.js';
 import { diagnoseDevice } from './stall/device_stall.js';
 import type { StallDiagnosis } from './stall/stall_diagnosis.js';
 
@@ -259,8 +259,7 @@ export class Device implements Disposable, AsyncDisposable {
 
   createBuffer(descriptor: BufferDescriptor): GpuBuffer {
     this.core.assertUsable('create a buffer');
-    checkObject('createBuffer descriptor', descriptor);
-    checkKnownFields('createBuffer descriptor', descriptor, BUFFER_FIELDS);
+    checkObject('createBuffer descriptor', descriptor, BUFFER_FIELDS);
     const { byteLength, usage, memoryType, label } = descriptor;
     if (typeof byteLength !== 'number' || !Number.isSafeInteger(byteLength) || byteLength <= 0) {
       throw invalidArgument(`createBuffer byteLength must be a positive integer (got ${describe(byteLength)})`);
@@ -288,8 +287,7 @@ export class Device implements Disposable, AsyncDisposable {
   createSemaphore(initialValue: bigint = 0n, options: SemaphoreOptions = {}): Semaphore {
     this.core.assertUsable('create a semaphore');
     const value = checkPayload('createSemaphore initialValue', initialValue);
-    checkObject('createSemaphore options', options);
-    checkKnownFields('createSemaphore options', options, SEMAPHORE_OPTION_FIELDS);
+    checkObject('createSemaphore options', options, SEMAPHORE_OPTION_FIELDS);
     checkLabel('createSemaphore options.label', options.label);
     // Numbered per device, not globally, so the same program names its semaphores the same way every run
     // (traces and messages stay reproducible on a modelled device).
@@ -349,9 +347,7 @@ export class Device implements Disposable, AsyncDisposable {
       if (mode !== 'all' && mode !== 'any') throw invalidArgument(`waitSemaphores mode must be "all" or "any" (got ${describe(mode)})`);
       if (!Array.isArray(list)) throw invalidArgument(`waitSemaphores list must be an array of { semaphore, value } (got ${describe(list)})`);
       const entries = checkSemaphoreList('waitSemaphores list', list, this.core);
-      checkTimeout('waitSemaphores options', options);
-      checkSignal('waitSemaphores options', options);
-      return waitForSemaphores(this.core, mode, entries, options);
+      return waitForSemaphores(this.core, mode, entries, options, 'waitSemaphores options');
     } catch (error) {
       return Promise.reject(error);
     }

@@ -8,7 +8,7 @@ import type { DeviceContext } from './device_context.js';
 import type { DevicePtr } from './driver.js';
 import { invalidArgument, outOfRange } from './errors.js';
 import { HalObject } from './lifetime.js';
-import { describe } from './semaphore/payload.js';
+import { describe } from './validation.js';
 
 /** Bit flags, WebGPU style. */
 export const BufferUsage = {
@@ -65,7 +65,7 @@ export class GpuBuffer extends HalObject {
     this.freeMemory = freeMemory;
   }
 
-  /** Printed as GpuBuffer, its public name (the class keeps its old name inside the core). */
+  /** Printed as GpuBuffer, the class's name: its kind, 'buffer', would print as Buffer, Node's own class. */
   protected override get typeName(): string {
     return 'GpuBuffer';
   }

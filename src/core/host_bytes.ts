@@ -4,7 +4,7 @@
  * not the TypeError the copy would throw.
  */
 import { invalidArgument } from './errors.js';
-import { describe } from './semaphore/payload.js';
+import { describe } from './validation.js';
 
 export function copyHostBytes(what: string, data: unknown): Uint8Array {
   if (!(data instanceof ArrayBuffer) && !ArrayBuffer.isView(data)) {

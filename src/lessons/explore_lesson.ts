@@ -7,7 +7,6 @@
  * Exploring and replaying use the same device options, so a token found here replays the same choices.
  */
 import type { Device } from '../core/device.js';
-import { importDriverLog, type DriverLogEntry } from '../trace/driver_log.js';
 import type { TraceEvent } from '../trace/model.js';
 import { replay, runExploration, type ExploreOptions, type ExploreResult, type ReplayResult, type Scenario as ExploreScenario } from '../testing/index.js';
 import type { Lesson, Scenario } from './lesson.js';
@@ -21,7 +20,10 @@ export const LESSON_EXPLORE_OPTIONS = { strategy: 'pct', depth: 2, schedules: 30
 /** One replayed schedule, as the page shows it. */
 export interface LessonReplay {
   readonly result: ReplayResult;
-  /** The run's trace: queue lanes from the core, stream lanes from the simulator's log. */
+  /**
+   * The run's trace: queue lanes from the core, stream lanes from the simulator's log (a traced device takes them
+   * in whenever its trace is read, and one last time when the explorer destroys it).
+   */
   readonly events: readonly TraceEvent[];
   /** Virtual ns when the program ended. */
   readonly now: bigint;
@@ -44,18 +46,10 @@ function lessonScenario(run: Scenario, lesson: LessonShape, capture?: Capture): 
       try {
         await run(device, (line) => capture.output.push(String(line)));
       } finally {
-        importStreams(device);
         capture.now = device.driver.now();
       }
     },
   };
-}
-
-/** Brings the simulator's stream log into the device's trace (entries already imported are skipped). */
-function importStreams(device: Device): void {
-  const driver = device.driver as unknown as { eventLog?: () => readonly DriverLogEntry[] };
-  if (device.trace === undefined || typeof driver.eventLog !== 'function') return;
-  importDriverLog(device.trace, device, driver.eventLog(), { streamName: (id) => `stream ${id}` });
 }
 
 /** Explores `run` (a lesson's program, or the reader's edit of it) under many schedules. */

@@ -13,7 +13,6 @@ import type {
   HostWaitOutcome,
   LaneKind,
   OpKind,
-  OpStatus,
   StreamOp,
   SubmissionEnqueued,
   TraceError,

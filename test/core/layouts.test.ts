@@ -1,7 +1,6 @@
 // Descriptor set layouts and pipeline layouts (docs/design.md rule 8): device limits with clear errors, exact fits legal,
 // lifetimes shared with the pipeline layouts that use them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HalError } from '../../src/core/errors.js';
 import { DescriptorSetLayout, PipelineLayout } from '../../src/core/layouts.js';
 import { Bench } from '../helpers/fake_context.js';
 import { thrownHalError } from '../helpers/hal_errors.js';

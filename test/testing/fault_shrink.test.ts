@@ -3,29 +3,11 @@
  * still fail the same way, restated as explicit faults that the replay token carries.
  */
 import { describe, expect, it } from 'vitest';
-import { HalError, StatusCode } from '../../src/index.js';
+import { fifthBuffer } from '../../examples/explore/fault_scenarios.js';
+import { StatusCode } from '../../src/index.js';
 import { decodeReplayToken, encodeToken, replay, runExploration, type Scenario } from '../../src/testing/index.js';
 import { planOf, unitsOf, type FaultUnit } from '../../src/testing/fault_units.js';
 import { expectHalError } from '../helpers/hal_errors.js';
-
-/**
- * Eight buffers, each allocation may run out of memory (the program copes: it skips that buffer) — except that
- * the fifth is the one the program cannot do without. With random out-of-memory faults most failing runs inject
- * several; one, at the fifth buffer's allocation, is all the failure needs.
- */
-const fifthBuffer: Scenario = {
-  name: 'fifth-buffer',
-  async run({ device }) {
-    for (let i = 1; i <= 8; i++) {
-      try {
-        device.createBuffer({ byteLength: 4096, label: `b${i}` });
-      } catch (error) {
-        if (!HalError.is(error) || error.code !== StatusCode.RESOURCE_EXHAUSTED) throw error;
-        if (i === 5) throw new Error('buffer 5 could not be allocated');
-      }
-    }
-  },
-};
 
 describe('fault shrinking', () => {
   it('reduces random out-of-memory faults to the one that fails the program', async () => {

@@ -1,7 +1,8 @@
 /**
  * A pooled simulator driver, reset between schedules, must replay like a fresh one: memory the last run used —
  * its buffers, the allocator's block headers around them, and the per-thread memory (stacks, coroutine state) a
- * HIP-C module takes from the heap outside the allocation table — reads as zeros in the next run.
+ * HIP-C module takes from the heap outside the allocation table, and its __device__ variables — reads as zeros in
+ * the next run.
  */
 import { expect, it } from 'vitest';
 import { sampleExecutableManifestInput, sampleKernelSpec, workgroupsFor } from '../../src/kernels/index.js';
@@ -46,16 +47,13 @@ it('a driver reused after a run that split the heap hands out zeroed memory, hea
   expect(result.failure?.text).toBeUndefined();
 }, 60_000);
 
-it('a driver reused after a HIP-C kernel with __syncthreads hands out zeroed memory (its per-thread memory too)', async () => {
-  const source = `extern "C" __global__ void k(unsigned* out) {
-  __shared__ unsigned s[64];
-  s[threadIdx.x] = threadIdx.x * 2654435761u;
-  __syncthreads();
-  out[threadIdx.x] = s[(threadIdx.x + 1) % 64];
-}`;
+/** Runs HIP-C kernel `k(unsigned* out)` over 4 workgroups of 64 threads, unloads it, resets the driver and expects
+ * every byte a new 24 MiB allocation covers to read as zero. */
+async function expectZeroedAfterKernel(source: string): Promise<void> {
   const driver = new SimDriver({ memoryBytes: 32 * 1024 * 1024 });
-  const module = await loadHip(driver, source);
+  // The output first: the module's heap block is then the last one touched, so nothing after it is zeroed by chance.
   const out = driver.memAlloc(256);
+  const module = await loadHip(driver, source);
   const stream = driver.streamCreate();
   driver.launchKernel({
     fn: driver.moduleGetFunction(module, 'k'), workgroupCount: [4, 1, 1], workgroupSize: [64, 1, 1], sharedMemoryBytes: 0,
@@ -72,4 +70,26 @@ it('a driver reused after a HIP-C kernel with __syncthreads hands out zeroed mem
   expect(bytes.findIndex((b) => b !== 0)).toBe(-1);
   driver.memFree(heap);
   driver.destroy();
+}
+
+it('a driver reused after a HIP-C kernel with __syncthreads hands out zeroed memory (its per-thread memory too)', async () => {
+  await expectZeroedAfterKernel(`extern "C" __global__ void k(unsigned* out) {
+  __shared__ unsigned s[64];
+  s[threadIdx.x] = threadIdx.x * 2654435761u;
+  __syncthreads();
+  out[threadIdx.x] = s[(threadIdx.x + 1) % 64];
+}`);
+}, 300_000);
+
+it('a driver reused after a HIP-C kernel with per-thread memory and __device__ variables zeroes the variables too', async () => {
+  // The variables lie after every thread's memory, in the module's one heap block: 8 KiB of them, written non-zero.
+  await expectZeroedAfterKernel(`__device__ unsigned table[2048];
+extern "C" __global__ void k(unsigned* out) {
+  __shared__ unsigned s[64];
+  s[threadIdx.x] = threadIdx.x + 1;
+  __syncthreads();
+  for (unsigned i = threadIdx.x; i < 2048; i += blockDim.x) table[i] = 0xdeadbeefu ^ i;
+  __syncthreads();
+  out[threadIdx.x] = table[(threadIdx.x * 7) % 2048] + s[(threadIdx.x + 1) % 64];
+}`);
 }, 300_000);

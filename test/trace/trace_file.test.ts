@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { HalError } from '../../src/core/errors.js';
 import { serializeChromeTrace, toChromeTrace, serializeTrace } from '../../src/trace/chrome_trace.js';
 import { renderTimeline } from '../../src/trace/timeline_renderer.js';
 import { parseTraceFile } from '../../src/trace/trace_file.js';

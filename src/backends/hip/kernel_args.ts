@@ -39,7 +39,9 @@ export class KernelArgPacker {
     const nb = bindings.length;
     const nc = constants.length;
     const valueBytes = nb * POINTER_BYTES + nc * CONSTANT_BYTES;
-    if (parameters !== undefined) {
+    const sameShape = nb === this.shapeBindings && nc === this.shapeConstants && parameters === this.shapeParameters;
+    // The parameters' extent is checked once per shape: a launch of the same kernel with as many words passed it.
+    if (parameters !== undefined && !sameShape) {
       const last = parameters.reduce((end, p) => Math.max(end, p.offset + p.size), 0);
       if (last > valueBytes) {
         const words = Math.ceil(Math.max(0, last - nb * POINTER_BYTES) / CONSTANT_BYTES);

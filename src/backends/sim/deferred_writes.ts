@@ -8,13 +8,14 @@
  * taken out of memory, memory is put back as it was, and the change is applied when the operation completes.
  * Only bytes that changed are written back, so a kernel's untouched elements never overwrite another operation's.
  *
- * The writes land in pieces, in order, each before the completion when the explorer picks it (the last lands with
- * the completion): a kernel's in one piece per workgroup (a graph's per workgroup of its widest kernel), a copy's, fill's or upload's in one piece per chunk of
- * CHUNK_BYTES, at least two and at most MAX_PIECES either way. So an operation that reads in between sees a partly
- * written buffer, and two concurrent kernels' stores interleave workgroup by workgroup. Piece i of an operation is
- * the i-th of P equal slices of *every* range it writes: a kernel's workgroup i is taken to write the i-th slice of
- * each buffer it binds, which is the layout of one element per thread in workgroup order (the simulator runs a
- * dispatch in one call into the WebAssembly device and does not know which workgroup stored which byte).
+ * The writes land in pieces, in order, each before the completion when the explorer picks it (the last lands with the
+ * completion): a kernel's in one piece per workgroup (a graph's per workgroup of its widest kernel), a copy's, fill's
+ * or upload's in one piece per chunk of CHUNK_BYTES, at least two and at most MAX_PIECES either way. So an operation
+ * that reads in between sees a partly written buffer, and two concurrent kernels' stores interleave workgroup by
+ * workgroup. Piece i of an operation is the i-th of P equal slices of *every* range it writes: a kernel's workgroup i
+ * is taken to write the i-th slice of each buffer it binds, which is the layout of one element per thread in workgroup
+ * order (the simulator runs a dispatch in one call into the WebAssembly device and does not know which workgroup stored
+ * which byte).
  */
 import type { Allocation } from './allocations.js';
 import type { SimAccess, SimFootprint } from './schedule_source.js';

@@ -15,7 +15,7 @@
  * Bad input throws before any state changes. Failures of running work surface through events (eventQuery),
  * readbacks and streamSynchronize, never as exceptions from the enqueue calls.
  */
-import { HalError, StatusCode, failedPrecondition, invalidArgument, resourceExhausted } from '../../core/errors.js';
+import { HalError, failedPrecondition, invalidArgument, resourceExhausted } from '../../core/errors.js';
 import type {
   DevicePtr, DriverDeviceInfo, DriverEvent, DriverFunction, DriverGraph, DriverGraphExec, DriverGraphNode,
   DriverModule, DriverObjectCounts, DriverReadback, DriverStepper, DriverStream, DriverTimer, GpuDriver, KernelLaunch, OpenChoiceKind,
@@ -83,9 +83,6 @@ const MAX_SHARED_BYTES = SIM_LIMITS.maxSharedMemoryBytes;
 const NO_FOOTPRINT: SimFootprint = Object.freeze({ accesses: [], observable: false });
 const hex = (n: number): string => `0x${n.toString(16)}`;
 let nextDriverId = 1;
-
-/** Per-thread memory a HIP-C module takes from the heap, per thread at most (hipc/loader.ts). */
-const HIP_THREAD_BYTES = 4096;
 
 export class SimDriver implements GpuDriver {
   readonly info: DriverDeviceInfo;
@@ -406,10 +403,10 @@ export class SimDriver implements GpuDriver {
         throw failedPrecondition(`moduleLoad ${request.label}: 'hip-source' is compiled asynchronously; await prepareModule(image) first (Executable.create does)`);
       }
       const module = this.kernelModules.loadHip(compiled, request.label, SIM_LIMITS.maxWorkgroupInvocations, MAX_SHARED_BYTES);
-      // Its per-thread memory (stacks, coroutine state) comes from the heap outside the allocation table; a reset must
-      // zero it too, or a reused driver hands a later run buffers holding this run's stacks. At most one block of
-      // HIP_THREAD_BYTES per thread; zeroing past it at reset is harmless (a fresh heap is all zeros).
-      if (module.ownedMemory !== 0) this.allocations.noteTouched(module.ownedMemory, SIM_LIMITS.maxWorkgroupInvocations * HIP_THREAD_BYTES);
+      // Its own memory (per-thread stacks and coroutine state, __device__ variables) comes from the heap outside the
+      // allocation table; a reset must zero it too, or a reused driver hands a later run buffers holding this run's
+      // stacks and variables.
+      if (module.ownedBytes !== 0) this.allocations.noteTouched(module.ownedMemory, module.ownedBytes);
       return this.modules.add(module);
     }
     return this.modules.add(this.kernelModules.load(image));

@@ -27,8 +27,10 @@ export interface KernelModule {
   readonly functions: Map<string, KernelFunction>;
   /** Bytes at the start of the shared scratch holding the module's statics (HIP-C modules; 0 for sim-wasm). */
   readonly staticSharedBytes: number;
-  /** Device memory the module owns (HIP-C per-thread memory), freed on unload; 0 when none. */
+  /** Device memory the module owns (HIP-C per-thread memory and __device__ variables), freed on unload; 0 when none. */
   readonly ownedMemory: number;
+  /** How many bytes from `ownedMemory` the module owns; 0 when none. */
+  readonly ownedBytes: number;
   live: boolean;
 }
 
@@ -169,7 +171,7 @@ export class KernelModules {
       throw new HalError(StatusCode.INVALID_ARGUMENT, `moduleLoad ${label}: cannot instantiate against the device memory (${String(cause)})`, { cause });
     }
     const entryPoints = new Set([...shape.functionExports].filter(([, isKernel]) => isKernel).map(([n]) => n));
-    return { label, instance, entryPoints, functions: new Map(), staticSharedBytes: 0, ownedMemory: 0, live: true };
+    return { label, instance, entryPoints, functions: new Map(), staticSharedBytes: 0, ownedMemory: 0, ownedBytes: 0, live: true };
   }
 
   /** A HIP-C module compiled for the simulator (hipc/compiler.ts). */
@@ -177,7 +179,7 @@ export class KernelModules {
     const loaded = instantiateHipModule(this.device, image, label, maxThreads, maxSharedBytes);
     return {
       label, instance: loaded.instance, entryPoints: loaded.entryPoints, functions: new Map(),
-      staticSharedBytes: loaded.staticSharedBytes, ownedMemory: loaded.threadMemory, live: true,
+      staticSharedBytes: loaded.staticSharedBytes, ownedMemory: loaded.ownedMemory, ownedBytes: loaded.ownedBytes, live: true,
     };
   }
 

@@ -6,7 +6,7 @@ import type { SchedulerMode } from './scheduler.js';
 import { isScheduleSource, type SimScheduleSource } from './schedule_source.js';
 import { describe } from '../../core/validation.js';
 import { suggestion } from '../../core/fields.js';
-import { type FaultPlan, type ResolvedFaultPlan, resolveFaultPlan } from './fault_plan.js';
+import { type ResolvedFaultPlan, resolveFaultPlan } from './fault_plan.js';
 
 /** The sim driver's options: the same as `createDevice({ sim })` takes (device_options.ts documents each). */
 export type SimDriverOptions = SimDeviceOptions;

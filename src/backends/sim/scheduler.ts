@@ -9,14 +9,15 @@
  * At equal times completions go first, then starts, then timers. Ties between starts are broken by the seeded
  * PRNG: that is the only freedom a seed has, and it only reorders what streams and events leave unordered.
  *
- * With a schedule source (schedule_source.ts) the source picks every event instead: any ready start, any
- * completion of work in flight, the next piece (a workgroup's or a chunk's) of a running operation's writes, or the
- * earliest timer; and each operation's writes land by its completion (deferred_writes.ts). Option 0 is always the order described above,
- * with stream creation order in place of the PRNG.
+ * With a schedule source (schedule_source.ts) the source picks every event instead: any ready start, any completion of
+ * work in flight, the next piece (a workgroup's or a chunk's) of a running operation's writes, or the earliest timer;
+ * and each operation's writes land by its completion (deferred_writes.ts). Option 0 is always the order described
+ * above, with stream creation order in place of the PRNG.
  *
- * Progress: in 'auto' mode the scheduler runs itself on the next macrotask (setImmediate; a MessageChannel in browsers) whenever work or timers are pending, one
- * completion (or timer) per tick, and resolves nextProgress() waiters after each tick. In 'manual' mode nothing
- * happens until the caller calls step() or runUntilIdle(). No real timers, no threads.
+ * Progress: in 'auto' mode the scheduler runs itself on the next macrotask (setImmediate; a MessageChannel in browsers)
+ * whenever work or timers are pending, one completion (or timer) per tick, and resolves nextProgress() waiters after
+ * each tick. In 'manual' mode nothing happens until the caller calls step() or runUntilIdle(). No real timers, no
+ * threads.
  */
 import { HalError, StatusCode, failedPrecondition } from '../../core/errors.js';
 import type { EventLog } from './event_log.js';

@@ -3,7 +3,7 @@
  *
  * Commands are fully validated when recorded and hold everything lowering needs (push constants and descriptor
  * bindings are flattened into each dispatch), so the list can be lowered any number of times — once at end() for
- * a graph, once per binding table for indirect command buffers, or on every execute in stream mode. GpuBuffer
+ * a graph, once per binding table for indirect command buffers, or on every execute in stream mode. Buffer
  * operands are either a buffer or a binding-table slot; `resolveRange` turns both into device addresses.
  */
 import type { GpuBuffer } from '../gpu_buffer.js';

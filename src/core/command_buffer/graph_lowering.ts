@@ -9,7 +9,7 @@
  * Errors from adding nodes or instantiating are thrown to the caller, which is `end()` for direct command buffers
  * (a failed instantiate must never look like success).
  */
-import type { DevicePtr, DriverGraphExec, DriverGraphNode, GpuDriver } from '../driver.js';
+import type { DevicePtr, DriverGraphExec, DriverGraphNode } from '../driver.js';
 import type { DeviceContext } from '../device_context.js';
 import type { ResolvedEntry } from './binding_table.js';
 import { type Command, toDeviceOp } from './commands.js';

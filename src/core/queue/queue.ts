@@ -12,7 +12,7 @@ import { CommandBuffer, type TableCapture } from '../command_buffer/command_buff
 import type { BindingTable } from '../command_buffer/binding_table.js';
 import type { DeviceContext } from '../device_context.js';
 import type { DevicePtr, DriverReadback, DriverStream } from '../driver.js';
-import { HalError, StatusCode, failedPrecondition, invalidArgument, outOfRange } from '../errors.js';
+import { HalError, failedPrecondition, invalidArgument, outOfRange } from '../errors.js';
 import type { HalObject } from '../lifetime.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Lane } from '../scheduler/lane.js';
@@ -127,6 +127,7 @@ interface OperationNames {
   readonly operation: string;
   readonly waits: string;
   readonly signals: string;
+  readonly label: string;
 }
 
 /** A barrier has no device work and captures nothing, so every barrier shares one work object. */
@@ -214,7 +215,7 @@ export class Queue {
     this.label = `${host.context.label}.queue${index}`;
     const names = {} as Record<OperationKind, OperationNames>;
     for (const kind of OPERATION_KINDS) {
-      names[kind] = { use: `${kind} on ${this.label}`, operation: `${kind} operation`, waits: `${kind} waits`, signals: `${kind} signals` };
+      names[kind] = { use: `${kind} on ${this.label}`, operation: `${kind} operation`, waits: `${kind} waits`, signals: `${kind} signals`, label: `${kind} label` };
     }
     this.names = names;
   }
@@ -278,7 +279,7 @@ export class Queue {
   ): CheckedOp | undefined {
     const checker = this.context.checker!;
     const { accesses, conflicts } = checker.executeAccesses(commandBuffers, tables);
-    return checker.submitted(this.index, this.label, 'execute', labelOf(op), sync, accesses, conflicts);
+    return checker.submitted(this.index, this.label, 'execute', op.label, sync, accesses, conflicts);
   }
 
   /** Checks entry `i` of an execute's command buffer list. */
@@ -296,7 +297,7 @@ export class Queue {
   barrier(operation: QueueSync = {}): void {
     const op = this.begin<QueueSync>('barrier', operation);
     const sync = this.sync('barrier', op);
-    const checked = this.context.checker?.submitted(this.index, this.label, 'barrier', labelOf(op), sync, []);
+    const checked = this.context.checker?.submitted(this.index, this.label, 'barrier', op.label, sync, []);
     this.submit(sync, BARRIER_WORK, undefined, checked, op.label);
   }
 
@@ -320,7 +321,7 @@ export class Queue {
     buffer.checkRange('fill', offset, length);
 
     const pattern = op.pattern;
-    const checked = this.context.checker?.submitted(this.index, this.label, 'fill', labelOf(op), sync, [bufferAccess(buffer, offset, length, true, 'the filled range')]);
+    const checked = this.context.checker?.submitted(this.index, this.label, 'fill', op.label, sync, [bufferAccess(buffer, offset, length, true, 'the filled range')]);
     this.submitWith(sync, 'fill', [buffer], (stream) => {
       if (length === 0) return;
       this.context.driver.memsetAsync({ dst: buffer.devicePtr + offset, value: pattern, elementSize: patternLength, count: length / patternLength }, stream);
@@ -348,7 +349,7 @@ export class Queue {
         `copy source [${sourceOffset}, ${sourceOffset + length}) and target [${targetOffset}, ${targetOffset + length}) overlap in ${source.label}`,
       );
     }
-    const checked = this.context.checker?.submitted(this.index, this.label, 'copy', labelOf(op), sync, [
+    const checked = this.context.checker?.submitted(this.index, this.label, 'copy', op.label, sync, [
       bufferAccess(source, sourceOffset, length, false, 'copy source'),
       bufferAccess(target, targetOffset, length, true, 'copy target'),
     ]);
@@ -368,7 +369,7 @@ export class Queue {
       const length = checkInteger('read length', op.length ?? Math.max(0, buffer.byteLength - offset));
       buffer.checkRange('read', offset, length);
 
-      const checked = this.context.checker?.submitted(this.index, this.label, 'read', labelOf(op), sync, [bufferAccess(buffer, offset, length, false, 'the range read back')]);
+      const checked = this.context.checker?.submitted(this.index, this.label, 'read', op.label, sync, [bufferAccess(buffer, offset, length, false, 'the range read back')]);
       buffer.retain();
       let readback: DriverReadback | undefined;
       const watch = this.host.stallWatch;
@@ -475,7 +476,7 @@ export class Queue {
     settled: (error: HalError | undefined) => void,
   ): void {
     buffer.retain();
-    const checked = this.context.checker?.submitted(this.index, this.label, kind, labelOf(op), sync, [], [], { kind, buffer });
+    const checked = this.context.checker?.submitted(this.index, this.label, kind, op.label, sync, [], [], { kind, buffer });
     this.submit(sync, {
       kind,
       encode: () => {},
@@ -504,7 +505,7 @@ export class Queue {
     const offset = checkInteger('update offset', op.offset ?? 0);
     const data = copyBytes('update data', op.data);
     buffer.checkRange('update', offset, data.byteLength);
-    const checked = this.context.checker?.submitted(this.index, this.label, 'update', labelOf(op), sync, [bufferAccess(buffer, offset, data.byteLength, true, 'the updated range')]);
+    const checked = this.context.checker?.submitted(this.index, this.label, 'update', op.label, sync, [bufferAccess(buffer, offset, data.byteLength, true, 'the updated range')]);
     // An upload's promise is awaited by the host: what it does after is ordered after the update.
     const settled = settle !== undefined && checked !== undefined
       ? (error: HalError | undefined) => {
@@ -527,7 +528,7 @@ export class Queue {
   /** Checks the operation's label, waits and signals (the parts every queue operation shares). */
   private sync(kind: OperationKind, op: QueueSync): SyncList {
     const names = this.names[kind];
-    checkLabel(`${kind} label`, op.label);
+    checkLabel(names.label, op.label);
     return checkSyncList(names.waits, op.waits, names.signals, op.signals, this.host);
   }
 
@@ -571,10 +572,4 @@ export class Queue {
     const submission = this.host.scheduler.submit(this.index, sync, work, lane, checked?.failure, label);
     if (checked !== undefined) this.context.checker?.attach(checked, submission);
   }
-}
-
-/** The operation's label, when the caller gave one (messages and race reports name it). */
-function labelOf(operation: object): string | undefined {
-  const label = (operation as { label?: unknown }).label;
-  return typeof label === 'string' ? label : undefined;
 }

@@ -27,7 +27,7 @@ export interface WaitOptions {
 }
 
 /** Validates `options.signal`; returns it, or undefined when none was given. */
-export function checkSignal(field: string, options: WaitOptions | undefined): AbortSignal | undefined {
+function checkSignal(field: string, options: WaitOptions | undefined): AbortSignal | undefined {
   const signal = options?.signal;
   if (signal === undefined) return undefined;
   const looksLikeSignal = signal !== null && typeof signal === 'object' && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function';
@@ -46,7 +46,7 @@ export interface SemaphoreValue {
 }
 
 /** Validates `options.timeoutMs`; returns it in nanoseconds, or undefined for "forever". */
-export function checkTimeout(field: string, options: WaitOptions | undefined): bigint | undefined {
+function checkTimeout(field: string, options: WaitOptions | undefined): bigint | undefined {
   if (options === undefined) return undefined;
   checkObject(field, options, WAIT_OPTION_FIELDS);
   const ms = options.timeoutMs;
@@ -61,16 +61,17 @@ export function checkTimeout(field: string, options: WaitOptions | undefined): b
 
 /**
  * Waits for `all` or `any` of the (already validated) entries. Resolves at once for an empty list.
- * A failed entry rejects with its failure in both modes.
+ * A failed entry rejects with its failure in both modes. `optionsField` names `options` in validation errors.
  */
 export function waitForSemaphores(
   owner: SemaphoreOwner,
   mode: WaitMode,
   entries: readonly SemaphoreValue[],
   options: WaitOptions | undefined,
+  optionsField = 'wait options',
 ): Promise<void> {
-  const timeoutNs = checkTimeout('wait options', options);
-  const signal = checkSignal('wait options', options);
+  const timeoutNs = checkTimeout(optionsField, options);
+  const signal = checkSignal(optionsField, options);
   if (signal?.aborted === true) return Promise.reject(signal.reason);
   if (entries.length === 0) return Promise.resolve();
   const trace = owner.trace;

@@ -3,6 +3,7 @@
  * them here so a negative, fractional or oversized value is rejected with INVALID_ARGUMENT naming the field.
  */
 import { invalidArgument } from '../errors.js';
+import { describe } from '../validation.js';
 
 export const MAX_PAYLOAD = (1n << 64n) - 1n;
 
@@ -17,6 +18,3 @@ export function checkPayload(field: string, value: unknown): bigint {
   return value;
 }
 
-import { describe } from '../validation.js';
-
-export { describe };

@@ -2,7 +2,7 @@
  * docs/design.md rule 11 (simulator only) — the same program with the same seed gives the same results, the same order
  * of events and the same virtual timestamps; another seed may reorder only what semaphores leave unordered.
  */
-import { describe, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { SimDriver } from '../../../src/backends/sim/index.js';
 import { simOnly, testDevice } from '../../helpers/device.js';
 

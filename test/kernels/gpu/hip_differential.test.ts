@@ -2,54 +2,34 @@
 // HIP-C payload, compiled at load time by nvrtc or hiprtc) and must equal the TypeScript reference — the same
 // reference the simulator's WASM kernels are held to — byte for byte, floats included.
 // Runs only with GPUHAL_HIP_GPU=1 on a GPU machine (see scripts/gpu/README.md).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DriverFunction, DriverModule, DriverStream, GpuDriver, KernelBinding } from '../../../src/core/driver.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DriverFunction } from '../../../src/core/driver.js';
 import { findEntryPoint, selectPayload } from '../../../src/core/executable_manifest.js';
 import { sampleKernelSpecs, type SampleKernelName } from '../../../src/kernels/kernel_specs.js';
 import { sampleExecutableManifest } from '../../../src/kernels/samples.js';
-import { drain, GPU_ENABLED, GPU_NOTE, openGpu } from '../../helpers/hip_gpu.js';
+import { gpuStream } from '../../helpers/gpu_stream.js';
+import { GPU_ENABLED, GPU_NOTE } from '../../helpers/hip_gpu.js';
 import { expectSameOutputs, randomCase, referenceOutputs } from '../../helpers/kernels.js';
 
 describe.skipIf(!GPU_ENABLED)(`sample kernels on a GPU equal their references${GPU_NOTE}`, () => {
   const manifest = sampleExecutableManifest();
-  let driver: GpuDriver;
-  let stream: DriverStream;
-  let module: DriverModule;
+  const gpu = gpuStream();
   const fns = new Map<string, DriverFunction>();
 
-  beforeAll(async () => {
-    driver = await openGpu();
-    stream = driver.streamCreate();
-    const image = selectPayload(manifest, driver.info.formats);
-    console.log(`[gpu] ${driver.info.name}: loading the sample executable's ${image.format} payload`);
-    module = driver.moduleLoad(image);
-    for (const entry of manifest.entryPoints) fns.set(entry.name, driver.moduleGetFunction(module, entry.name));
+  beforeAll(() => {
+    const image = selectPayload(manifest, gpu.driver.info.formats);
+    console.log(`[gpu] ${gpu.driver.info.name}: loading the sample executable's ${image.format} payload`);
+    const module = gpu.load(image);
+    for (const entry of manifest.entryPoints) fns.set(entry.name, gpu.driver.moduleGetFunction(module, entry.name));
   });
 
-  afterAll(() => {
-    driver?.moduleUnload(module);
-    driver?.streamDestroy(stream);
-    driver?.destroy();
-  });
-
-  async function run(
+  function run(
     name: SampleKernelName, inputs: readonly Uint8Array[], constants: readonly number[],
     workgroupSize: readonly [number, number, number], workgroupCount: readonly [number, number, number],
   ): Promise<Uint8Array[]> {
-    const bindings: KernelBinding[] = inputs.map((data) => {
-      const ptr = driver.memAlloc(Math.max(data.byteLength, 4));
-      driver.memcpyHtoDAsync(ptr, data, stream);
-      return { ptr, byteLength: data.byteLength };
-    });
-    driver.launchKernel({
-      fn: fns.get(name)!, workgroupCount, workgroupSize, sharedMemoryBytes: findEntryPoint(manifest, name).sharedMemoryBytes,
-      bindings, constants: Uint32Array.from(constants, (c) => c >>> 0),
-    }, stream);
-    const readbacks = bindings.map((b) => driver.memcpyDtoHAsync(b.ptr, b.byteLength, stream));
-    await drain(driver, stream);
-    const outputs = readbacks.map((r) => { const bytes = r.take(); r.release(); return bytes; });
-    for (const b of bindings) driver.memFree(b.ptr);
-    return outputs;
+    return gpu.run(inputs, [{
+      fn: fns.get(name)!, workgroupCount, workgroupSize, sharedMemoryBytes: findEntryPoint(manifest, name).sharedMemoryBytes, constants,
+    }]);
   }
 
   for (const spec of sampleKernelSpecs) {

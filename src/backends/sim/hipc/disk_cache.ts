@@ -27,33 +27,31 @@ export async function diskCache(): Promise<DiskCache | undefined> {
 }
 
 async function openDiskCache(dir: string): Promise<DiskCache | undefined> {
-  {
-    try {
-      const fs = await import('node:fs/promises');
-      const path = await import('node:path');
-      await fs.mkdir(dir, { recursive: true });
-      return {
-        async read(key) {
-          try {
-            const [wasm, meta] = await Promise.all([fs.readFile(path.join(dir, `${key}.wasm`)), fs.readFile(path.join(dir, `${key}.json`), 'utf8')]);
-            const parsed = JSON.parse(meta) as { kernels: Record<string, boolean>; threadMemory: boolean };
-            return { wasm: new Uint8Array(wasm), kernels: parsed.kernels, threadMemory: parsed.threadMemory };
-          } catch {
-            return undefined;
-          }
-        },
-        async write(key, image) {
-          // Written under a temporary name and renamed, so a concurrent reader never sees half a file.
-          const tmp = `.${key}.${process.pid}.${Date.now()}`;
-          await fs.writeFile(path.join(dir, `${tmp}.wasm`), image.wasm);
-          await fs.rename(path.join(dir, `${tmp}.wasm`), path.join(dir, `${key}.wasm`));
-          await fs.writeFile(path.join(dir, `${tmp}.json`), JSON.stringify({ kernels: image.kernels, threadMemory: image.threadMemory }));
-          await fs.rename(path.join(dir, `${tmp}.json`), path.join(dir, `${key}.json`));
-        },
-      };
-    } catch {
-      return undefined;
-    }
+  try {
+    const fs = await import('node:fs/promises');
+    const path = await import('node:path');
+    await fs.mkdir(dir, { recursive: true });
+    return {
+      async read(key) {
+        try {
+          const [wasm, meta] = await Promise.all([fs.readFile(path.join(dir, `${key}.wasm`)), fs.readFile(path.join(dir, `${key}.json`), 'utf8')]);
+          const parsed = JSON.parse(meta) as { kernels: Record<string, boolean>; threadMemory: boolean };
+          return { wasm: new Uint8Array(wasm), kernels: parsed.kernels, threadMemory: parsed.threadMemory };
+        } catch {
+          return undefined;
+        }
+      },
+      async write(key, image) {
+        // Written under a temporary name and renamed, so a concurrent reader never sees half a file.
+        const tmp = `.${key}.${process.pid}.${Date.now()}`;
+        await fs.writeFile(path.join(dir, `${tmp}.wasm`), image.wasm);
+        await fs.rename(path.join(dir, `${tmp}.wasm`), path.join(dir, `${key}.wasm`));
+        await fs.writeFile(path.join(dir, `${tmp}.json`), JSON.stringify({ kernels: image.kernels, threadMemory: image.threadMemory }));
+        await fs.rename(path.join(dir, `${tmp}.json`), path.join(dir, `${key}.json`));
+      },
+    };
+  } catch {
+    return undefined;
   }
 }
 

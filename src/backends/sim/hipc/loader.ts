@@ -19,7 +19,9 @@ export interface LoadedHipModule {
   readonly staticSharedBytes: number;
   /** Device address of the module's own memory (per-thread memory, then device-wide variables; 0 when it needs
    * none); freed on unload. */
-  readonly threadMemory: number;
+  readonly ownedMemory: number;
+  /** Its size in bytes (0 when none). */
+  readonly ownedBytes: number;
 }
 
 export function instantiateHipModule(device: WasmDevice, image: KernelModuleImage, label: string, maxThreads: number, maxSharedBytes: number): LoadedHipModule {
@@ -49,7 +51,7 @@ export function instantiateHipModule(device: WasmDevice, image: KernelModuleImag
     if (staticSharedBytes > maxSharedBytes) {
       throw invalidArgument(`moduleLoad ${label}: the kernels' __shared__ and static data need ${staticSharedBytes} bytes, more than the ${maxSharedBytes} bytes of shared memory per workgroup`);
     }
-    return { instance, entryPoints: new Set(Object.keys(image.kernels)), staticSharedBytes, threadMemory: owned };
+    return { instance, entryPoints: new Set(Object.keys(image.kernels)), staticSharedBytes, ownedMemory: owned, ownedBytes: owned === 0 ? 0 : bytes };
   } catch (error) {
     if (owned !== 0) device.exports.free(owned);
     throw error;

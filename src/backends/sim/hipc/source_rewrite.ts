@@ -4,8 +4,6 @@
  */
 import { codeOnly, kernelInstantiations, kernelNames, templateGlobalTokens, templateKernelNames } from '../../../core/hip_source_kernels.js';
 
-export { kernelNames } from '../../../core/hip_source_kernels.js';
-
 /**
  * `extern __shared__ T name[];` — the dynamic shared memory array. It becomes a declaration of the linker symbol
  * `__heap_base`, the first byte after the module's statics, where the workgroup's dynamic shared memory begins
@@ -14,7 +12,7 @@ export { kernelNames } from '../../../core/hip_source_kernels.js';
 const EXTERN_SHARED_PATTERN = /extern\s+__shared__\s+((?:__align__\s*\(\s*\d+\s*\)\s*)?[^;[\]]*?)\s*([A-Za-z_]\w*)\s*\[\s*\]\s*;/g;
 
 /** The id under which instantiation `index` is compiled; the post-processor exports it by its mangled name. */
-export const instantiationId = (index: number): string => `__gh_t${index}`;
+const instantiationId = (index: number): string => `__gh_t${index}`;
 
 export interface RewrittenSource {
   readonly text: string;

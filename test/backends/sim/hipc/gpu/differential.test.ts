@@ -4,10 +4,11 @@
 // within SOFTMAX_ULP_BOUND ulp (expf). On the GPU machine the simulator's modules come from the compile cache that
 // scripts/gpu/pack.sh fills (.device/hipc-cache): that machine has no clang.
 // Runs only with GPUHAL_HIP_GPU=1 on a GPU machine (scripts/gpu/verify.sh, step hipc-gpu).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import type { DriverFunction, DriverModule, DriverStream, GpuDriver, KernelBinding } from '../../../../../src/core/driver.js';
-import { drain, GPU_ENABLED, GPU_NOTE, openGpu } from '../../../../helpers/hip_gpu.js';
+import type { DriverFunction, DriverModule } from '../../../../../src/core/driver.js';
+import { gpuStream } from '../../../../helpers/gpu_stream.js';
+import { GPU_ENABLED, GPU_NOTE } from '../../../../helpers/hip_gpu.js';
 import { differentialCases, type DifferentialCase } from '../../../../helpers/hipc_cases.js';
 import { asF32, runHip } from '../../../../helpers/hipc.js';
 import { ulpDistance } from '../../../../helpers/hipc_references.js';
@@ -15,48 +16,24 @@ import { ulpDistance } from '../../../../helpers/hipc_references.js';
 process.env['GPUHAL_CACHE_DIR'] ??= fileURLToPath(new URL('../../../../../.device/hipc-cache', import.meta.url));
 
 describe.skipIf(!GPU_ENABLED)(`HIP-C kernels: GPU and simulator agree${GPU_NOTE}`, { timeout: 120_000 }, () => {
-  let driver: GpuDriver;
-  let stream: DriverStream;
+  const gpu = gpuStream();
   const modules = new Map<string, DriverModule>();
-
-  beforeAll(async () => {
-    driver = await openGpu();
-    stream = driver.streamCreate();
-  });
-
-  afterAll(() => {
-    for (const m of modules.values()) driver?.moduleUnload(m);
-    driver?.streamDestroy(stream);
-    driver?.destroy();
-  });
 
   function fn(source: string, entry: string): DriverFunction {
     let module = modules.get(source);
     if (module === undefined) {
-      module = driver.moduleLoad({ format: 'hip-source', source, label: 'hipc_differential' });
+      module = gpu.load({ format: 'hip-source', source, label: 'hipc_differential' });
       modules.set(source, module);
     }
-    return driver.moduleGetFunction(module, entry);
+    return gpu.driver.moduleGetFunction(module, entry);
   }
 
-  async function onGpu(c: DifferentialCase): Promise<Uint8Array[]> {
-    const first = c.launches[0]!;
-    const bindings: KernelBinding[] = first.inputs.map((data) => {
-      const ptr = driver.memAlloc(Math.max(data.byteLength, 4));
-      driver.memcpyHtoDAsync(ptr, data, stream);
-      return { ptr, byteLength: data.byteLength };
-    });
-    for (const l of c.launches) {
-      driver.launchKernel({
-        fn: fn(c.source, l.entry), workgroupCount: [...l.grid] as [number, number, number], workgroupSize: [...l.block] as [number, number, number],
-        sharedMemoryBytes: l.sharedMemoryBytes ?? 0, bindings, constants: Uint32Array.from(l.constants ?? [], (v) => v >>> 0),
-      }, stream);
-    }
-    const readbacks = bindings.map((b) => driver.memcpyDtoHAsync(b.ptr, b.byteLength, stream));
-    await drain(driver, stream);
-    const outputs = readbacks.map((r) => { const bytes = r.take(); r.release(); return bytes; });
-    for (const b of bindings) driver.memFree(b.ptr);
-    return outputs;
+  /** Every launch of a case sees the first launch's inputs, as on the simulator (runHip). */
+  function onGpu(c: DifferentialCase): Promise<Uint8Array[]> {
+    return gpu.run(c.launches[0]!.inputs, c.launches.map((l) => ({
+      fn: fn(c.source, l.entry), workgroupCount: l.grid, workgroupSize: l.block,
+      sharedMemoryBytes: l.sharedMemoryBytes ?? 0, constants: l.constants ?? [],
+    })));
   }
 
   for (const c of differentialCases()) {
