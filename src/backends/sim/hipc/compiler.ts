@@ -39,7 +39,7 @@ function sourceFileName(label: string): string {
   return `${label.replace(/[^A-Za-z0-9_.-]/g, '_') || 'kernel'}.hip`;
 }
 
-async function digest(text: string): Promise<string> {
+export async function digest(text: string): Promise<string> {
   const bytes = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -56,6 +56,16 @@ export function cacheKeyText(request: CompileRequest): string {
 }
 
 const ready = new Map<string, KernelModuleImage>();
+
+/**
+ * Takes `image` as the compiled module for `request` without compiling: for images the build compiled ahead of time
+ * through this same pipeline (prebuilt.ts), whose key proves they match.
+ */
+export function adoptCompiledImage(request: CompileRequest, image: KernelModuleImage): void {
+  const keyText = cacheKeyText(request);
+  memoryCache.set(keyText, Promise.resolve(image));
+  ready.set(keyText, image);
+}
 
 /** The compiled module for `request` if this process finished compiling (or loading) it; synchronous. */
 export function compiledImage(request: CompileRequest): KernelModuleImage | undefined {
