@@ -39,7 +39,7 @@ function sourceFileName(label: string): string {
   return `${label.replace(/[^A-Za-z0-9_.-]/g, '_') || 'kernel'}.hip`;
 }
 
-export async function digest(text: string): Promise<string> {
+async function digest(text: string): Promise<string> {
   const bytes = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -3,38 +3,42 @@
  * checks on and off), so loading them needs neither clang nor binaryen: the demo, the tests and a browser run the
  * HIP-C samples without the optional compiler and without a compile on their path.
  *
- * Each image is stored under the digest of its compile cache key (compiler.ts `cacheKeyText`: pipeline version,
- * device header, scratch address, memory checks, options, source), so an image is used only for exactly the request
- * it was compiled for; a user's own source, or the samples with other options, compile as usual.
+ * An image serves only the request it was compiled for: the same source, compile options, scratch address and memory
+ * checks (compared exactly), and the same compile cache key (compiler.ts `cacheKeyText`, which adds the pipeline
+ * version, the loop budget and the device header), compared by its FNV-1a hash. The lookup is synchronous: preparing
+ * the samples must not leave the current host turn (the schedule explorer takes a scenario that waits on anything but
+ * gpuhal for a stall). A user's own source, or the samples with other options, compile as usual.
  */
 import { prebuiltHipModules } from '../generated/hipc_samples.js';
 import { decodeBase64 } from '../inline_wasm.js';
-import { adoptCompiledImage, cacheKeyText, compileHipSource, compiledImage, digest, type CompileRequest } from './compiler.js';
+import { fnv1a64 } from '../../../util/fnv1a64.js';
+import { adoptCompiledImage, cacheKeyText, compileHipSource, compiledImage, type CompileRequest } from './compiler.js';
 import type { KernelModuleImage } from './postprocess.js';
 
-const decoded = new Map<string, KernelModuleImage>();
+const decoded = new Map<number, KernelModuleImage>();
 
 /** The prebuilt image compiled for exactly `request`, or undefined. */
-export async function prebuiltImage(request: CompileRequest): Promise<KernelModuleImage | undefined> {
-  if (prebuiltHipModules.length === 0) return undefined;
-  const key = await digest(cacheKeyText(request));
-  let image = decoded.get(key);
+export function prebuiltImage(request: CompileRequest): KernelModuleImage | undefined {
+  const index = prebuiltHipModules.findIndex((m) =>
+    m.source === request.source && m.memoryChecks === request.memoryChecks && m.scratchAddress === request.scratchAddress &&
+    m.compileOptions.length === request.compileOptions.length && m.compileOptions.every((o, i) => o === request.compileOptions[i]));
+  const entry = prebuiltHipModules[index];
+  if (entry === undefined || entry.keyHash !== fnv1a64(cacheKeyText(request))) return undefined;
+  let image = decoded.get(index);
   if (image === undefined) {
-    const entry = prebuiltHipModules.find((m) => m.key === key);
-    if (entry === undefined) return undefined;
     image = { wasm: decodeBase64(entry.wasmBase64), kernels: entry.kernels, threadMemory: entry.threadMemory };
-    decoded.set(key, image);
+    decoded.set(index, image);
   }
   return image;
 }
 
 /**
- * Makes `request` ready to load (compiler.ts `compiledImage`): from a prebuilt image when one matches, else through
- * the compiler and its caches.
+ * Makes `request` ready to load (compiler.ts `compiledImage`): from a prebuilt image when one matches (without
+ * awaiting anything), else through the compiler and its caches.
  */
 export async function prepareHipSource(request: CompileRequest): Promise<void> {
   if (compiledImage(request) !== undefined) return;
-  const image = await prebuiltImage(request);
+  const image = prebuiltImage(request);
   if (image !== undefined) adoptCompiledImage(request, image);
   else await compileHipSource(request);
 }

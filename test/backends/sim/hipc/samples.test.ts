@@ -51,7 +51,7 @@ describe('only kernels that reach a barrier run as coroutines', { timeout: 300_0
 describe('the prebuilt sample images', { timeout: 300_000 }, () => {
   it.each([true, false])('are byte for byte what the pipeline compiles now (memory checks %s), and serve only that request', async (memoryChecks) => {
     const request = { source: sampleHipSource, compileOptions: [], scratchAddress: new WasmDevice(1 << 20, 1 << 16).sharedScratchPtr, memoryChecks, label: 'gpuhal_samples' };
-    const prebuilt = await prebuiltImage(request);
+    const prebuilt = prebuiltImage(request);
     expect(prebuilt).toBeDefined();
     const saved = process.env['GPUHAL_CACHE_DIR'];
     const dir = mkdtempSync(join(tmpdir(), 'gpuhal-prebuilt-'));
@@ -69,9 +69,9 @@ describe('the prebuilt sample images', { timeout: 300_000 }, () => {
       rmSync(dir, { recursive: true, force: true });
     }
     // Any other input is another request: another source, options, scratch address.
-    expect(await prebuiltImage({ ...request, source: `${sampleHipSource} ` })).toBeUndefined();
-    expect(await prebuiltImage({ ...request, compileOptions: ['-DX=1'] })).toBeUndefined();
-    expect(await prebuiltImage({ ...request, scratchAddress: request.scratchAddress + 256 })).toBeUndefined();
+    expect(prebuiltImage({ ...request, source: `${sampleHipSource} ` })).toBeUndefined();
+    expect(prebuiltImage({ ...request, compileOptions: ['-DX=1'] })).toBeUndefined();
+    expect(prebuiltImage({ ...request, scratchAddress: request.scratchAddress + 256 })).toBeUndefined();
   });
 
   it("a compile error in a manifest's HIP-C is reported, not hidden by falling back to its 'sim-wasm' payload", async () => {
