@@ -220,7 +220,7 @@ async function preparePayload(context: DeviceContext, manifest: ExecutableManife
       await driver.prepareModule(image);
       return image;
     } catch (error) {
-      if (!(error instanceof HalError) || error.code !== StatusCode.UNAVAILABLE) throw error;
+      if (!HalError.is(error, StatusCode.UNAVAILABLE)) throw error;
       unavailable ??= error;
       formats = formats.slice(formats.indexOf(image.format) + 1);
       try {
