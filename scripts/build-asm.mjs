@@ -6,14 +6,18 @@
 //   asm/device/index.ts         → generated/device_wasm.ts         (the simulated GPU)
 //   asm/kernels/samples/<x>.ts  → generated/kernels/<x>_wasm.ts   (one kernel module per file)
 //   asm/kernels/testing/<x>.ts  → generated/kernels/<x>_wasm.ts   (test-only kernels of the simulator's tests)
+//   src/kernels/hip_source.ts   → generated/hipc_samples.ts        (the sample kernels' HIP-C, compiled by the
+//                                 simulator's own HIP-C pipeline, memory checks on and off: src/backends/sim/hipc/prebuilt.ts)
 //
 // Kernel modules share the device's memory, so the build refuses any kernel module that carries a data segment
 // (instantiating it would overwrite device memory).
 import asc from 'assemblyscript/asc';
+import { build as esbuild } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, writeFile, readFile, rm, rename } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'src/backends/sim/generated');
@@ -84,6 +88,123 @@ async function removeStale(dir) {
   }
 }
 
+// --- the sample kernels' HIP-C, compiled ahead of time -----------------------------------------------------------
+
+const HIPC_DIR = join(root, 'src/backends/sim/hipc');
+
+/**
+ * The simulator's HIP-C pipeline and the sample source, bundled from src/ by esbuild for this process: the build
+ * runs before tsc (and `npm test` never runs tsc), so dist/ may be missing or stale here.
+ */
+async function loadHipcPipeline(scratch) {
+  const entry = [
+    `export { cacheKeyText, compileHipSource } from './src/backends/sim/hipc/compiler.ts';`,
+    `export { fnv1a64 } from './src/util/fnv1a64.ts';`,
+    `export { WasmDevice } from './src/backends/sim/wasm_device.ts';`,
+    `export { sampleHipSource } from './src/kernels/hip_source.ts';`,
+  ].join('\n');
+  const out = join(scratch, 'hipc_pipeline.mjs');
+  await esbuild({
+    stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'hipc_pipeline.ts' },
+    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, logLevel: 'error',
+    // Imported by the pipeline at run time, from node_modules (their specifiers are variables anyway).
+    external: ['@yowasp/clang', 'binaryen'],
+  });
+  return import(pathToFileURL(out).href);
+}
+
+/**
+ * What the prebuilt images depend on beyond their cache keys: the pipeline's code, this build step and the
+ * compilers' versions.
+ */
+async function pipelineFingerprint(keys) {
+  const hash = createHash('sha256');
+  for (const key of keys) hash.update(`key ${key}\n`);
+  hash.update(await readFile(fileURLToPath(import.meta.url)));
+  const files = (await readdir(HIPC_DIR)).filter((f) => f.endsWith('.ts')).sort().map((f) => join(HIPC_DIR, f));
+  for (const file of [...files, join(root, 'src/util/fnv1a64.ts')]) {
+    hash.update(`file ${file.slice(root.length)}\n`).update(await readFile(file));
+  }
+  for (const pkg of ['@yowasp/clang', 'binaryen']) {
+    const version = JSON.parse(await readFile(join(root, 'node_modules', pkg, 'package.json'), 'utf8').catch(() => '{}')).version;
+    hash.update(`package ${pkg}@${version ?? 'missing'}\n`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Compiles the sample kernels' HIP-C source through the simulator's HIP-C pipeline (clang, then the post-processor),
+ * with memory checks on and off (the simulator's kernelMemoryChecks option), into generated/hipc_samples.ts. The
+ * images are keyed by the digest of the pipeline's own cache key, so at run time they serve exactly the requests
+ * they were compiled for. Skipped when the pipeline's inputs are unchanged since the last build.
+ */
+async function buildHipcSamples(scratch) {
+  const file = join(outDir, 'hipc_samples.ts');
+  const pipeline = await loadHipcPipeline(scratch);
+  // The shared scratch address the simulated device links module statics at; fixed by the device module's layout.
+  const scratchAddress = new pipeline.WasmDevice(1 << 20, 1 << 16).sharedScratchPtr;
+  const requests = [true, false].map((memoryChecks) => ({
+    source: pipeline.sampleHipSource, compileOptions: [], scratchAddress, memoryChecks, label: 'gpuhal_samples',
+  }));
+  const keys = requests.map((r) => createHash('sha256').update(pipeline.cacheKeyText(r), 'utf8').digest('hex'));
+  const fingerprint = await pipelineFingerprint(keys);
+  const previous = await readFile(file, 'utf8').catch(() => '');
+  if (previous.includes(`export const prebuiltFingerprint = '${fingerprint}';`)) {
+    written.add(file);
+    return 'hipc_samples (unchanged)';
+  }
+  const images = await compileInChild(scratch, requests);
+  // The requests share one source text, written once.
+  const entries = images.map((image, i) => {
+    const { compileOptions, scratchAddress, memoryChecks } = requests[i];
+    return `  {\n    source: sampleHipSource,\n` +
+      `    compileOptions: ${JSON.stringify(compileOptions)}, scratchAddress: ${scratchAddress}, memoryChecks: ${memoryChecks},\n` +
+      `    keyHash: '${pipeline.fnv1a64(pipeline.cacheKeyText(requests[i]))}', kernels: ${JSON.stringify(image.kernels)}, threadMemory: ${image.threadMemory},\n` +
+      `    wasmBase64: '${image.wasmBase64}',\n  },`;
+  });
+  await writeAtomic(file,
+    `// Generated by scripts/build-asm.mjs from src/kernels/hip_source.ts (the simulator's HIP-C pipeline). Do not edit.\n` +
+    `export const prebuiltFingerprint = '${fingerprint}';\n` +
+    `const sampleHipSource = ${JSON.stringify(pipeline.sampleHipSource)};\n` +
+    `export const prebuiltHipModules: readonly {\n` +
+    `  readonly source: string; readonly compileOptions: readonly string[]; readonly scratchAddress: number; readonly memoryChecks: boolean;\n` +
+    `  /** FNV-1a 64 of the compile cache key (compiler.ts cacheKeyText). */\n` +
+    `  readonly keyHash: string; readonly kernels: Readonly<Record<string, boolean>>; readonly threadMemory: boolean; readonly wasmBase64: string;\n` +
+    `}[] = [\n${entries.join('\n')}\n];\n`);
+  return `hipc_samples (${entries.length} images)`;
+}
+
+/**
+ * Runs the compiles in a process of their own. binaryen keeps its options (inlining limits, low-memory and
+ * fast-math flags…) in global state that asc changes above, and the post-processor would inherit them; a fresh
+ * process compiles exactly as the simulator does at run time. Its cache directory is its own too, so a compile cache
+ * left by an older pipeline is never copied into the build.
+ */
+async function compileInChild(scratch, requests) {
+  const input = join(scratch, 'hipc_requests.json');
+  const output = join(scratch, 'hipc_images.json');
+  const runner = join(scratch, 'hipc_compile.mjs');
+  await writeFile(input, JSON.stringify(requests));
+  await writeFile(runner, [
+    `import { readFileSync, writeFileSync } from 'node:fs';`,
+    `const { compileHipSource } = await import(${JSON.stringify(pathToFileURL(join(scratch, 'hipc_pipeline.mjs')).href)});`,
+    `const images = [];`,
+    `for (const request of JSON.parse(readFileSync(${JSON.stringify(input)}, 'utf8'))) {`,
+    `  const image = await compileHipSource(request);`,
+    `  images.push({ kernels: image.kernels, threadMemory: image.threadMemory, wasmBase64: Buffer.from(image.wasm).toString('base64') });`,
+    `}`,
+    `writeFileSync(${JSON.stringify(output)}, JSON.stringify(images));`,
+  ].join('\n'));
+  const { spawnSync } = await import('node:child_process');
+  const run = spawnSync(process.execPath, [runner], {
+    cwd: root, encoding: 'utf8', env: { ...process.env, GPUHAL_CACHE_DIR: join(scratch, 'hipc-cache') },
+  });
+  if (run.status !== 0) {
+    throw new Error(`compiling the sample kernels' HIP-C (src/kernels/hip_source.ts) for the simulator failed:\n${run.stderr || run.error?.message}`);
+  }
+  return JSON.parse(await readFile(output, 'utf8'));
+}
+
 async function main() {
   await mkdir(join(outDir, 'kernels'), { recursive: true });
   await mkdir(join(buildDir, 'kernels'), { recursive: true });
@@ -120,6 +241,7 @@ async function main() {
     all.map((n) => `export { wasmBytes as ${n.replace(/[^A-Za-z0-9]/g, '_')} } from './${n}_wasm.js';`).join('\n') + '\n' +
     `export const sampleKernelModules: readonly string[] = ${JSON.stringify(index.samples)};\n` +
     `export const testingKernelModules: readonly string[] = ${JSON.stringify(index.testing)};\n`);
+  built.push(await buildHipcSamples(join(buildDir, `.${process.pid}`)));
   await removeStale(outDir);
   await rm(join(buildDir, `.${process.pid}`), { recursive: true, force: true });
   console.log(`build-asm: ${built.join(', ') || 'nothing to build'}`);

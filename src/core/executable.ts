@@ -8,9 +8,9 @@
  * command buffer still holds it.
  */
 import type { DeviceContext } from './device_context.js';
-import type { DriverFunction, DriverModule } from './driver.js';
+import type { DriverFunction, DriverModule, ModuleImage } from './driver.js';
 import { HalError, StatusCode, invalidArgument, outOfRange } from './errors.js';
-import { parseExecutableManifest, selectPayload } from './executable_manifest.js';
+import { parseExecutableManifest, selectPayload, type SelectPayloadOptions } from './executable_manifest.js';
 import type { ExecutableManifest } from './executable_manifest.js';
 import { DescriptorSetLayout, PipelineLayout } from './layouts.js';
 import { checkObject, describe } from './validation.js';
@@ -73,11 +73,10 @@ export class Executable extends HalObject {
     validateEntryLimits(context, parsed);
     // Drivers of AMD GPUs name their gfx target in details; it picks the amdgcn code object.
     const gfxTarget = context.driver.info.details['gfxTarget'];
-    const image = selectPayload(parsed, context.driver.info.formats, gfxTarget === undefined ? {} : { gfxTarget });
+    const image = await preparePayload(context, parsed, gfxTarget === undefined ? {} : { gfxTarget });
 
     const owned: (PipelineLayout | DescriptorSetLayout)[] = [];
     const driver = context.driver;
-    if (driver.prepareModule !== undefined) await driver.prepareModule(image);
     let module: DriverModule | undefined;
     try {
       const entryPoints = parsed.entryPoints.map((entry, ordinal): EntryPoint => {
@@ -203,3 +202,33 @@ function validateEntryLimits(context: DeviceContext, manifest: ExecutableManifes
     }
   });
 }
+
+/**
+ * The payload for the driver's most preferred format that the manifest carries, prepared (compiled) by the driver.
+ * A driver may list a format whose compiler is an optional package it cannot load here: when preparing answers
+ * UNAVAILABLE and the manifest carries another format the driver loads, that one is taken instead, so a manifest
+ * that also ships a precompiled payload still loads. The first UNAVAILABLE is reported when nothing else is left.
+ */
+async function preparePayload(context: DeviceContext, manifest: ExecutableManifest, options: SelectPayloadOptions): Promise<ModuleImage> {
+  const driver = context.driver;
+  let formats = driver.info.formats;
+  let image = selectPayload(manifest, formats, options);
+  if (driver.prepareModule === undefined) return image;
+  let unavailable: HalError | undefined;
+  for (;;) {
+    try {
+      await driver.prepareModule(image);
+      return image;
+    } catch (error) {
+      if (!HalError.is(error, StatusCode.UNAVAILABLE)) throw error;
+      unavailable ??= error;
+      formats = formats.slice(formats.indexOf(image.format) + 1);
+      try {
+        image = selectPayload(manifest, formats, options);
+      } catch {
+        throw unavailable;
+      }
+    }
+  }
+}
+

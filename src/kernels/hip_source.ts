@@ -1,5 +1,7 @@
 /**
- * HIP-C twins of the sample kernels (asm/kernels/samples/lib/), with identical semantics, for the hip backend.
+ * The sample kernels in HIP-C: the one source every backend runs (the hip backend through hiprtc / nvrtc, the
+ * simulator through its own clang pipeline, ahead of time in scripts/build-asm.mjs). The AssemblyScript twins in
+ * asm/kernels/samples/lib/ have identical semantics.
  *
  * One source string compiles under hiprtc (AMD), nvrtc and nvcc (NVIDIA): the prelude includes
  * <hip/hip_runtime.h> only for offline hipcc/clang HIP builds; hiprtc predefines HIP's device builtins, and

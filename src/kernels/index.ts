@@ -1,7 +1,8 @@
 /**
- * `gpuhal/kernels`: the sample kernels, ready to dispatch. Their executable manifest (WebAssembly for the
- * simulator, HIP-C for GPUs), each kernel's interface (bindings, push constants, workgroup size), plain TypeScript
- * references to check results against, and the bit-pattern helpers push constants need.
+ * `gpuhal/kernels`: the sample kernels, ready to dispatch. Their executable manifest (one HIP-C source for every
+ * backend, plus AssemblyScript WebAssembly for the simulator), each kernel's interface (bindings, push constants,
+ * workgroup size), plain TypeScript references to check results against, and the bit-pattern helpers push
+ * constants need.
  *
  *   const executable = await device.createExecutable(sampleExecutableManifestInput());
  *   const spec = sampleKernelSpec('saxpy_f32');   // bindings x (read-only), y; constants a (f32), count (u32)

@@ -1,7 +1,10 @@
 /**
- * The sample executable: every sample kernel as one executable, with a 'sim-wasm' payload (the AssemblyScript
- * kernels of asm/kernels/samples/, compiled by scripts/build-asm.mjs) and a 'hip-source' payload (their HIP-C
- * twins). The demo, the tests and the differential GPU test all load this.
+ * The sample executable: every sample kernel as one executable. Its 'hip-source' payload (hip_source.ts) is what
+ * every backend loads: hiprtc / nvrtc on a GPU, and on the simulator the image scripts/build-asm.mjs compiled from
+ * the same string (src/backends/sim/hipc/prebuilt.ts), so no compiler is needed at run time. The 'sim-wasm' payload
+ * carries the AssemblyScript twins (asm/kernels/samples/): the simulator's speed reference, loaded when asked for by
+ * format, and the fallback where a simulator cannot prepare the HIP-C. The demo, the tests and the differential GPU
+ * test all load this.
  */
 import { sample_kernels } from '../backends/sim/generated/kernels/index.js';
 import { parseExecutableManifest, type ExecutableManifest } from '../core/executable_manifest.js';
@@ -17,7 +20,7 @@ export function sampleExecutableManifestInput(): ExecutableManifestInput & {
     sharedMemoryBytes: number;
     layout: { sets: { bindings: { readOnly: boolean }[] }[]; pushConstants: number };
   }[];
-  payloads: { 'sim-wasm': { bytes: Uint8Array }; 'hip-source': { source: string } };
+  payloads: { 'hip-source': { source: string }; 'sim-wasm': { bytes: Uint8Array } };
 } {
   return {
     name: 'gpuhal_samples',
@@ -28,8 +31,8 @@ export function sampleExecutableManifestInput(): ExecutableManifestInput & {
       layout: { sets: [{ bindings: spec.bindings.map((b) => ({ readOnly: b.readOnly })) }], pushConstants: spec.constants.length },
     })),
     payloads: {
-      'sim-wasm': { bytes: sample_kernels },
       'hip-source': { source: sampleHipSource },
+      'sim-wasm': { bytes: sample_kernels },
     },
   };
 }

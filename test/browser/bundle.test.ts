@@ -2,8 +2,9 @@
  * gpuhal in a browser bundle, built the way a user would: `esbuild --bundle` with no flags and `vite build` with no
  * configuration, on a page script that imports 'gpuhal' and 'gpuhal/kernels'. Each bundle must not reach koffi
  * (package.json's "browser" map leaves the hip backend out), and each must run: headless Chromium opens a simulated
- * device, dispatches the saxpy kernel (WebAssembly) across two queues and reads the result back. The Vite build is
- * served as Vite serves a production build (`vite preview`), so the page loads its module script and assets over HTTP.
+ * device, dispatches the saxpy kernel (the sample HIP-C, which the build precompiled, so no compiler is bundled)
+ * across two queues and reads the result back. The Vite build is served as Vite serves a production build (`vite
+ * preview`), so the page loads its module script and assets over HTTP.
  *
  * The bundler resolves 'gpuhal' through node_modules/gpuhal, a link to this repository, so it reads the package's
  * own package.json and dist/ as it would an installed copy.
@@ -52,7 +53,7 @@ async function main() {
   const out = new Float32Array(bytes.buffer, bytes.byteOffset, count);
   const info = device.info;
   await device[Symbol.asyncDispose]();
-  return { backend: info.backend, notes: info.backendNotes, first: Array.from(out.slice(0, 4)), last: out[count - 1] };
+  return { backend: info.backend, notes: info.backendNotes, format: executable.format, first: Array.from(out.slice(0, 4)), last: out[count - 1] };
 }
 
 main().then((result) => { globalThis.gpuhalResult = result; }, (error) => { globalThis.gpuhalResult = { error: String(error && error.stack || error) }; });
@@ -96,7 +97,7 @@ async function resultInChromium(load: (page: Page) => Promise<void>): Promise<{ 
 }
 
 /** y = 2·x + 1 over 1024 values, computed on the simulator; 'auto' in a browser finds the simulator only. */
-const SAXPY_RESULT = { backend: 'sim', notes: expect.any(Array), first: [1, 3, 5, 7], last: 2 * 1023 + 1 };
+const SAXPY_RESULT = { backend: 'sim', notes: expect.any(Array), format: 'hip-source', first: [1, 3, 5, 7], last: 2 * 1023 + 1 };
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

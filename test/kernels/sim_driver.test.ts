@@ -1,10 +1,12 @@
-// Every sample kernel through the simulator driver, the way the core uses it: the sample executable's payload for
-// the driver's formats → moduleLoad → moduleGetFunction → launchKernel on a stream, and as graph kernel nodes,
-// compared with the TypeScript references. Also: faults reported through the stream, and graph seeds that may
-// reorder independent kernels without changing accumulated results.
+// Every sample kernel through the simulator driver, the way the core uses it: a payload of the sample executable →
+// prepareModule → moduleLoad → moduleGetFunction → launchKernel on a stream, and as graph kernel nodes, compared
+// with the TypeScript references. Both payloads run: the HIP-C source (what the driver picks, served from the build's
+// prebuilt images) and the AssemblyScript twins, two independent implementations checked against one reference.
+// Also: faults reported through the stream, and graph seeds that may reorder independent kernels without changing
+// accumulated results.
 import { describe, expect, it } from 'vitest';
 import { createSimDriver, type SimDriver } from '../../src/backends/sim/index.js';
-import type { DriverFunction, DriverStream, KernelBinding, KernelLaunch } from '../../src/core/driver.js';
+import type { DriverFunction, DriverStream, KernelBinding, KernelLaunch, ModuleFormat } from '../../src/core/driver.js';
 import { HalError } from '../../src/core/errors.js';
 import { findEntryPoint, selectPayload } from '../../src/core/executable_manifest.js';
 import { sampleKernelSpec, sampleKernelSpecs, workgroupsFor, type SampleKernelName } from '../../src/kernels/kernel_specs.js';
@@ -17,10 +19,12 @@ const manifest = sampleExecutableManifest();
 
 const inputsFor = randomCase;
 
-/** Opens a driver, loads the sample executable's payload for it and resolves every entry point. */
-function openSamples(seed = 1, traceGraphNodes = false): { driver: SimDriver; fn: (name: SampleKernelName) => DriverFunction; close(): void } {
+/** Opens a driver, loads the sample executable's `format` payload and resolves every entry point. */
+async function openSamples(format: ModuleFormat, seed = 1, traceGraphNodes = false): Promise<{ driver: SimDriver; fn: (name: SampleKernelName) => DriverFunction; close(): void }> {
   const driver = createSimDriver({ memoryBytes: 32 * MIB, seed, traceGraphNodes });
-  const module = driver.moduleLoad(selectPayload(manifest, driver.info.formats));
+  const image = selectPayload(manifest, [format]);
+  await driver.prepareModule(image);
+  const module = driver.moduleLoad(image);
   const fns = new Map(manifest.entryPoints.map((e) => [e.name, driver.moduleGetFunction(module, e.name)]));
   return {
     driver,
@@ -64,16 +68,17 @@ function launchFor(fn: DriverFunction, name: SampleKernelName, bindings: readonl
   };
 }
 
-describe('sample kernels on the sim driver', () => {
-  it('the driver loads the sample executable\'s sim-wasm payload', () => {
-    const { driver, close } = openSamples();
-    expect(selectPayload(manifest, driver.info.formats).format).toBe('sim-wasm');
-    close();
-  });
+it('the sim driver picks the sample executable\'s HIP-C payload', () => {
+  const driver = createSimDriver({ memoryBytes: 32 * MIB });
+  expect(selectPayload(manifest, driver.info.formats).format).toBe('hip-source');
+  driver.destroy();
+});
+
+describe.each(['hip-source', 'sim-wasm'] as const)('sample kernels on the sim driver, %s payload', (format) => {
 
   for (const spec of sampleKernelSpecs) {
     it(`${spec.name} via launchKernel on a stream matches the reference`, async () => {
-      const { driver, fn, close } = openSamples();
+      const { driver, fn, close } = await openSamples(format);
       const stream = driver.streamCreate();
       for (const count of [1, 5, 257, 4099]) {
         const { inputs, constants } = inputsFor(spec.name, count, 31);
@@ -88,7 +93,7 @@ describe('sample kernels on the sim driver', () => {
     });
 
     it(`${spec.name} as a graph kernel node matches the reference, on every replay`, async () => {
-      const { driver, fn, close } = openSamples(7);
+      const { driver, fn, close } = await openSamples(format, 7);
       const stream = driver.streamCreate();
       const count = 1000;
       const { inputs, constants } = inputsFor(spec.name, count, 41);
@@ -112,7 +117,7 @@ describe('sample kernels on the sim driver', () => {
   }
 
   it('a graph fill → scale → reduce chain computes count * value * k', async () => {
-    const { driver, fn, close } = openSamples(3);
+    const { driver, fn, close } = await openSamples(format, 3);
     const stream = driver.streamCreate();
     const count = 3000;
     const [data, sum] = uploadAll(driver, stream, [new Uint8Array(count * 4), new Uint8Array(4)]);
@@ -138,7 +143,7 @@ describe('sample kernels on the sim driver', () => {
     const expected = referenceOutputs('histogram_u8', [b, referenceOutputs('histogram_u8', [a, new Uint8Array(1024)], [a.length])[1]!], [b.length])[1]!;
     const orders = new Set<string>();
     for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 99, 12345]) {
-      const { driver, fn, close } = openSamples(seed, true);
+      const { driver, fn, close } = await openSamples(format, seed, true);
       const stream = driver.streamCreate();
       const [da, db, bins] = uploadAll(driver, stream, [a, b, new Uint8Array(1024)]);
       const graph = driver.graphCreate();
@@ -160,7 +165,7 @@ describe('sample kernels on the sim driver', () => {
   });
 
   it('a kernel given a too-small binding fails the stream with a fault naming the binding, writing nothing outside it', async () => {
-    const { driver, fn, close } = openSamples();
+    const { driver, fn, close } = await openSamples(format);
     const stream = driver.streamCreate();
     const count = 1030;
     const x = randomF32Bytes(count, 1);
@@ -180,7 +185,17 @@ describe('sample kernels on the sim driver', () => {
       error = e;
     }
     expect(HalError.is(error), String(error)).toBe(true);
-    expect((error as HalError).message).toMatch(/saxpy_f32.*out-of-bounds access to binding 1 at byte offset 3072, length 1024.*workgroup \(3, 0, 0\)/);
+    const message = (error as HalError).message;
+    if (format === 'sim-wasm') {
+      // The AssemblyScript kernel checks its workgroup's whole span of y before touching it.
+      expect(message).toMatch(/saxpy_f32.*out-of-bounds access to binding 1 at byte offset 3072, length 1024.*workgroup \(3, 0, 0\)/);
+    } else {
+      // The HIP-C kernel's accesses are checked one by one: the first thread (in the seed's order) past the end faults.
+      const fault = /saxpy_f32.*out-of-bounds access to binding 1 at byte offset (\d+), length 4 \(binding is 4000 bytes.*workgroup \(3, 0, 0\)/.exec(message);
+      expect(fault, message).not.toBeNull();
+      const offset = Number(fault![1]);
+      expect(offset >= 4000 && offset < 4096 && offset % 4 === 0, `offset ${offset}`).toBe(true);
+    }
     // On the sim a fault poisons its stream until the next event record, which takes the fault over: the event
     // reports it (eventQuery throws) and later work on the stream runs again.
     const event = driver.eventCreate();
@@ -199,7 +214,16 @@ describe('sample kernels on the sim driver', () => {
     driver.eventDestroy(event);
     const [after] = await downloadAll(driver, stream, [{ ptr: region, byteLength: count * 4 + 256 }]);
     const expected = referenceOutputs('saxpy_f32', [x, y], [f32Bits(3), 768])[1]!;
-    expectSameOutputs(expect, [after!.subarray(0, 4000)], [expected.subarray(0, 4000)], 'in-bounds part');
+    if (format === 'sim-wasm') {
+      expectSameOutputs(expect, [after!.subarray(0, 4000)], [expected.subarray(0, 4000)], 'in-bounds part');
+    } else {
+      // Workgroups 0-2 completed; the faulting workgroup's in-bounds elements are each old or new, never anything else.
+      expectSameOutputs(expect, [after!.subarray(0, 3072)], [expected.subarray(0, 3072)], 'completed workgroups');
+      const all = referenceOutputs('saxpy_f32', [x, y], [f32Bits(3), count])[1]!;
+      const words = (b: Uint8Array) => new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+      const [got, old, updated] = [words(after!.subarray(0, 4000)), words(y.subarray(0, 4000)), words(all.subarray(0, 4000))];
+      for (let i = 768; i < 1000; i++) expect(got[i] === old[i] || got[i] === updated[i], `element ${i}`).toBe(true);
+    }
     expect(after!.subarray(4000).every((v) => v === 0xa5)).toBe(true);
     driver.memFree(dx!.ptr);
     driver.memFree(region);

@@ -32,7 +32,8 @@ import { SimGraph, memsetPattern, type GraphNodeSpec } from './graphs.js';
 import { HandleTable } from './handles.js';
 import { SIM_LIMITS, prepareLaunch } from './kernel_launch.js';
 import { KernelModules, type KernelFunction, type KernelModule } from './modules.js';
-import { compileHipSource, compiledImage, type CompileRequest } from './hipc/compiler.js';
+import { compiledImage, type CompileRequest } from './hipc/compiler.js';
+import { prepareHipSource } from './hipc/prebuilt.js';
 import { resolveSimOptions, type ResolvedSimOptions, type SimDriverOptions } from './options.js';
 import { SimReadback } from './readback.js';
 import { DiscreteEventScheduler, destroyedError, type SimTimer, type StepEvent } from './scheduler.js';
@@ -138,7 +139,7 @@ export class SimDriver implements GpuDriver {
       computeUnits: this.options.costModel.computeUnits,
       warpSize: 32,
       limits: SIM_LIMITS,
-      formats: Object.freeze(['sim-wasm', 'hip-source'] as const),
+      formats: Object.freeze(['hip-source', 'sim-wasm'] as const),
       streamOrderedAllocation: true,
       hostFunctions: true,
       indirectDispatch: true,
@@ -386,11 +387,14 @@ export class SimDriver implements GpuDriver {
 
   // --- modules and kernels ------------------------------------------------------------------------------------
 
-  /** Compiles a 'hip-source' image to WebAssembly in process (cached by content); other formats need nothing. */
+  /**
+   * Compiles a 'hip-source' image to WebAssembly in process (cached by content), or takes the build's prebuilt image
+   * of the same request (the sample kernels); other formats need nothing.
+   */
   async prepareModule(image: ModuleImage): Promise<void> {
     this.assertAlive('prepareModule');
     if (typeof image !== 'object' || image === null || image.format !== 'hip-source') return;
-    await compileHipSource(this.hipRequest(image));
+    await prepareHipSource(this.hipRequest(image));
   }
 
   moduleLoad(image: ModuleImage): DriverModule {

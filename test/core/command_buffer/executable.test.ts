@@ -24,7 +24,7 @@ function withFirstEntry(change: (entry: Manifest['entryPoints'][number]) => obje
 describe('Executable.create', () => {
   it('loads the sim payload and states every entry point with the layout of its spec', async () => {
     const exe = await Executable.create(bench.context, sampleExecutableManifestInput());
-    expect(exe.format).toBe('sim-wasm');
+    expect(exe.format).toBe('hip-source');
     for (const spec of sampleKernelSpecs) {
       const entry = exe.entryPoint(spec.name);
       expect(exe.entryPoint(entry.ordinal)).toBe(entry);
@@ -96,7 +96,7 @@ describe('Executable.create', () => {
     const m = sampleExecutableManifestInput();
     const error = await rejectionOf(Executable.create(bench.context, { ...m, payloads: { ptx: { source: '.version 7.0' } } }));
     expect(error.code).toBe('UNAVAILABLE');
-    expect(error.message).toMatch(/carries ptx; this driver loads sim-wasm/);
+    expect(error.message).toMatch(/carries ptx; this driver loads hip-source, sim-wasm/);
   });
 
   it('unloads the module only once no command buffer holds the executable', async () => {

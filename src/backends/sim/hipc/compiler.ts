@@ -57,6 +57,16 @@ export function cacheKeyText(request: CompileRequest): string {
 
 const ready = new Map<string, KernelModuleImage>();
 
+/**
+ * Takes `image` as the compiled module for `request` without compiling: for images the build compiled ahead of time
+ * through this same pipeline (prebuilt.ts), whose key proves they match.
+ */
+export function adoptCompiledImage(request: CompileRequest, image: KernelModuleImage): void {
+  const keyText = cacheKeyText(request);
+  memoryCache.set(keyText, Promise.resolve(image));
+  ready.set(keyText, image);
+}
+
 /** The compiled module for `request` if this process finished compiling (or loading) it; synchronous. */
 export function compiledImage(request: CompileRequest): KernelModuleImage | undefined {
   return ready.get(cacheKeyText(request));

@@ -148,7 +148,7 @@ static __forceinline__ void __threadfence_system() { __asm__ volatile("" ::: "me
 #define __GH_ATOMIC_RMW(name, T, expr) \
   static __forceinline__ T name(T* p, T v) { __asm__ volatile("" ::: "memory"); T old = *(volatile T*)p; *(volatile T*)p = (expr); return old; }
 #define __GH_ATOMICS(T) \
-  __GH_ATOMIC_RMW(atomicAdd, T, old + v) __GH_ATOMIC_RMW(atomicSub, T, old - v) \
+  __GH_ATOMIC_RMW(atomicAdd, T, old + v) \
   __GH_ATOMIC_RMW(atomicExch, T, v) \
   __GH_ATOMIC_RMW(atomicMin, T, v < old ? v : old) __GH_ATOMIC_RMW(atomicMax, T, v > old ? v : old) \
   __GH_ATOMIC_RMW(atomicAnd, T, old & v) __GH_ATOMIC_RMW(atomicOr, T, old | v) __GH_ATOMIC_RMW(atomicXor, T, old ^ v) \
@@ -157,6 +157,18 @@ __GH_ATOMICS(int)
 __GH_ATOMICS(unsigned int)
 __GH_ATOMICS(long long)
 __GH_ATOMICS(unsigned long long)
+// atomicSub exists for int and unsigned int only: CUDA has no other overload and HIP none for long long, so a 64-bit
+// atomicSub that ran here would fail under nvrtc. A compile error (clang's "requested here" note gives the call's
+// line and column) instead of a kernel that works on one backend only.
+__GH_ATOMIC_RMW(atomicSub, int, old - v)
+__GH_ATOMIC_RMW(atomicSub, unsigned int, old - v)
+template <class V> struct __gh_no_atomic_sub { static constexpr bool value = false; };
+#define __GH_ATOMIC_SUB_UNSUPPORTED(T) \
+  template <class V> T atomicSub(T*, V) { \
+    static_assert(__gh_no_atomic_sub<V>::value, "atomicSub on " #T " is not supported: CUDA and HIP both declare atomicSub only for int and unsigned int (for 64 bits, atomicAdd on unsigned long long with the negated value)"); \
+    return 0; }
+__GH_ATOMIC_SUB_UNSUPPORTED(long long)
+__GH_ATOMIC_SUB_UNSUPPORTED(unsigned long long)
 __GH_ATOMIC_RMW(atomicAdd, float, old + v)
 __GH_ATOMIC_RMW(atomicAdd, double, old + v)
 __GH_ATOMIC_RMW(atomicExch, float, v)

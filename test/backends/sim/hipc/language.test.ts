@@ -134,6 +134,21 @@ describe('bad kernels are reported, never wrong or hung', { timeout: 300_000 }, 
     expect(error.message).toMatch(/test_kernels\.hip:1:/);
   });
 
+  it('atomicSub on a 64-bit integer is a compile error naming the builtin and the type (CUDA and HIP have none)', async () => {
+    for (const type of ['long long', 'unsigned long long']) {
+      const error = await compileError(`extern "C" __global__ void k(${type}* out) {\n  atomicSub(&out[0], (${type})3);\n}\n`);
+      expect(error.message).toMatch(new RegExp(`atomicSub on ${type} is not supported: CUDA and HIP both declare atomicSub only for int and unsigned int`));
+      expect(error.message).toMatch(/test_kernels\.hip:2:/);
+    }
+    // The 32-bit overloads stay, and an int operand still converts to unsigned as under CUDA.
+    const run = await runHip('extern "C" __global__ void k(int* a, unsigned* b) { atomicSub(&a[0], 5); atomicSub(&b[0], 1); }', {
+      entry: 'k', grid: [1, 1, 1], block: [4, 1, 1], inputs: [u32Bytes([100]), u32Bytes([0])], constants: [],
+    });
+    expect(run.error).toBeUndefined();
+    expect([...asU32(run.outputs[0]!)]).toEqual([80]);
+    expect([...asU32(run.outputs[1]!)]).toEqual([0xfffffffc]);
+  });
+
   it('a scalar before a pointer is a compile error explaining the signature rule', async () => {
     expect((await compileError('extern "C" __global__ void k(unsigned n, unsigned* out) { out[0] = n; }')).message)
       .toMatch(/must list every pointer \(binding\) before the scalars/);
