@@ -543,14 +543,17 @@ template <class... P> struct launcher {
     return v >= (T)0 && (unsigned long long)v >= end;
   }
   // Tells the optimizer that thread t's global index, in each form a kernel computes it (64-bit, 32-bit unsigned
-  // and 32-bit signed), is below every integer parameter of Mask, so a guard "if (i < n)" folds away.
+  // and 32-bit signed), is below the integer parameters of Mask, so a guard "if (i < n)" folds away. Each assumption
+  // holds whenever in_range_chunk found the parameter at least the chunk's end (a false one would be undefined
+  // behaviour): the 32-bit unsigned index equals the 64-bit one below a parameter that fits 32 bits, and the signed
+  // one is negative or that same value.
   template <unsigned Mask, unsigned... I> static __forceinline__ void assume_below(const words_t& r, unsigned x, unsigned dx, unsigned t, seq<unsigned, I...>) {
     ([&] {
       if constexpr ((Mask >> I) & 1u) {
         using T = __type_pack_element<I, P...>;
         const T v = as<T>(r.w[I]);
         __builtin_assume((unsigned long long)x * dx + t < (unsigned long long)v);
-        __builtin_assume(x * dx + t < (unsigned)v);
+        __builtin_assume((unsigned long long)v > 0xffffffffull || x * dx + t < (unsigned)v);
         __builtin_assume((int)(x * dx + t) < (long long)v);
       }
     }(), ...);
@@ -574,15 +577,20 @@ template <class... P> struct launcher {
   static __forceinline__ void call_in_range_loop(const words_t& r, unsigned x, unsigned dx, unsigned lo, unsigned hi, unsigned down, seq<unsigned, I...>) {
     in_range_loop<Mask, K, I...>(x, dx, lo, hi, down, r.w[I]...);
   }
-  template <unsigned J, unsigned Mask, void (*K)(P...)>
-  static __forceinline__ void in_range_chunk(const words_t& r, unsigned x, unsigned dx, unsigned lo, unsigned hi, unsigned down) {
-    if constexpr (J == count) {
-      call_in_range_loop<Mask, K>(r, x, dx, lo, hi, down, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
-    } else if constexpr (integral_param<J>()) {
-      if (at_least<J>(r, (unsigned long long)x * dx + hi)) in_range_chunk<J + 1, Mask | (1u << J), K>(r, x, dx, lo, hi, down);
-      else in_range_chunk<J + 1, Mask, K>(r, x, dx, lo, hi, down);
+  // Runs the chunk as an in-range chunk when some integer parameter is at least every global index of the chunk
+  // (the last such parameter, by the convention that a count comes last); false when none is.
+  template <unsigned J, void (*K)(P...)>
+  static __forceinline__ bool in_range_chunk(const words_t& r, unsigned x, unsigned dx, unsigned lo, unsigned hi, unsigned down) {
+    if constexpr (J == 0) {
+      return false;
     } else {
-      in_range_chunk<J + 1, Mask, K>(r, x, dx, lo, hi, down);
+      if constexpr (integral_param<J - 1>()) {
+        if (at_least<J - 1>(r, (unsigned long long)x * dx + hi)) {
+          call_in_range_loop<1u << (J - 1), K>(r, x, dx, lo, hi, down, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
+          return true;
+        }
+      }
+      return in_range_chunk<J - 1, K>(r, x, dx, lo, hi, down);
     }
   }
 
@@ -599,8 +607,9 @@ template <class... P> struct launcher {
     const unsigned dx = __gh_dim_x(), dy = __gh_dim_y();
     for (unsigned c = 0; c < chunks; c++, directions >>= 1) {
       const unsigned lo = o.step() * chunk, hi = lo + chunk < threads ? lo + chunk : threads;
-      if (dx == threads && y == 0 && z == 0 && dy == 1 && __gh_dim_z() == 1) {
-        in_range_chunk<0, 0, K>(r, x, dx, lo, hi, directions & 1);
+      const bool firstRow = dx == threads && y == 0 && z == 0 && dy == 1 && __gh_dim_z() == 1;
+      if (firstRow && in_range_chunk<count, K>(r, x, dx, lo, hi, directions & 1)) {
+        // Ran as an in-range chunk.
       } else if (dx == threads) {
         // 1-D workgroup: the thread index is the loop counter.
         if (directions & 1) {
