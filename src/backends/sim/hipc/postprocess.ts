@@ -126,9 +126,37 @@ function reaches(graph: Map<string, Set<string>>, from: string, target: string):
   return false;
 }
 
+/**
+ * Sets every binaryen option the post-processor's output depends on, and returns a function that puts back the
+ * previous values: binaryen keeps them in process-wide state, which other users of binaryen in the same process
+ * (AssemblyScript's compiler among them) change. Traps must never be assumed away (the memory checker's miss path
+ * ends in one), and a function clang kept out of line stays out of line (binaryen would inline any function with one
+ * caller): the thread loops of in-range chunks are separate so the engine allocates their registers on their own.
+ */
+function useOptimizerSettings(b: Binaryen): () => void {
+  const settings: [() => unknown, (value: never) => unknown, unknown][] = [
+    [b.getOptimizeLevel, b.setOptimizeLevel, 2],
+    [b.getShrinkLevel, b.setShrinkLevel, 0],
+    [b.getDebugInfo, b.setDebugInfo, false],
+    [b.getTrapsNeverHappen, b.setTrapsNeverHappen, false],
+    [b.getClosedWorld, b.setClosedWorld, false],
+    [b.getLowMemoryUnused, b.setLowMemoryUnused, false],
+    [b.getZeroFilledMemory, b.setZeroFilledMemory, false],
+    [b.getFastMath, b.setFastMath, false],
+    [b.getAlwaysInlineMaxSize, b.setAlwaysInlineMaxSize, 2],
+    [b.getFlexibleInlineMaxSize, b.setFlexibleInlineMaxSize, 20],
+    [b.getOneCallerInlineMaxSize, b.setOneCallerInlineMaxSize, 20],
+    [b.getAllowInliningFunctionsWithLoops, b.setAllowInliningFunctionsWithLoops, false],
+  ];
+  const previous = settings.map(([get]) => get());
+  for (const [, set, value] of settings) set(value as never);
+  return () => settings.forEach(([, set], i) => set(previous[i] as never));
+}
+
 export async function postprocess(wasm: Uint8Array, kernels: readonly string[], options: PostprocessOptions): Promise<KernelModuleImage> {
   const b = await loadBinaryen();
   const m = b.readBinary(wasm);
+  const restore = useOptimizerSettings(b);
   try {
     m.setFeatures(m.getFeatures() | b.Features.MutableGlobals);
     const i32 = b.i32;
@@ -444,20 +472,11 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       if (m.getExport(name)) m.removeExport(name);
     }
     if (m.getExport('__gh_check_slow')) m.removeExport('__gh_check_slow');
-    b.setOptimizeLevel(2);
-    b.setShrinkLevel(0);
-    // A function clang kept out of line stays out of line (binaryen would inline any function with one caller):
-    // the thread loops of in-range chunks are separate so the engine allocates their registers on their own.
-    const oneCallerInlineMaxSize = b.getOneCallerInlineMaxSize();
-    b.setOneCallerInlineMaxSize(b.getFlexibleInlineMaxSize());
-    try {
-      m.optimize();
-    } finally {
-      b.setOneCallerInlineMaxSize(oneCallerInlineMaxSize);
-    }
+    m.optimize();
     if (!m.validate()) throw new HalError(StatusCode.INTERNAL, `${options.label}: the post-processed kernel module does not validate`);
     return { wasm: m.emitBinary(), kernels: coroutine, threadMemory: anyCoroutine || usesStack };
   } finally {
+    restore();
     m.dispose();
   }
 }
