@@ -147,28 +147,39 @@ static __forceinline__ void __threadfence_system() { __asm__ volatile("" ::: "me
 // update comes first is decided by the seeded thread order.
 #define __GH_ATOMIC_RMW(name, T, expr) \
   static __forceinline__ T name(T* p, T v) { __asm__ volatile("" ::: "memory"); T old = *(volatile T*)p; *(volatile T*)p = (expr); return old; }
+#define __GH_ATOMIC_BITS(T) \
+  __GH_ATOMIC_RMW(atomicMin, T, v < old ? v : old) __GH_ATOMIC_RMW(atomicMax, T, v > old ? v : old) \
+  __GH_ATOMIC_RMW(atomicAnd, T, old & v) __GH_ATOMIC_RMW(atomicOr, T, old | v) __GH_ATOMIC_RMW(atomicXor, T, old ^ v)
 #define __GH_ATOMICS(T) \
   __GH_ATOMIC_RMW(atomicAdd, T, old + v) \
   __GH_ATOMIC_RMW(atomicExch, T, v) \
-  __GH_ATOMIC_RMW(atomicMin, T, v < old ? v : old) __GH_ATOMIC_RMW(atomicMax, T, v > old ? v : old) \
-  __GH_ATOMIC_RMW(atomicAnd, T, old & v) __GH_ATOMIC_RMW(atomicOr, T, old | v) __GH_ATOMIC_RMW(atomicXor, T, old ^ v) \
+  __GH_ATOMIC_BITS(T) \
   static __forceinline__ T atomicCAS(T* p, T compare, T v) { __asm__ volatile("" ::: "memory"); T old = *(volatile T*)p; if (old == compare) *(volatile T*)p = v; return old; }
+// The overloads are those CUDA (nvcc 13, sm_90) and HIP both declare, so a kernel that compiles here compiles under
+// nvrtc and hiprtc: atomicSub for int and unsigned int only; long long for atomicMin and atomicMax only (CUDA also
+// has And, Or and Xor on long long, HIP does not; neither has Add, Exch or CAS on it). Any other is a compile error
+// naming the builtin and the type (clang's "requested here" note gives the call's line and column) instead of a
+// kernel that works on one backend only.
 __GH_ATOMICS(int)
 __GH_ATOMICS(unsigned int)
-__GH_ATOMICS(long long)
 __GH_ATOMICS(unsigned long long)
-// atomicSub exists for int and unsigned int only: CUDA has no other overload and HIP none for long long, so a 64-bit
-// atomicSub that ran here would fail under nvrtc. A compile error (clang's "requested here" note gives the call's
-// line and column) instead of a kernel that works on one backend only.
+__GH_ATOMIC_RMW(atomicMin, long long, v < old ? v : old)
+__GH_ATOMIC_RMW(atomicMax, long long, v > old ? v : old)
 __GH_ATOMIC_RMW(atomicSub, int, old - v)
 __GH_ATOMIC_RMW(atomicSub, unsigned int, old - v)
-template <class V> struct __gh_no_atomic_sub { static constexpr bool value = false; };
-#define __GH_ATOMIC_SUB_UNSUPPORTED(T) \
-  template <class V> T atomicSub(T*, V) { \
-    static_assert(__gh_no_atomic_sub<V>::value, "atomicSub on " #T " is not supported: CUDA and HIP both declare atomicSub only for int and unsigned int (for 64 bits, atomicAdd on unsigned long long with the negated value)"); \
+template <class... V> struct __gh_no_atomic { static constexpr bool value = false; };
+#define __GH_ATOMIC_UNSUPPORTED(name, T, instead) \
+  template <class... V> T name(T*, V...) { \
+    static_assert(__gh_no_atomic<V...>::value, #name " on " #T " is not supported: CUDA and HIP do not both declare it (" instead ")"); \
     return 0; }
-__GH_ATOMIC_SUB_UNSUPPORTED(long long)
-__GH_ATOMIC_SUB_UNSUPPORTED(unsigned long long)
+__GH_ATOMIC_UNSUPPORTED(atomicSub, long long, "for 64 bits, atomicAdd on unsigned long long with the negated value")
+__GH_ATOMIC_UNSUPPORTED(atomicSub, unsigned long long, "for 64 bits, atomicAdd on unsigned long long with the negated value")
+__GH_ATOMIC_UNSUPPORTED(atomicAdd, long long, "use unsigned long long: two's complement addition is the same")
+__GH_ATOMIC_UNSUPPORTED(atomicExch, long long, "use unsigned long long")
+__GH_ATOMIC_UNSUPPORTED(atomicCAS, long long, "use unsigned long long")
+__GH_ATOMIC_UNSUPPORTED(atomicAnd, long long, "use unsigned long long")
+__GH_ATOMIC_UNSUPPORTED(atomicOr, long long, "use unsigned long long")
+__GH_ATOMIC_UNSUPPORTED(atomicXor, long long, "use unsigned long long")
 __GH_ATOMIC_RMW(atomicAdd, float, old + v)
 __GH_ATOMIC_RMW(atomicAdd, double, old + v)
 __GH_ATOMIC_RMW(atomicExch, float, v)
