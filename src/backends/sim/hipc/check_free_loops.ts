@@ -161,11 +161,14 @@ export interface SiteWindow {
 
 /**
  * Rewrites `target` as described at the top of this file. `windowOf` gives each strided access's site window (the
- * checked body's check of that access keeps it); `safe` and `scratch` (two) are free i32 locals. Returns the
+ * checked body's check of that access keeps it); `cached` are the locals of the function's two cached windows
+ * (start, end, start, end), valid for the running workgroup and thread; `safe` and `scratch` (two) are free i32
+ * locals. Returns the
  * strided accesses of the unchecked body, which the caller must leave uninstrumented.
  */
 export function splitCheckFreeLoop(b: Binaryen, m: BModule, target: CheckFreeLoop,
-  windowOf: (access: StridedAccess) => SiteWindow, safe: number, scratch: readonly [number, number], label: string): Set<number> {
+  windowOf: (access: StridedAccess) => SiteWindow, cached: readonly [number, number, number, number], safe: number,
+  scratch: readonly [number, number], label: string): Set<number> {
   const C = classes(b);
   const i32 = b.i32;
   const checked = C.Loop.getBody(target.loop);
@@ -200,8 +203,21 @@ export function splitCheckFreeLoop(b: Binaryen, m: BModule, target: CheckFreeLoo
     const remaining = step > 0
       ? m.i32.add(m.i32.div_u(m.i32.sub(get(window.last), get(distance)), m.i32.const(step)), m.i32.const(1))
       : step < 0 ? m.i32.add(m.i32.div_u(get(distance), m.i32.const(-step)), m.i32.const(1)) : m.i32.const(MAX_STRETCH);
+    // The address first; when the site's window does not hold it, the function's cached windows may (a loop entered
+    // anew starts with empty site windows): adopting one here, as the checked body would, saves a checked iteration.
+    const address = () => get(distance);
+    const fits = (lo: number, hi: number) => m.i32.and(m.i32.and(
+      m.i32.ge_u(address(), get(lo)), m.i32.le_u(m.i32.add(address(), m.i32.const(access.bytes)), get(hi))),
+      m.i32.ge_u(m.i32.add(address(), m.i32.const(access.bytes)), address()));
+    const adopt = (lo: number, hi: number) => m.block(null, [
+      m.local.set(window.lo, get(lo)),
+      m.local.set(window.last, m.i32.sub(m.i32.sub(get(hi), get(lo)), m.i32.const(access.bytes))),
+    ], b.none);
     test.push(
-      m.local.set(distance, m.i32.sub(m.i32.add(get(access.local), m.i32.const((access.lead + access.offset) | 0)), get(window.lo))),
+      m.local.set(distance, m.i32.add(get(access.local), m.i32.const((access.lead + access.offset) | 0))),
+      m.if(m.i32.gt_u(m.i32.sub(address(), get(window.lo)), get(window.last)),
+        m.if(fits(cached[0], cached[1]), adopt(cached[0], cached[1]), m.if(fits(cached[2], cached[3]), adopt(cached[2], cached[3])))),
+      m.local.set(distance, m.i32.sub(address(), get(window.lo))),
       m.local.set(stretch, m.if(m.i32.le_u(get(distance), get(window.last)), remaining, m.i32.const(0))),
       m.local.set(safe, m.select(m.i32.lt_u(get(stretch), get(safe)), get(stretch), get(safe))),
     );

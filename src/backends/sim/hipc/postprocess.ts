@@ -291,7 +291,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
           for (const access of loop.accesses) forcedSite.set(access.expr, forcedSite.size);
           const unchecked = splitCheckFreeLoop(b, m, loop,
             (access) => ({ lo: siteLo(forcedSite.get(access.expr)!), last: siteLast(forcedSite.get(access.expr)!) }),
-            base + 12 + 2 * siteWindows + splitLoops, scratch, `unchecked${splitLoops}`);
+            [win(0), win(1), win(2), win(3)], base + 12 + 2 * siteWindows + splitLoops, scratch, `unchecked${splitLoops}`);
           for (const e of unchecked) trusted.add(e);
           splitLoops++;
         }
