@@ -554,39 +554,35 @@ template <class... P> struct launcher {
     return v >= (T)0 && (unsigned long long)v >= end;
   }
   // Tells the optimizer that thread t's global index, in each form a kernel computes it (64-bit, 32-bit unsigned
-  // and 32-bit signed), is below the integer parameters of Mask, so a guard "if (i < n)" folds away. Each assumption
-  // holds whenever in_range_chunk found the parameter at least the chunk's end (a false one would be undefined
+  // and 32-bit signed), is below integer parameter N, so a guard "if (i < n)" folds away. Each assumption holds
+  // whenever in_range_chunk found the parameter at least the chunk's end (a false one would be undefined
   // behaviour): the 32-bit unsigned index equals the 64-bit one below a parameter that fits 32 bits, and the signed
   // one is negative or that same value.
-  template <unsigned Mask, unsigned... I> static __forceinline__ void assume_below(const words_t& r, unsigned x, unsigned dx, unsigned t, seq<unsigned, I...>) {
-    ([&] {
-      if constexpr ((Mask >> I) & 1u) {
-        using T = __type_pack_element<I, P...>;
-        const T v = as<T>(r.w[I]);
-        __builtin_assume((unsigned long long)x * dx + t < (unsigned long long)v);
-        __builtin_assume((unsigned long long)v > 0xffffffffull || x * dx + t < (unsigned)v);
-        __builtin_assume((int)(x * dx + t) < (long long)v);
-      }
-    }(), ...);
+  template <unsigned N> static __forceinline__ void assume_below(const words_t& r, unsigned x, unsigned dx, unsigned t) {
+    using T = __type_pack_element<N, P...>;
+    const T v = as<T>(r.w[N]);
+    __builtin_assume((unsigned long long)x * dx + t < (unsigned long long)v);
+    __builtin_assume((unsigned long long)v > 0xffffffffull || x * dx + t < (unsigned)v);
+    __builtin_assume((int)(x * dx + t) < (long long)v);
   }
   // The loop of an in-range chunk, a function of its own: the optimizer sees only this loop's values, and the
   // engine's register allocator only this loop's locals (inlined into the entry, the memory checker's locals of
   // every other loop would stay live across it). The argument words come by value: a reference would put them on
   // the shadow stack, which a barrier-free workgroup does not have.
-  template <unsigned Mask, void (*K)(P...), unsigned... I>
+  template <unsigned N, void (*K)(P...), unsigned... I>
   static __attribute__((noinline)) void in_range_loop(unsigned x, unsigned dx, unsigned lo, unsigned hi, unsigned down, decltype((void)I, 0ull)... w) {
     const words_t r{{w..., 0ull}};
     __gh_set_block(x, 0, 0, dx, 1, 1, __gh_grid_x(), __gh_grid_y(), __gh_grid_z());
     constexpr auto all = __make_integer_seq<seq, unsigned, sizeof...(P)>{};
     if (down) {
-      for (unsigned t = hi; t-- > lo;) { assume_below<Mask>(r, x, dx, t, all); __gh_set_thread(t, 0, 0); call_with<K>(r, all); }
+      for (unsigned t = hi; t-- > lo;) { assume_below<N>(r, x, dx, t); __gh_set_thread(t, 0, 0); call_with<K>(r, all); }
     } else {
-      for (unsigned t = lo; t < hi; t++) { assume_below<Mask>(r, x, dx, t, all); __gh_set_thread(t, 0, 0); call_with<K>(r, all); }
+      for (unsigned t = lo; t < hi; t++) { assume_below<N>(r, x, dx, t); __gh_set_thread(t, 0, 0); call_with<K>(r, all); }
     }
   }
-  template <unsigned Mask, void (*K)(P...), unsigned... I>
+  template <unsigned N, void (*K)(P...), unsigned... I>
   static __forceinline__ void call_in_range_loop(const words_t& r, unsigned x, unsigned dx, unsigned lo, unsigned hi, unsigned down, seq<unsigned, I...>) {
-    in_range_loop<Mask, K, I...>(x, dx, lo, hi, down, r.w[I]...);
+    in_range_loop<N, K, I...>(x, dx, lo, hi, down, r.w[I]...);
   }
   // Runs the chunk as an in-range chunk when some integer parameter is at least every global index of the chunk
   // (the last such parameter, by the convention that a count comes last); false when none is.
@@ -597,7 +593,7 @@ template <class... P> struct launcher {
     } else {
       if constexpr (integral_param<J - 1>()) {
         if (at_least<J - 1>(r, (unsigned long long)x * dx + hi)) {
-          call_in_range_loop<1u << (J - 1), K>(r, x, dx, lo, hi, down, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
+          call_in_range_loop<J - 1, K>(r, x, dx, lo, hi, down, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
           return true;
         }
       }
