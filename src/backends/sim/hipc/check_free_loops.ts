@@ -18,7 +18,7 @@
  * is anything else keep their checks in both bodies.
  *
  * Only loops with a simple shape qualify (checked by `findCheckFreeLoops`): an innermost loop, directly inside a
- * block, whose body is a block of type none ending in its only branch back to the loop.
+ * block, whose body is a block of type none, never branched to, ending in its only branch back to the loop.
  */
 import { memoryAccess } from './wasm_access.js';
 import { children } from './wasm_tree.js';
@@ -109,6 +109,11 @@ export function findCheckFreeLoops(b: Binaryen, body: number): CheckFreeLoop[] {
       if (id === b.BreakId && C.Break.getName(e) === name) backEdges++;
       if (id === b.SwitchId && [...C.Switch.getNames(e), C.Switch.getDefaultName(e)].includes(name)) return undefined;
     }
+    // A branch to the body block itself would leave the loop from the middle of the copy, whose statements move into
+    // another block: such loops are left alone.
+    const bodyName = C.Block.getName(body);
+    if (bodyName && all.some((e) => (b.getExpressionId(e) === b.BreakId && C.Break.getName(e) === bodyName) ||
+      (b.getExpressionId(e) === b.SwitchId && [...C.Switch.getNames(e), C.Switch.getDefaultName(e)].includes(bodyName)))) return undefined;
     const last = statements[statements.length - 1];
     if (backEdges !== 1 || last === undefined || b.getExpressionId(last) !== b.BreakId || C.Break.getName(last) !== name) return undefined;
     // Induction variables: set once per iteration, by a statement of the body itself, to themselves ± a constant.

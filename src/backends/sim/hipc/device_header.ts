@@ -607,6 +607,14 @@ template <class... P> struct launcher {
     if (!check(args)) return;
     unsigned memory = __gh_thread_memory();
     if (memory != 0) __gh_set_stack(memory + THREAD_BYTES, memory + ASYNC_OFFSET);
+    run_chunks<K>(args, x, y, z, threads);
+    __gh_device_globals_out();
+  }
+
+  // The threads of a barrier-free workgroup, in a function of its own: a kernel inlined here takes its stack frame
+  // (local arrays) in this function's prologue, which must run after the entry has set the thread's stack.
+  template <void (*K)(P...)>
+  static __attribute__((noinline)) void run_chunks(unsigned args, unsigned x, unsigned y, unsigned z, unsigned threads) {
     const words_t r = read(args);
     const unsigned chunk = chunk_size(threads), chunks = (threads + chunk - 1) / chunk;
     chunk_order o(chunks);
@@ -632,7 +640,6 @@ template <class... P> struct launcher {
         }
       }
     }
-    __gh_device_globals_out();
   }
 
   // A workgroup of a kernel with barriers: rounds in seeded order; each round runs every unfinished thread up to its
