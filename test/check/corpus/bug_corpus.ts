@@ -4,20 +4,14 @@
  * entry says what the original was and where it was reported. The race checker must report every bug (with the
  * kind named here) and leave every twin alone.
  */
-import type { Device, Queue, RaceKind } from '../../../src/index.js';
+import type { RaceKind } from '../../../src/index.js';
 import { sampleExecutableManifestInput } from '../../../src/kernels/samples.js';
+import { queues, type TrackerProgram } from './tracker_program.js';
 
-export interface CorpusEntry {
-  readonly name: string;
-  /** The public thread the bug comes from. */
-  readonly source: string;
+export interface CorpusEntry extends TrackerProgram {
+  /** The kind of race the checker must report for the bug. */
   readonly kind: RaceKind;
-  readonly queueCount: number;
-  /** Runs the program on a checked device; `fixed` selects the twin. */
-  readonly run: (device: Device, fixed: boolean) => Promise<void>;
 }
-
-const queues = (device: Device): [Queue, Queue] => device.queues as unknown as [Queue, Queue];
 
 export const corpus: readonly CorpusEntry[] = [
   /**

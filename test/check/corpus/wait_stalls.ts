@@ -4,22 +4,15 @@
  * (`device.diagnoseStall()`) does: the bug must leave the host waiting with a diagnosis that names the wait and
  * what blocks it, and the twin must finish with no diagnosis and no race report.
  */
-import type { Device, Queue } from '../../../src/index.js';
+import { queues, type TrackerProgram } from './tracker_program.js';
 
-export interface StallEntry {
-  readonly name: string;
-  /** The public thread the bug comes from. */
-  readonly source: string;
-  readonly queueCount: number;
+/** A stall: the bug's `run` never settles by itself. */
+export interface StallEntry extends TrackerProgram {
   /** What the diagnosis must say (each must appear in its message). */
   readonly diagnosis: readonly (string | RegExp)[];
   /** Whether the diagnosis must find a cycle of submissions. */
   readonly cycle: boolean;
-  /** The host program on a checked device; `fixed` selects the twin. The bug's promise never settles by itself. */
-  readonly run: (device: Device, fixed: boolean) => Promise<void>;
 }
-
-const queues = (device: Device): [Queue, Queue] => device.queues as unknown as [Queue, Queue];
 
 export const stallCorpus: readonly StallEntry[] = [
   /**
