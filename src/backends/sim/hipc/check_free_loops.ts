@@ -21,7 +21,7 @@
  * block, whose body is a block of type none, never branched to, ending in its only branch back to the loop.
  */
 import { memoryAccess } from './wasm_access.js';
-import { children } from './wasm_tree.js';
+import { children, walk } from './wasm_tree.js';
 
 type Binaryen = typeof import('binaryen').default;
 type BModule = InstanceType<Binaryen['Module']>;
@@ -86,12 +86,7 @@ export function findCheckFreeLoops(b: Binaryen, body: number): CheckFreeLoop[] {
   };
   const subtree = (root: number): number[] => {
     const out: number[] = [];
-    const stack = [root];
-    while (stack.length > 0) {
-      const e = stack.pop()!;
-      out.push(e);
-      stack.push(...children(b, e));
-    }
+    walk(b, root, (e) => out.push(e));
     return out;
   };
   const analyse = (loop: number, parent: number, index: number): CheckFreeLoop | undefined => {

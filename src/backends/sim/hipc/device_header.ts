@@ -573,11 +573,25 @@ template <class... P> struct launcher {
   static __attribute__((noinline)) void in_range_loop(unsigned x, unsigned dx, unsigned lo, unsigned hi, unsigned down, decltype((void)I, 0ull)... w) {
     const words_t r{{w..., 0ull}};
     __gh_set_block(x, 0, 0, dx, 1, 1, __gh_grid_x(), __gh_grid_y(), __gh_grid_z());
+    run_1d<N, K>(r, x, dx, lo, hi, down);
+  }
+  // Threads [lo, hi) of a 1-D workgroup, descending or ascending: the thread index is the loop counter. With N a
+  // parameter index (not count), every index is assumed below that integer parameter (assume_below).
+  template <unsigned N, void (*K)(P...)>
+  static __forceinline__ void run_1d(const words_t& r, unsigned x, unsigned dx, unsigned lo, unsigned hi, unsigned down) {
     constexpr auto all = __make_integer_seq<seq, unsigned, sizeof...(P)>{};
     if (down) {
-      for (unsigned t = hi; t-- > lo;) { assume_below<N>(r, x, dx, t); __gh_set_thread(t, 0, 0); call_with<K>(r, all); }
+      for (unsigned t = hi; t-- > lo;) {
+        if constexpr (N < count) assume_below<N>(r, x, dx, t);
+        __gh_set_thread(t, 0, 0);
+        call_with<K>(r, all);
+      }
     } else {
-      for (unsigned t = lo; t < hi; t++) { assume_below<N>(r, x, dx, t); __gh_set_thread(t, 0, 0); call_with<K>(r, all); }
+      for (unsigned t = lo; t < hi; t++) {
+        if constexpr (N < count) assume_below<N>(r, x, dx, t);
+        __gh_set_thread(t, 0, 0);
+        call_with<K>(r, all);
+      }
     }
   }
   template <unsigned N, void (*K)(P...), unsigned... I>
@@ -626,12 +640,7 @@ template <class... P> struct launcher {
       if (firstRow && in_range_chunk<count, K>(r, x, dx, lo, hi, directions & 1)) {
         // Ran as an in-range chunk.
       } else if (dx == threads) {
-        // 1-D workgroup: the thread index is the loop counter.
-        if (directions & 1) {
-          for (unsigned t = hi; t-- > lo;) { __gh_set_thread(t, 0, 0); call_with<K>(r, __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
-        } else {
-          for (unsigned t = lo; t < hi; t++) { __gh_set_thread(t, 0, 0); call_with<K>(r, __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
-        }
+        run_1d<count, K>(r, x, dx, lo, hi, directions & 1);
       } else {
         for (unsigned i = 0; i < hi - lo; i++) {
           const unsigned t = directions & 1 ? hi - 1 - i : lo + i;
