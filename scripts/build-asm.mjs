@@ -14,6 +14,7 @@
 import asc from 'assemblyscript/asc';
 import { build as esbuild } from 'esbuild';
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { mkdir, readdir, writeFile, readFile, rm, rename } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
@@ -117,9 +118,9 @@ async function loadHipcPipeline(scratch) {
  * What the prebuilt images depend on beyond their cache keys: the pipeline's code, this build step and the
  * compilers' versions.
  */
-async function pipelineFingerprint(keys) {
+async function pipelineFingerprint(keyHashes) {
   const hash = createHash('sha256');
-  for (const key of keys) hash.update(`key ${key}\n`);
+  for (const keyHash of keyHashes) hash.update(`key ${keyHash}\n`);
   hash.update(await readFile(fileURLToPath(import.meta.url)));
   const files = (await readdir(HIPC_DIR)).filter((f) => f.endsWith('.ts')).sort().map((f) => join(HIPC_DIR, f));
   for (const file of [...files, join(root, 'src/util/fnv1a64.ts')]) {
@@ -146,8 +147,9 @@ async function buildHipcSamples(scratch) {
   const requests = [true, false].map((memoryChecks) => ({
     source: pipeline.sampleHipSource, compileOptions: [], scratchAddress, memoryChecks, label: 'gpuhal_samples',
   }));
-  const keys = requests.map((r) => createHash('sha256').update(pipeline.cacheKeyText(r), 'utf8').digest('hex'));
-  const fingerprint = await pipelineFingerprint(keys);
+  // The hash the run time compares (prebuilt.ts); it also keys the fingerprint.
+  const keyHashes = requests.map((r) => pipeline.fnv1a64(pipeline.cacheKeyText(r)));
+  const fingerprint = await pipelineFingerprint(keyHashes);
   const previous = await readFile(file, 'utf8').catch(() => '');
   if (previous.includes(`export const prebuiltFingerprint = '${fingerprint}';`)) {
     written.add(file);
@@ -159,7 +161,7 @@ async function buildHipcSamples(scratch) {
     const { compileOptions, scratchAddress, memoryChecks } = requests[i];
     return `  {\n    source: sampleHipSource,\n` +
       `    compileOptions: ${JSON.stringify(compileOptions)}, scratchAddress: ${scratchAddress}, memoryChecks: ${memoryChecks},\n` +
-      `    keyHash: '${pipeline.fnv1a64(pipeline.cacheKeyText(requests[i]))}', kernels: ${JSON.stringify(image.kernels)}, threadMemory: ${image.threadMemory},\n` +
+      `    keyHash: '${keyHashes[i]}', kernels: ${JSON.stringify(image.kernels)}, threadMemory: ${image.threadMemory},\n` +
       `    wasmBase64: '${image.wasmBase64}',\n  },`;
   });
   await writeAtomic(file,
@@ -195,7 +197,6 @@ async function compileInChild(scratch, requests) {
     `}`,
     `writeFileSync(${JSON.stringify(output)}, JSON.stringify(images));`,
   ].join('\n'));
-  const { spawnSync } = await import('node:child_process');
   const run = spawnSync(process.execPath, [runner], {
     cwd: root, encoding: 'utf8', env: { ...process.env, GPUHAL_CACHE_DIR: join(scratch, 'hipc-cache') },
   });
