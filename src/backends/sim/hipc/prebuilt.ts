@@ -15,21 +15,16 @@ import { fnv1a64 } from '../../../util/fnv1a64.js';
 import { adoptCompiledImage, cacheKeyText, compileHipSource, compiledImage, type CompileRequest } from './compiler.js';
 import type { KernelModuleImage } from './postprocess.js';
 
-const decoded = new Map<number, KernelModuleImage>();
-
-/** The prebuilt image compiled for exactly `request`, or undefined. */
+/**
+ * The prebuilt image compiled for exactly `request`, or undefined. Decoded anew on each call: the caller adopts it
+ * into the compiler's caches, which serve every later request.
+ */
 export function prebuiltImage(request: CompileRequest): KernelModuleImage | undefined {
-  const index = prebuiltHipModules.findIndex((m) =>
+  const entry = prebuiltHipModules.find((m) =>
     m.source === request.source && m.memoryChecks === request.memoryChecks && m.scratchAddress === request.scratchAddress &&
     m.compileOptions.length === request.compileOptions.length && m.compileOptions.every((o, i) => o === request.compileOptions[i]));
-  const entry = prebuiltHipModules[index];
   if (entry === undefined || entry.keyHash !== fnv1a64(cacheKeyText(request))) return undefined;
-  let image = decoded.get(index);
-  if (image === undefined) {
-    image = { wasm: decodeBase64(entry.wasmBase64), kernels: entry.kernels, threadMemory: entry.threadMemory };
-    decoded.set(index, image);
-  }
-  return image;
+  return { wasm: decodeBase64(entry.wasmBase64), kernels: entry.kernels, threadMemory: entry.threadMemory };
 }
 
 /**
