@@ -406,7 +406,7 @@ export class SimDriver implements GpuDriver {
       if (compiled === undefined) {
         throw failedPrecondition(`moduleLoad ${request.label}: 'hip-source' is compiled asynchronously; await prepareModule(image) first (Executable.create does)`);
       }
-      const module = this.kernelModules.loadHip(compiled, request.label, SIM_LIMITS.maxWorkgroupInvocations, MAX_SHARED_BYTES);
+      const module = this.kernelModules.loadHip(compiled, request.label, SIM_LIMITS.maxWorkgroupInvocations, MAX_SHARED_BYTES, this.options.kernelThreadOrder === 'every-workgroup');
       // Its own memory (per-thread stacks and coroutine state, __device__ variables) comes from the heap outside the
       // allocation table; a reset must zero it too, or a reused driver hands a later run buffers holding this run's
       // stacks and variables.

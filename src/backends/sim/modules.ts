@@ -175,8 +175,8 @@ export class KernelModules {
   }
 
   /** A HIP-C module compiled for the simulator (hipc/compiler.ts). */
-  loadHip(image: KernelModuleImage, label: string, maxThreads: number, maxSharedBytes: number): KernelModule {
-    const loaded = instantiateHipModule(this.device, image, label, maxThreads, maxSharedBytes);
+  loadHip(image: KernelModuleImage, label: string, maxThreads: number, maxSharedBytes: number, exploreEveryWorkgroup: boolean): KernelModule {
+    const loaded = instantiateHipModule(this.device, image, label, maxThreads, maxSharedBytes, exploreEveryWorkgroup);
     return {
       label, instance: loaded.instance, entryPoints: loaded.entryPoints, functions: new Map(),
       staticSharedBytes: loaded.staticSharedBytes, ownedMemory: loaded.ownedMemory, ownedBytes: loaded.ownedBytes, live: true,

@@ -22,6 +22,7 @@ export interface ResolvedSimOptions {
   readonly schedule: SimScheduleSource | null;
   readonly faults: ResolvedFaultPlan | undefined;
   readonly kernelMemoryChecks: boolean;
+  readonly kernelThreadOrder: 'sampled' | 'every-workgroup';
 }
 
 const MIB = 1024 * 1024;
@@ -29,7 +30,7 @@ export const DEFAULT_MEMORY_BYTES = 256 * MIB;
 const MIN_MEMORY_BYTES = 4 * MIB;
 const MAX_MEMORY_BYTES = 2048 * MIB;
 const KNOWN = new Set([
-  'seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes', 'faults', 'schedule', 'kernelMemoryChecks',
+  'seed', 'memoryBytes', 'costModel', 'mode', 'maxStreams', 'logLimit', 'traceGraphNodes', 'faults', 'schedule', 'kernelMemoryChecks', 'kernelThreadOrder',
 ]);
 
 function integerOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
@@ -73,6 +74,10 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
   }
   const kernelMemoryChecks = o.kernelMemoryChecks ?? true;
   if (typeof kernelMemoryChecks !== 'boolean') throw invalidArgument(`options.kernelMemoryChecks must be a boolean (got ${describe(kernelMemoryChecks)})`);
+  const kernelThreadOrder = o.kernelThreadOrder ?? 'sampled';
+  if (kernelThreadOrder !== 'sampled' && kernelThreadOrder !== 'every-workgroup') {
+    throw invalidArgument(`options.kernelThreadOrder must be 'sampled' or 'every-workgroup' (got ${describe(kernelThreadOrder)})`);
+  }
   return {
     seed,
     memoryBytes,
@@ -84,5 +89,6 @@ export function resolveSimOptions(options: unknown = {}): ResolvedSimOptions {
     schedule: (o.schedule as SimScheduleSource | undefined) ?? null,
     faults: o.faults === undefined ? undefined : resolveFaultPlan('options.faults', o.faults),
     kernelMemoryChecks,
+    kernelThreadOrder,
   };
 }

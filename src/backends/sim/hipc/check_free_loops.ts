@@ -7,8 +7,11 @@
  * a known step every iteration, so whether the next N iterations stay inside the window its check last admitted is
  * arithmetic on the local's current value. The loop becomes
  *
- *     if (safe == 0) safe = iterations every strided access stays inside its site window (0 if one is outside now)
- *     if (safe != 0) loop { safe -= 1; <the body, strided accesses unchecked>; while the loop goes on and safe != 0 }
+ *     if (safe == 0) safe = iterations every strided access stays inside its site window (0 if one is outside now),
+ *                          and fewer than the loop budget's counter has left
+ *     if (safe != 0) { limit = budget - safe
+ *                      loop { budget -= 1; <the body, strided accesses unchecked>; while the loop goes on and budget != limit }
+ *                      safe = 0 }
  *     else <the body, every access checked>
  *
  * The unchecked body runs as an inner loop of its own, so the engine allocates the hot loop's registers without the
@@ -121,16 +124,62 @@ export function findCheckFreeLoops(b: Binaryen, body: number): CheckFreeLoop[] {
       if (step !== undefined) inductions.set(local, { step, statement: i });
     });
     if (inductions.size === 0) return undefined;
+    // An address is an induction variable, or one plus a constant (an unrolled or interleaved loop reaches its
+    // second vector that way), either directly, through a tee, or through a local such a tee set earlier in the
+    // iteration (a derived local: set once in the body, by a tee that always runs before the access).
+    const inductionPlus = (e: number): { local: number; add: number } | undefined => {
+      let x = e;
+      while (b.getExpressionId(x) === b.LocalSetId && C.LocalSet.isTee(x)) x = C.LocalSet.getValue(x);
+      const id = b.getExpressionId(x);
+      if (id === b.LocalGetId) return inductions.has(C.LocalGet.getIndex(x)) ? { local: C.LocalGet.getIndex(x), add: 0 } : undefined;
+      if (id !== b.BinaryId || C.Binary.getOp(x) !== b.AddInt32) return undefined;
+      const [l, r] = [C.Binary.getLeft(x), C.Binary.getRight(x)];
+      const [get, constant] = b.getExpressionId(l) === b.LocalGetId ? [l, r] : [r, l];
+      if (b.getExpressionId(get) !== b.LocalGetId || !inductions.has(C.LocalGet.getIndex(get))) return undefined;
+      if (b.getExpressionId(constant) !== b.ConstId || b.getExpressionType(constant) !== b.i32) return undefined;
+      return { local: C.LocalGet.getIndex(get), add: C.Const.getValueI32(constant) };
+    };
+    // Each statement in evaluation order (operands left to right, then the operation: the order of binaryen's
+    // expression info, see wasm_tree.ts), with whether control flow lies above the expression in its statement.
+    const ordered = statements.map((statement) => {
+      const out: { expr: number; conditional: boolean }[] = [];
+      const visit = (e: number, conditional: boolean): void => {
+        const id = b.getExpressionId(e);
+        const control = id === b.BlockId || id === b.IfId || id === b.LoopId || id === b.BreakId || id === b.SwitchId;
+        for (const child of children(b, e)) visit(child, conditional || control);
+        out.push({ expr: e, conditional });
+      };
+      visit(statement, false);
+      return out;
+    });
+    const derived = new Map<number, { local: number; add: number; statement: number; position: number }>();
+    ordered.forEach((list, i) => list.forEach(({ expr, conditional }, position) => {
+      if (conditional || b.getExpressionId(expr) !== b.LocalSetId) return;
+      const local = C.LocalSet.getIndex(expr);
+      const base = inductionPlus(C.LocalSet.getValue(expr));
+      if (base !== undefined && !inductions.has(local) && sets.get(local)?.length === 1) derived.set(local, { ...base, statement: i, position });
+    }));
     const accesses: StridedAccess[] = [];
-    statements.forEach((s, i) => {
-      for (const e of subtree(s)) {
+    ordered.forEach((list, i) => {
+      const positions = new Map(list.map(({ expr }, position) => [expr, position]));
+      for (const { expr: e } of list) {
         const access = memoryAccess(b, e);
-        if (access === undefined || b.getExpressionId(access.ptr) !== b.LocalGetId) continue;
-        const induction = inductions.get(C.LocalGet.getIndex(access.ptr));
-        if (induction === undefined || induction.statement === i) continue;
+        if (access === undefined) continue;
+        let base: { local: number; add: number; statement: number } | undefined;
+        const direct = inductionPlus(access.ptr);
+        if (direct !== undefined) {
+          base = { ...direct, statement: i };
+        } else if (b.getExpressionId(access.ptr) === b.LocalGetId) {
+          // The derived local's tee must run before the address is read.
+          const d = derived.get(C.LocalGet.getIndex(access.ptr));
+          if (d !== undefined && (d.statement < i || (d.statement === i && d.position < positions.get(access.ptr)!))) base = d;
+        }
+        if (base === undefined) continue;
+        const induction = inductions.get(base.local)!;
+        if (induction.statement === base.statement) continue;
         accesses.push({
-          expr: e, local: C.LocalGet.getIndex(access.ptr), step: induction.step,
-          lead: i > induction.statement ? induction.step : 0, offset: access.offset, bytes: access.bytes,
+          expr: e, local: base.local, step: induction.step,
+          lead: base.statement > induction.statement ? induction.step : 0, offset: access.offset + base.add, bytes: access.bytes,
         });
       }
     });
@@ -159,16 +208,23 @@ export interface SiteWindow {
   readonly last: number;
 }
 
+export interface SplitLoop {
+  /** The strided accesses of the unchecked body, which the caller must leave uninstrumented. */
+  readonly trusted: Set<number>;
+  /** The unchecked body's loop, which counts the loop budget itself: the caller must not add its own count. */
+  readonly fastLoop: number;
+}
+
 /**
  * Rewrites `target` as described at the top of this file. `windowOf` gives each strided access's site window (the
  * checked body's check of that access keeps it); `cached` are the locals of the function's two cached windows
  * (start, end, start, end), valid for the running workgroup and thread; `safe` and `scratch` (two) are free i32
- * locals. Returns the
- * strided accesses of the unchecked body, which the caller must leave uninstrumented.
+ * locals; `budget` is the function's loop-budget counter (postprocess.ts: every loop iteration counts it down, and
+ * it is between 1 and its block size whenever a loop body starts).
  */
 export function splitCheckFreeLoop(b: Binaryen, m: BModule, target: CheckFreeLoop,
   windowOf: (access: StridedAccess) => SiteWindow, cached: readonly [number, number, number, number], safe: number,
-  scratch: readonly [number, number], label: string): Set<number> {
+  scratch: readonly [number, number], budget: number, label: string): SplitLoop {
   const C = classes(b);
   const i32 = b.i32;
   const checked = C.Loop.getBody(target.loop);
@@ -222,23 +278,34 @@ export function splitCheckFreeLoop(b: Binaryen, m: BModule, target: CheckFreeLoo
       m.local.set(safe, m.select(m.i32.lt_u(get(stretch), get(safe)), get(stretch), get(safe))),
     );
   }
-  // The unchecked body's back edge continues while safe iterations remain, and leaves the whole loop when the
-  // original back edge would not be taken; when the stretch runs out, the outer loop tests again.
+  // The unchecked body counts the loop budget's counter down in place of its own count of the stretch, so the
+  // stretch also ends one short of the counter running out: the outer loop's own budget count then charges the
+  // block. (Counting the stretch and the budget separately made the hot loop carry two counters.)
+  test.push(m.local.set(safe, m.select(m.i32.lt_u(get(safe), get(budget)), get(safe), m.i32.sub(get(budget), m.i32.const(1)))));
+  const limit = distance;
+  // The unchecked body's back edge continues while safe iterations remain (until the budget counter reaches the
+  // limit), and leaves the whole loop when the original back edge would not be taken; when the stretch runs out,
+  // the outer loop tests again.
   const statements = C.Block.getChildren(unchecked);
   const backEdge = statements[statements.length - 1]!;
   const fast = `${C.Loop.getName(target.loop)}_${label}`;
   const exit = `${fast}_exit`;
   const fastLoop = m.loop(fast, m.block(null, [
-    m.local.set(safe, m.i32.sub(get(safe), m.i32.const(1))),
+    m.local.set(budget, m.i32.sub(get(budget), m.i32.const(1))),
     ...statements.slice(0, -1),
     m.br(exit, m.i32.eqz(C.Break.getCondition(backEdge))),
-    m.br(fast, get(safe)),
+    m.br(fast, m.i32.ne(get(budget), get(limit))),
   ], b.none));
   const body = m.block(null, [
     m.if(m.i32.eqz(get(safe)), m.block(null, test, b.none)),
-    m.if(get(safe), m.block(null, [fastLoop, m.br(C.Loop.getName(target.loop))], b.none), checked),
+    m.if(get(safe), m.block(null, [
+      m.local.set(limit, m.i32.sub(get(budget), get(safe))),
+      fastLoop,
+      m.local.set(safe, m.i32.const(0)),
+      m.br(C.Loop.getName(target.loop)),
+    ], b.none), checked),
   ], b.none);
   C.Loop.setBody(target.loop, body);
   C.Block.setChildAt(target.parent, target.index, m.block(exit, [m.local.set(safe, m.i32.const(0)), target.loop], b.none));
-  return new Set(target.accesses.map((a) => twin.get(a.expr)!));
+  return { trusted: new Set(target.accesses.map((a) => twin.get(a.expr)!)), fastLoop };
 }

@@ -6,8 +6,8 @@
  * without a barrier) or a scheduler that runs every thread as a coroutine up to its next __syncthreads() (a kernel
  * with one; binaryen's Asyncify unwinds and rewinds the thread). The thread loop of a barrier-free kernel is C++
  * compiled with the kernel, so clang inlines the kernel into it and may vectorize it. Thread order inside a
- * workgroup comes from the simulator's seeded random generator (see `order` and `straight` below), so the same
- * seed gives the same bytes and another seed can expose a race between threads.
+ * workgroup comes from the simulator's seeded random generator (see `order`, `explores_order` and `straight`
+ * below), so the same seed gives the same bytes and another seed can expose a race between threads.
  *
  * The header talks to the simulator through imports of the `gh` module. None of them stays an import: the
  * post-processor (postprocess.ts) replaces each with a wasm body (a global read or write, an Asyncify call).
@@ -73,6 +73,9 @@ __GH_IMPORT(random) unsigned __gh_random(unsigned n);
 __GH_IMPORT(set_stack) void __gh_set_stack(unsigned top, unsigned bottom);
 __GH_IMPORT(init_statics) void __gh_init_statics(void);
 __GH_IMPORT(thread_memory) unsigned __gh_thread_memory(void);
+__GH_IMPORT(explore_every_workgroup) unsigned __gh_explore_every_workgroup(void);
+__GH_IMPORT(launch_seed) unsigned __gh_launch_seed(void);
+__GH_IMPORT(set_launch_seed) void __gh_set_launch_seed(unsigned seed);
 __GH_IMPORT(async_start_rewind) void __gh_async_start_rewind(unsigned buffer);
 __GH_IMPORT(async_stop_unwind) void __gh_async_stop_unwind(void);
 __GH_IMPORT(async_unwinding) unsigned __gh_async_unwinding(void);
@@ -322,6 +325,9 @@ static __forceinline__ float __saturatef(float x) { return x < 0.0f ? 0.0f : (x 
 // which the memory checker does not instrument: only the kernel's own accesses are checked.
 extern "C" {
 __GH_IMPORT(load_word) unsigned __gh_load_word(unsigned address);
+// Two words as one 64-bit value, low word first (one load: binaryen 131's instruction optimizer has turned the
+// zero-extended low word of "low | high << 32" into a sign-extended load).
+__GH_IMPORT(load_pair) unsigned long long __gh_load_pair(unsigned address);
 __GH_IMPORT(store_word) void __gh_store_word(unsigned address, unsigned value);
 }
 extern "C" {
@@ -423,10 +429,13 @@ struct chunk_order {
   }
 };
 
+// The memory checker's cached windows name bindings of the running dispatch, so they are cleared when a dispatch
+// begins (the device runs workgroup (0, 0, 0) first, asm/device/dispatch.ts) and kept across its other workgroups:
+// every workgroup of a dispatch has the same bindings, and a loop's first iteration then needs no slow lookup.
 static __forceinline__ unsigned begin_workgroup(unsigned args, unsigned x, unsigned y, unsigned z) {
   __gh_init_statics();
   __gh_device_globals_in();
-  __gh_set_workgroup(args, x, y, z);
+  if ((x | y | z) == 0) __gh_set_workgroup(args, x, y, z);
   __gh_set_block(x, y, z, __gh_load_word(args + 24), __gh_load_word(args + 28), __gh_load_word(args + 32),
     __gh_load_word(args + 36), __gh_load_word(args + 40), __gh_load_word(args + 44));
   __gh_reset_budget();
@@ -440,6 +449,30 @@ static __forceinline__ unsigned chunk_size(unsigned threads) {
   unsigned c = (threads + CHUNKS - 1) / CHUNKS;
   c = (c + 3u) & ~3u;
   return c == 0 ? 4u : c;
+}
+
+// Which barrier-free workgroups run their threads in a seeded order (the others run them ascending). Exploring an
+// order costs memory bandwidth (a workgroup that jumps between chunks or walks one backwards defeats the
+// processor's prefetching: saxpy runs at less than half speed), while a race in data-parallel code is usually in
+// every workgroup alike. So, unless the simulator asks for every workgroup, a seeded sample explores: every
+// workgroup of a launch of at most EXPLORED workgroups, then EXPLORED of them on average up to SAMPLE_SPAN
+// workgroups, and one in SAMPLE_SPAN / EXPLORED beyond. The sample comes from one seeded draw per launch (at its
+// first workgroup), hashed with each workgroup's linear index: a draw per workgroup, a call into the device
+// module, cost more than a small workgroup's threads.
+constexpr unsigned EXPLORED = 16, SAMPLE_SPAN = 256;
+static __forceinline__ unsigned mix32(unsigned h) {  // MurmurHash3's finalizer
+  h ^= h >> 16; h *= 0x85ebca6bu; h ^= h >> 13; h *= 0xc2b2ae35u; h ^= h >> 16;
+  return h;
+}
+static __forceinline__ bool explores_order() {
+  if (__gh_explore_every_workgroup() != 0) return true;
+  const unsigned gx = __gh_grid_x(), gy = __gh_grid_y(), bx = __gh_block_x(), by = __gh_block_y(), bz = __gh_block_z();
+  const unsigned long long total = (unsigned long long)gx * gy * __gh_grid_z();
+  if (total <= EXPLORED) return true;
+  if ((bx | by | bz) == 0) __gh_set_launch_seed(__gh_random(0xffffffffu));
+  const unsigned linear = bx + gx * (by + gy * bz);  // wraps only past 2^32 workgroups: still a fine hash input
+  const unsigned span = total < SAMPLE_SPAN ? (unsigned)total : SAMPLE_SPAN;
+  return (unsigned)(((unsigned long long)mix32(__gh_launch_seed() + linear * 0x9e3779b9u) * span) >> 32) < EXPLORED;
 }
 
 static __forceinline__ void set_linear_thread(unsigned t) {
@@ -512,9 +545,8 @@ template <class... P> struct launcher {
       return __gh_load_word(args + 56 + 8 * s);
     } else {
       unsigned at = args + 56 + 8 * bindings + 4 * s;
-      unsigned long long v = __gh_load_word(at);
-      if constexpr (words[I] == 2) v |= (unsigned long long)__gh_load_word(at + 4) << 32;
-      return v;
+      if constexpr (words[I] == 2) return __gh_load_pair(at);
+      else return __gh_load_word(at);
     }
   }
   template <unsigned... I> static __forceinline__ words_t read(unsigned args, seq<unsigned, I...>) {
@@ -539,11 +571,12 @@ template <class... P> struct launcher {
   static __attribute__((noinline)) void thread(unsigned args) { call_with<K>(read(args), __make_integer_seq<seq, unsigned, sizeof...(P)>{}); }
 
   // A workgroup of a kernel without barriers: every thread runs to completion, one after another, on one stack.
-  // The threads, by linear id, form chunks of consecutive ids (at most CHUNKS of them); the chunks run in a seeded
-  // order (a seeded permutation, see order) and each chunk runs its threads all ascending or all descending, one
-  // seeded choice per chunk. Any two threads can therefore run in either order under some seed (in different
-  // chunks by the chunk order, in one chunk by its direction), so a seed can expose a race between any two
-  // threads; while within a chunk consecutive threads run in a straight loop that clang can vectorize.
+  // A workgroup that explores its thread order (explores_order) splits its threads, by linear id, into chunks of
+  // consecutive ids (at most CHUNKS of them); the chunks run in a seeded order (a seeded permutation, see order)
+  // and each chunk runs its threads all ascending or all descending, one seeded choice per chunk. Any two threads
+  // can therefore run in either order under some seed (in different chunks by the chunk order, in one chunk by its
+  // direction), so a seed can expose a race between any two threads; while within a chunk consecutive threads run
+  // in a straight loop that clang can vectorize. Any other workgroup runs all its threads ascending: one loop.
   template <unsigned J> static constexpr bool integral_param() {
     if constexpr (J >= count) return false;
     else return !pointer[J] && __is_integral(__type_pack_element<J, P...>);
@@ -621,22 +654,35 @@ template <class... P> struct launcher {
     if (!check(args)) return;
     unsigned memory = __gh_thread_memory();
     if (memory != 0) __gh_set_stack(memory + THREAD_BYTES, memory + ASYNC_OFFSET);
-    run_chunks<K>(args, x, y, z, threads);
+    run_threads<K>(args, x, y, z, threads);
     __gh_device_globals_out();
   }
 
   // The threads of a barrier-free workgroup, in a function of its own: a kernel inlined here takes its stack frame
   // (local arrays) in this function's prologue, which must run after the entry has set the thread's stack.
   template <void (*K)(P...)>
-  static __attribute__((noinline)) void run_chunks(unsigned args, unsigned x, unsigned y, unsigned z, unsigned threads) {
+  static __attribute__((noinline)) void run_threads(unsigned args, unsigned x, unsigned y, unsigned z, unsigned threads) {
     const words_t r = read(args);
+    const unsigned dx = __gh_dim_x(), dy = __gh_dim_y();
+    // A 1-D workgroup of the first row of workgroups: a thread's global index is x * dx + its thread index.
+    const bool firstRow = dx == threads && y == 0 && z == 0;
+    if (!explores_order()) {
+      if (firstRow && in_range_chunk<count, K>(r, x, dx, 0, threads, 0)) return;
+      if (dx == threads) {
+        run_1d<count, K>(r, x, dx, 0, threads, 0);
+      } else {
+        for (unsigned t = 0; t < threads; t++) {
+          __gh_set_thread(t % dx, (t / dx) % dy, t / (dx * dy));
+          call_with<K>(r, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
+        }
+      }
+      return;
+    }
     const unsigned chunk = chunk_size(threads), chunks = (threads + chunk - 1) / chunk;
     chunk_order o(chunks);
     unsigned directions = o.directions;
-    const unsigned dx = __gh_dim_x(), dy = __gh_dim_y();
     for (unsigned c = 0; c < chunks; c++, directions >>= 1) {
       const unsigned lo = o.step() * chunk, hi = lo + chunk < threads ? lo + chunk : threads;
-      const bool firstRow = dx == threads && y == 0 && z == 0 && dy == 1 && __gh_dim_z() == 1;
       if (firstRow && in_range_chunk<count, K>(r, x, dx, lo, hi, directions & 1)) {
         // Ran as an in-range chunk.
       } else if (dx == threads) {

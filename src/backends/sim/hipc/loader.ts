@@ -24,7 +24,12 @@ export interface LoadedHipModule {
   readonly ownedBytes: number;
 }
 
-export function instantiateHipModule(device: WasmDevice, image: KernelModuleImage, label: string, maxThreads: number, maxSharedBytes: number): LoadedHipModule {
+/**
+ * Instantiates a compiled HIP-C module over the device's memory. `exploreEveryWorkgroup`: every workgroup of a
+ * barrier-free kernel runs its threads in a seeded order, not only a seeded sample of them (the device header's
+ * explores_order).
+ */
+export function instantiateHipModule(device: WasmDevice, image: KernelModuleImage, label: string, maxThreads: number, maxSharedBytes: number, exploreEveryWorkgroup: boolean): LoadedHipModule {
   const compiled = new WebAssembly.Module(image.wasm as Uint8Array<ArrayBuffer>);
   const globals = deviceGlobalsOf(compiled, label);
   const threadBytes = image.threadMemory ? (Object.values(image.kernels).some((c) => c) ? maxThreads : 1) * THREAD_BYTES : 0;
@@ -44,7 +49,10 @@ export function instantiateHipModule(device: WasmDevice, image: KernelModuleImag
   try {
     const instance = new WebAssembly.Instance(compiled, {
       env: { memory: device.memory },
-      gh: { random: device.exports.random, thread_memory: i32(threadMemory), device_globals: i32(owned + threadBytes) },
+      gh: {
+        random: device.exports.random, thread_memory: i32(threadMemory), device_globals: i32(owned + threadBytes),
+        explore_every_workgroup: i32(exploreEveryWorkgroup ? 1 : 0),
+      },
     });
     const staticEnd = staticEndOf(compiled, label);
     const staticSharedBytes = Math.max(0, staticEnd - device.sharedScratchPtr);

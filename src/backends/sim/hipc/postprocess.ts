@@ -7,7 +7,8 @@
  *    the thread's own stack (unless memory checks are off), faulting with the binding and offset on a miss;
  *  - counts loop iterations against a per-workgroup budget, so an endless loop is a reported fault, not a hang;
  *  - replaces the header's `gh` imports with their wasm bodies (globals, Asyncify calls), leaving `gh.random`
- *    (the simulator's seeded generator) and the `gh.thread_memory` global as the only imports besides memory.
+ *    (the simulator's seeded generator) and the `gh.thread_memory`, `gh.explore_every_workgroup` (and, with
+ *    `__device__` variables, `gh.device_globals`) globals as the only imports besides memory.
  */
 import { HalError, StatusCode } from '../../../core/errors.js';
 import { findCheckFreeLoops, splitCheckFreeLoop } from './check_free_loops.js';
@@ -218,10 +219,11 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
 
     // Globals the replaced imports read and write.
     const zero = () => m.i32.const(0);
-    for (const g of ['args', 'async_buffer', 'stack_lo', 'stack_hi', 'lo0', 'hi0', 'lo1', 'hi1', 'budget']) {
+    for (const g of ['args', 'async_buffer', 'stack_lo', 'stack_hi', 'lo0', 'hi0', 'lo1', 'hi1', 'budget', 'launch_seed']) {
       m.addGlobal(`__gh_${g}`, i32, true, zero());
     }
     m.addGlobalImport('__gh_thread_memory_base', 'gh', 'thread_memory', i32, false);
+    m.addGlobalImport('__gh_explore_every_workgroup', 'gh', 'explore_every_workgroup', i32, false);
     if (deviceRanges.length > 0) m.addGlobalImport('__gh_device_globals_base', 'gh', 'device_globals', i32, false);
     // Copies of the device-wide variables between their own device memory and their linked place in the scratch.
     const deviceCopies = (inward: boolean): number => {
@@ -283,16 +285,19 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       // body stays uninstrumented.
       const forcedSite = new Map<number, number>();
       const trusted = new Set<number>();
+      // Loops that count the budget themselves (the unchecked bodies of check-free loops).
+      const budgeted = new Set<number>();
       let splitLoops = 0;
       if (options.memoryChecks && siteWindows > 0) {
         const scratch: [number, number] = [base + 10 + 2 * siteWindows, base + 11 + 2 * siteWindows];
         for (const loop of findCheckFreeLoops(b, info.body)) {
           if (forcedSite.size + loop.accesses.length > siteWindows) break;
           for (const access of loop.accesses) forcedSite.set(access.expr, forcedSite.size);
-          const unchecked = splitCheckFreeLoop(b, m, loop,
+          const split = splitCheckFreeLoop(b, m, loop,
             (access) => ({ lo: siteLo(forcedSite.get(access.expr)!), last: siteLast(forcedSite.get(access.expr)!) }),
-            [win(0), win(1), win(2), win(3)], base + 12 + 2 * siteWindows + splitLoops, scratch, `unchecked${splitLoops}`);
-          for (const e of unchecked) trusted.add(e);
+            [win(0), win(1), win(2), win(3)], base + 12 + 2 * siteWindows + splitLoops, scratch, counter, `unchecked${splitLoops}`);
+          for (const e of split.trusted) trusted.add(e);
+          budgeted.add(split.fastLoop);
           splitLoops++;
         }
       }
@@ -379,13 +384,16 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       }
       let loops = 0;
       walk(b, info.body, (e) => {
-        if (b.getExpressionId(e) !== b.LoopId || generated.has(e)) return;
+        if (b.getExpressionId(e) !== b.LoopId || generated.has(e) || budgeted.has(e)) return;
         loops++;
         const body = B.Loop.getBody(e);
         const tick = m.if(m.i32.eqz(m.local.tee(counter, m.i32.sub(m.local.get(counter, i32), m.i32.const(1)), i32)), m.block(null, [
           m.local.set(counter, m.i32.const(LOOP_BUDGET_BLOCK)),
           m.global.set('__gh_budget', m.i32.sub(m.global.get('__gh_budget', i32), m.i32.const(LOOP_BUDGET_BLOCK))),
-          m.if(m.i32.le_s(m.global.get('__gh_budget', i32), m.i32.const(0)), m.call('__gh_budget_exhausted', [], b.none)),
+          // The helper records the fault and traps; the unreachable after its call tells the engine so, which
+          // keeps the loop's values in registers (a call that could return makes the engine keep them across it,
+          // spilled to the stack on every iteration).
+          m.if(m.i32.le_s(m.global.get('__gh_budget', i32), m.i32.const(0)), m.block(null, [m.call('__gh_budget_exhausted', [], b.none), m.unreachable()])),
         ], b.none));
         B.Loop.setBody(e, m.block(null, [tick, body], b.getExpressionType(body)));
       });
@@ -418,6 +426,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
     // The header's imports become wasm bodies.
     const body: Record<string, [number[], number, () => number]> = {
       __gh_load_word: [[i32], i32, () => m.i32.load(0, 4, m.local.get(0, i32))],
+      __gh_load_pair: [[i32], b.i64, () => m.i64.load(0, 4, m.local.get(0, i32))],
       __gh_store_word: [[i32, i32], b.none, () => m.i32.store(0, 4, m.local.get(0, i32), m.local.get(1, i32))],
       __gh_set_workgroup: [[i32, i32, i32, i32], b.none, () => m.block(null, [
         m.global.set('__gh_args', m.local.get(0, i32)),
@@ -426,11 +435,15 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       __gh_workgroup_args: [[], i32, () => m.global.get('__gh_args', i32)],
       __gh_reset_budget: [[], b.none, () => m.global.set('__gh_budget', m.i32.const(LOOP_BUDGET))],
       __gh_thread_memory: [[], i32, () => m.global.get('__gh_thread_memory_base', i32)],
+      __gh_explore_every_workgroup: [[], i32, () => m.global.get('__gh_explore_every_workgroup', i32)],
+      __gh_launch_seed: [[], i32, () => m.global.get('__gh_launch_seed', i32)],
+      __gh_set_launch_seed: [[i32], b.none, () => m.global.set('__gh_launch_seed', m.local.get(0, i32))],
       __gh_set_stack: [[i32, i32], b.none, () => m.block(null, [
         ...(usesStack ? [m.global.set('__stack_pointer', m.local.get(0, i32))] : []),
-        m.global.set('__gh_stack_hi', m.local.get(0, i32)), m.global.set('__gh_stack_lo', m.local.get(1, i32)),
-        // Another thread's stack must not stay reachable through a cached window.
-        m.global.set('__gh_lo0', zero()), m.global.set('__gh_hi0', zero()), m.global.set('__gh_lo1', zero()), m.global.set('__gh_hi1', zero())])],
+        // Another thread's stack must not stay reachable through a cached window. (The same stack again, as for
+        // every workgroup of a barrier-free kernel, keeps them.)
+        m.block(null, [m.global.set('__gh_lo0', zero()), m.global.set('__gh_hi0', zero()), m.global.set('__gh_lo1', zero()), m.global.set('__gh_hi1', zero())]),
+        m.global.set('__gh_stack_hi', m.local.get(0, i32)), m.global.set('__gh_stack_lo', m.local.get(1, i32))])],
       __gh_stack_lo: [[], i32, () => m.global.get('__gh_stack_lo', i32)],
       __gh_stack_hi: [[], i32, () => m.global.get('__gh_stack_hi', i32)],
       __gh_set_window: [[i32, i32], b.none, () => m.block(null, [

@@ -37,6 +37,16 @@ describe('in-range chunks: the guard folds away, the results do not change', { t
     });
   }
 
+  // 64 workgroups of 64 threads: a seeded sample of them explores its thread order (chunks, some descending), the
+  // others run all their threads ascending in one in-range loop; both must give the reference's bytes.
+  for (const count of [0, 1, 63, 64, 65, 2049, 4095, 4096]) {
+    it(`unsigned guard, count ${count} of 4096 threads in 64 workgroups (most not exploring their order)`, async () => {
+      const run = await runHip(guardedKernels, { entry: 'scale_u32', grid: [64, 1, 1], block: [64, 1, 1], inputs: [u32Bytes(Array.from({ length: 4096 }, (_v, i) => i))], constants: [5, count] }, { seed: count + 11 });
+      expect(run.error).toBeUndefined();
+      expect([...asU32(run.outputs[0]!)]).toEqual(scaled(count, 4096, 5, 1));
+    });
+  }
+
   it('signed guard with an early return: a negative count writes nothing, a count past the grid writes all', async () => {
     for (const [n, expected] of [[-5, 0], [300, 300], [5000, 512]] as const) {
       const run = await runHip(guardedKernels, { entry: 'scale_i64_guard', grid: [2, 1, 1], block: [256, 1, 1], inputs: [u32Bytes(Array.from({ length: 512 }, (_v, i) => i))], constants: [2, n >>> 0] });
@@ -51,7 +61,7 @@ describe('check-free iterations keep memory safe', { timeout: 300_000 }, () => {
    * Runs `entry` with a binding shorter than its allocation and returns the fault and the allocation's bytes past
    * the binding (which must be untouched: they belong to no binding of the launch).
    */
-  async function overrun(source: string, entry: string, bindingBytes: number, allocationBytes: number, constants: number[], seed: number) {
+  async function overrun(source: string, entry: string, bindingBytes: number, allocationBytes: number, constants: number[], seed: number, workgroups = 4) {
     const driver = createSimDriver({ memoryBytes: 16 * 1024 * 1024, seed });
     try {
       const module = await loadHip(driver, source, 'overrun');
@@ -59,7 +69,7 @@ describe('check-free iterations keep memory safe', { timeout: 300_000 }, () => {
       await upload(driver, ptr, new Uint8Array(allocationBytes).fill(0xa5));
       const stream = driver.streamCreate();
       driver.launchKernel({
-        fn: driver.moduleGetFunction(module, entry), workgroupCount: [4, 1, 1], workgroupSize: [256, 1, 1], sharedMemoryBytes: 0,
+        fn: driver.moduleGetFunction(module, entry), workgroupCount: [workgroups, 1, 1], workgroupSize: [256, 1, 1], sharedMemoryBytes: 0,
         bindings: [{ ptr, byteLength: bindingBytes }], constants: Uint32Array.from(constants),
       }, stream);
       const error = await driver.streamSynchronize(stream).then(() => undefined, (e: unknown) => e);
@@ -85,6 +95,16 @@ describe('check-free iterations keep memory safe', { timeout: 300_000 }, () => {
     }
   });
 
+  it('so does one that runs all its threads ascending (a launch of 40 workgroups, most not exploring their order)', async () => {
+    for (const seed of [1, 2, 3]) {
+      const { error, past } = await overrun(guardedKernels, 'scale_u32', 40 * 1024 - 96, 40 * 1024, [3, 40 * 256], seed, 40);
+      const match = /out-of-bounds access to binding 0 at byte offset (\d+), length (\d+).*workgroup \(39, 0, 0\)/.exec(error);
+      expect(match, error).not.toBeNull();
+      expect(Number(match![1])).toBeGreaterThanOrEqual(40 * 1024 - 96);
+      expect(past.every((b) => b === 0xa5), `seed ${seed}: bytes past the binding were written`).toBe(true);
+    }
+  });
+
   it('a loop inside one thread that strides past its binding faults the same way', async () => {
     const source = String.raw`
 extern "C" __global__ void fill_rows(unsigned* out, unsigned row) {
@@ -94,6 +114,75 @@ extern "C" __global__ void fill_rows(unsigned* out, unsigned row) {
     const { error, past } = await overrun(source, 'fill_rows', 2000, 4096, [1000], 7);
     expect(error).toMatch(/out-of-bounds access to binding 0 at byte offset (200\d|20[1-9]\d), length/);
     expect(past.every((b) => b === 0xa5)).toBe(true);
+  });
+});
+
+describe('check-free iterations keep the loop budget and forget a finished dispatch\'s bindings', { timeout: 300_000 }, () => {
+  // One byte per iteration with a loop-carried value, so the loop stays scalar and strided: its check-free copy
+  // counts the budget itself (check_free_loops.ts). 2^26 iterations is the budget (postprocess.ts LOOP_BUDGET).
+  const source = String.raw`
+extern "C" __global__ void ramp(unsigned char* out, unsigned n) {
+  if (blockIdx.x != 0 || threadIdx.x != 0) return;
+  unsigned char v = 1;
+#pragma clang loop unroll(disable)
+  for (unsigned k = 0; k < n; k++) { v = (unsigned char)(v * 3 + out[k]); out[k] = v; }
+}`;
+  async function ramp(n: number) {
+    const driver = createSimDriver({ memoryBytes: 128 * 1024 * 1024 });
+    try {
+      const module = await loadHip(driver, source, 'ramp');
+      const ptr = driver.memAlloc(n);
+      const stream = driver.streamCreate();
+      driver.launchKernel({ fn: driver.moduleGetFunction(module, 'ramp'), workgroupCount: [1, 1, 1], workgroupSize: [1, 1, 1], sharedMemoryBytes: 0,
+        bindings: [{ ptr, byteLength: n }], constants: Uint32Array.from([n]) }, stream);
+      const outcome = String(await driver.streamSynchronize(stream).then(() => 'ok', (e: unknown) => e));
+      driver.streamDestroy(stream);
+      driver.memFree(ptr);
+      driver.moduleUnload(module);
+      return outcome;
+    } finally {
+      driver.destroy();
+    }
+  }
+
+  it('a long strided loop within its binding: below the budget it runs (control), past it the budget stops it', async () => {
+    expect(await ramp(1 << 25)).toBe('ok');
+    expect(await ramp(80 * 1024 * 1024)).toMatch(/kernel fault in entry point 'ramp'.*exceeded its loop budget/);
+  });
+
+  it('a dispatch cannot reach the previous dispatch\'s binding through a cached window', async () => {
+    // The first launch writes its binding (a large buffer), so the module caches that window; the second launch's
+    // binding is a small buffer before it, and its kernel writes past its end into the large buffer.
+    const kernel = String.raw`
+extern "C" __global__ void put(unsigned* out, unsigned at) {
+  unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+  out[at + i] = i;
+}`;
+    for (const seed of [1, 2]) {
+      const driver = createSimDriver({ memoryBytes: 16 * 1024 * 1024, seed });
+      try {
+        const module = await loadHip(driver, kernel, 'put');
+        const small = driver.memAlloc(4096), large = driver.memAlloc(1 << 20);
+        expect(large).toBeGreaterThan(small);
+        const fn = driver.moduleGetFunction(module, 'put');
+        const stream = driver.streamCreate();
+        driver.launchKernel({ fn, workgroupCount: [32, 1, 1], workgroupSize: [64, 1, 1], sharedMemoryBytes: 0, bindings: [{ ptr: large, byteLength: 1 << 20 }], constants: Uint32Array.from([0]) }, stream);
+        await driver.streamSynchronize(stream);
+        const into = (large - small) / 4 + 64;
+        driver.launchKernel({ fn, workgroupCount: [32, 1, 1], workgroupSize: [64, 1, 1], sharedMemoryBytes: 0, bindings: [{ ptr: small, byteLength: 4096 }], constants: Uint32Array.from([into]) }, stream);
+        const error = String(await driver.streamSynchronize(stream).then(() => 'ok', (e: unknown) => e));
+        // (The fault names the access's offset from the launch's binding, which it starts past.)
+        expect(error).toMatch(/kernel fault in entry point 'put'.*out-of-bounds access to binding 0 at byte offset \d+/);
+        const words = asU32(await readBack(driver, large, 1 << 20));
+        expect(words.every((v, k) => v === (k < 2048 ? k : 0)), `seed ${seed}: the second launch wrote into the first one's binding`).toBe(true);
+        driver.streamDestroy(stream);
+        driver.memFree(small);
+        driver.memFree(large);
+        driver.moduleUnload(module);
+      } finally {
+        driver.destroy();
+      }
+    }
   });
 });
 
@@ -120,10 +209,38 @@ describe('findCheckFreeLoops', () => {
       (drop (i32.load8_u (local.get $p)))
       (drop (i32.load (local.get $r)))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))`)).toEqual([[
-      { local: 0, step: 16, lead: 0, offset: 8, bytes: 4 },
+      // In evaluation order: the store's value (a load) before the store.
       { local: 1, step: -4, lead: 0, offset: 0, bytes: 4 },
+      { local: 0, step: 16, lead: 0, offset: 8, bytes: 4 },
       { local: 0, step: 16, lead: 16, offset: 0, bytes: 1 },
     ]]);
+  });
+
+  it('finds accesses at an induction variable plus a constant: direct, through a tee, and through the local a tee set', () => {
+    // The shape of an interleaved vector loop: the second vector's address is the pointer plus 16.
+    expect(analyse(`
+      (drop (i32.load (i32.add (local.get $q) (i32.const 16))))
+      (i32.store (local.tee $r (i32.add (local.get $p) (i32.const 16))) (i32.load (local.get $r)))
+      (local.set $p (i32.add (local.get $p) (i32.const 32)))
+      (local.set $q (i32.add (local.get $q) (i32.const 32)))
+      (br_if $l (local.get $n))`)).toEqual([[
+      { local: 1, step: 32, lead: 0, offset: 16, bytes: 4 },
+      { local: 0, step: 32, lead: 0, offset: 16, bytes: 4 },
+      { local: 0, step: 32, lead: 0, offset: 16, bytes: 4 },
+    ]]);
+  });
+
+  it('a derived local counts only where its tee always runs first and sets it alone (control case first)', () => {
+    const step = '(local.set $p (i32.add (local.get $p) (i32.const 4)))';
+    const backEdge = '(br_if $l (local.get $n))';
+    const teeThenUse = '(i32.store (local.tee $r (i32.add (local.get $p) (i32.const 8))) (i32.load (local.get $r)))';
+    expect(analyse(`${teeThenUse} ${step} ${backEdge}`).flat()).toHaveLength(2);
+    // Read before the tee in the same statement: last iteration's value.
+    expect(analyse(`(i32.store (local.get $r) (i32.load (local.tee $r (i32.add (local.get $p) (i32.const 8))))) ${step} ${backEdge}`).flat()).toHaveLength(1);
+    // The tee under a condition.
+    expect(analyse(`(if (local.get $n) (then (drop (local.tee $r (i32.add (local.get $p) (i32.const 8)))))) (i32.store (local.get $r) (i32.const 1)) ${step} ${backEdge}`)).toHaveLength(0);
+    // Set a second time.
+    expect(analyse(`${teeThenUse} (local.set $r (i32.const 0)) ${step} ${backEdge}`).flat()).toHaveLength(1);
   });
 
   it('rejects loops it cannot reason about (control case first)', () => {

@@ -13,14 +13,14 @@ describe('splitCheckFreeLoop on hand-written shapes', () => {
   const split = (loopBody: string) => {
     const module = binaryen.parseText(`(module (memory 1)
       (func $f (param $p i32) (param $q i32) (param $n i32) (param $r i32)
-        (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32) (local $lo i32) (local $last i32) (local $safe i32) (local $s0 i32) (local $s1 i32)
+        (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32) (local $lo i32) (local $last i32) (local $safe i32) (local $s0 i32) (local $s1 i32) (local $budget i32)
         (block $out
           (loop $l
             ${loopBody}))))`);
     try {
       const body = binaryen.getFunctionInfo(module.getFunctionByIndex(0)).body;
       const loops = findCheckFreeLoops(binaryen, body);
-      for (const loop of loops) splitCheckFreeLoop(binaryen, module, loop, () => ({ lo: 8, last: 9 }), [4, 5, 6, 7], 10, [11, 12], 'u0');
+      for (const loop of loops) splitCheckFreeLoop(binaryen, module, loop, () => ({ lo: 8, last: 9 }), [4, 5, 6, 7], 10, [11, 12], 13, 'u0');
       return { found: loops.length, valid: module.validate() !== 0 };
     } finally {
       module.dispose();
