@@ -459,7 +459,7 @@ static __forceinline__ unsigned chunk_size(unsigned threads) {
 // workgroups, and one in SAMPLE_SPAN / EXPLORED beyond. The sample comes from one seeded draw per launch (at its
 // first workgroup), hashed with each workgroup's linear index: a draw per workgroup, a call into the device
 // module, cost more than a small workgroup's threads.
-constexpr unsigned EXPLORED = 16, SAMPLE_SPAN = 256;
+constexpr unsigned EXPLORED = 16, SAMPLE_SPAN = 1024;
 static __forceinline__ unsigned mix32(unsigned h) {  // MurmurHash3's finalizer
   h ^= h >> 16; h *= 0x85ebca6bu; h ^= h >> 13; h *= 0xc2b2ae35u; h ^= h >> 16;
   return h;

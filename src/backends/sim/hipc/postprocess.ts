@@ -442,7 +442,8 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
         ...(usesStack ? [m.global.set('__stack_pointer', m.local.get(0, i32))] : []),
         // Another thread's stack must not stay reachable through a cached window. (The same stack again, as for
         // every workgroup of a barrier-free kernel, keeps them.)
-        m.block(null, [m.global.set('__gh_lo0', zero()), m.global.set('__gh_hi0', zero()), m.global.set('__gh_lo1', zero()), m.global.set('__gh_hi1', zero())]),
+        m.if(m.i32.or(m.i32.ne(m.global.get('__gh_stack_hi', i32), m.local.get(0, i32)), m.i32.ne(m.global.get('__gh_stack_lo', i32), m.local.get(1, i32))),
+          m.block(null, [m.global.set('__gh_lo0', zero()), m.global.set('__gh_hi0', zero()), m.global.set('__gh_lo1', zero()), m.global.set('__gh_hi1', zero())])),
         m.global.set('__gh_stack_hi', m.local.get(0, i32)), m.global.set('__gh_stack_lo', m.local.get(1, i32))])],
       __gh_stack_lo: [[], i32, () => m.global.get('__gh_stack_lo', i32)],
       __gh_stack_hi: [[], i32, () => m.global.get('__gh_stack_hi', i32)],

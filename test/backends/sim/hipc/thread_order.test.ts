@@ -56,12 +56,12 @@ describe('which workgroups of a large launch explore their thread order', { time
 
   it('sampled (the default): a seeded sample, the same for the same seed, another for another seed', async () => {
     const one = await lastWriters(4096, { seed: 5 });
-    // 1 in 16 of 4096 workgroups explore: 256 expected, a few of them ending with thread 63 anyway.
-    expect(explored(one)).toBeGreaterThan(150);
-    expect(explored(one)).toBeLessThan(350);
+    // 1 in 64 of 4096 workgroups explore: 64 expected, a few of them ending with thread 63 anyway.
+    expect(explored(one)).toBeGreaterThan(30);
+    expect(explored(one)).toBeLessThan(110);
     expect([...(await lastWriters(4096, { seed: 5 }))]).toEqual([...one]);
     expect([...(await lastWriters(4096, { seed: 6 }))]).not.toEqual([...one]);
-    // Up to 256 workgroups, 16 explore on average; at most 16, all of them.
+    // Up to 1024 workgroups, 16 explore on average; at most 16, all of them.
     expect(explored(await lastWriters(100, { seed: 5 }))).toBeGreaterThan(5);
     expect(explored(await lastWriters(100, { seed: 5 }))).toBeLessThan(35);
     expect(explored(await lastWriters(16, { seed: 5 }))).toBeGreaterThan(10);
