@@ -251,30 +251,52 @@ export function splitCheckFreeLoop(b: Binaryen, m: BModule, target: CheckFreeLoo
   const [distance, stretch] = scratch;
   const get = (local: number) => m.local.get(local, i32);
   // For each strided access: how far its next address lies into its window, and from that how many iterations
-  // (this one included) stay inside; the minimum over all accesses is the stretch.
+  // (this one included) stay inside; the minimum over all accesses is the stretch. Accesses through the same
+  // induction variable at the same point of the iteration are tested as one span (the lowest offset to the highest
+  // end, in the first one's window): a load and a store of one element, or an interleaved loop's two vectors, cost
+  // one test. A span inside a window holds each of its accesses.
   const test = [m.local.set(safe, m.i32.const(MAX_STRETCH))];
+  const spans = new Map<string, { first: StridedAccess; offset: number; bytes: number }>();
   for (const access of target.accesses) {
-    const window = windowOf(access);
-    const step = access.step;
+    const key = `${access.local}:${access.lead}:${access.step}`;
+    const span = spans.get(key);
+    if (span === undefined) {
+      spans.set(key, { first: access, offset: access.offset, bytes: access.bytes });
+    } else {
+      const from = Math.min(span.offset, access.offset), to = Math.max(span.offset + span.bytes, access.offset + access.bytes);
+      spans.set(key, { first: span.first, offset: from, bytes: to - from });
+    }
+  }
+  for (const { first, offset, bytes } of spans.values()) {
+    // The first access's site window; its `last` admits start addresses for that access's size, so the span, which
+    // covers that access, fits while its start is at least `extra` bytes below `last`.
+    const window = windowOf(first);
+    const extra = bytes - first.bytes;
+    const step = first.step;
+    const room = () => (extra === 0 ? get(window.last) : m.i32.sub(get(window.last), m.i32.const(extra)));
     const remaining = step > 0
-      ? m.i32.add(m.i32.div_u(m.i32.sub(get(window.last), get(distance)), m.i32.const(step)), m.i32.const(1))
+      ? m.i32.add(m.i32.div_u(m.i32.sub(room(), get(distance)), m.i32.const(step)), m.i32.const(1))
       : step < 0 ? m.i32.add(m.i32.div_u(get(distance), m.i32.const(-step)), m.i32.const(1)) : m.i32.const(MAX_STRETCH);
     // The address first; when the site's window does not hold it, the function's cached windows may (a loop entered
     // anew starts with empty site windows): adopting one here, as the checked body would, saves a checked iteration.
     const address = () => get(distance);
     const fits = (lo: number, hi: number) => m.i32.and(m.i32.and(
-      m.i32.ge_u(address(), get(lo)), m.i32.le_u(m.i32.add(address(), m.i32.const(access.bytes)), get(hi))),
-      m.i32.ge_u(m.i32.add(address(), m.i32.const(access.bytes)), address()));
+      m.i32.ge_u(address(), get(lo)), m.i32.le_u(m.i32.add(address(), m.i32.const(bytes)), get(hi))),
+      m.i32.ge_u(m.i32.add(address(), m.i32.const(bytes)), address()));
     const adopt = (lo: number, hi: number) => m.block(null, [
       m.local.set(window.lo, get(lo)),
-      m.local.set(window.last, m.i32.sub(m.i32.sub(get(hi), get(lo)), m.i32.const(access.bytes))),
+      m.local.set(window.last, m.i32.sub(m.i32.sub(get(hi), get(lo)), m.i32.const(first.bytes))),
     ], b.none);
+    // Inside: the start lies in the window (distance <= last) and so does the end (last - distance >= extra).
+    const inside = extra === 0
+      ? m.i32.le_u(get(distance), get(window.last))
+      : m.i32.and(m.i32.le_u(get(distance), get(window.last)), m.i32.ge_u(m.i32.sub(get(window.last), get(distance)), m.i32.const(extra)));
     test.push(
-      m.local.set(distance, m.i32.add(get(access.local), m.i32.const((access.lead + access.offset) | 0))),
+      m.local.set(distance, m.i32.add(get(first.local), m.i32.const((first.lead + offset) | 0))),
       m.if(m.i32.gt_u(m.i32.sub(address(), get(window.lo)), get(window.last)),
         m.if(fits(cached[0], cached[1]), adopt(cached[0], cached[1]), m.if(fits(cached[2], cached[3]), adopt(cached[2], cached[3])))),
       m.local.set(distance, m.i32.sub(address(), get(window.lo))),
-      m.local.set(stretch, m.if(m.i32.le_u(get(distance), get(window.last)), remaining, m.i32.const(0))),
+      m.local.set(stretch, m.if(inside, remaining, m.i32.const(0))),
       m.local.set(safe, m.select(m.i32.lt_u(get(stretch), get(safe)), get(stretch), get(safe))),
     );
   }
