@@ -31,6 +31,8 @@ type BModule = InstanceType<Binaryen['Module']>;
 
 /** Safe iterations granted by one test at most (keeps the arithmetic far from wrapping). */
 const MAX_STRETCH = 1 << 24;
+/** Largest distance, in bytes, of a strided access from its induction variable (keeps every span below 2^30 bytes). */
+const MAX_OFFSET = 1 << 29;
 
 export interface StridedAccess {
   /** The access expression in the checked body. */
@@ -140,12 +142,16 @@ export function findCheckFreeLoops(b: Binaryen, body: number): CheckFreeLoop[] {
       return { local: C.LocalGet.getIndex(get), add: C.Const.getValueI32(constant) };
     };
     // Each statement in evaluation order (operands left to right, then the operation: the order of binaryen's
-    // expression info, see wasm_tree.ts), with whether control flow lies above the expression in its statement.
+    // expression info, see wasm_tree.ts), with whether the expression is `uncertain`: control flow lies above it in
+    // its statement (it may not run), or an indirect call does, whose target binaryen lists before the operands that
+    // run first (it may run in another order than listed). An uncertain tee never makes a derived local.
+    const ids = b as unknown as Record<string, number | undefined>;
+    const listedOutOfOrder = new Set([ids['CallIndirectId'], ids['CallRefId']].filter((v): v is number => v !== undefined));
     const ordered = statements.map((statement) => {
       const out: { expr: number; conditional: boolean }[] = [];
       const visit = (e: number, conditional: boolean): void => {
         const id = b.getExpressionId(e);
-        const control = id === b.BlockId || id === b.IfId || id === b.LoopId || id === b.BreakId || id === b.SwitchId;
+        const control = id === b.BlockId || id === b.IfId || id === b.LoopId || id === b.BreakId || id === b.SwitchId || listedOutOfOrder.has(id);
         for (const child of children(b, e)) visit(child, conditional || control);
         out.push({ expr: e, conditional });
       };
@@ -175,11 +181,15 @@ export function findCheckFreeLoops(b: Binaryen, body: number): CheckFreeLoop[] {
           if (d !== undefined && (d.statement < i || (d.statement === i && d.position < positions.get(access.ptr)!))) base = d;
         }
         if (base === undefined) continue;
+        // Accesses far from the pointer (a memarg offset is unsigned, an added constant may be anything) stay
+        // checked: the stretch test's span arithmetic assumes spans far below 2^31 bytes.
+        const offset = (access.offset >>> 0) + base.add;
+        if (Math.abs(offset) >= MAX_OFFSET) continue;
         const induction = inductions.get(base.local)!;
         if (induction.statement === base.statement) continue;
         accesses.push({
           expr: e, local: base.local, step: induction.step,
-          lead: base.statement > induction.statement ? induction.step : 0, offset: access.offset + base.add, bytes: access.bytes,
+          lead: base.statement > induction.statement ? induction.step : 0, offset, bytes: access.bytes,
         });
       }
     });

@@ -188,7 +188,7 @@ extern "C" __global__ void put(unsigned* out, unsigned at) {
 
 describe('findCheckFreeLoops', () => {
   const analyse = (loopBody: string) => {
-    const module = binaryen.parseText(`(module (memory 1)
+    const module = binaryen.parseText(`(module (memory 1) (type $v (func (param i32))) (table 1 funcref)
       (func $f (param $p i32) (param $q i32) (param $n i32) (param $r i32)
         (block $out
           (loop $l
@@ -241,6 +241,17 @@ describe('findCheckFreeLoops', () => {
     expect(analyse(`(if (local.get $n) (then (drop (local.tee $r (i32.add (local.get $p) (i32.const 8)))))) (i32.store (local.get $r) (i32.const 1)) ${step} ${backEdge}`)).toHaveLength(0);
     // Set a second time.
     expect(analyse(`${teeThenUse} (local.set $r (i32.const 0)) ${step} ${backEdge}`).flat()).toHaveLength(1);
+    // Teed in an indirect call's target, read in its operands: the operands run first (last iteration's value),
+    // though binaryen lists the target first.
+    expect(analyse(`(call_indirect (type $v) (i32.load (local.get $r)) (i32.and (local.tee $r (i32.add (local.get $p) (i32.const 8))) (i32.const 0))) ${step} ${backEdge}`).flat()).toHaveLength(0);
+  });
+
+  it('an access far from its pointer stays checked (control case first)', () => {
+    const step = '(local.set $p (i32.add (local.get $p) (i32.const 4)))';
+    const backEdge = '(br_if $l (local.get $n))';
+    expect(analyse(`(drop (i32.load offset=4096 (local.get $p))) ${step} ${backEdge}`).flat()).toHaveLength(1);
+    expect(analyse(`(drop (i32.load offset=4294967280 (local.get $p))) ${step} ${backEdge}`)).toHaveLength(0);
+    expect(analyse(`(drop (i32.load (i32.add (local.get $p) (i32.const -1073741824)))) ${step} ${backEdge}`)).toHaveLength(0);
   });
 
   it('rejects loops it cannot reason about (control case first)', () => {
