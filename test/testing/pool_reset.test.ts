@@ -93,3 +93,13 @@ extern "C" __global__ void k(unsigned* out) {
   out[threadIdx.x] = table[(threadIdx.x * 7) % 2048] + s[(threadIdx.x + 1) % 64];
 }`);
 }, 300_000);
+
+it('reset replaces seed, schedule and faults and keeps every other option (kernel memory checks and thread order too)', () => {
+  const driver = new SimDriver({ memoryBytes: 8 * 1024 * 1024, seed: 3, logLimit: 7, kernelMemoryChecks: false, kernelThreadOrder: 'every-workgroup' });
+  driver.destroy();
+  driver.reset({ seed: 9 });
+  expect(driver.options.seed).toBe(9n);
+  expect([driver.options.memoryBytes, driver.options.logLimit, driver.options.kernelMemoryChecks, driver.options.kernelThreadOrder])
+    .toEqual([8 * 1024 * 1024, 7, false, 'every-workgroup']);
+  driver.destroy();
+});

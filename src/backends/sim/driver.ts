@@ -629,8 +629,9 @@ export class SimDriver implements GpuDriver {
    */
   reset(options: Pick<SimDriverOptions, 'seed' | 'schedule' | 'faults'> = {}): void {
     if (!this.destroyed) throw failedPrecondition('reset: destroy() the sim driver first (reset follows a completed run)');
-    const { mode, memoryBytes, maxStreams, logLimit, traceGraphNodes, costModel } = this.options;
-    this.options = resolveSimOptions({ mode, memoryBytes, maxStreams, logLimit, traceGraphNodes, costModel, ...options });
+    const { seed: _seed, schedule: _schedule, faults: _faults, ...kept } = this.options;
+    this.options = resolveSimOptions({ ...kept, ...options });
+    const { memoryBytes, logLimit, traceGraphNodes } = this.options;
     this.allocations.zeroTouched();
     if (this.device.exports.init(memoryBytes, MAX_SHARED_BYTES) !== 1) throw failedPrecondition('reset: the device heap could not be laid out again');
     this.seedDevice();
