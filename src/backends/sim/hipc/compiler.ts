@@ -59,17 +59,17 @@ const ready = new Map<string, KernelModuleImage>();
 
 /**
  * Takes `image` as the compiled module for `request` without compiling: for images the build compiled ahead of time
- * through this same pipeline (prebuilt.ts), whose key proves they match.
+ * through this same pipeline (prebuilt.ts), whose key proves they match. `keyText`: the request's cacheKeyText, when
+ * the caller has it already.
  */
-export function adoptCompiledImage(request: CompileRequest, image: KernelModuleImage): void {
-  const keyText = cacheKeyText(request);
+export function adoptCompiledImage(request: CompileRequest, image: KernelModuleImage, keyText = cacheKeyText(request)): void {
   memoryCache.set(keyText, Promise.resolve(image));
   ready.set(keyText, image);
 }
 
 /** The compiled module for `request` if this process finished compiling (or loading) it; synchronous. */
-export function compiledImage(request: CompileRequest): KernelModuleImage | undefined {
-  return ready.get(cacheKeyText(request));
+export function compiledImage(request: CompileRequest, keyText = cacheKeyText(request)): KernelModuleImage | undefined {
+  return ready.get(keyText);
 }
 
 /**

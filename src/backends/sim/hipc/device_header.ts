@@ -81,7 +81,7 @@ __GH_IMPORT(async_stop_unwind) void __gh_async_stop_unwind(void);
 __GH_IMPORT(async_unwinding) unsigned __gh_async_unwinding(void);
 __GH_IMPORT(set_async_buffer) void __gh_set_async_buffer(unsigned buffer);
 __GH_IMPORT(reset_budget) void __gh_reset_budget(void);
-__GH_IMPORT(set_workgroup) void __gh_set_workgroup(unsigned args, unsigned x, unsigned y, unsigned z);
+__GH_IMPORT(begin_dispatch) void __gh_begin_dispatch(unsigned args);
 __GH_IMPORT(device_globals_in) void __gh_device_globals_in(void);
 __GH_IMPORT(device_globals_out) void __gh_device_globals_out(void);
 }
@@ -435,7 +435,7 @@ struct chunk_order {
 static __forceinline__ unsigned begin_workgroup(unsigned args, unsigned x, unsigned y, unsigned z) {
   __gh_init_statics();
   __gh_device_globals_in();
-  if ((x | y | z) == 0) __gh_set_workgroup(args, x, y, z);
+  if ((x | y | z) == 0) __gh_begin_dispatch(args);
   __gh_set_block(x, y, z, __gh_load_word(args + 24), __gh_load_word(args + 28), __gh_load_word(args + 32),
     __gh_load_word(args + 36), __gh_load_word(args + 40), __gh_load_word(args + 44));
   __gh_reset_budget();

@@ -59,7 +59,7 @@ export function instantiateHipModule(device: WasmDevice, image: KernelModuleImag
     if (staticSharedBytes > maxSharedBytes) {
       throw invalidArgument(`moduleLoad ${label}: the kernels' __shared__ and static data need ${staticSharedBytes} bytes, more than the ${maxSharedBytes} bytes of shared memory per workgroup`);
     }
-    return { instance, entryPoints: new Set(Object.keys(image.kernels)), staticSharedBytes, ownedMemory: owned, ownedBytes: owned === 0 ? 0 : bytes };
+    return { instance, entryPoints: new Set(Object.keys(image.kernels)), staticSharedBytes, ownedMemory: owned, ownedBytes: bytes };
   } catch (error) {
     if (owned !== 0) device.exports.free(owned);
     throw error;

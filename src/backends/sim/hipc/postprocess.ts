@@ -423,15 +423,16 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       b.setPassArgument('asyncify-ignore-indirect', null);
     }
 
+    const clearWindows = () => m.block(null, windows.map((g) => m.global.set(g, zero())), b.none);
     // The header's imports become wasm bodies.
     const body: Record<string, [number[], number, () => number]> = {
       __gh_load_word: [[i32], i32, () => m.i32.load(0, 4, m.local.get(0, i32))],
       __gh_load_pair: [[i32], b.i64, () => m.i64.load(0, 4, m.local.get(0, i32))],
       __gh_store_word: [[i32, i32], b.none, () => m.i32.store(0, 4, m.local.get(0, i32), m.local.get(1, i32))],
-      __gh_set_workgroup: [[i32, i32, i32, i32], b.none, () => m.block(null, [
+      __gh_begin_dispatch: [[i32], b.none, () => m.block(null, [
         m.global.set('__gh_args', m.local.get(0, i32)),
-        // New workgroup: the cached windows may name the previous launch's bindings.
-        m.global.set('__gh_lo0', zero()), m.global.set('__gh_hi0', zero()), m.global.set('__gh_lo1', zero()), m.global.set('__gh_hi1', zero())])],
+        // The cached windows may name the previous dispatch's bindings.
+        clearWindows()])],
       __gh_workgroup_args: [[], i32, () => m.global.get('__gh_args', i32)],
       __gh_reset_budget: [[], b.none, () => m.global.set('__gh_budget', m.i32.const(LOOP_BUDGET))],
       __gh_thread_memory: [[], i32, () => m.global.get('__gh_thread_memory_base', i32)],
@@ -443,7 +444,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
         // Another thread's stack must not stay reachable through a cached window. (The same stack again, as for
         // every workgroup of a barrier-free kernel, keeps them.)
         m.if(m.i32.or(m.i32.ne(m.global.get('__gh_stack_hi', i32), m.local.get(0, i32)), m.i32.ne(m.global.get('__gh_stack_lo', i32), m.local.get(1, i32))),
-          m.block(null, [m.global.set('__gh_lo0', zero()), m.global.set('__gh_hi0', zero()), m.global.set('__gh_lo1', zero()), m.global.set('__gh_hi1', zero())])),
+          clearWindows()),
         m.global.set('__gh_stack_hi', m.local.get(0, i32)), m.global.set('__gh_stack_lo', m.local.get(1, i32))])],
       __gh_stack_lo: [[], i32, () => m.global.get('__gh_stack_lo', i32)],
       __gh_stack_hi: [[], i32, () => m.global.get('__gh_stack_hi', i32)],

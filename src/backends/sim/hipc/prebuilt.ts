@@ -19,11 +19,11 @@ import type { KernelModuleImage } from './postprocess.js';
  * The prebuilt image compiled for exactly `request`, or undefined. Decoded anew on each call: the caller adopts it
  * into the compiler's caches, which serve every later request.
  */
-export function prebuiltImage(request: CompileRequest): KernelModuleImage | undefined {
+export function prebuiltImage(request: CompileRequest, keyText = cacheKeyText(request)): KernelModuleImage | undefined {
   const entry = prebuiltHipModules.find((m) =>
     m.source === request.source && m.memoryChecks === request.memoryChecks && m.scratchAddress === request.scratchAddress &&
     m.compileOptions.length === request.compileOptions.length && m.compileOptions.every((o, i) => o === request.compileOptions[i]));
-  if (entry === undefined || entry.keyHash !== fnv1a64(cacheKeyText(request))) return undefined;
+  if (entry === undefined || entry.keyHash !== fnv1a64(keyText)) return undefined;
   return { wasm: decodeBase64(entry.wasmBase64), kernels: entry.kernels, threadMemory: entry.threadMemory };
 }
 
@@ -32,8 +32,9 @@ export function prebuiltImage(request: CompileRequest): KernelModuleImage | unde
  * awaiting anything), else through the compiler and its caches.
  */
 export async function prepareHipSource(request: CompileRequest): Promise<void> {
-  if (compiledImage(request) !== undefined) return;
-  const image = prebuiltImage(request);
-  if (image !== undefined) adoptCompiledImage(request, image);
+  const keyText = cacheKeyText(request);
+  if (compiledImage(request, keyText) !== undefined) return;
+  const image = prebuiltImage(request, keyText);
+  if (image !== undefined) adoptCompiledImage(request, image, keyText);
   else await compileHipSource(request);
 }
