@@ -2,7 +2,8 @@
 // function table (call_indirect): WASM calling WASM, no JS round trip per workgroup. The argument block layout
 // is asm/kernels/abi.ts; the device clears its fault word before the first workgroup and checks it after each.
 // Workgroup (0, 0, 0) runs first in every dispatch: HIP-C kernels clear their memory checker's cached windows (which
-// name the dispatch's bindings) there and keep them for the dispatch's other workgroups.
+// name the dispatch's bindings) there and keep them for the dispatch's other workgroups. A HIP-C entry may run a
+// row of workgroups in one call (setRunningWorkgroupX), beginning each after the first as this loop would.
 
 const ARG_FAULT: usize = 0;
 const ARG_FAULT_BINDING: usize = 4;
@@ -42,6 +43,15 @@ const SMALL_CLEAR: usize = 512;
   for (; at < end; at++) store<u8>(at, 0);
 }
 
+/**
+ * Called by a kernel entry that runs a row of consecutive workgroups (x, x + 1, ... with the same y and z) in one
+ * call, as it begins each one after the first: a fault then names the right workgroup, and the dispatch goes on
+ * after the last workgroup the entry ran. The entry must not go past the last x of the launch.
+ */
+export function setRunningWorkgroupX(x: u32): void {
+  faultWorkgroupX = x;
+}
+
 export function setWorkgroupCountLimits(x: u32, y: u32, z: u32): void {
   maxCountX = x; maxCountY = y; maxCountZ = z;
 }
@@ -66,6 +76,8 @@ export function dispatch(fn: u32, args: usize): u32 {
         if (sharedBytes != 0) clearScratch(shared, sharedBytes);
         faultWorkgroupX = x; faultWorkgroupY = y; faultWorkgroupZ = z;
         call_indirect<void>(fn, args, x, y, z);
+        // An entry may run a row of workgroups in one call (setRunningWorkgroupX): go on after its last one.
+        x = faultWorkgroupX;
         const fault = load<u32>(args + ARG_FAULT);
         if (fault != 0) return fault;
       }

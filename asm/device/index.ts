@@ -17,7 +17,7 @@ import * as dispatcher from './dispatch';
 
 export { alloc, free, freeBytes, largestFreeBytes, checkHeap } from './allocator';
 export { memcpy, fillPattern as fill } from './memops';
-export { dispatch, loadIndirectCounts, setWorkgroupCountLimits } from './dispatch';
+export { dispatch, loadIndirectCounts, setWorkgroupCountLimits, setRunningWorkgroupX } from './dispatch';
 export { replayGraph, lastGraphEnd, lastGraphFault, lastReplayNode, setKernelCostModel } from './graph_replay';
 export { seedRandom } from './random';
 export { contractValue } from './contract';

@@ -38,6 +38,8 @@ export interface DeviceExports {
   faultWorkgroupX(): number;
   faultWorkgroupY(): number;
   faultWorkgroupZ(): number;
+  /** Imported by HIP-C kernel modules: an entry running a row of workgroups reports each one it begins. */
+  setRunningWorkgroupX(x: number): void;
 }
 
 /** Allocator free() statuses (asm/device/allocator.ts). */

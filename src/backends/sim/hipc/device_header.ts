@@ -13,8 +13,9 @@
  * post-processor (postprocess.ts) replaces each with a wasm body (a global read or write, an Asyncify call).
  *
  * Every module static (static __shared__ arrays, constant tables, the built-in variables) is linked at the
- * device's shared scratch address: the device zeroes the scratch before each workgroup and the entry point copies
- * the initialized data back, so statics are per workgroup, exactly like __shared__ memory on a GPU.
+ * device's shared scratch address: the device zeroes the scratch before each workgroup (the entry point itself,
+ * between the workgroups of a row it runs in one call) and the entry point copies the initialized data back, so
+ * statics are per workgroup, exactly like __shared__ memory on a GPU.
  */
 export const deviceHeader = String.raw`
 #ifndef GPUHAL_SIM_DEVICE_HEADER
@@ -70,6 +71,7 @@ typedef __UINT64_TYPE__ uint64_t;
 extern "C" {
 __GH_IMPORT(barrier) void __gh_barrier(void);
 __GH_IMPORT(random) unsigned __gh_random(unsigned n);
+__GH_IMPORT(set_running_workgroup_x) void __gh_set_running_workgroup_x(unsigned x);
 __GH_IMPORT(set_stack) void __gh_set_stack(unsigned top, unsigned bottom);
 __GH_IMPORT(init_statics) void __gh_init_statics(void);
 __GH_IMPORT(thread_memory) unsigned __gh_thread_memory(void);
@@ -92,8 +94,12 @@ __GH_IMPORT(device_globals_out) void __gh_device_globals_out(void);
 // barrier-free workgroup it forwards the thread index from the loop counter, and can vectorize the loop. (The
 // "unsafe" part is a pointer forged from an integer that points into the static; no binding ever lies in the
 // shared scratch where module statics live, so a kernel cannot obtain one.)
+//
+// It has a section of its own: the workgroups of a row (launcher::thread_loop) clear the scratch around it, never
+// its bytes, so the optimizer's view of them (unchanged by any call) stays true.
 struct __gh_context { unsigned tx, ty, tz, bx, by, bz, dx, dy, dz, gx, gy, gz; };
-static __gh_context __gh_ctx;
+static __gh_context __gh_ctx __attribute__((section("gh_ctx")));
+extern "C" __attribute__((weak)) char __start_gh_ctx[], __stop_gh_ctx[];
 static __attribute__((always_inline)) inline unsigned __gh_thread_x() { return __gh_ctx.tx; }
 static __attribute__((always_inline)) inline unsigned __gh_thread_y() { return __gh_ctx.ty; }
 static __attribute__((always_inline)) inline unsigned __gh_thread_z() { return __gh_ctx.tz; }
@@ -460,19 +466,36 @@ static __forceinline__ unsigned chunk_size(unsigned threads) {
 // first workgroup), hashed with each workgroup's linear index: a draw per workgroup, a call into the device
 // module, cost more than a small workgroup's threads.
 constexpr unsigned EXPLORED = 16, SAMPLE_SPAN = 1024;
+// The largest shared scratch (statics and dynamic shared memory) a row of workgroups clears itself (thread_loop).
+constexpr unsigned ROW_SCRATCH_BYTES = 512;
 static __forceinline__ unsigned mix32(unsigned h) {  // MurmurHash3's finalizer
   h ^= h >> 16; h *= 0x85ebca6bu; h ^= h >> 13; h *= 0xc2b2ae35u; h ^= h >> 16;
   return h;
 }
-static __forceinline__ bool explores_order() {
-  if (__gh_explore_every_workgroup() != 0) return true;
-  const unsigned gx = __gh_grid_x(), gy = __gh_grid_y(), bx = __gh_block_x(), by = __gh_block_y(), bz = __gh_block_z();
-  const unsigned long long total = (unsigned long long)gx * gy * __gh_grid_z();
-  if (total <= EXPLORED) return true;
-  if ((bx | by | bz) == 0) __gh_set_launch_seed(__gh_random(0xffffffffu));
-  const unsigned linear = bx + gx * (by + gy * bz);  // wraps only past 2^32 workgroups: still a fine hash input
+static __forceinline__ unsigned long long workgroup_total() { return (unsigned long long)__gh_grid_x() * __gh_grid_y() * __gh_grid_z(); }
+// Whether the workgroup with this linear index is in the launch's sample (a launch of more than EXPLORED workgroups).
+static __forceinline__ bool in_sample(unsigned linear) {
+  const unsigned long long total = workgroup_total();
   const unsigned span = total < SAMPLE_SPAN ? (unsigned)total : SAMPLE_SPAN;
   return (unsigned)(((unsigned long long)mix32(__gh_launch_seed() + linear * 0x9e3779b9u) * span) >> 32) < EXPLORED;
+}
+static __forceinline__ bool explores_order() {
+  if (__gh_explore_every_workgroup() != 0) return true;
+  if (workgroup_total() <= EXPLORED) return true;
+  const unsigned gx = __gh_grid_x(), gy = __gh_grid_y(), bx = __gh_block_x(), by = __gh_block_y(), bz = __gh_block_z();
+  if ((bx | by | bz) == 0) __gh_set_launch_seed(__gh_random(0xffffffffu));
+  return in_sample(bx + gx * (by + gy * bz));  // wraps only past 2^32 workgroups: still a fine hash input
+}
+
+// Zeroes the workgroup's shared scratch, as the device does before each workgroup it starts (asm/device/dispatch.ts),
+// except the built-in variables, which the row sets itself: the optimizer, which sees no call touch them, may drop a
+// store of a value it knows is there already.
+static __forceinline__ void clear_scratch_around_context(unsigned args) {
+  const unsigned end = __gh_load_word(args + 48) + __gh_load_word(args + 52);
+  const unsigned contextLo = (unsigned)__start_gh_ctx, contextHi = (unsigned)__stop_gh_ctx;
+  unsigned p = __gh_load_word(args + 48);
+  for (; p < end && p < contextLo; p += 4) __gh_store_word(p, 0);
+  for (p = p > contextHi ? p : contextHi; p < end; p += 4) __gh_store_word(p, 0);
 }
 
 static __forceinline__ void set_linear_thread(unsigned t) {
@@ -598,15 +621,44 @@ template <class... P> struct launcher {
     __builtin_assume((unsigned long long)v > 0xffffffffull || x * dx + t < (unsigned)v);
     __builtin_assume((int)(x * dx + t) < (long long)v);
   }
-  // The loop of an in-range chunk, a function of its own: the optimizer sees only this loop's values, and the
-  // engine's register allocator only this loop's locals (inlined into the entry, the memory checker's locals of
-  // every other loop would stay live across it). The argument words come by value: a reference would put them on
-  // the shadow stack, which a barrier-free workgroup does not have.
+  // The thread loop of a 1-D workgroup (threads [lo, hi) of workgroup (x, y, z)), in range when N is a parameter
+  // index (run_1d; only in the first grid row, y = z = 0), a function of its own: the optimizer sees only this loop's values, and the engine's
+  // register allocator only this loop's locals (inlined into the entry, the memory checker's locals of every other
+  // loop would stay live across it). The argument words come by value: a reference would put them on the shadow
+  // stack, which a barrier-free workgroup does not have.
+  //
+  // With row set (in the first grid row), it goes on with the workgroups after x in the same row (x + 1, ..., y = z = 0) while they do not
+  // explore their order either (and, for an in-range loop, are in range too): a row of such workgroups costs one
+  // call of the entry and of this function instead of one per workgroup (for saxpy at 256 threads per workgroup,
+  // those calls were a fifth of its time). Each workgroup after the first begins as the device would begin it
+  // (next_in_row). The argument words are read once per row, not per workgroup: only a kernel that writes the
+  // argument block itself (which the memory checker stops) could tell.
   template <unsigned N, void (*K)(P...), unsigned... I>
-  static __attribute__((noinline)) void in_range_loop(unsigned x, unsigned dx, unsigned lo, unsigned hi, unsigned down, decltype((void)I, 0ull)... w) {
+  static __attribute__((noinline)) void thread_loop(unsigned args, unsigned x, unsigned y, unsigned z, bool row, unsigned dx, unsigned lo, unsigned hi, unsigned down, decltype((void)I, 0ull)... w) {
     const words_t r{{w..., 0ull}};
-    __gh_set_block(x, 0, 0, dx, 1, 1, __gh_grid_x(), __gh_grid_y(), __gh_grid_z());
-    run_1d<N, K>(r, x, dx, lo, hi, down);
+    const unsigned gx = __gh_grid_x(), gy = __gh_grid_y(), gz = __gh_grid_z();
+    // In range means the first grid row: y and z as constants let the optimizer fold them out of the kernel's index.
+    if constexpr (N < count) y = z = 0;
+    for (;;) {
+      __gh_set_block(x, y, z, dx, 1, 1, gx, gy, gz);
+      run_1d<N, K>(r, x, dx, lo, hi, down);
+      if (!row || ++x == gx || in_sample(x)) return;
+      if constexpr (N < count) {
+        if (!at_least<N>(r, (unsigned long long)x * dx + hi)) return;
+      }
+      next_in_row(args, x);
+    }
+  }
+  // Begins workgroup x of a row: what the entry and the device do for every workgroup (the device globals copied
+  // out and in, the scratch cleared and its initialized statics written, a fresh loop budget), and the device told
+  // which workgroup runs (a fault names it; the dispatch goes on after the row's last).
+  static __forceinline__ void next_in_row(unsigned args, unsigned x) {
+    __gh_device_globals_out();
+    __gh_set_running_workgroup_x(x);
+    clear_scratch_around_context(args);
+    __gh_init_statics();
+    __gh_device_globals_in();
+    __gh_reset_budget();
   }
   // Threads [lo, hi) of a 1-D workgroup, descending or ascending: the thread index is the loop counter. With N a
   // parameter index (not count), every index is assumed below that integer parameter (assume_below).
@@ -628,23 +680,24 @@ template <class... P> struct launcher {
     }
   }
   template <unsigned N, void (*K)(P...), unsigned... I>
-  static __forceinline__ void call_in_range_loop(const words_t& r, unsigned x, unsigned dx, unsigned lo, unsigned hi, unsigned down, seq<unsigned, I...>) {
-    in_range_loop<N, K, I...>(x, dx, lo, hi, down, r.w[I]...);
+  static __forceinline__ void call_thread_loop(const words_t& r, unsigned args, unsigned x, unsigned y, unsigned z, bool row, unsigned dx, unsigned lo, unsigned hi, unsigned down, seq<unsigned, I...>) {
+    thread_loop<N, K, I...>(args, x, y, z, row, dx, lo, hi, down, r.w[I]...);
   }
   // Runs the chunk as an in-range chunk when some integer parameter is at least every global index of the chunk
-  // (the last such parameter, by the convention that a count comes last); false when none is.
+  // (the last such parameter, by the convention that a count comes last); false when none is. With row set (a
+  // whole workgroup that does not explore its order), the row of workgroups after it too (thread_loop).
   template <unsigned J, void (*K)(P...)>
-  static __forceinline__ bool in_range_chunk(const words_t& r, unsigned x, unsigned dx, unsigned lo, unsigned hi, unsigned down) {
+  static __forceinline__ bool in_range_chunk(const words_t& r, unsigned args, unsigned x, bool row, unsigned dx, unsigned lo, unsigned hi, unsigned down) {
     if constexpr (J == 0) {
       return false;
     } else {
       if constexpr (integral_param<J - 1>()) {
         if (at_least<J - 1>(r, (unsigned long long)x * dx + hi)) {
-          call_in_range_loop<J - 1, K>(r, x, dx, lo, hi, down, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
+          call_thread_loop<J - 1, K>(r, args, x, 0, 0, row, dx, lo, hi, down, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
           return true;
         }
       }
-      return in_range_chunk<J - 1, K>(r, x, dx, lo, hi, down);
+      return in_range_chunk<J - 1, K>(r, args, x, row, dx, lo, hi, down);
     }
   }
 
@@ -666,14 +719,19 @@ template <class... P> struct launcher {
     const unsigned dx = __gh_dim_x(), dy = __gh_dim_y();
     // A 1-D workgroup of the first row of workgroups: a thread's global index is x * dx + its thread index.
     const bool firstRow = dx == threads && y == 0 && z == 0;
+    constexpr auto all = __make_integer_seq<seq, unsigned, sizeof...(P)>{};
     if (!explores_order()) {
-      if (firstRow && in_range_chunk<count, K>(r, x, dx, 0, threads, 0)) return;
       if (dx == threads) {
-        run_1d<count, K>(r, x, dx, 0, threads, 0);
+        // A row (first grid row only) clears the scratch with word stores: for a large one (dynamic shared memory)
+        // the device's memory.fill between calls is quicker.
+        const bool row = firstRow && __gh_load_word(args + 52) <= ROW_SCRATCH_BYTES;
+        if (!(firstRow && in_range_chunk<count, K>(r, args, x, row, dx, 0, threads, 0))) {
+          call_thread_loop<count, K>(r, args, x, y, z, row, dx, 0, threads, 0, all);
+        }
       } else {
         for (unsigned t = 0; t < threads; t++) {
           __gh_set_thread(t % dx, (t / dx) % dy, t / (dx * dy));
-          call_with<K>(r, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
+          call_with<K>(r, all);
         }
       }
       return;
@@ -683,15 +741,15 @@ template <class... P> struct launcher {
     unsigned directions = o.directions;
     for (unsigned c = 0; c < chunks; c++, directions >>= 1) {
       const unsigned lo = o.step() * chunk, hi = lo + chunk < threads ? lo + chunk : threads;
-      if (firstRow && in_range_chunk<count, K>(r, x, dx, lo, hi, directions & 1)) {
+      if (firstRow && in_range_chunk<count, K>(r, args, x, false, dx, lo, hi, directions & 1)) {
         // Ran as an in-range chunk.
       } else if (dx == threads) {
-        run_1d<count, K>(r, x, dx, lo, hi, directions & 1);
+        call_thread_loop<count, K>(r, args, x, y, z, false, dx, lo, hi, directions & 1, all);
       } else {
         for (unsigned i = 0; i < hi - lo; i++) {
           const unsigned t = directions & 1 ? hi - 1 - i : lo + i;
           __gh_set_thread(t % dx, (t / dx) % dy, t / (dx * dy));
-          call_with<K>(r, __make_integer_seq<seq, unsigned, sizeof...(P)>{});
+          call_with<K>(r, all);
         }
       }
     }

@@ -50,7 +50,7 @@ export function instantiateHipModule(device: WasmDevice, image: KernelModuleImag
     const instance = new WebAssembly.Instance(compiled, {
       env: { memory: device.memory },
       gh: {
-        random: device.exports.random, thread_memory: i32(threadMemory), device_globals: i32(owned + threadBytes),
+        random: device.exports.random, set_running_workgroup_x: device.exports.setRunningWorkgroupX, thread_memory: i32(threadMemory), device_globals: i32(owned + threadBytes),
         explore_every_workgroup: i32(exploreEveryWorkgroup ? 1 : 0),
       },
     });

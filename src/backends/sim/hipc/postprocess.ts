@@ -6,9 +6,10 @@
  *  - checks every load and store of kernel code against the launch's bindings, the workgroup's shared scratch and
  *    the thread's own stack (unless memory checks are off), faulting with the binding and offset on a miss;
  *  - counts loop iterations against a per-workgroup budget, so an endless loop is a reported fault, not a hang;
- *  - replaces the header's `gh` imports with their wasm bodies (globals, Asyncify calls), leaving `gh.random`
- *    (the simulator's seeded generator) and the `gh.thread_memory`, `gh.explore_every_workgroup` (and, with
- *    `__device__` variables, `gh.device_globals`) globals as the only imports besides memory.
+ *  - replaces the header's `gh` imports with their wasm bodies (globals, Asyncify calls), leaving the device's
+ *    functions `gh.random` (the simulator's seeded generator) and `gh.set_running_workgroup_x` (asm/device/
+ *    dispatch.ts) and the `gh.thread_memory`, `gh.explore_every_workgroup` (and, with `__device__` variables,
+ *    `gh.device_globals`) globals as the only imports besides memory.
  */
 import { HalError, StatusCode } from '../../../core/errors.js';
 import { findCheckFreeLoops, splitCheckFreeLoop } from './check_free_loops.js';
@@ -62,6 +63,8 @@ export interface KernelModuleImage {
   readonly threadMemory: boolean;
 }
 
+/** The header's imports that stay imports: functions of the device module (asm/device). */
+const DEVICE_IMPORTS = new Set(['random', 'set_running_workgroup_x']);
 const RUNTIME_HELPERS = new Set(['__gh_check_slow', '__gh_budget_exhausted']);
 
 /**
@@ -467,7 +470,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
     for (const f of functions(b, m)) {
       if (!f.imported) continue;
       const info = b.getFunctionInfo(f.ref);
-      if (info.module !== 'gh' || info.base === 'random') continue;
+      if (info.module !== 'gh' || DEVICE_IMPORTS.has(info.base ?? '')) continue;
       const replacement = body[f.name];
       if (replacement === undefined) {
         throw new HalError(StatusCode.INVALID_ARGUMENT, `${options.label}: the kernel uses ${info.module}.${info.base}, which the simulator does not provide`);
@@ -478,7 +481,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
     for (const f of functions(b, m)) {
       if (!f.imported) continue;
       const info = b.getFunctionInfo(f.ref);
-      if (!(info.module === 'gh' && info.base === 'random')) {
+      if (!(info.module === 'gh' && DEVICE_IMPORTS.has(info.base ?? ''))) {
         throw new HalError(StatusCode.INVALID_ARGUMENT,
           `${options.label}: the kernel calls ${info.base}, which is declared but never defined (device code cannot call host or library functions)`);
       }

@@ -44,7 +44,7 @@ describe('only kernels that reach a barrier run as coroutines', { timeout: 300_0
     });
     // Every other import of the device header became a wasm body; what is left comes from the device.
     const imports = WebAssembly.Module.imports(new WebAssembly.Module(compiled.wasm as Uint8Array<ArrayBuffer>));
-    expect(imports.map((i) => `${i.module}.${i.name}`).sort()).toEqual(['env.memory', 'gh.explore_every_workgroup', 'gh.random', 'gh.thread_memory']);
+    expect(imports.map((i) => `${i.module}.${i.name}`).sort()).toEqual(['env.memory', 'gh.explore_every_workgroup', 'gh.random', 'gh.set_running_workgroup_x', 'gh.thread_memory']);
   });
 });
 
