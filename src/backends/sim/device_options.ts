@@ -37,10 +37,10 @@ export interface SimDeviceOptions {
   /**
    * Which workgroups of a barrier-free HIP-C kernel run their threads in a seeded order, so that a seed can expose a
    * race between threads. 'sampled' (the default): every workgroup of a launch of at most 16 workgroups, and a
-   * seeded sample of larger launches (16 on average of up to 1024 workgroups, one in 64 beyond); the others run their
-   * threads in ascending order, at full speed. 'every-workgroup': all of them (a memory-bound kernel then runs at
-   * about half the speed: a seeded order defeats the processor's prefetching). Workgroups of kernels with barriers
-   * always run in a seeded order.
+   * seeded sample of larger launches (16 on average of up to 1024 workgroups, one in 64 up to 4096, 64 on average
+   * beyond); the others run their threads in ascending order, at full speed. 'every-workgroup': all of them (a
+   * memory-bound kernel then runs at about a third of the speed: a seeded order defeats the processor's
+   * prefetching). Workgroups of kernels with barriers always run in a seeded order.
    */
   readonly kernelThreadOrder?: 'sampled' | 'every-workgroup';
 }

@@ -460,12 +460,14 @@ static __forceinline__ unsigned chunk_size(unsigned threads) {
 // Which barrier-free workgroups run their threads in a seeded order (the others run them ascending). Exploring an
 // order costs memory bandwidth (a workgroup that jumps between chunks or walks one backwards defeats the
 // processor's prefetching: saxpy runs at less than half speed), while a race in data-parallel code is usually in
-// every workgroup alike. So, unless the simulator asks for every workgroup, a seeded sample explores: every
-// workgroup of a launch of at most EXPLORED workgroups, then EXPLORED of them on average up to SAMPLE_SPAN
-// workgroups, and one in SAMPLE_SPAN / EXPLORED beyond. The sample comes from one seeded draw per launch (at its
-// first workgroup), hashed with each workgroup's linear index: a draw per workgroup, a call into the device
-// module, cost more than a small workgroup's threads.
-constexpr unsigned EXPLORED = 16, SAMPLE_SPAN = 1024;
+// every workgroup alike: what finds it is how many workgroups of a launch explore, not what fraction. So, unless
+// the simulator asks for every workgroup, a seeded sample explores: every workgroup of a launch of at most
+// EXPLORED workgroups, then EXPLORED of them on average up to SAMPLE_SPAN workgroups, one in SAMPLE_SPAN /
+// EXPLORED up to LARGE_LAUNCH workgroups, and LARGE_EXPLORED of them on average beyond (a fixed fraction made the
+// sample cost more the larger the launch: one in 64 cost saxpy 7% of its time). The sample comes from one seeded
+// draw per launch (at its first workgroup), hashed with each workgroup's linear index: a draw per workgroup, a
+// call into the device module, cost more than a small workgroup's threads.
+constexpr unsigned EXPLORED = 16, SAMPLE_SPAN = 1024, LARGE_LAUNCH = 4096, LARGE_EXPLORED = 64;
 // The largest shared scratch (statics and dynamic shared memory) a row of workgroups clears itself (thread_loop).
 constexpr unsigned ROW_SCRATCH_BYTES = 512;
 static __forceinline__ unsigned mix32(unsigned h) {  // MurmurHash3's finalizer
@@ -474,10 +476,13 @@ static __forceinline__ unsigned mix32(unsigned h) {  // MurmurHash3's finalizer
 }
 static __forceinline__ unsigned long long workgroup_total() { return (unsigned long long)__gh_grid_x() * __gh_grid_y() * __gh_grid_z(); }
 // Whether the workgroup with this linear index is in the launch's sample (a launch of more than EXPLORED workgroups).
+// A workgroup explores with probability explored / span: the hash, scaled to [0, span), below explored.
 static __forceinline__ bool in_sample(unsigned linear) {
   const unsigned long long total = workgroup_total();
-  const unsigned span = total < SAMPLE_SPAN ? (unsigned)total : SAMPLE_SPAN;
-  return (unsigned)(((unsigned long long)mix32(__gh_launch_seed() + linear * 0x9e3779b9u) * span) >> 32) < EXPLORED;
+  const bool large = total > LARGE_LAUNCH;
+  const unsigned span = large ? (total < 0xffffffffull ? (unsigned)total : 0xffffffffu) : (total < SAMPLE_SPAN ? (unsigned)total : SAMPLE_SPAN);
+  const unsigned explored = large ? LARGE_EXPLORED : EXPLORED;
+  return (unsigned)(((unsigned long long)mix32(__gh_launch_seed() + linear * 0x9e3779b9u) * span) >> 32) < explored;
 }
 static __forceinline__ bool explores_order() {
   if (__gh_explore_every_workgroup() != 0) return true;

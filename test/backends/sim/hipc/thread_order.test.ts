@@ -61,6 +61,10 @@ describe('which workgroups of a large launch explore their thread order', { time
     expect(explored(one)).toBeLessThan(110);
     expect([...(await lastWriters(4096, { seed: 5 }))]).toEqual([...one]);
     expect([...(await lastWriters(4096, { seed: 6 }))]).not.toEqual([...one]);
+    // Beyond 4096 workgroups, 64 on average: the same number in a launch four times as large.
+    const large = await lastWriters(16384, { seed: 5 });
+    expect(explored(large)).toBeGreaterThan(30);
+    expect(explored(large)).toBeLessThan(110);
     // Up to 1024 workgroups, 16 explore on average; at most 16, all of them.
     expect(explored(await lastWriters(100, { seed: 5 }))).toBeGreaterThan(5);
     expect(explored(await lastWriters(100, { seed: 5 }))).toBeLessThan(35);
