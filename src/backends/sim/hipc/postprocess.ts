@@ -136,6 +136,10 @@ function reaches(graph: Map<string, Set<string>>, from: string, target: string):
  * (AssemblyScript's compiler among them) change. Traps must never be assumed away (the memory checker's miss path
  * ends in one), and a function clang kept out of line stays out of line (binaryen would inline any function with one
  * caller): the thread loops of in-range chunks are separate so the engine allocates their registers on their own.
+ * Low memory counts as unused, so a small constant added to an address becomes the access's offset (one add less
+ * per access in a vectorized loop's second vector): that changes only an address that wraps past 4 GiB, which then
+ * traps instead of landing in the lowest bytes of memory (the device's own state). A checked access is unaffected:
+ * its check tests the address it computed before the optimizer runs.
  */
 function useOptimizerSettings(b: Binaryen): () => void {
   const settings: [() => unknown, (value: never) => unknown, unknown][] = [
@@ -144,7 +148,7 @@ function useOptimizerSettings(b: Binaryen): () => void {
     [b.getDebugInfo, b.setDebugInfo, false],
     [b.getTrapsNeverHappen, b.setTrapsNeverHappen, false],
     [b.getClosedWorld, b.setClosedWorld, false],
-    [b.getLowMemoryUnused, b.setLowMemoryUnused, false],
+    [b.getLowMemoryUnused, b.setLowMemoryUnused, true],
     [b.getZeroFilledMemory, b.setZeroFilledMemory, false],
     [b.getFastMath, b.setFastMath, false],
     [b.getAlwaysInlineMaxSize, b.setAlwaysInlineMaxSize, 2],
