@@ -627,17 +627,18 @@ template <class... P> struct launcher {
     __builtin_assume((int)(x * dx + t) < (long long)v);
   }
   // The thread loop of a 1-D workgroup (threads [lo, hi) of workgroup (x, y, z)), in range when N is a parameter
-  // index (run_1d; only in the first grid row, y = z = 0), a function of its own: the optimizer sees only this loop's values, and the engine's
-  // register allocator only this loop's locals (inlined into the entry, the memory checker's locals of every other
-  // loop would stay live across it). The argument words come by value: a reference would put them on the shadow
-  // stack, which a barrier-free workgroup does not have.
+  // index (run_1d; only in the first grid row, y = z = 0), a function of its own: the optimizer sees only this
+  // loop's values, and the engine's register allocator only this loop's locals (inlined into the entry, the memory
+  // checker's locals of every other loop would stay live across it). The argument words come by value: a reference
+  // would put them on the shadow stack, which a barrier-free workgroup does not have.
   //
-  // With row set (in the first grid row), it goes on with the workgroups after x in the same row (x + 1, ..., y = z = 0) while they do not
-  // explore their order either (and, for an in-range loop, are in range too): a row of such workgroups costs one
-  // call of the entry and of this function instead of one per workgroup (for saxpy at 256 threads per workgroup,
-  // those calls were a fifth of its time). Each workgroup after the first begins as the device would begin it
-  // (next_in_row). The argument words are read once per row, not per workgroup: only a kernel that writes the
-  // argument block itself (which the memory checker stops) could tell.
+  // With row set (in the first grid row), it goes on with the workgroups after x in the same row (x + 1, ...,
+  // y = z = 0) while they do not explore their order either (and, for an in-range loop, are in range too): a row of
+  // such workgroups costs one call of the entry and of this function instead of one per workgroup (for saxpy at 256
+  // threads per workgroup, those calls were a fifth of its time). Each workgroup after the first begins as the
+  // device would begin it (next_in_row), and none begins once a fault is recorded, as the device would stop. The
+  // argument words are read once per row, not per workgroup: only a kernel that writes the argument block itself
+  // (which the memory checker stops) could tell.
   template <unsigned N, void (*K)(P...), unsigned... I>
   static __attribute__((noinline)) void thread_loop(unsigned args, unsigned x, unsigned y, unsigned z, bool row, unsigned dx, unsigned lo, unsigned hi, unsigned down, decltype((void)I, 0ull)... w) {
     const words_t r{{w..., 0ull}};
@@ -647,7 +648,7 @@ template <class... P> struct launcher {
     for (;;) {
       __gh_set_block(x, y, z, dx, 1, 1, gx, gy, gz);
       run_1d<N, K>(r, x, dx, lo, hi, down);
-      if (!row || ++x == gx || in_sample(x)) return;
+      if (!row || ++x == gx || in_sample(x) || __gh_load_word(args) != 0) return;
       if constexpr (N < count) {
         if (!at_least<N>(r, (unsigned long long)x * dx + hi)) return;
       }
