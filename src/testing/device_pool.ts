@@ -49,9 +49,13 @@ const provider: DriverProvider = {
   },
 };
 
-/** Drivers are interchangeable when every option but the seed, the schedule source and the faults matches. */
+/**
+ * Drivers are interchangeable when every option but the seed, the schedule source and the faults matches (the
+ * three a reset sets): every other option, named or not, so one added later cannot be dropped by reuse.
+ */
 function poolKey(o: SimDriverOptions): string {
-  return JSON.stringify([o.memoryBytes, o.mode, o.maxStreams, o.logLimit, o.traceGraphNodes, o.costModel]);
+  const { seed: _seed, schedule: _schedule, faults: _faults, ...kept } = o;
+  return JSON.stringify(Object.entries(kept).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 /** The options each pooled driver was created with, as its key (a driver validated them when it was created). */
 const poolKeys = new WeakMap<SimDriver, string>();

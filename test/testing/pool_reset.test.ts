@@ -103,3 +103,66 @@ it('reset replaces seed, schedule and faults and keeps every other option (kerne
     .toEqual([8 * 1024 * 1024, 7, false, 'every-workgroup']);
   driver.destroy();
 });
+
+/** A kernel that writes past its binding (but inside its buffer): a fault with memory checks, nothing without. */
+const writePastBinding: Scenario = {
+  name: 'write-past-binding',
+  async run({ device }) {
+    const executable = await device.createExecutable({
+      name: 'past',
+      entryPoints: [{ name: 'k', workgroupSize: [1, 1, 1], layout: { sets: [{ bindings: [{}] }], pushConstants: 0 } }],
+      payloads: { 'hip-source': { source: 'extern "C" __global__ void k(unsigned* out) { out[3] = 7u; }' } },
+    });
+    const entry = executable.entryPoint('k');
+    const buffer = device.createBuffer({ byteLength: 16 });
+    const commands = device.createCommandBuffer();
+    commands.begin();
+    commands.pushDescriptorSet({ layout: entry.layout, set: 0, bindings: [{ binding: 0, buffer, offset: 0, length: 8 }] });
+    commands.dispatch({ executable, entryPoint: 'k', workgroupCount: [1, 1, 1] });
+    commands.end();
+    const done = device.createSemaphore(0n);
+    device.queue.execute({ commandBuffers: [commands], signals: [{ semaphore: done, value: 1n }] });
+    await done.wait(1n);
+  },
+};
+
+it('an exploration gets a driver with its own simulator options, never a pooled one made with others', async () => {
+  const explore = (kernelMemoryChecks: boolean) =>
+    runExploration(writePastBinding, { schedules: 1, shrink: false, device: { sim: { kernelMemoryChecks } } });
+  // Each order: the driver pooled by the first exploration must not serve the second.
+  for (const order of [[true, false], [false, true]]) {
+    for (const checks of order) {
+      const { failure } = await explore(checks);
+      if (checks) expect(failure?.text, "memory checks on").toMatch(/out-of-bounds access to binding 0/);
+      else expect(failure, 'memory checks off').toBeNull();
+    }
+  }
+}, 60_000);
+
+it('an exploration waits for a HIP-C kernel its scenario compiles on first use (a compile is no stall)', async () => {
+  // A source no cache holds (the comment differs per run), so the first schedule compiles it.
+  const source = `// compiled at ${process.hrtime.bigint()}\nextern "C" __global__ void k(unsigned* out) { out[threadIdx.x] = threadIdx.x; }`;
+  const fresh: Scenario = {
+    name: 'compile-on-first-use',
+    async run({ device }) {
+      const executable = await device.createExecutable({
+        name: 'fresh',
+        entryPoints: [{ name: 'k', workgroupSize: [4, 1, 1], layout: { sets: [{ bindings: [{}] }], pushConstants: 0 } }],
+        payloads: { 'hip-source': { source } },
+      });
+      const out = device.createBuffer({ byteLength: 16 });
+      const commands = device.createCommandBuffer();
+      commands.begin();
+      commands.pushDescriptorSet({ layout: executable.entryPoint('k').layout, set: 0, bindings: [{ binding: 0, buffer: out }] });
+      commands.dispatch({ executable, entryPoint: 'k', workgroupCount: [1, 1, 1] });
+      commands.end();
+      const done = device.createSemaphore(0n);
+      device.queue.execute({ commandBuffers: [commands], signals: [{ semaphore: done, value: 1n }] });
+      const bytes = await device.queue.read({ buffer: out, waits: [{ semaphore: done, value: 1n }] });
+      expect([...new Uint32Array(bytes.buffer, bytes.byteOffset, 4)]).toEqual([0, 1, 2, 3]);
+    },
+  };
+  const result = await runExploration(fresh, { schedules: 3, shrink: false });
+  expect(result.failure?.text).toBeUndefined();
+  expect(result.schedules).toBe(3);
+}, 60_000);

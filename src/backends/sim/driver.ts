@@ -112,6 +112,8 @@ export class SimDriver implements GpuDriver {
   private nextGraphId = 1;
   private traceGraphNodes: boolean;
   private destroyed = false;
+  /** HIP-C modules being compiled by prepareModule (host work in flight; see hasPendingWork). */
+  private preparing = 0;
   /** The fault plan at work (fault_plan.ts); inactive unless one was given. */
   private faults: FaultInjector;
 
@@ -394,7 +396,12 @@ export class SimDriver implements GpuDriver {
   async prepareModule(image: ModuleImage): Promise<void> {
     this.assertAlive('prepareModule');
     if (typeof image !== 'object' || image === null || image.format !== 'hip-source') return;
-    await prepareHipSource(this.hipRequest(image));
+    this.preparing++;
+    try {
+      await prepareHipSource(this.hipRequest(image));
+    } finally {
+      this.preparing--;
+    }
   }
 
   moduleLoad(image: ModuleImage): DriverModule {
@@ -615,9 +622,12 @@ export class SimDriver implements GpuDriver {
     return this.destroyed;
   }
 
-  /** Sim-only: anything queued, running or timed (nothing pending means nothing can ever happen without the host). */
+  /**
+   * Sim-only: anything queued, running or timed, or a module being compiled (nothing pending means nothing can ever
+   * happen without the host: a compile is host work that ends on its own, so a run waiting on one has not stalled).
+   */
   hasPendingWork(): boolean {
-    return !this.destroyed && this.scheduler.hasWork();
+    return !this.destroyed && (this.scheduler.hasWork() || this.preparing > 0);
   }
 
   /**
