@@ -31,6 +31,8 @@ export interface KernelModule {
   readonly ownedMemory: number;
   /** How many bytes from `ownedMemory` the module owns; 0 when none. */
   readonly ownedBytes: number;
+  /** Its kernels draw thread orders from the device's seeded generator (HIP-C modules); sim-wasm kernels do not. */
+  readonly seededThreadOrder: boolean;
   live: boolean;
 }
 
@@ -171,7 +173,7 @@ export class KernelModules {
       throw new HalError(StatusCode.INVALID_ARGUMENT, `moduleLoad ${label}: cannot instantiate against the device memory (${String(cause)})`, { cause });
     }
     const entryPoints = new Set([...shape.functionExports].filter(([, isKernel]) => isKernel).map(([n]) => n));
-    return { label, instance, entryPoints, functions: new Map(), staticSharedBytes: 0, ownedMemory: 0, ownedBytes: 0, live: true };
+    return { label, instance, entryPoints, functions: new Map(), staticSharedBytes: 0, ownedMemory: 0, ownedBytes: 0, seededThreadOrder: false, live: true };
   }
 
   /** A HIP-C module compiled for the simulator (hipc/compiler.ts). */
@@ -179,7 +181,7 @@ export class KernelModules {
     const loaded = instantiateHipModule(this.device, image, label, maxThreads, maxSharedBytes, exploreEveryWorkgroup);
     return {
       label, instance: loaded.instance, entryPoints: loaded.entryPoints, functions: new Map(),
-      staticSharedBytes: loaded.staticSharedBytes, ownedMemory: loaded.ownedMemory, ownedBytes: loaded.ownedBytes, live: true,
+      staticSharedBytes: loaded.staticSharedBytes, ownedMemory: loaded.ownedMemory, ownedBytes: loaded.ownedBytes, seededThreadOrder: true, live: true,
     };
   }
 

@@ -11,6 +11,9 @@
  *                  operation's writes (one per workgroup of a dispatch, one per 4 KiB chunk of a copy, fill or
  *                  upload, 2 to 16 pieces: an overlapping operation sees it partly done), or the earliest timer;
  *   - graph-order: which topological order a graph launch replays its nodes in;
+ *   - kernel-order: once per run, at the first launch of a HIP-C kernel, which seed the run's kernels draw their
+ *                  workgroups' thread orders from (so an explorer reaches an intra-workgroup race as it reaches a
+ *                  missing semaphore);
  *   - cover:       which in-flight signal a device-side wait follows when several would cover it;
  *   - resume:      which of the host waits one signal releases resumes first (the core asks these two through the
  *                  driver's optional chooseOpen);
@@ -53,7 +56,7 @@ export interface SimChoiceOption {
   readonly footprint: SimFootprint;
 }
 
-export type SimChoiceKind = 'event' | 'graph-order' | 'cover' | 'resume' | 'faults';
+export type SimChoiceKind = 'event' | 'graph-order' | 'kernel-order' | 'cover' | 'resume' | 'faults';
 
 export interface SimChoice {
   readonly kind: SimChoiceKind;
@@ -70,6 +73,13 @@ export interface SimScheduleSource {
 
 /** Graph orders offered per launch of a graph with two or more nodes (replay PRNG seeds 0..n-1). */
 export const GRAPH_ORDERS = 4;
+
+/**
+ * Thread-order seeds a run chooses among (the high word of the device generator's seed). Once per run, not per
+ * launch: exhaustive exploration multiplies by it once. More than the graph orders: a race confined to a few
+ * workgroups shows only when the seed puts them in the explored sample and picks the racing order.
+ */
+export const KERNEL_ORDERS = 16;
 
 export function isScheduleSource(value: unknown): value is SimScheduleSource {
   return typeof value === 'object' && value !== null && typeof (value as SimScheduleSource).choose === 'function';

@@ -26,7 +26,7 @@ import type { SimStream, StreamOp } from './streams.js';
 import { scheduleMacrotask } from '../../util/macrotask.js';
 import type { DriverStepEvent } from '../../core/driver.js';
 import { commitWrites, completeFootprint, pieceFootprint, runDeferred, startFootprint, type PendingWrites } from './deferred_writes.js';
-import { GRAPH_ORDERS, type SimChoiceOption, type SimFootprint, type SimScheduleSource } from './schedule_source.js';
+import { GRAPH_ORDERS, KERNEL_ORDERS, type SimChoiceOption, type SimFootprint, type SimScheduleSource } from './schedule_source.js';
 import type { WasmDevice } from './wasm_device.js';
 
 /** What a schedule source needs from the simulator besides the scheduler itself. */
@@ -142,6 +142,8 @@ export class DiscreteEventScheduler {
   private nextTimerId = 1;
   /** Set while an event is processed: host functions and timer callbacks run then and must not step again. */
   private stepping = false;
+  /** Under a schedule source: the thread-order seed this run's HIP-C kernels draw from, once chosen. */
+  private threadOrderSeed: number | undefined;
   private readonly startCandidates: SimStream[] = [];
   /** Under a schedule source: the completion just processed was invisible to the host (see tick). */
   private lastCompletionHidden = false;
@@ -416,16 +418,34 @@ export class DiscreteEventScheduler {
     return { kind: 'start', time: BigInt(time), stream: stream.id, op: op.kind, label: op.label, status };
   }
 
-  /** Under a schedule source: the graph's node order is a choice, and the writes wait for the completion. */
+  /**
+   * Under a schedule source: the graph's node order is a choice, so is (once per run, at the first launch of a
+   * HIP-C kernel) the seed kernels draw their thread orders from, and the writes wait for the completion. Both pick
+   * the device generator's seed: the graph order its low word, the thread-order seed its high word.
+   */
   private executeDeferred(hooks: ScheduleHooks, op: StreamOp, time: number): number {
     const p = op.payload;
+    const seeded = p.kind === 'kernel' ? p.launch.fn.module.seededThreadOrder
+      : p.kind === 'graph' && p.exec.functions.some((f) => f.module.seededThreadOrder);
+    let reseed = false;
+    if (seeded && this.threadOrderSeed === undefined) {
+      const options: SimChoiceOption[] = [];
+      for (let i = 0; i < KERNEL_ORDERS; i++) {
+        options.push({ kind: 'order', stream: op.stream.id, key: `k${op.seq}.${i}`, description: `kernels draw their thread orders with seed #${i} (from stream ${op.stream.id}'s ${op.label})`, footprint: { accesses: [], observable: false } });
+      }
+      this.threadOrderSeed = hooks.source.choose({ kind: 'kernel-order', options, time });
+      reseed = true;
+    }
+    let graphOrder = 0;
     if (p.kind === 'graph' && p.exec.nodeCount > 1) {
       const options: SimChoiceOption[] = [];
       for (let i = 0; i < GRAPH_ORDERS; i++) {
         options.push({ kind: 'order', stream: op.stream.id, key: `g${op.seq}.${i}`, description: `stream ${op.stream.id}'s graph ${op.label} replays its nodes in order #${i}`, footprint: { accesses: [], observable: false } });
       }
-      hooks.device.exports.seedRandom(hooks.source.choose({ kind: 'graph-order', options, time }), 0);
+      graphOrder = hooks.source.choose({ kind: 'graph-order', options, time });
+      reseed = true;
     }
+    if (reseed) hooks.device.exports.seedRandom(graphOrder, this.threadOrderSeed ?? 0);
     const { cost, writes } = runDeferred(hooks.device, op, () => this.executor.execute(op, time));
     op.writes = writes;
     return cost;
