@@ -12,7 +12,8 @@ import { HalError } from '../core/errors.js';
 import { replay, runExploration, type ExploreResult, type Scenario, type Strategy } from '../testing/index.js';
 
 export const EXPLORE_USAGE = `usage: gpuhal explore <file> [--scenario <name>] [--schedules <n>] [--strategy random|pct|exhaustive]
-                     [--depth <d>] [--seed <n>] [--time-budget <ms>] [--replay <token>] [--json]
+                     [--depth <d>] [--seed <n>] [--time-budget <ms>] [--kernel-thread-order <o>]
+                     [--replay <token>] [--json]
 
   <file>               a JavaScript module exporting scenarios (\`scenarios\`, the default export, or named
                        exports with a run(context) function)
@@ -22,6 +23,10 @@ export const EXPLORE_USAGE = `usage: gpuhal explore <file> [--scenario <name>] [
   --depth <d>          pct: the bug depth (default 3)
   --seed <n>           the exploration's seed (default 1)
   --time-budget <ms>   stop each scenario's exploration after this many milliseconds
+  --kernel-thread-order <o>
+                       which workgroups of a HIP-C kernel run their threads in a seeded order: sampled (the
+                       default: all of a launch of at most 16, a sample of larger ones) or every-workgroup
+                       (slower; finds a race confined to one workgroup of a large launch sooner)
   --replay <token>     run one schedule from a failure's replay token (needs one scenario)
   --json               print the results as JSON
 `;
@@ -80,6 +85,7 @@ export async function exploreCommand(argv: readonly string[], out: (line: string
       options: {
         scenario: { type: 'string' }, schedules: { type: 'string' }, strategy: { type: 'string' }, depth: { type: 'string' },
         seed: { type: 'string' }, 'time-budget': { type: 'string' }, replay: { type: 'string' }, json: { type: 'boolean' },
+        'kernel-thread-order': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -97,6 +103,13 @@ export async function exploreCommand(argv: readonly string[], out: (line: string
   const numbers = { schedules: integer('schedules', v.schedules, 1), depth: integer('depth', v.depth, 1), seed: integer('seed', v.seed, 0), timeBudgetMs: integer('time-budget', v['time-budget'], 1) };
   for (const value of Object.values(numbers)) if (typeof value === 'string') return usage(value, err);
   if (v.depth !== undefined && strategy !== 'pct') return usage('--depth applies to --strategy pct only', err);
+  const threadOrder = v['kernel-thread-order'];
+  if (threadOrder !== undefined && threadOrder !== 'sampled' && threadOrder !== 'every-workgroup') {
+    return usage(`--kernel-thread-order must be sampled or every-workgroup (got ${JSON.stringify(threadOrder)})`, err);
+  }
+  // Device options every schedule (and a replay) runs with; a replay command carries the flag that made them.
+  const device = threadOrder === undefined ? {} : { device: { sim: { kernelThreadOrder: threadOrder as 'sampled' | 'every-workgroup' } } };
+  const replayFlags = threadOrder === undefined ? '' : ` --kernel-thread-order ${threadOrder}`;
 
   const file = parsed.positionals[0]!;
   let module: Record<string, unknown>;
@@ -120,7 +133,7 @@ export async function exploreCommand(argv: readonly string[], out: (line: string
     const scenario = selected[0]!;
     let result;
     try {
-      result = await replay(scenario, v.replay);
+      result = await replay(scenario, v.replay, device);
     } catch (error) {
       if (HalError.is(error)) return usage(error.message, err);
       throw error;
@@ -141,6 +154,7 @@ export async function exploreCommand(argv: readonly string[], out: (line: string
     const name = scenario.name ?? 'scenario';
     const result = await runExploration(scenario, {
       strategy,
+      ...device,
       ...(numbers.schedules !== undefined ? { schedules: numbers.schedules as number } : {}),
       ...(numbers.depth !== undefined ? { depth: numbers.depth as number } : {}),
       ...(numbers.seed !== undefined ? { seed: numbers.seed as number } : {}),
@@ -156,7 +170,7 @@ export async function exploreCommand(argv: readonly string[], out: (line: string
       out(`ok   ${name}: ${result.schedules} schedules (${strategy}${result.exhausted ? ', every schedule' : ''}) in ${Math.round(result.elapsedMs)} ms, no failure`);
     } else {
       out(`FAIL ${name}`);
-      out(result.failure.text.replace('<file>', file));
+      out(result.failure.text.replace('<file>', file).replace(`--replay ${result.failure.token}`, `--replay ${result.failure.token}${replayFlags}`));
     }
   }
   if (v.json) out(JSON.stringify(results.map(resultJson), null, 2));

@@ -41,4 +41,21 @@ describe('gpuhal explore', () => {
     }
     expect((await cli('explore', corpus, '--scenario', 'nope')).stderr).toContain('scenarios: value-order, value-order-fixed, covering-signal');
   });
+
+  it('--kernel-thread-order every-workgroup reaches a race in one workgroup of a large HIP-C launch; its replay command keeps the flag', async () => {
+    const fixture = 'test/cli/fixtures/one_workgroup_race.ts';
+    const { code, stdout } = await cli('explore', fixture, '--kernel-thread-order', 'every-workgroup', '--schedules', '64');
+    expect(code, stdout).toBe(1);
+    expect(stdout).toContain('thread 0 wrote last');
+    const token = /replay token: (gx1\.[\w-]+)/.exec(stdout)![1]!;
+    expect(stdout).toContain(`--replay ${token} --kernel-thread-order every-workgroup`);
+    const replayed = await cli('explore', fixture, '--scenario', 'one-workgroup-race', '--replay', token, '--kernel-thread-order', 'every-workgroup');
+    expect(replayed.code).toBe(1);
+    // The flag reaches the device: the same choices with the sampled order leave workgroup 77 ascending.
+    const sampled = await cli('explore', fixture, '--scenario', 'one-workgroup-race', '--replay', token);
+    expect(sampled.code, sampled.stdout).toBe(0);
+    const bad = await cli('explore', fixture, '--kernel-thread-order', 'random');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--kernel-thread-order must be sampled or every-workgroup (got "random")');
+  }, 60_000);
 });
