@@ -11,7 +11,7 @@ import { registerBackend } from '../core/registry.js';
 import { failedPrecondition } from '../core/errors.js';
 import { SimDriver } from '../backends/sim/driver.js';
 import { simProvider } from '../backends/sim/provider.js';
-import type { SimDriverOptions } from '../backends/sim/options.js';
+import { driverOptionsOf, type SimDriverOptions } from '../backends/sim/options.js';
 
 export const EXPLORE_BACKEND = 'sim-explore';
 
@@ -54,8 +54,7 @@ const provider: DriverProvider = {
  * three a reset sets): every other option, named or not, so one added later cannot be dropped by reuse.
  */
 function poolKey(o: SimDriverOptions): string {
-  const { seed: _seed, schedule: _schedule, faults: _faults, ...kept } = o;
-  return JSON.stringify(Object.entries(kept).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return JSON.stringify(Object.entries(driverOptionsOf(o)).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 /** The options each pooled driver was created with, as its key (a driver validated them when it was created). */
 const poolKeys = new WeakMap<SimDriver, string>();

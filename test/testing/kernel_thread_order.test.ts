@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { replay, runExploration, type Scenario } from '../../src/testing/index.js';
+import { dispatchHip } from '../helpers/hip_dispatch.js';
 
 /** Threads 0 and 1 of workgroup 2 (of 4) write their index to out[2]: ascending order leaves 1. */
 function lastWriter(writers: number): Scenario {
@@ -15,22 +16,8 @@ function lastWriter(writers: number): Scenario {
   return {
     name: `last-writer-of-${writers}`,
     async run({ device }) {
-      const executable = await device.createExecutable({
-        name: 'last',
-        entryPoints: [{ name: 'last', workgroupSize: [64, 1, 1], layout: { sets: [{ bindings: [{}] }], pushConstants: 0 } }],
-        payloads: { 'hip-source': { source } },
-      });
-      const out = device.createBuffer({ byteLength: 16 });
-      const commands = device.createCommandBuffer();
-      commands.begin();
-      commands.pushDescriptorSet({ layout: executable.entryPoint('last').layout, set: 0, bindings: [{ binding: 0, buffer: out }] });
-      commands.dispatch({ executable, entryPoint: 'last', workgroupCount: [4, 1, 1] });
-      commands.end();
-      const done = device.createSemaphore(0n);
-      device.queue.execute({ commandBuffers: [commands], signals: [{ semaphore: done, value: 1n }] });
-      const bytes = await device.queue.read({ buffer: out, waits: [{ semaphore: done, value: 1n }] });
-      const left = new Uint32Array(bytes.buffer, bytes.byteOffset, 4)[2];
-      if (left !== writers - 1) throw new Error(`out[2] is ${left}: thread ${left} wrote last`);
+      const out = await dispatchHip(device, { source, entry: 'last', workgroupSize: [64, 1, 1], workgroupCount: [4, 1, 1], bufferBytes: 16 });
+      if (out[2] !== writers - 1) throw new Error(`out[2] is ${out[2]}: thread ${out[2]} wrote last`);
     },
   };
 }

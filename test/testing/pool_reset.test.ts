@@ -8,6 +8,7 @@ import { expect, it } from 'vitest';
 import { sampleExecutableManifestInput, sampleKernelSpec, workgroupsFor } from '../../src/kernels/index.js';
 import { runExploration, type Scenario } from '../../src/testing/index.js';
 import { SimDriver } from '../../src/backends/sim/driver.js';
+import { dispatchHip } from '../helpers/hip_dispatch.js';
 import { loadHip } from '../helpers/hipc.js';
 
 const kernelRun: Scenario = {
@@ -108,21 +109,10 @@ it('reset replaces seed, schedule and faults and keeps every other option (kerne
 const writePastBinding: Scenario = {
   name: 'write-past-binding',
   async run({ device }) {
-    const executable = await device.createExecutable({
-      name: 'past',
-      entryPoints: [{ name: 'k', workgroupSize: [1, 1, 1], layout: { sets: [{ bindings: [{}] }], pushConstants: 0 } }],
-      payloads: { 'hip-source': { source: 'extern "C" __global__ void k(unsigned* out) { out[3] = 7u; }' } },
+    await dispatchHip(device, {
+      source: 'extern "C" __global__ void k(unsigned* out) { out[3] = 7u; }', entry: 'k',
+      workgroupSize: [1, 1, 1], workgroupCount: [1, 1, 1], bufferBytes: 16, bindingBytes: 8,
     });
-    const entry = executable.entryPoint('k');
-    const buffer = device.createBuffer({ byteLength: 16 });
-    const commands = device.createCommandBuffer();
-    commands.begin();
-    commands.pushDescriptorSet({ layout: entry.layout, set: 0, bindings: [{ binding: 0, buffer, offset: 0, length: 8 }] });
-    commands.dispatch({ executable, entryPoint: 'k', workgroupCount: [1, 1, 1] });
-    commands.end();
-    const done = device.createSemaphore(0n);
-    device.queue.execute({ commandBuffers: [commands], signals: [{ semaphore: done, value: 1n }] });
-    await done.wait(1n);
   },
 };
 
@@ -145,21 +135,8 @@ it('an exploration waits for a HIP-C kernel its scenario compiles on first use (
   const fresh: Scenario = {
     name: 'compile-on-first-use',
     async run({ device }) {
-      const executable = await device.createExecutable({
-        name: 'fresh',
-        entryPoints: [{ name: 'k', workgroupSize: [4, 1, 1], layout: { sets: [{ bindings: [{}] }], pushConstants: 0 } }],
-        payloads: { 'hip-source': { source } },
-      });
-      const out = device.createBuffer({ byteLength: 16 });
-      const commands = device.createCommandBuffer();
-      commands.begin();
-      commands.pushDescriptorSet({ layout: executable.entryPoint('k').layout, set: 0, bindings: [{ binding: 0, buffer: out }] });
-      commands.dispatch({ executable, entryPoint: 'k', workgroupCount: [1, 1, 1] });
-      commands.end();
-      const done = device.createSemaphore(0n);
-      device.queue.execute({ commandBuffers: [commands], signals: [{ semaphore: done, value: 1n }] });
-      const bytes = await device.queue.read({ buffer: out, waits: [{ semaphore: done, value: 1n }] });
-      expect([...new Uint32Array(bytes.buffer, bytes.byteOffset, 4)]).toEqual([0, 1, 2, 3]);
+      const out = await dispatchHip(device, { source, entry: 'k', workgroupSize: [4, 1, 1], workgroupCount: [1, 1, 1], bufferBytes: 16 });
+      expect([...out]).toEqual([0, 1, 2, 3]);
     },
   };
   const result = await runExploration(fresh, { schedules: 3, shrink: false });

@@ -34,7 +34,7 @@ import { SIM_LIMITS, prepareLaunch } from './kernel_launch.js';
 import { KernelModules, type KernelFunction, type KernelModule } from './modules.js';
 import { compiledImage, type CompileRequest } from './hipc/compiler.js';
 import { prepareHipSource } from './hipc/prebuilt.js';
-import { resolveSimOptions, type ResolvedSimOptions, type SimDriverOptions } from './options.js';
+import { driverOptionsOf, resolveSimOptions, type ResolvedSimOptions, type SimDriverOptions, type SimRunOptions } from './options.js';
 import { SimReadback } from './readback.js';
 import { DiscreteEventScheduler, destroyedError, type SimTimer, type StepEvent } from './scheduler.js';
 import { SimStream, StreamOp, type OpPayload } from './streams.js';
@@ -637,10 +637,9 @@ export class SimDriver implements GpuDriver {
    * `faults` replace the old ones, the other options stay. Bytes the previous run wrote are zeroed, so a reused driver replays exactly like a
    * fresh one. FAILED_PRECONDITION while the driver is alive: reset only follows destroy(), which checked leaks.
    */
-  reset(options: Pick<SimDriverOptions, 'seed' | 'schedule' | 'faults'> = {}): void {
+  reset(options: SimRunOptions = {}): void {
     if (!this.destroyed) throw failedPrecondition('reset: destroy() the sim driver first (reset follows a completed run)');
-    const { seed: _seed, schedule: _schedule, faults: _faults, ...kept } = this.options;
-    this.options = resolveSimOptions({ ...kept, ...options });
+    this.options = resolveSimOptions({ ...driverOptionsOf(this.options), ...options });
     const { memoryBytes, logLimit, traceGraphNodes } = this.options;
     this.allocations.zeroTouched();
     if (this.device.exports.init(memoryBytes, MAX_SHARED_BYTES) !== 1) throw failedPrecondition('reset: the device heap could not be laid out again');

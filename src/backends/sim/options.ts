@@ -25,6 +25,15 @@ export interface ResolvedSimOptions {
   readonly kernelThreadOrder: 'sampled' | 'every-workgroup';
 }
 
+/** The options of one run: what a pooled driver's reset replaces. Every other option belongs to the driver. */
+export type SimRunOptions = Pick<SimDriverOptions, 'seed' | 'schedule' | 'faults'>;
+
+/** `options` without the run's own (seed, schedule, faults): what a reset keeps and what pooled drivers must share. */
+export function driverOptionsOf<T extends { readonly seed?: unknown; readonly schedule?: unknown; readonly faults?: unknown }>(options: T): Omit<T, 'seed' | 'schedule' | 'faults'> {
+  const { seed: _seed, schedule: _schedule, faults: _faults, ...kept } = options;
+  return kept;
+}
+
 const MIB = 1024 * 1024;
 export const DEFAULT_MEMORY_BYTES = 256 * MIB;
 const MIN_MEMORY_BYTES = 4 * MIB;

@@ -129,6 +129,11 @@ class TimerOption implements SimChoiceOption {
   }
 }
 
+/** Seeds 0..count-1 of the device's generator as the options of a choice about `op`; they touch no memory. */
+function seedOptions(op: StreamOp, count: number, key: string, describe: (i: number) => string): SimChoiceOption[] {
+  return Array.from({ length: count }, (_, i) => ({ kind: 'order', stream: op.stream.id, key: `${key}${op.seq}.${i}`, description: describe(i), footprint: { accesses: [], observable: false } }));
+}
+
 export class DiscreteEventScheduler {
   /** Virtual ns. */
   now = 0;
@@ -427,18 +432,15 @@ export class DiscreteEventScheduler {
     const p = op.payload;
     const seeded = p.kind === 'kernel' ? p.launch.fn.module.seededThreadOrder
       : p.kind === 'graph' && p.exec.functions.some((f) => f.module.seededThreadOrder);
-    // Seeds 0..count-1, as options that touch no memory.
-    const seeds = (count: number, key: string, describe: (i: number) => string): SimChoiceOption[] =>
-      Array.from({ length: count }, (_, i) => ({ kind: 'order', stream: op.stream.id, key: `${key}${op.seq}.${i}`, description: describe(i), footprint: { accesses: [], observable: false } }));
     let reseed = false;
     if (seeded && this.threadOrderSeed === undefined) {
-      const options = seeds(KERNEL_ORDERS, 'k', (i) => `kernels draw their thread orders with seed #${i} (from stream ${op.stream.id}'s ${op.label})`);
+      const options = seedOptions(op, KERNEL_ORDERS, 'k', (i) => `kernels draw their thread orders with seed #${i} (from stream ${op.stream.id}'s ${op.label})`);
       this.threadOrderSeed = hooks.source.choose({ kind: 'kernel-order', options, time });
       reseed = true;
     }
     let graphOrder = 0;
     if (p.kind === 'graph' && p.exec.nodeCount > 1) {
-      const options = seeds(GRAPH_ORDERS, 'g', (i) => `stream ${op.stream.id}'s graph ${op.label} replays its nodes in order #${i}`);
+      const options = seedOptions(op, GRAPH_ORDERS, 'g', (i) => `stream ${op.stream.id}'s graph ${op.label} replays its nodes in order #${i}`);
       graphOrder = hooks.source.choose({ kind: 'graph-order', options, time });
       reseed = true;
     }
