@@ -14,6 +14,17 @@
  *                      safe = 0 }
  *     else <the body, every access checked>
  *
+ * When the loop's exit test is a counter that must land on a value the loop never changes (`while (--n)`,
+ * `while (i != end)`), and nothing else leaves the loop, the stretch is also at most the iterations until the counter
+ * lands there, and the counter alone bounds the inner loop:
+ *
+ *     if (safe != 0) { budget -= safe; limit = counter + safe * step
+ *                      loop { <the body, strided accesses unchecked>; update the counter; while counter != limit }
+ *                      if (counter == end) leave the loop
+ *                      safe = 0 }
+ *
+ * so the hot loop tests one counter, as the loop itself did, instead of its own and the budget's.
+ *
  * The unchecked body runs as an inner loop of its own, so the engine allocates the hot loop's registers without the
  * checked body's values. An access is never performed unchecked unless the test proved it inside a window: a miss,
  * a fault or a window change always happens in the checked body, and the test runs again after it. `safe` is
@@ -33,6 +44,8 @@ type BModule = InstanceType<Binaryen['Module']>;
 const MAX_STRETCH = 1 << 24;
 /** Largest distance, in bytes, of a strided access from its induction variable (keeps every span below 2^30 bytes). */
 const MAX_OFFSET = 1 << 29;
+/** Largest trip counter step: 2^32 / MAX_TRIP_STEP iterations exceed MAX_STRETCH, so a stretch ends on its limit first. */
+const MAX_TRIP_STEP = 128;
 
 export interface StridedAccess {
   /** The access expression in the checked body. */
@@ -47,12 +60,26 @@ export interface StridedAccess {
   readonly bytes: number;
 }
 
+/**
+ * The loop's own exit test, when the stretch can count it: the back edge continues while a counter, after its update
+ * in this iteration, differs from a value the loop never changes, and nothing else leaves the loop.
+ */
+export interface TripCounter {
+  /** The counter: set once per iteration, to itself plus `step`. */
+  readonly local: number;
+  /** A power of two, at most MAX_TRIP_STEP, of either sign (so a stretch never wraps the counter past its end). */
+  readonly step: number;
+  /** The value that ends the loop: a constant, or a local the loop never sets. */
+  readonly end: { readonly constant: number } | { readonly local: number };
+}
+
 export interface CheckFreeLoop {
   readonly loop: number;
   /** The block holding the loop, and the loop's index in it. */
   readonly parent: number;
   readonly index: number;
   readonly accesses: readonly StridedAccess[];
+  readonly trip?: TripCounter;
 }
 
 interface ExpressionClasses {
@@ -193,7 +220,53 @@ export function findCheckFreeLoops(b: Binaryen, body: number): CheckFreeLoop[] {
         });
       }
     });
-    return accesses.length === 0 ? undefined : { loop, parent, index, accesses };
+    if (accesses.length === 0) return undefined;
+    const trip = tripCounter(last, all, sets, inductions);
+    return trip === undefined ? { loop, parent, index, accesses } : { loop, parent, index, accesses, trip };
+  };
+  /**
+   * The back edge's counter (see TripCounter), or undefined. The counter is read after its update: through a tee in
+   * the back edge's condition (the counter's only set), or as an induction variable the body updated earlier.
+   */
+  const tripCounter = (backEdge: number, all: readonly number[], sets: ReadonlyMap<number, number[]>,
+    inductions: ReadonlyMap<number, { step: number }>): TripCounter | undefined => {
+    // Only the back edge may leave the iteration early: a stretch charges the budget for all its iterations up front.
+    const inner = new Set(all.filter((e) => b.getExpressionId(e) === b.BlockId).map((e) => C.Block.getName(e)).filter((n) => n));
+    for (const e of all) {
+      const id = b.getExpressionId(e);
+      if (id === b.ReturnId) return undefined;
+      if (id === b.BreakId && e !== backEdge && !inner.has(C.Break.getName(e))) return undefined;
+      if (id === b.SwitchId && ![...C.Switch.getNames(e), C.Switch.getDefaultName(e)].every((n) => inner.has(n))) return undefined;
+    }
+    const condition = C.Break.getCondition(backEdge);
+    if (!condition) return undefined;
+    let counter = condition, end: TripCounter['end'] = { constant: 0 };
+    if (b.getExpressionId(condition) === b.BinaryId && C.Binary.getOp(condition) === b.NeInt32) {
+      const invariant = (e: number): TripCounter['end'] | undefined => {
+        const id = b.getExpressionId(e);
+        if (id === b.ConstId) return { constant: C.Const.getValueI32(e) };
+        if (id === b.LocalGetId && !sets.has(C.LocalGet.getIndex(e))) return { local: C.LocalGet.getIndex(e) };
+        return undefined;
+      };
+      const [l, r] = [C.Binary.getLeft(condition), C.Binary.getRight(condition)];
+      const right = invariant(r), left = invariant(l);
+      if (right !== undefined) [counter, end] = [l, right];
+      else if (left !== undefined) [counter, end] = [r, left];
+      else return undefined;
+    }
+    let local: number, step: number | undefined;
+    if (b.getExpressionId(counter) === b.LocalSetId && C.LocalSet.isTee(counter)) {
+      local = C.LocalSet.getIndex(counter);
+      if (sets.get(local)?.length !== 1) return undefined;
+      step = selfStep(counter, local);
+    } else if (b.getExpressionId(counter) === b.LocalGetId) {
+      local = C.LocalGet.getIndex(counter);
+      step = inductions.get(local)?.step;
+    } else {
+      return undefined;
+    }
+    if (step === undefined || step === 0 || Math.abs(step) > MAX_TRIP_STEP || (Math.abs(step) & (Math.abs(step) - 1)) !== 0) return undefined;
+    return { local, step, end };
   };
   /** The step of `local = local ± constant`, or undefined. */
   const selfStep = (set: number, local: number): number | undefined => {
@@ -314,25 +387,52 @@ export function splitCheckFreeLoop(b: Binaryen, m: BModule, target: CheckFreeLoo
   // stretch also ends one short of the counter running out: the outer loop's own budget count then charges the
   // block. (Counting the stretch and the budget separately made the hot loop carry two counters.)
   test.push(m.local.set(safe, m.select(m.i32.lt_u(get(safe), get(budget)), get(safe), m.i32.sub(get(budget), m.i32.const(1)))));
+  const trip = target.trip;
+  if (trip !== undefined) {
+    // Iterations until the trip counter reaches its end: the distance to it in steps, when the counter lands on it
+    // (otherwise, or when it is there already, the loop does not end within 2^32 / step iterations).
+    const shift = Math.log2(Math.abs(trip.step));
+    test.push(
+      m.local.set(distance, trip.step > 0 ? m.i32.sub(tripEnd(b, m, trip), get(trip.local)) : m.i32.sub(get(trip.local), tripEnd(b, m, trip))),
+      m.local.set(stretch, m.i32.shr_u(get(distance), m.i32.const(shift))),
+      m.if(m.i32.or(m.i32.and(get(distance), m.i32.const(Math.abs(trip.step) - 1)), m.i32.eqz(get(stretch))), m.local.set(stretch, m.i32.const(MAX_STRETCH))),
+      m.local.set(safe, m.select(m.i32.lt_u(get(stretch), get(safe)), get(stretch), get(safe))),
+    );
+  }
   const limit = distance;
-  // The unchecked body's back edge continues while safe iterations remain (until the budget counter reaches the
-  // limit), and leaves the whole loop when the original back edge would not be taken; when the stretch runs out,
-  // the outer loop tests again.
+  // The unchecked body's back edge continues while safe iterations remain and leaves the whole loop when the
+  // original back edge would not be taken; when the stretch runs out, the outer loop tests again. Without a trip
+  // counter, the stretch counts the loop budget's counter down to a limit, beside the loop's own exit test. With
+  // one, the stretch never passes the loop's end, so the trip counter reaching a limit is the only test the
+  // iteration needs, and the stretch's iterations are charged to the budget before it starts.
   const statements = C.Block.getChildren(unchecked);
   const backEdge = statements[statements.length - 1]!;
   const fast = `${C.Loop.getName(target.loop)}_${label}`;
   const exit = `${fast}_exit`;
-  const fastLoop = m.loop(fast, m.block(null, [
-    m.local.set(budget, m.i32.sub(get(budget), m.i32.const(1))),
-    ...statements.slice(0, -1),
-    m.br(exit, m.i32.eqz(C.Break.getCondition(backEdge))),
-    m.br(fast, m.i32.ne(get(budget), get(limit))),
-  ], b.none));
+  const fastLoop = trip === undefined
+    ? m.loop(fast, m.block(null, [
+      m.local.set(budget, m.i32.sub(get(budget), m.i32.const(1))),
+      ...statements.slice(0, -1),
+      m.br(exit, m.i32.eqz(C.Break.getCondition(backEdge))),
+      m.br(fast, m.i32.ne(get(budget), get(limit))),
+    ], b.none))
+    : m.loop(fast, m.block(null, [
+      ...statements.slice(0, -1),
+      m.drop(C.Break.getCondition(backEdge)),
+      m.br(fast, m.i32.ne(get(trip.local), get(limit))),
+    ], b.none));
+  const stretchRun = trip === undefined
+    ? [m.local.set(limit, m.i32.sub(get(budget), get(safe))), fastLoop]
+    : [
+      m.local.set(budget, m.i32.sub(get(budget), get(safe))),
+      m.local.set(limit, m.i32.add(get(trip.local), m.i32.mul(get(safe), m.i32.const(trip.step)))),
+      fastLoop,
+      m.br(exit, m.i32.eq(get(trip.local), tripEnd(b, m, trip))),
+    ];
   const body = m.block(null, [
     m.if(m.i32.eqz(get(safe)), m.block(null, test, b.none)),
     m.if(get(safe), m.block(null, [
-      m.local.set(limit, m.i32.sub(get(budget), get(safe))),
-      fastLoop,
+      ...stretchRun,
       m.local.set(safe, m.i32.const(0)),
       m.br(C.Loop.getName(target.loop)),
     ], b.none), checked),
@@ -340,4 +440,9 @@ export function splitCheckFreeLoop(b: Binaryen, m: BModule, target: CheckFreeLoo
   C.Loop.setBody(target.loop, body);
   C.Block.setChildAt(target.parent, target.index, m.block(exit, [m.local.set(safe, m.i32.const(0)), target.loop], b.none));
   return { trusted: new Set(target.accesses.map((a) => twin.get(a.expr)!)), fastLoop };
+}
+
+/** The value that ends a trip counter's loop, as a new expression. */
+function tripEnd(b: Binaryen, m: BModule, trip: TripCounter): number {
+  return 'constant' in trip.end ? m.i32.const(trip.end.constant) : m.local.get(trip.end.local, b.i32);
 }

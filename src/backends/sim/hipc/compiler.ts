@@ -11,7 +11,7 @@ import { DEVICE_SECTION_BOUNDS, LOOP_BUDGET, postprocess, type KernelModuleImage
 import { rewriteSource } from './source_rewrite.js';
 
 /** Bumped whenever the compile pipeline changes what it produces for the same inputs. */
-const PIPELINE_VERSION = 'hipc-12';
+const PIPELINE_VERSION = 'hipc-13';
 
 export interface CompileRequest {
   readonly source: string;

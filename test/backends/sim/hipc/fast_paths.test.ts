@@ -268,4 +268,54 @@ describe('findCheckFreeLoops', () => {
     // A nested loop.
     expect(analyse(`${access} ${step} (loop $inner (br_if $inner (local.get $r))) ${backEdge}`)).toHaveLength(0);
   });
+
+  describe('the trip counter a stretch may count instead of the loop budget', () => {
+    const tripOf = (loopBody: string) => {
+      const module = binaryen.parseText(`(module (memory 1)
+        (func $f (param $p i32) (param $q i32) (param $n i32) (param $r i32)
+          (block $out
+            (loop $l
+              (block $inner (br_if $inner (local.get $r)))
+              (i32.store (local.get $p) (i32.const 1))
+              (local.set $p (i32.add (local.get $p) (i32.const 4)))
+              ${loopBody}))))`);
+      try {
+        const loops = findCheckFreeLoops(binaryen, binaryen.getFunctionInfo(module.getFunctionByIndex(0)).body);
+        expect(loops).toHaveLength(1);
+        return loops[0]!.trip ?? null;
+      } finally {
+        module.dispose();
+      }
+    };
+    const countDown = (step: number) => `(br_if $l (local.tee $n (i32.add (local.get $n) (i32.const ${step}))))`;
+
+    it('a counter updated in the back edge and tested against zero, a constant or a local the loop never sets', () => {
+      expect(tripOf(countDown(-8))).toEqual({ local: 2, step: -8, end: { constant: 0 } });
+      expect(tripOf('(br_if $l (i32.ne (local.tee $n (i32.add (local.get $n) (i32.const 1))) (i32.const 1000)))'))
+        .toEqual({ local: 2, step: 1, end: { constant: 1000 } });
+      expect(tripOf('(br_if $l (i32.ne (local.get $q) (local.tee $n (i32.sub (local.get $n) (i32.const 2)))))'))
+        .toEqual({ local: 2, step: -2, end: { local: 1 } });
+    });
+
+    it('an induction variable the body updated before the back edge', () => {
+      expect(tripOf('(br_if $l (i32.ne (local.get $p) (local.get $q)))')).toEqual({ local: 0, step: 4, end: { local: 1 } });
+    });
+
+    it('none where a stretch could not count it (control: the same loop with a counter it can)', () => {
+      // Control.
+      expect(tripOf(countDown(-4))).not.toBeNull();
+      // A step that is not a power of two, or too large for a stretch to stay short of wrapping.
+      expect(tripOf(countDown(-3))).toBeNull();
+      expect(tripOf(countDown(256))).toBeNull();
+      // An end the loop changes.
+      expect(tripOf('(local.set $q (i32.add (local.get $q) (i32.const 1))) (br_if $l (i32.ne (local.get $q) (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))')).toBeNull();
+      // An ordered test (a stretch may pass the end without landing on it).
+      expect(tripOf('(br_if $l (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $q)))')).toBeNull();
+      // A counter the back edge reads before the body updates it (or that is set twice).
+      expect(tripOf(`(local.set $n (i32.add (local.get $n) (i32.const 1))) ${countDown(-1)}`)).toBeNull();
+      // A loop with another way out: a stretch charges the loop budget for all its iterations before it runs.
+      expect(tripOf(`(br_if $out (local.get $r)) ${countDown(-1)}`)).toBeNull();
+      expect(tripOf(`(if (local.get $r) (then (return))) ${countDown(-1)}`)).toBeNull();
+    });
+  });
 });

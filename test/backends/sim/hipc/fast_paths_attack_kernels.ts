@@ -184,4 +184,14 @@ extern "C" __global__ void m_long_sum(const float* a, float* out, unsigned m) {
   for (unsigned k = 0; k < m; k++) s += a[k];
   out[threadIdx.x] = s;
 }
+// Searches that leave their loop early, many per thread: each finds its key within 8 words of a 1024-word binding.
+extern "C" __global__ void m_find_many(const unsigned* in, unsigned* out, unsigned n, unsigned rounds) {
+  unsigned total = 0;
+  for (unsigned r = 0; r < rounds; r++) {
+    unsigned k = 0;
+    for (; k < n; k++) if (in[k] == ((threadIdx.x + r) & 7u)) break;
+    total += k;
+  }
+  out[threadIdx.x] = total;
+}
 `;

@@ -444,6 +444,23 @@ describe('check-free iterations and the loop budget', { timeout: 300_000 }, () =
     }
   });
 
+  it('a loop that leaves early is charged only the iterations it ran', async () => {
+    // 256 threads each run 400 searches over 1024 words, each finding its key within 8: about 0.8 M iterations as
+    // run, but 100 M (one and a half budgets) if every search were charged a whole stretch up front.
+    const words = 1024, rounds = 400;
+    const l: RawLaunch = {
+      entry: 'm_find_many', grid: [1, 1, 1], block: [256, 1, 1], total: words * 4 + 1024,
+      bindings: [{ at: 0, bytes: words * 4 }, { at: words * 4, bytes: 1024 }], constants: [words, rounds],
+      init: (b) => { const u = new Uint32Array(b.buffer, 0, words); u.fill(0xffffffff); for (let k = 0; k < 8; k++) u[k] = k; },
+    };
+    const expected = Array.from({ length: 256 }, (_v, t) => { let total = 0; for (let r = 0; r < rounds; r++) total += (t + r) & 7; return total; });
+    for (const checks of [true, false]) {
+      const { error, after } = await raw(moreKernels, l, 1, checks);
+      expect(error, `checks ${checks}`).toBeUndefined();
+      expect([...new Uint32Array(after.buffer, words * 4, 256)], `checks ${checks}`).toEqual(expected);
+    }
+  });
+
 });
 
 describe('in-range chunks: large grids and overruns at odd sizes', { timeout: 600_000 }, () => {
