@@ -7,11 +7,11 @@ import { HalError, StatusCode } from '../../../core/errors.js';
 import { runClang } from './clang.js';
 import { deviceHeader } from './device_header.js';
 import { diskCache } from './disk_cache.js';
-import { CONTEXT_SECTION_BOUNDS, DEVICE_SECTION_BOUNDS, LOOP_BUDGET, postprocess, type KernelModuleImage } from './postprocess.js';
+import { DEVICE_SECTION_BOUNDS, LOOP_BUDGET, postprocess, type KernelModuleImage } from './postprocess.js';
 import { rewriteSource } from './source_rewrite.js';
 
 /** Bumped whenever the compile pipeline changes what it produces for the same inputs. */
-const PIPELINE_VERSION = 'hipc-14';
+const PIPELINE_VERSION = 'hipc-13';
 
 export interface CompileRequest {
   readonly source: string;
@@ -128,7 +128,7 @@ async function compileUncached(request: CompileRequest): Promise<KernelModuleIma
     ...forwardedOptions(request.compileOptions),
     '-include', 'gpuhal_sim.h', '-I', 'include', '-x', 'c++', file,
     '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--export-dynamic', `-Wl,--global-base=${request.scratchAddress}`, '-Wl,-z,stack-size=0',
-    '-Wl,--export=__heap_base', ...[...DEVICE_SECTION_BOUNDS, ...CONTEXT_SECTION_BOUNDS].map((s) => `-Wl,--export-if-defined=${s}`), '-Wl,--allow-undefined', '-o', 'kernel.wasm',
+    '-Wl,--export=__heap_base', ...DEVICE_SECTION_BOUNDS.map((s) => `-Wl,--export-if-defined=${s}`), '-Wl,--allow-undefined', '-o', 'kernel.wasm',
   ], {
     [file]: text,
     'gpuhal_sim.h': deviceHeader,

@@ -17,8 +17,6 @@
  * between the workgroups of a row it runs in one call) and the entry point copies the initialized data back, so
  * statics are per workgroup, exactly like __shared__ memory on a GPU.
  */
-import { ROW_SCRATCH_BYTES } from './postprocess.js';
-
 export const deviceHeader = String.raw`
 #ifndef GPUHAL_SIM_DEVICE_HEADER
 #define GPUHAL_SIM_DEVICE_HEADER
@@ -76,7 +74,6 @@ __GH_IMPORT(random) unsigned __gh_random(unsigned n);
 __GH_IMPORT(set_running_workgroup_x) void __gh_set_running_workgroup_x(unsigned x);
 __GH_IMPORT(set_stack) void __gh_set_stack(unsigned top, unsigned bottom);
 __GH_IMPORT(init_statics) void __gh_init_statics(void);
-__GH_IMPORT(clear_scratch) void __gh_clear_scratch(unsigned end, unsigned keepLo, unsigned keepHi);
 __GH_IMPORT(thread_memory) unsigned __gh_thread_memory(void);
 __GH_IMPORT(explore_every_workgroup) unsigned __gh_explore_every_workgroup(void);
 __GH_IMPORT(launch_seed) unsigned __gh_launch_seed(void);
@@ -472,7 +469,7 @@ static __forceinline__ unsigned chunk_size(unsigned threads) {
 // call into the device module, cost more than a small workgroup's threads.
 constexpr unsigned EXPLORED = 16, SAMPLE_SPAN = 1024, LARGE_LAUNCH = 4096, LARGE_EXPLORED = 64;
 // The largest shared scratch (statics and dynamic shared memory) a row of workgroups clears itself (thread_loop).
-constexpr unsigned ROW_SCRATCH_BYTES = ${ROW_SCRATCH_BYTES};
+constexpr unsigned ROW_SCRATCH_BYTES = 512;
 static __forceinline__ unsigned mix32(unsigned h) {  // MurmurHash3's finalizer
   h ^= h >> 16; h *= 0x85ebca6bu; h ^= h >> 13; h *= 0xc2b2ae35u; h ^= h >> 16;
   return h;
@@ -495,14 +492,15 @@ static __forceinline__ bool explores_order() {
   return in_sample(bx + gx * (by + gy * bz));  // wraps only past 2^32 workgroups: still a fine hash input
 }
 
-// Zeroes the workgroup's shared scratch up to end, as the device does before each workgroup it starts
-// (asm/device/dispatch.ts), except the built-in variables, which the row sets itself: the optimizer, which sees no
-// call touch them, may drop a store of a value it knows is there already. The post-processor writes it once the
-// link has placed the statics: stores of zero at constant addresses around the built-in variables (a loop here, in
-// the thread loop's function, cost a 64-thread saxpy workgroup a fifth of its time), and a loop only for dynamic
-// shared memory.
+// Zeroes the workgroup's shared scratch, as the device does before each workgroup it starts (asm/device/dispatch.ts),
+// except the built-in variables, which the row sets itself: the optimizer, which sees no call touch them, may drop a
+// store of a value it knows is there already.
 static __forceinline__ void clear_scratch_around_context(unsigned args) {
-  __gh_clear_scratch(__gh_load_word(args + 48) + __gh_load_word(args + 52), (unsigned)__start_gh_ctx, (unsigned)__stop_gh_ctx);
+  const unsigned end = __gh_load_word(args + 48) + __gh_load_word(args + 52);
+  const unsigned contextLo = (unsigned)__start_gh_ctx, contextHi = (unsigned)__stop_gh_ctx;
+  unsigned p = __gh_load_word(args + 48);
+  for (; p < end && p < contextLo; p += 4) __gh_store_word(p, 0);
+  for (p = p > contextHi ? p : contextHi; p < end; p += 4) __gh_store_word(p, 0);
 }
 
 static __forceinline__ void set_linear_thread(unsigned t) {

@@ -72,8 +72,6 @@ const RUNTIME_HELPERS = new Set(['__gh_check_slow', '__gh_budget_exhausted']);
  * exist, read here, then recorded in the `gh.device_globals` custom section for the loader.
  */
 export const DEVICE_SECTION_BOUNDS = ['__start_gh_device', '__stop_gh_device'] as const;
-/** The linker's bounds of the built-in variables (device_header.ts), which clearing the scratch leaves alone. */
-export const CONTEXT_SECTION_BOUNDS = ['__start_gh_ctx', '__stop_gh_ctx'] as const;
 
 /**
  * `gh.device_globals`: u32 words [start, end] of the device-wide variables (equal when there are none), then their
@@ -202,7 +200,6 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       return (b.getExpressionInfo(init) as unknown as { value: number }).value >>> 0;
     };
     const [deviceStart, deviceEnd] = DEVICE_SECTION_BOUNDS.map(bound) as [number, number];
-    const context = CONTEXT_SECTION_BOUNDS.map(bound) as [number, number];
     const deviceRanges = ([[deviceStart, deviceEnd]] as [number, number][]).filter(([s, e]) => e > s);
     m.addCustomSection(DEVICE_GLOBALS_SECTION, deviceGlobalsSection(m, deviceStart, deviceEnd));
     // Nothing the link exported stays exported (the runtime helpers, the bounds, every kernel under its symbol
@@ -435,8 +432,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
 
     const clearWindows = () => m.block(null, windows.map((g) => m.global.set(g, zero())), b.none);
     // The header's imports become wasm bodies.
-    // Each: parameters, result, body, and the body's own locals (none unless given).
-    const body: Record<string, [number[], number, () => number, number[]?]> = {
+    const body: Record<string, [number[], number, () => number]> = {
       __gh_load_word: [[i32], i32, () => m.i32.load(0, 4, m.local.get(0, i32))],
       __gh_load_pair: [[i32], b.i64, () => m.i64.load(0, 4, m.local.get(0, i32))],
       __gh_store_word: [[i32, i32], b.none, () => m.i32.store(0, 4, m.local.get(0, i32), m.local.get(1, i32))],
@@ -472,7 +468,6 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
       __gh_async_stop_unwind: [[], b.none, () => anyCoroutine ? m.call('asyncify_stop_unwind', [], b.none) : m.unreachable()],
       __gh_async_unwinding: [[], i32, () => anyCoroutine ? m.i32.eq(m.call('asyncify_get_state', [], i32), m.i32.const(1)) : zero()],
       __gh_init_statics: [[], b.none, () => initStatics(b, m, options.label)],
-      __gh_clear_scratch: [[i32, i32, i32], b.none, () => clearScratch(b, m, options.staticStart, staticEndAddress, context, options.label), [i32]],
       __gh_device_globals_in: [[], b.none, () => deviceCopies(true)],
       __gh_device_globals_out: [[], b.none, () => deviceCopies(false)],
     };
@@ -485,7 +480,7 @@ export async function postprocess(wasm: Uint8Array, kernels: readonly string[], 
         throw new HalError(StatusCode.INVALID_ARGUMENT, `${options.label}: the kernel uses ${info.module}.${info.base}, which the simulator does not provide`);
       }
       m.removeFunction(f.name);
-      m.addFunction(f.name, b.createType(replacement[0]), replacement[1], replacement[3] ?? [], replacement[2]());
+      m.addFunction(f.name, b.createType(replacement[0]), replacement[1], [], replacement[2]());
     }
     for (const f of functions(b, m)) {
       if (!f.imported) continue;
@@ -533,45 +528,6 @@ function initStatics(b: Binaryen, module: BModule, label: string): number {
     for (; at < data.length; at++) stores.push(m.i32.store8(0, 1, m.i32.const(info.offset + at), m.i32.const(data[at]!)));
   }
   return stores.length === 0 ? m.nop() : m.block(null, stores, b.none);
-}
-
-/**
- * The largest shared scratch (statics and dynamic shared memory) a row of workgroups clears itself (the device
- * header's thread loop), with `__gh_clear_scratch`: beyond it the device's memory.fill between calls is quicker.
- */
-export const ROW_SCRATCH_BYTES = 512;
-
-/**
- * The body of `__gh_clear_scratch(end, keepLo, keepHi)`: zeroes the scratch [start, end) but the built-in variables,
- * whose bounds the call passes so that the link defines them (wasm-ld defines a section's start and stop symbols only
- * where they are referenced); the body uses the link's values, `context`, as constants. The statics [start,
- * staticEnd) have the layout the link gave them: the widest stores at constant addresses, no loop. Dynamic shared
- * memory [staticEnd, end), a whole number of words, takes a loop of word stores.
- */
-function clearScratch(b: Binaryen, m: BModule, start: number, staticEnd: number, context: readonly [number, number], label: string): number {
-  const i32 = b.i32;
-  const [contextLo, contextHi] = context;
-  if (!(contextHi > contextLo && contextLo >= start && contextHi <= staticEnd)) {
-    throw new HalError(StatusCode.INTERNAL, `${label}: the built-in variables [${contextLo}, ${contextHi}) are not inside the statics [${start}, ${staticEnd})`);
-  }
-  // Rows form only when the whole scratch is at most ROW_SCRATCH_BYTES: larger statics never reach a call.
-  if (staticEnd - start > ROW_SCRATCH_BYTES) return m.unreachable();
-  const ranges = ([[start, contextLo], [contextHi, staticEnd]] as const).filter(([lo, hi]) => hi > lo);
-  const stores: number[] = [];
-  for (const [lo, hi] of ranges) {
-    let at = lo;
-    for (; at + 16 <= hi; at += 16) stores.push(m.v128.store(0, 1, m.i32.const(at), m.v128.const(new Array<number>(16).fill(0))));
-    for (; at + 8 <= hi; at += 8) stores.push(m.i64.store(0, 1, m.i32.const(at), m.i64.const(0)));
-    for (; at + 4 <= hi; at += 4) stores.push(m.i32.store(0, 1, m.i32.const(at), m.i32.const(0)));
-    for (; at < hi; at++) stores.push(m.i32.store8(0, 1, m.i32.const(at), m.i32.const(0)));
-  }
-  const p = 3;
-  stores.push(m.local.set(p, m.i32.const(staticEnd)), m.if(m.i32.lt_u(m.local.get(p, i32), m.local.get(0, i32)), m.loop('dynamic', m.block(null, [
-    m.i32.store(0, 1, m.local.get(p, i32), m.i32.const(0)),
-    m.local.set(p, m.i32.add(m.local.get(p, i32), m.i32.const(4))),
-    m.br('dynamic', m.i32.lt_u(m.local.get(p, i32), m.local.get(0, i32))),
-  ], b.none))));
-  return m.block(null, stores, b.none);
 }
 
 /** The `gh.device_globals` section: the device-wide range and its initial bytes. */
