@@ -134,6 +134,13 @@ function seedOptions(op: StreamOp, count: number, key: string, describe: (i: num
   return Array.from({ length: count }, (_, i) => ({ kind: 'order', stream: op.stream.id, key: `${key}${op.seq}.${i}`, description: describe(i), footprint: { accesses: [], observable: false } }));
 }
 
+/** Whether the operation runs a kernel that draws thread orders from the device's generator (a HIP-C kernel). */
+function drawsThreadOrders(op: StreamOp): boolean {
+  const p = op.payload;
+  if (p.kind === 'kernel') return p.launch.fn.module.seededThreadOrder;
+  return p.kind === 'graph' && p.exec.functions.some((f) => f.module.seededThreadOrder);
+}
+
 export class DiscreteEventScheduler {
   /** Virtual ns. */
   now = 0;
@@ -430,10 +437,8 @@ export class DiscreteEventScheduler {
    */
   private executeDeferred(hooks: ScheduleHooks, op: StreamOp, time: number): number {
     const p = op.payload;
-    const seeded = p.kind === 'kernel' ? p.launch.fn.module.seededThreadOrder
-      : p.kind === 'graph' && p.exec.functions.some((f) => f.module.seededThreadOrder);
     let reseed = false;
-    if (seeded && this.threadOrderSeed === undefined) {
+    if (this.threadOrderSeed === undefined && drawsThreadOrders(op)) {
       const options = seedOptions(op, KERNEL_ORDERS, 'k', (i) => `kernels draw their thread orders with seed #${i} (from stream ${op.stream.id}'s ${op.label})`);
       this.threadOrderSeed = hooks.source.choose({ kind: 'kernel-order', options, time });
       reseed = true;

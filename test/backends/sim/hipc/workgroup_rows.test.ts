@@ -1,9 +1,9 @@
-// Rows of workgroups (device_header.ts, launcher::in_range_loop): a barrier-free entry runs the workgroups after its
-// own in one call while they neither explore their thread order nor leave the in-range fast path. Each must still
-// begin as the device begins a workgroup: zeroed shared scratch, its own loop budget, a fault that names it, and the
-// dispatch going on after the row's last one, never running a workgroup twice. Every case runs with the default
-// sampled order (rows) and, as the control, with kernelThreadOrder: 'every-workgroup' (no rows: each workgroup is
-// its own call).
+// Rows of workgroups (device_header.ts, launcher::thread_loop): a barrier-free entry runs the workgroups after its
+// own in one call while they neither explore their thread order nor, for an in-range loop, leave the range. Each
+// must still begin as the device begins a workgroup: zeroed shared scratch, its own loop budget, a fault that names
+// it, and the dispatch going on after the row's last one, never running a workgroup twice. Every case runs with the
+// default sampled order (rows) and, as the control, with kernelThreadOrder: 'every-workgroup' (no rows: each
+// workgroup is its own call).
 import { describe, expect, it } from 'vitest';
 import { createSimDriver, type SimDriverOptions } from '../../../../src/backends/sim/index.js';
 import { asU32, loadHip, runHip, u32Bytes } from '../../../helpers/hipc.js';
